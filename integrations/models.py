@@ -1,0 +1,284 @@
+"""Integrations domain: environments, API keys, scope configs, integrations, credentials, audit.
+
+Every write goes through `integrations.services`; these classes hold data and invariants only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from integrations.ids import new_id
+
+
+class Environment(models.Model):
+    id = models.CharField(primary_key=True, max_length=32, default=new_id, editable=False)
+    name = models.SlugField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApiKey(models.Model):
+    """An API key: only a SHA-256 of the full key is kept; `prefix` is for recognising it."""
+
+    id = models.CharField(primary_key=True, max_length=32, default=new_id, editable=False)
+    environment = models.ForeignKey(Environment, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(max_length=200)
+    prefix = models.CharField(max_length=16)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "API key"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class ScopeSetting(models.TextChoices):
+    ENABLED = "ENABLED"
+    DISABLED = "DISABLED"
+    OPTIONAL = "OPTIONAL"
+
+
+class ScopeConfig(models.Model):
+    """Which read models and fields integrations using this config read.
+
+    `settings` is `{model_id: {"setting": ScopeSetting, "fields": {field_id: ScopeSetting}}}`;
+    a model or field missing from it is DISABLED.
+    """
+
+    id = models.CharField(primary_key=True, max_length=32, default=new_id, editable=False)
+    environment = models.ForeignKey(
+        Environment, on_delete=models.CASCADE, related_name="scope_configs"
+    )
+    name = models.CharField(max_length=200)
+    settings = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["environment", "name"], name="scope_config_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def model_setting(self, model_id: str) -> str:
+        entry: dict[str, Any] = self.settings.get(model_id) or {}
+        return str(entry.get("setting", ScopeSetting.DISABLED))
+
+    def field_setting(self, model_id: str, field_id: str) -> str:
+        if self.model_setting(model_id) == ScopeSetting.DISABLED:
+            return ScopeSetting.DISABLED
+        entry: dict[str, Any] = self.settings.get(model_id) or {}
+        return str((entry.get("fields") or {}).get(field_id, ScopeSetting.DISABLED))
+
+
+class Category(models.TextChoices):
+    HRIS = "HRIS"
+    ATS = "ATS"
+
+
+class IntegrationStatus(models.TextChoices):
+    ACTIVE = "ACTIVE"
+    INVALID = "INVALID"
+    INACTIVE = "INACTIVE"
+
+
+class SetupStatus(models.TextChoices):
+    INCOMPLETE = "INCOMPLETE"
+    FINAL_SYNC_PENDING = "FINAL_SYNC_PENDING"
+    COMPLETED = "COMPLETED"
+
+
+class QaStatus(models.TextChoices):
+    PENDING = "PENDING"
+    PASSED = "PASSED"
+    FAILED = "FAILED"
+
+
+class SyncPausedReason(models.TextChoices):
+    AUTHENTICATION = "AUTHENTICATION"
+
+
+class IntegrationQuerySet(models.QuerySet["Integration"]):
+    def alive(self) -> IntegrationQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+
+class Integration(models.Model):
+    id = models.CharField(primary_key=True, max_length=80, editable=False)
+    environment = models.ForeignKey(
+        Environment, on_delete=models.PROTECT, related_name="integrations"
+    )
+    tool = models.CharField(max_length=64)
+    category = models.CharField(max_length=16, choices=Category.choices, default=Category.HRIS)
+    organization_name = models.CharField(max_length=300)
+    creator_email = models.EmailField(null=True, blank=True)
+    origin_id = models.CharField(max_length=300, null=True, blank=True)
+    scope_config = models.ForeignKey(
+        ScopeConfig, on_delete=models.PROTECT, related_name="integrations"
+    )
+    # Read models/fields the customer opted out of: ["hris_employees", "hris_employees.ssn"].
+    opted_out = models.JSONField(default=list, blank=True)
+    remote_account_id = models.CharField(max_length=300, blank=True, default="")
+    status = models.CharField(
+        max_length=16, choices=IntegrationStatus.choices, default=IntegrationStatus.ACTIVE
+    )
+    enabled = models.BooleanField(default=True)
+    setup_status = models.CharField(
+        max_length=24, choices=SetupStatus.choices, default=SetupStatus.COMPLETED
+    )
+    qa_status = models.CharField(max_length=16, choices=QaStatus.choices, default=QaStatus.PASSED)
+    beta = models.BooleanField(default=False)
+    data_expired_at = models.DateTimeField(null=True, blank=True)
+    next_sync_at = models.DateTimeField(null=True, blank=True)
+    sync_paused_reason = models.CharField(
+        max_length=32, choices=SyncPausedReason.choices, null=True, blank=True
+    )
+    auth_failing_since = models.DateTimeField(null=True, blank=True)
+    last_auth_ok_at = models.DateTimeField(null=True, blank=True)
+    consecutive_auth_failures = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = IntegrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["next_sync_at"],
+                name="integration_due_idx",
+                condition=Q(enabled=True, sync_paused_reason__isnull=True, deleted_at__isnull=True),
+            ),
+            models.Index(fields=["environment", "status"], name="integration_env_status_idx"),
+            models.Index(fields=["environment", "tool"], name="integration_env_tool_idx"),
+            models.Index(fields=["environment", "-created_at", "-id"], name="integration_list_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization_name} ({self.tool})"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class CredentialSource(models.TextChoices):
+    CONNECT_LINK = "CONNECT_LINK", "Connection link"
+    RELINK_LINK = "RELINK_LINK", "Reconnection link"
+    OPERATOR = "OPERATOR", "Operator"
+    SEED = "SEED", "Demo seed"
+
+
+class CredentialVersion(models.Model):
+    """One set of credentials for an integration; only the newest is used.
+
+    `payload_encrypted` is a MultiFernet token of the JSON credentials (see `integrations.crypto`).
+    """
+
+    integration = models.ForeignKey(
+        Integration, on_delete=models.CASCADE, related_name="credential_versions"
+    )
+    payload_encrypted = models.TextField()
+    source = models.CharField(max_length=24, choices=CredentialSource.choices)
+    set_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    link_id = models.CharField(max_length=32, null=True, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["integration", "-created_at"], name="credential_newest_idx")]
+
+    def __str__(self) -> str:
+        return f"Credentials #{self.pk} of {self.integration_id} via {self.source}"
+
+
+class EventKind(models.TextChoices):
+    CREATED = "CREATED", "Integration created"
+    DELETED = "DELETED", "Integration deleted"
+    ENABLED = "ENABLED", "Enabled"
+    DISABLED = "DISABLED", "Disabled"
+    STATUS_CHANGED = "STATUS_CHANGED", "Status changed"
+    PAUSED = "PAUSED", "Sync scheduling paused"
+    RESUMED = "RESUMED", "Sync scheduling resumed"
+    CREDENTIALS_UPDATED = "CREDENTIALS_UPDATED", "Credentials updated"
+    SCOPE_CONFIG_CHANGED = "SCOPE_CONFIG_CHANGED", "Scope config changed"
+    LINK_CREATED = "LINK_CREATED", "Reconnection link created"
+    LINK_REVOKED = "LINK_REVOKED", "Reconnection link revoked"
+    LINK_COMPLETED = "LINK_COMPLETED", "Reconnection link completed"
+
+
+class ActorType(models.TextChoices):
+    OPERATOR = "OPERATOR"
+    API_KEY = "API_KEY"
+    CUSTOMER = "CUSTOMER"
+    SYSTEM = "SYSTEM"
+
+
+class IntegrationEvent(models.Model):
+    """The audit trail: one row per state change, with who did it and when."""
+
+    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=32, choices=EventKind.choices)
+    actor_type = models.CharField(max_length=16, choices=ActorType.choices)
+    actor_label = models.CharField(max_length=300, blank=True, default="")
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["integration", "-created_at"], name="event_timeline_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} by {self.actor_label or self.actor_type}"
+
+
+class RequestLog(models.Model):
+    """One row per API request; error envelopes link here through `log_url`."""
+
+    id = models.CharField(primary_key=True, max_length=32, default=new_id, editable=False)
+    environment = models.ForeignKey(
+        Environment, null=True, blank=True, on_delete=models.CASCADE, related_name="request_logs"
+    )
+    api_key = models.ForeignKey(ApiKey, null=True, blank=True, on_delete=models.SET_NULL)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    status_code = models.PositiveSmallIntegerField()
+    integration_id = models.CharField(max_length=80, null=True, blank=True, db_index=True)
+    error_code = models.CharField(max_length=64, blank=True, default="")
+    latency_ms = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} -> {self.status_code}"

@@ -1,0 +1,1 @@
+"""Sandbox HR models."""

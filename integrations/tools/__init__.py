@@ -1,0 +1,24 @@
+"""The tool registry: one connector class per HR system."""
+
+from __future__ import annotations
+
+from integrations.tools.base import Tool
+from integrations.tools.sandbox import SandboxTool
+
+
+class UnknownToolError(LookupError):
+    pass
+
+
+TOOLS: dict[str, Tool] = {tool.id: tool for tool in (SandboxTool(),)}
+
+
+def tool_get(tool_id: str) -> Tool:
+    try:
+        return TOOLS[tool_id]
+    except KeyError:
+        raise UnknownToolError(f"Unknown tool {tool_id!r}") from None
+
+
+def tools_for_category(category: str) -> list[Tool]:
+    return [tool for tool in TOOLS.values() if tool.category == category.upper()]

@@ -1,0 +1,128 @@
+"""The connector interface every HR tool implements.
+
+A tool is code, not a table: its id is Kombo's tool id, and its class says which credentials it
+needs, which permissions it understands, which unified models/fields it covers (and which
+permission each needs), and how to check auth and fetch data over real HTTP.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, ClassVar
+
+
+class AuthOutcome(StrEnum):
+    OK = "OK"
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    # Network error, timeout, 5xx, rate limit: never counted as an authentication failure.
+    UNREACHABLE = "UNREACHABLE"
+
+
+@dataclass(frozen=True)
+class AuthResult:
+    outcome: AuthOutcome
+    granted_permissions: frozenset[str] = frozenset()
+    remote_account_id: str = ""
+    message: str = ""
+    retry_after_seconds: float | None = None
+
+    @classmethod
+    def ok(cls, *, granted_permissions: Iterable[str], remote_account_id: str) -> AuthResult:
+        return cls(
+            AuthOutcome.OK,
+            granted_permissions=frozenset(granted_permissions),
+            remote_account_id=remote_account_id,
+        )
+
+    @classmethod
+    def invalid(cls, message: str) -> AuthResult:
+        return cls(AuthOutcome.INVALID_CREDENTIALS, message=message)
+
+    @classmethod
+    def unreachable(cls, message: str, *, retry_after_seconds: float | None = None) -> AuthResult:
+        return cls(AuthOutcome.UNREACHABLE, message=message, retry_after_seconds=retry_after_seconds)
+
+
+class Coverage(StrEnum):
+    SUPPORTED = "SUPPORTED"
+    UNSUPPORTED = "UNSUPPORTED"
+    NOT_IMPLEMENTED = "NOT_IMPLEMENTED"
+    UNKNOWN = "UNKNOWN"
+
+
+@dataclass(frozen=True)
+class FieldSupport:
+    coverage: Coverage = Coverage.SUPPORTED
+    # The tool permission needed to read this field beyond the model's own permission.
+    permission: str | None = None
+
+
+@dataclass(frozen=True)
+class ModelSupport:
+    coverage: Coverage
+    permission: str | None
+    fields: Mapping[str, FieldSupport] = field(default_factory=dict)
+
+    def field_support(self, field_id: str) -> FieldSupport:
+        return self.fields.get(field_id, FieldSupport(Coverage.UNSUPPORTED))
+
+
+@dataclass(frozen=True)
+class CredentialField:
+    key: str
+    label: str
+    secret: bool
+    help_text: str = ""
+    placeholder: str = ""
+
+
+class ToolError(Exception):
+    """A fetch failed in a way the caller must record (message is safe to show and log)."""
+
+    def __init__(self, message: str, *, transient: bool) -> None:
+        super().__init__(message)
+        self.transient = transient
+
+
+Page = list[dict[str, Any]]
+
+
+class Tool(ABC):
+    id: ClassVar[str]
+    label: ClassVar[str]
+    category: ClassVar[str] = "HRIS"
+    # Paths under the static root.
+    logo: ClassVar[str]
+    icon: ClassVar[str]
+    supports_delta: ClassVar[bool] = False
+    credential_fields: ClassVar[tuple[CredentialField, ...]]
+    # Permission id -> what it grants, in plain words.
+    permissions: ClassVar[Mapping[str, str]]
+    # Unified read model id -> how this tool covers it.
+    models: ClassVar[Mapping[str, ModelSupport]]
+    # Language -> the steps a customer follows to create credentials with the right permissions.
+    guides: ClassVar[Mapping[str, tuple[str, ...]]]
+
+    def model_support(self, model_id: str) -> ModelSupport:
+        return self.models.get(model_id, ModelSupport(Coverage.UNSUPPORTED, None))
+
+    def guide(self, language: str) -> tuple[str, ...]:
+        return self.guides.get(language) or self.guides["en"]
+
+    @abstractmethod
+    def check_auth(self, credentials: Mapping[str, str]) -> AuthResult:
+        """The cheapest authenticated call: who are we, and what may we read?"""
+
+    @abstractmethod
+    def fetch(
+        self,
+        credentials: Mapping[str, str],
+        model_id: str,
+        fields: frozenset[str],
+        since: datetime | None = None,
+    ) -> Iterator[Page]:
+        """Yield pages of unified records (dicts keyed by unified field ids plus `remote_id`)."""

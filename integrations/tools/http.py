@@ -1,0 +1,94 @@
+"""Outgoing HTTP for connectors: explicit timeouts, errors classified, secrets kept out.
+
+Auth checks do not retry (a failing check is itself the signal); callers decide what a failure
+means. Messages never contain request headers or credentials.
+"""
+
+from __future__ import annotations
+
+import email.utils
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import requests
+from django.conf import settings
+
+USER_AGENT = "kombo-site/1.0"
+
+
+class HttpFailure(Exception):
+    """The call did not produce a usable JSON body. `status_code` is None for network errors."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        retry_after_seconds: float | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+        self.retry_after_seconds = retry_after_seconds
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """`Retry-After` as seconds: either delta-seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def http_get_json(
+    url: str,
+    *,
+    headers: Mapping[str, str],
+    params: Mapping[str, str] | None = None,
+    auth: tuple[str, str] | None = None,
+    timeout: float | None = None,
+) -> Any:
+    limit = settings.TOOL_HTTP_TIMEOUT if timeout is None else timeout
+    try:
+        response = requests.get(
+            url,
+            headers={"Accept": "application/json", "User-Agent": USER_AGENT, **headers},
+            params=params,
+            auth=auth,
+            timeout=(min(limit, 10.0), limit),
+            allow_redirects=False,
+        )
+    except requests.Timeout:
+        raise HttpFailure(f"timed out after {limit:g} s") from None
+    except requests.ConnectionError:
+        raise HttpFailure("connection failed") from None
+    except requests.RequestException as exc:
+        raise HttpFailure(f"request failed ({type(exc).__name__})") from None
+    if response.status_code == 429:
+        raise HttpFailure(
+            "rate limited (HTTP 429)",
+            status_code=429,
+            retry_after_seconds=parse_retry_after(response.headers.get("Retry-After")),
+        )
+    if response.status_code >= 400:
+        raise HttpFailure(f"HTTP {response.status_code}", status_code=response.status_code)
+    if 300 <= response.status_code < 400:
+        raise HttpFailure(
+            f"unexpected redirect (HTTP {response.status_code})", status_code=response.status_code
+        )
+    try:
+        return response.json()
+    except ValueError:
+        content_type = response.headers.get("Content-Type", "unknown")
+        raise HttpFailure(
+            f"the response was not JSON (Content-Type {content_type})",
+            status_code=response.status_code,
+        ) from None

@@ -1,0 +1,267 @@
+"""The `sandbox` connector: talks to the sandbox HR system (`/sandbox-hr/`) over real HTTP.
+
+Sandbox HR API (served by `integrations.sandbox_hr`, base `SANDBOX_HR_URL`):
+- `Authorization: Bearer <api key>` on every call; unknown or revoked key -> 401.
+- `GET /api/v1/me` -> `{"account": {"id", "name"}, "permissions": [...]}`.
+- `GET /api/v1/employees?cursor=&limit=&updated_since=` and `GET /api/v1/groups?...` ->
+  `{"data": [...], "next_cursor": str | null}`; a missing permission -> 403 with
+  `{"error": {"code": "missing_permission", "permission": ..., "message": ...}}`.
+  Field groups the key may not read are left out of the records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+
+from integrations.tools.base import (
+    AuthResult,
+    Coverage,
+    CredentialField,
+    FieldSupport,
+    ModelSupport,
+    Page,
+    Tool,
+    ToolError,
+)
+from integrations.tools.http import HttpFailure, http_get_json
+
+PERM_EMPLOYEES = "employees:read"
+PERM_PERSONAL = "employees.personal:read"
+PERM_SENSITIVE = "employees.sensitive:read"
+PERM_GROUPS = "groups:read"
+
+_EMPLOYMENT_STATUS = {"active": "ACTIVE", "pending": "PENDING", "inactive": "INACTIVE", "leave": "LEAVE"}
+_EMPLOYMENT_TYPE = {
+    "full_time": "FULL_TIME",
+    "part_time": "PART_TIME",
+    "contractor": "CONTRACT",
+    "intern": "INTERNSHIP",
+    "freelance": "FREELANCE",
+}
+_GENDER = {"male": "MALE", "female": "FEMALE", "diverse": "NON_BINARY", "unspecified": "NOT_SPECIFIED"}
+_GROUP_TYPE = {"department": "DEPARTMENT", "team": "TEAM", "cost_center": "COST_CENTER"}
+
+_BASIC = FieldSupport(Coverage.SUPPORTED)
+_PERSONAL = FieldSupport(Coverage.SUPPORTED, PERM_PERSONAL)
+_SENSITIVE = FieldSupport(Coverage.SUPPORTED, PERM_SENSITIVE)
+
+
+class SandboxTool(Tool):
+    id = "sandbox"
+    label = "Sandbox HR"
+    category = "HRIS"
+    logo = "tools/sandbox.svg"
+    icon = "tools/sandbox-icon.svg"
+    supports_delta = True
+    credential_fields = (
+        CredentialField(
+            key="api_key",
+            label="API key",
+            secret=True,
+            help_text="The API key from Sandbox HR → Settings → API keys.",
+            placeholder="sbx_…",
+        ),
+    )
+    permissions = {
+        PERM_EMPLOYEES: "Read employees (names, work email, job, employment dates, manager)",
+        PERM_PERSONAL: "Read employees' personal data (birth date, gender, private contact, address)",
+        PERM_SENSITIVE: "Read employees' sensitive data (social security and tax numbers, bank accounts)",
+        PERM_GROUPS: "Read departments, teams and cost centers",
+    }
+    models = {
+        "hris_employees": ModelSupport(
+            Coverage.SUPPORTED,
+            PERM_EMPLOYEES,
+            {
+                "employee_number": _BASIC,
+                "first_name": _BASIC,
+                "last_name": _BASIC,
+                "display_full_name": _BASIC,
+                "job_title": _BASIC,
+                "work_email": _BASIC,
+                "employment_status": _BASIC,
+                "employment_type": _BASIC,
+                "weekly_hours": _BASIC,
+                "manager_id": _BASIC,
+                "start_date": _BASIC,
+                "termination_date": _BASIC,
+                "remote_created_at": _BASIC,
+                "groups": FieldSupport(Coverage.SUPPORTED, PERM_GROUPS),
+                "nationality": _PERSONAL,
+                "personal_email": _PERSONAL,
+                "mobile_phone_number": _PERSONAL,
+                "gender": _PERSONAL,
+                "marital_status": _PERSONAL,
+                "date_of_birth": _PERSONAL,
+                "home_address": _PERSONAL,
+                "ssn": _SENSITIVE,
+                "tax_id": _SENSITIVE,
+                "bank_accounts": _SENSITIVE,
+            },
+        ),
+        "hris_groups": ModelSupport(
+            Coverage.SUPPORTED,
+            PERM_GROUPS,
+            {"name": _BASIC, "type": _BASIC, "parent_id": _BASIC},
+        ),
+    }
+    guides = {
+        "en": (
+            "Sign in to Sandbox HR as an administrator.",
+            "Open Settings → API keys and click “Create API key”.",
+            "Tick the permissions listed above as required (and any optional ones you agree to).",
+            "Copy the key (it starts with “sbx_”) and paste it below.",
+        ),
+        "de": (
+            "Melden Sie sich als Administrator bei Sandbox HR an.",
+            "Öffnen Sie Einstellungen → API-Schlüssel und klicken Sie auf „API-Schlüssel erstellen“.",
+            "Aktivieren Sie die oben als erforderlich aufgeführten Berechtigungen "
+            "(und alle optionalen, denen Sie zustimmen).",
+            "Kopieren Sie den Schlüssel (er beginnt mit „sbx_“) und fügen Sie ihn unten ein.",
+        ),
+        "fr": (
+            "Connectez-vous à Sandbox HR en tant qu’administrateur.",
+            "Ouvrez Paramètres → Clés API et cliquez sur « Créer une clé API ».",
+            "Cochez les autorisations indiquées ci-dessus comme requises "
+            "(et les facultatives que vous acceptez).",
+            "Copiez la clé (elle commence par « sbx_ ») et collez-la ci-dessous.",
+        ),
+        "it": (
+            "Accedi a Sandbox HR come amministratore.",
+            "Apri Impostazioni → Chiavi API e fai clic su «Crea chiave API».",
+            "Seleziona le autorizzazioni indicate sopra come obbligatorie "
+            "(e quelle facoltative che accetti).",
+            "Copia la chiave (inizia con «sbx_») e incollala qui sotto.",
+        ),
+        "es": (
+            "Inicia sesión en Sandbox HR como administrador.",
+            "Abre Configuración → Claves API y haz clic en «Crear clave API».",
+            "Marca los permisos indicados arriba como obligatorios "
+            "(y los opcionales que aceptes).",
+            "Copia la clave (empieza por «sbx_») y pégala abajo.",
+        ),
+    }
+
+    def _base_url(self) -> str:
+        return f"{settings.SANDBOX_HR_URL}/api/v1"
+
+    def _headers(self, credentials: Mapping[str, str]) -> dict[str, str]:
+        return {"Authorization": f"Bearer {credentials.get('api_key', '')}"}
+
+    def check_auth(self, credentials: Mapping[str, str]) -> AuthResult:
+        if not credentials.get("api_key"):
+            return AuthResult.invalid("No API key was given.")
+        try:
+            body = http_get_json(f"{self._base_url()}/me", headers=self._headers(credentials))
+        except HttpFailure as failure:
+            if failure.status_code in (401, 403):
+                return AuthResult.invalid("Sandbox HR rejected the API key (revoked or unknown).")
+            return AuthResult.unreachable(
+                f"Sandbox HR could not be reached: {failure}",
+                retry_after_seconds=failure.retry_after_seconds,
+            )
+        try:
+            account_id = str(body["account"]["id"])
+            permissions = [str(p) for p in body["permissions"]]
+        except (KeyError, TypeError):
+            return AuthResult.unreachable("Sandbox HR answered with an unexpected response body.")
+        return AuthResult.ok(granted_permissions=permissions, remote_account_id=account_id)
+
+    def fetch(
+        self,
+        credentials: Mapping[str, str],
+        model_id: str,
+        fields: frozenset[str],
+        since: datetime | None = None,
+    ) -> Iterator[Page]:
+        resource, mapper = {
+            "hris_employees": ("employees", _map_employee),
+            "hris_groups": ("groups", _map_group),
+        }.get(model_id, (None, None))
+        if resource is None or mapper is None:
+            raise ToolError(f"Sandbox HR does not provide {model_id}.", transient=False)
+        params: dict[str, str] = {"limit": "100"}
+        if since is not None:
+            params["updated_since"] = since.isoformat()
+        while True:
+            try:
+                body = http_get_json(
+                    f"{self._base_url()}/{resource}",
+                    headers=self._headers(credentials),
+                    params=params,
+                )
+            except HttpFailure as failure:
+                raise ToolError(
+                    f"Sandbox HR {resource}: {failure}",
+                    transient=failure.status_code not in (401, 403),
+                ) from failure
+            try:
+                records = body["data"]
+                next_cursor = body.get("next_cursor")
+            except (KeyError, TypeError, AttributeError):
+                raise ToolError(
+                    f"Sandbox HR {resource}: unexpected response body.", transient=True
+                ) from None
+            yield [
+                {key: value for key, value in mapper(r).items() if key in fields or key == "remote_id"}
+                for r in records
+            ]
+            if not next_cursor:
+                return
+            params["cursor"] = str(next_cursor)
+
+
+def _map_employee(raw: dict[str, Any]) -> dict[str, Any]:
+    first, last = raw.get("first_name"), raw.get("last_name")
+    address = raw.get("home_address")
+    return {
+        "remote_id": str(raw["id"]),
+        "employee_number": raw.get("employee_number"),
+        "first_name": first,
+        "last_name": last,
+        "display_full_name": raw.get("preferred_name")
+        or " ".join(part for part in (first, last) if part)
+        or None,
+        "job_title": raw.get("job_title"),
+        "work_email": raw.get("email"),
+        "employment_status": _EMPLOYMENT_STATUS.get(raw.get("status") or ""),
+        "employment_type": _EMPLOYMENT_TYPE.get(raw.get("employment_type") or ""),
+        "weekly_hours": raw.get("weekly_hours"),
+        "manager_id": raw.get("manager_id"),
+        "start_date": raw.get("hire_date"),
+        "termination_date": raw.get("termination_date"),
+        "remote_created_at": raw.get("created_at"),
+        "groups": raw.get("department_ids"),
+        "nationality": raw.get("nationality"),
+        "personal_email": raw.get("private_email"),
+        "mobile_phone_number": raw.get("mobile_phone"),
+        "gender": _GENDER.get(raw.get("gender") or ""),
+        "marital_status": (raw.get("marital_status") or "").upper() or None,
+        "date_of_birth": raw.get("birth_date"),
+        "home_address": (
+            {
+                "street_1": address.get("street"),
+                "city": address.get("city"),
+                "zip_code": address.get("zip"),
+                "country": address.get("country"),
+            }
+            if isinstance(address, dict)
+            else None
+        ),
+        "ssn": raw.get("ssn"),
+        "tax_id": raw.get("tax_id"),
+        "bank_accounts": raw.get("bank_accounts"),
+    }
+
+
+def _map_group(raw: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "remote_id": str(raw["id"]),
+        "name": raw.get("name"),
+        "type": _GROUP_TYPE.get(raw.get("type") or ""),
+        "parent_id": raw.get("parent_id"),
+    }

@@ -1,0 +1,91 @@
+"""Shared fixtures. With CI_REQUIRE_SERVICES=1, a missing PostgreSQL, Redis or Chromium fails
+the run instead of skipping the tests that need it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from integrations.actors import Actor
+from integrations.models import ApiKey, Environment
+from integrations.services import api_key_create, environment_get_or_create
+
+REQUIRE_SERVICES = os.environ.get("CI_REQUIRE_SERVICES") == "1"
+
+
+def require_service(name: str, available: bool, how: str) -> None:
+    """Skip when a service is missing locally; fail when CI said it must be there."""
+    if available:
+        return
+    message = f"{name} is not available: {how}"
+    if REQUIRE_SERVICES:
+        pytest.fail(f"CI_REQUIRE_SERVICES=1 and {message}", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _database_is_postgres_in_ci(django_db_setup: None, django_db_blocker: object) -> None:
+    if REQUIRE_SERVICES and connection.vendor != "postgresql":
+        pytest.fail(
+            "CI_REQUIRE_SERVICES=1 but the tests run on "
+            f"{connection.vendor}; set DATABASE_URL to PostgreSQL.",
+            pytrace=False,
+        )
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = settings.REDIS_URL
+    available = False
+    if url:
+        import redis
+
+        try:
+            redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+            available = True
+        except redis.RedisError:
+            available = False
+    require_service("Redis", available, "set REDIS_URL to a running Redis server")
+    return url
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    require_service("Chromium", path is not None, "install Debian's chromium package")
+    assert path is not None
+    return path
+
+
+@pytest.fixture
+def environment(db: None) -> Environment:
+    return environment_get_or_create(name="production")
+
+
+@pytest.fixture
+def other_environment(db: None) -> Environment:
+    return environment_get_or_create(name="sandbox")
+
+
+@pytest.fixture
+def api_key(environment: Environment) -> tuple[ApiKey, str]:
+    return api_key_create(environment=environment, name="tests")
+
+
+@pytest.fixture
+def system_actor() -> Actor:
+    return Actor.system("tests")
+
+
+@pytest.fixture
+def operator(db: None, django_user_model: type) -> Iterator[object]:
+    user = django_user_model.objects.create_user(  # type: ignore[attr-defined]
+        username="operator", password="correct horse battery staple", is_staff=True,
+        is_superuser=True,
+    )
+    yield user

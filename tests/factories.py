@@ -1,0 +1,88 @@
+"""factory-boy factories for the domain. Integrations are created through the service, so
+they come with an encrypted credential version and an audit event, as in real life."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+
+from integrations.actors import Actor
+from integrations.models import CredentialSource, Environment, Integration, ScopeConfig
+from integrations.read_models import READ_MODELS
+from integrations.services import integration_create
+
+
+def scope_settings_all_enabled() -> dict[str, Any]:
+    return {
+        model.id: {"setting": "ENABLED", "fields": dict.fromkeys(model.fields, "ENABLED")}
+        for model in READ_MODELS.values()
+    }
+
+
+class EnvironmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Environment
+        django_get_or_create = ("name",)
+
+    name = "production"
+
+
+class ScopeConfigFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ScopeConfig
+        django_get_or_create = ("environment", "name")
+
+    environment = factory.SubFactory(EnvironmentFactory)
+    name = "Default"
+    settings = factory.LazyFunction(scope_settings_all_enabled)
+
+
+class IntegrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Integration
+
+    environment = factory.SubFactory(EnvironmentFactory)
+    tool = "sandbox"
+    organization_name = factory.Sequence(lambda n: f"Acme {n} GmbH")
+    creator_email = factory.Sequence(lambda n: f"it-{n}@acme.example")
+    origin_id = factory.Sequence(lambda n: f"cust-{n}")
+    scope_config = factory.LazyAttribute(
+        lambda o: ScopeConfigFactory(environment=o.environment)
+    )
+    remote_account_id = "acc_demo"
+    credentials = factory.LazyFunction(lambda: {"api_key": "sbx_test_key"})
+
+    @classmethod
+    def _create(cls, model_class: type[Integration], *args: Any, **kwargs: Any) -> Integration:
+        credentials = kwargs.pop("credentials")
+        extra = {
+            key: kwargs.pop(key)
+            for key in list(kwargs)
+            if key
+            not in {
+                "environment",
+                "tool",
+                "organization_name",
+                "creator_email",
+                "origin_id",
+                "scope_config",
+                "remote_account_id",
+            }
+        }
+        integration = integration_create(
+            environment=kwargs["environment"],
+            tool_id=kwargs["tool"],
+            organization_name=kwargs["organization_name"],
+            creator_email=kwargs["creator_email"],
+            origin_id=kwargs["origin_id"],
+            scope_config=kwargs["scope_config"],
+            remote_account_id=kwargs["remote_account_id"],
+            credentials=credentials,
+            actor=Actor.system("factory"),
+            source=CredentialSource.OPERATOR,
+        )
+        if extra:
+            Integration.objects.filter(pk=integration.pk).update(**extra)
+            integration.refresh_from_db()
+        return integration
