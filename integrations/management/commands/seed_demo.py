@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from integrations.demo import OPERATOR_USERNAME, demo_seed
+
+
+class Command(BaseCommand):
+    help = "Seed the demo data once (operator login, API key, sandbox HR, integrations)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        result = demo_seed()
+        if not result.created:
+            self.stdout.write("Demo data already present; nothing seeded.")
+            return
+        self.stdout.write(self.style.SUCCESS(f"Seeded {len(result.integration_ids)} integrations."))
+        if result.operator_password:
+            self.stdout.write(
+                self.style.WARNING(
+                    "Operator login (shown once, write it down):\n"
+                    f"    URL:      {settings.BASE_URL}/accounts/login/\n"
+                    f"    username: {OPERATOR_USERNAME}\n"
+                    f"    password: {result.operator_password}"
+                )
+            )
+        if result.api_key:
+            self.stdout.write(
+                self.style.WARNING(f"API key for the production environment (shown once):\n"
+                                   f"    {result.api_key}")
+            )
