@@ -10,7 +10,7 @@ import os
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("SANDBOX_HR_ENABLED", "true")
 
-from kombo_site.settings import *  # noqa: E402, F403
+from kombo_site.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

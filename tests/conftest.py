@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
@@ -83,9 +82,11 @@ def system_actor() -> Actor:
 
 
 @pytest.fixture
-def operator(db: None, django_user_model: type) -> Iterator[object]:
+def operator(db: None, django_user_model: type) -> object:
     user = django_user_model.objects.create_user(  # type: ignore[attr-defined]
-        username="operator", password="correct horse battery staple", is_staff=True,
+        username="operator",
+        password="correct horse battery staple",
+        is_staff=True,
         is_superuser=True,
     )
-    yield user
+    return user

@@ -1,1 +1,190 @@
-"""Sandbox HR models."""
+"""Sandbox HR: a small HR system of its own, served under `/sandbox-hr/`.
+
+It has accounts (the "companies" using it), API keys with per-key permissions, groups and
+employees. The `sandbox` connector reads it over HTTP like any other tool. Every write goes
+through `integrations.sandbox_hr.services`.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from integrations.ids import random_base58
+from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS, PERM_PERSONAL, PERM_SENSITIVE
+
+# The permission vocabulary, in the order it is shown and stored.
+SANDBOX_PERMISSIONS: tuple[str, ...] = (PERM_EMPLOYEES, PERM_PERSONAL, PERM_SENSITIVE, PERM_GROUPS)
+
+
+def new_account_id() -> str:
+    return f"acc_{random_base58(16)}"
+
+
+def new_api_key_id() -> str:
+    return f"key_{random_base58(16)}"
+
+
+def new_group_id() -> str:
+    return f"grp_{random_base58(16)}"
+
+
+def new_employee_id() -> str:
+    return f"emp_{random_base58(16)}"
+
+
+class SandboxAccount(models.Model):
+    id = models.CharField(primary_key=True, max_length=32, default=new_account_id, editable=False)
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "sandbox account"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.id})"
+
+
+class SandboxApiKey(models.Model):
+    """Only a SHA-256 of the raw key is kept; `prefix` is for recognising it."""
+
+    id = models.CharField(primary_key=True, max_length=32, default=new_api_key_id, editable=False)
+    account = models.ForeignKey(SandboxAccount, on_delete=models.CASCADE, related_name="api_keys")
+    name = models.CharField(max_length=200)
+    prefix = models.CharField(max_length=16, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    permissions = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "sandbox API key"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def has_permission(self, permission: str) -> bool:
+        return permission in self.permissions
+
+
+class SandboxGroupType(models.TextChoices):
+    DEPARTMENT = "department", "Department"
+    TEAM = "team", "Team"
+    COST_CENTER = "cost_center", "Cost center"
+
+
+class SandboxGroup(models.Model):
+    id = models.CharField(primary_key=True, max_length=32, default=new_group_id, editable=False)
+    account = models.ForeignKey(SandboxAccount, on_delete=models.CASCADE, related_name="groups")
+    name = models.CharField(max_length=200)
+    type = models.CharField(max_length=16, choices=SandboxGroupType.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["updated_at", "id"]
+        verbose_name = "sandbox group"
+        indexes = [
+            models.Index(fields=["account", "updated_at", "id"], name="sandbox_group_page_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_type_display()})"
+
+
+class SandboxEmployeeStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    PENDING = "pending", "Pending (not started yet)"
+    INACTIVE = "inactive", "Inactive"
+    LEAVE = "leave", "On leave"
+
+
+class SandboxEmploymentType(models.TextChoices):
+    FULL_TIME = "full_time", "Full time"
+    PART_TIME = "part_time", "Part time"
+    CONTRACTOR = "contractor", "Contractor"
+    INTERN = "intern", "Intern"
+    FREELANCE = "freelance", "Freelance"
+
+
+class SandboxGender(models.TextChoices):
+    MALE = "male", "Male"
+    FEMALE = "female", "Female"
+    DIVERSE = "diverse", "Diverse"
+    UNSPECIFIED = "unspecified", "Unspecified"
+
+
+class SandboxMaritalStatus(models.TextChoices):
+    SINGLE = "single", "Single"
+    MARRIED = "married", "Married"
+    DOMESTIC_PARTNERSHIP = "domestic_partnership", "Domestic partnership"
+    DIVORCED = "divorced", "Divorced"
+    SEPARATED = "separated", "Separated"
+    WIDOWED = "widowed", "Widowed"
+
+
+class SandboxEmployee(models.Model):
+    id = models.CharField(primary_key=True, max_length=32, default=new_employee_id, editable=False)
+    account = models.ForeignKey(SandboxAccount, on_delete=models.CASCADE, related_name="employees")
+    employee_number = models.CharField(max_length=32)
+    first_name = models.CharField(max_length=200)
+    last_name = models.CharField(max_length=200)
+    preferred_name = models.CharField(max_length=200, null=True, blank=True)
+    email = models.EmailField(null=True, blank=True)
+    job_title = models.CharField(max_length=200, null=True, blank=True)
+    status = models.CharField(
+        max_length=16, choices=SandboxEmployeeStatus.choices, default=SandboxEmployeeStatus.ACTIVE
+    )
+    employment_type = models.CharField(
+        max_length=16,
+        choices=SandboxEmploymentType.choices,
+        default=SandboxEmploymentType.FULL_TIME,
+    )
+    weekly_hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    hire_date = models.DateField(null=True, blank=True)
+    termination_date = models.DateField(null=True, blank=True)
+    # Personal data (permission `employees.personal:read`).
+    birth_date = models.DateField(null=True, blank=True)
+    gender = models.CharField(max_length=16, choices=SandboxGender.choices, null=True, blank=True)
+    private_email = models.EmailField(null=True, blank=True)
+    mobile_phone = models.CharField(max_length=40, null=True, blank=True)
+    nationality = models.CharField(max_length=2, null=True, blank=True)
+    marital_status = models.CharField(
+        max_length=24, choices=SandboxMaritalStatus.choices, null=True, blank=True
+    )
+    # `{"street", "city", "zip", "country"}` or null.
+    home_address = models.JSONField(null=True, blank=True)
+    # Sensitive data (permission `employees.sensitive:read`).
+    ssn = models.CharField(max_length=64, null=True, blank=True)
+    tax_id = models.CharField(max_length=64, null=True, blank=True)
+    # `[{"iban", "bic", "bank_name", "holder_name"}]`.
+    bank_accounts = models.JSONField(default=list, blank=True)
+    departments = models.ManyToManyField(SandboxGroup, blank=True, related_name="members")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["updated_at", "id"]
+        verbose_name = "sandbox employee"
+        indexes = [
+            models.Index(fields=["account", "updated_at", "id"], name="sandbox_employee_page_idx")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "employee_number"], name="sandbox_employee_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} ({self.employee_number})"

@@ -44,7 +44,9 @@ class AuthResult:
 
     @classmethod
     def unreachable(cls, message: str, *, retry_after_seconds: float | None = None) -> AuthResult:
-        return cls(AuthOutcome.UNREACHABLE, message=message, retry_after_seconds=retry_after_seconds)
+        return cls(
+            AuthOutcome.UNREACHABLE, message=message, retry_after_seconds=retry_after_seconds
+        )
 
 
 class Coverage(StrEnum):

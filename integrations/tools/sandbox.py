@@ -34,7 +34,12 @@ PERM_PERSONAL = "employees.personal:read"
 PERM_SENSITIVE = "employees.sensitive:read"
 PERM_GROUPS = "groups:read"
 
-_EMPLOYMENT_STATUS = {"active": "ACTIVE", "pending": "PENDING", "inactive": "INACTIVE", "leave": "LEAVE"}
+_EMPLOYMENT_STATUS = {
+    "active": "ACTIVE",
+    "pending": "PENDING",
+    "inactive": "INACTIVE",
+    "leave": "LEAVE",
+}
 _EMPLOYMENT_TYPE = {
     "full_time": "FULL_TIME",
     "part_time": "PART_TIME",
@@ -42,7 +47,12 @@ _EMPLOYMENT_TYPE = {
     "intern": "INTERNSHIP",
     "freelance": "FREELANCE",
 }
-_GENDER = {"male": "MALE", "female": "FEMALE", "diverse": "NON_BINARY", "unspecified": "NOT_SPECIFIED"}
+_GENDER = {
+    "male": "MALE",
+    "female": "FEMALE",
+    "diverse": "NON_BINARY",
+    "unspecified": "NOT_SPECIFIED",
+}
 _GROUP_TYPE = {"department": "DEPARTMENT", "team": "TEAM", "cost_center": "COST_CENTER"}
 
 _BASIC = FieldSupport(Coverage.SUPPORTED)
@@ -68,8 +78,12 @@ class SandboxTool(Tool):
     )
     permissions = {
         PERM_EMPLOYEES: "Read employees (names, work email, job, employment dates, manager)",
-        PERM_PERSONAL: "Read employees' personal data (birth date, gender, private contact, address)",
-        PERM_SENSITIVE: "Read employees' sensitive data (social security and tax numbers, bank accounts)",
+        PERM_PERSONAL: (
+            "Read employees' personal data (birth date, gender, private contact, address)"
+        ),
+        PERM_SENSITIVE: (
+            "Read employees' sensitive data (social security and tax numbers, bank accounts)"
+        ),
         PERM_GROUPS: "Read departments, teams and cost centers",
     }
     models = {
@@ -118,7 +132,8 @@ class SandboxTool(Tool):
         ),
         "de": (
             "Melden Sie sich als Administrator bei Sandbox HR an.",
-            "Öffnen Sie Einstellungen → API-Schlüssel und klicken Sie auf „API-Schlüssel erstellen“.",
+            "Öffnen Sie Einstellungen → API-Schlüssel und klicken Sie auf "
+            "„API-Schlüssel erstellen“.",
             "Aktivieren Sie die oben als erforderlich aufgeführten Berechtigungen "
             "(und alle optionalen, denen Sie zustimmen).",
             "Kopieren Sie den Schlüssel (er beginnt mit „sbx_“) und fügen Sie ihn unten ein.",
@@ -140,8 +155,7 @@ class SandboxTool(Tool):
         "es": (
             "Inicia sesión en Sandbox HR como administrador.",
             "Abre Configuración → Claves API y haz clic en «Crear clave API».",
-            "Marca los permisos indicados arriba como obligatorios "
-            "(y los opcionales que aceptes).",
+            "Marca los permisos indicados arriba como obligatorios (y los opcionales que aceptes).",
             "Copia la clave (empieza por «sbx_») y pégala abajo.",
         ),
     }
@@ -200,16 +214,21 @@ class SandboxTool(Tool):
                     transient=failure.status_code not in (401, 403),
                 ) from failure
             try:
-                records = body["data"]
                 next_cursor = body.get("next_cursor")
+                # Mapped inside the `try`: a record without an id is a malformed body too.
+                page = [
+                    {
+                        key: value
+                        for key, value in mapper(r).items()
+                        if key in fields or key == "remote_id"
+                    }
+                    for r in body["data"]
+                ]
             except (KeyError, TypeError, AttributeError):
                 raise ToolError(
                     f"Sandbox HR {resource}: unexpected response body.", transient=True
                 ) from None
-            yield [
-                {key: value for key, value in mapper(r).items() if key in fields or key == "remote_id"}
-                for r in records
-            ]
+            yield page
             if not next_cursor:
                 return
             params["cursor"] = str(next_cursor)

@@ -16,7 +16,8 @@ SECRET = "sbx_super_secret_value_123"
 def _raw_payload(integration_id: str) -> str:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT payload_encrypted FROM integrations_credentialversion WHERE integration_id = %s",
+            "SELECT payload_encrypted FROM integrations_credentialversion "
+            "WHERE integration_id = %s",
             [integration_id],
         )
         (payload,) = cursor.fetchone()

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from integrations.sandbox_hr.models import (
+    SandboxAccount,
+    SandboxApiKey,
+    SandboxEmployee,
+    SandboxGroup,
+)
+from integrations.sandbox_hr.services import sandbox_api_key_revoke
+
+
+class SandboxApiKeyInline(admin.TabularInline):
+    model = SandboxApiKey
+    fields = ("id", "name", "prefix", "permissions", "created_at", "revoked_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(SandboxAccount)
+class SandboxAccountAdmin(admin.ModelAdmin):
+    list_display = ("name", "id", "created_at")
+    search_fields = ("id", "name")
+    readonly_fields = ("id", "created_at")
+    inlines = (SandboxApiKeyInline,)
+
+
+@admin.register(SandboxApiKey)
+class SandboxApiKeyAdmin(admin.ModelAdmin):
+    """Keys are created with `manage.py sandbox create-key` (the raw key is shown only there)."""
+
+    list_display = ("name", "prefix", "account", "permissions", "created_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("id", "name", "prefix", "account__id", "account__name")
+    fields = (
+        "id",
+        "account",
+        "name",
+        "prefix",
+        "key_hash",
+        "permissions",
+        "created_at",
+        "revoked_at",
+    )
+    # Permissions change through `manage.py sandbox grant/remove-permission`, revocation through
+    # the action below, so every change goes through the services.
+    readonly_fields = (
+        "id",
+        "account",
+        "prefix",
+        "key_hash",
+        "permissions",
+        "created_at",
+        "revoked_at",
+    )
+    actions = ("revoke_keys",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description="Revoke selected API keys")
+    def revoke_keys(self, request: HttpRequest, queryset: QuerySet[SandboxApiKey]) -> None:
+        revoked = 0
+        for key in queryset.filter(revoked_at__isnull=True):
+            sandbox_api_key_revoke(key=key)
+            revoked += 1
+        self.message_user(request, f"Revoked {revoked} API key(s).", messages.SUCCESS)
+
+
+@admin.register(SandboxGroup)
+class SandboxGroupAdmin(admin.ModelAdmin):
+    list_display = ("name", "type", "parent", "account", "updated_at")
+    list_filter = ("type",)
+    search_fields = ("id", "name", "account__id")
+    readonly_fields = ("id", "updated_at")
+    raw_id_fields = ("account", "parent")
+
+
+@admin.register(SandboxEmployee)
+class SandboxEmployeeAdmin(admin.ModelAdmin):
+    list_display = (
+        "employee_number",
+        "first_name",
+        "last_name",
+        "job_title",
+        "status",
+        "employment_type",
+        "account",
+        "updated_at",
+    )
+    list_filter = ("status", "employment_type")
+    search_fields = ("id", "employee_number", "first_name", "last_name", "email", "account__id")
+    readonly_fields = ("id", "created_at", "updated_at")
+    raw_id_fields = ("account", "manager")
+    filter_horizontal = ("departments",)
+    list_select_related = ("account",)

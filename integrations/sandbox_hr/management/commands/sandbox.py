@@ -1,0 +1,191 @@
+"""`manage.py sandbox ...`: run the Sandbox HR system from the shell.
+
+Break a connection for real (revoke a key, remove a permission), then relink it:
+
+    manage.py sandbox create-account --name "Acme GmbH" --employees 40
+    manage.py sandbox create-key --account acc_... --name "Kombo" --all-permissions
+    manage.py sandbox remove-permission --key-prefix sbx_AbCdEfGh --permission groups:read
+    manage.py sandbox revoke-key --key-prefix sbx_AbCdEfGh
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from integrations.sandbox_hr.models import SANDBOX_PERMISSIONS, SandboxAccount, SandboxApiKey
+from integrations.sandbox_hr.selectors import account_get, accounts_overview, api_key_get
+from integrations.sandbox_hr.services import (
+    MAX_EMPLOYEES_PER_CALL,
+    sandbox_account_create,
+    sandbox_api_key_create,
+    sandbox_api_key_revoke,
+    sandbox_employees_add,
+    sandbox_permission_grant,
+    sandbox_permission_remove,
+)
+
+
+def _employee_count(value: str) -> int:
+    if not (value.isascii() and value.isdigit()) or int(value) > MAX_EMPLOYEES_PER_CALL:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a whole number from 0 to {MAX_EMPLOYEES_PER_CALL}"
+        )
+    return int(value)
+
+
+class Command(BaseCommand):
+    help = "Manage Sandbox HR accounts, API keys, permissions and employees."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        subcommands = parser.add_subparsers(dest="subcommand", required=True, metavar="SUBCOMMAND")
+
+        create_account = subcommands.add_parser(
+            "create-account", help="Create an account with demo employees; prints its id."
+        )
+        create_account.add_argument("--name", required=True)
+        create_account.add_argument("--employees", type=_employee_count, default=25)
+        create_account.add_argument("--seed", type=int, help="Make the demo data reproducible.")
+
+        create_key = subcommands.add_parser(
+            "create-key", help="Create an API key; prints the raw key (shown only this once)."
+        )
+        create_key.add_argument("--account", required=True, help="Account id (acc_...).")
+        create_key.add_argument("--name", required=True)
+        granted = create_key.add_mutually_exclusive_group(required=True)
+        granted.add_argument(
+            "--permission", action="append", choices=SANDBOX_PERMISSIONS, dest="permissions"
+        )
+        granted.add_argument("--all-permissions", action="store_true")
+
+        revoke_key = subcommands.add_parser("revoke-key", help="Revoke an API key for good.")
+        revoke_key.add_argument("--key-prefix", required=True, help="Key prefix (sbx_...) or id.")
+
+        grant = subcommands.add_parser("grant", help="Give an API key a permission.")
+        grant.add_argument("--key-prefix", required=True, help="Key prefix (sbx_...) or id.")
+        grant.add_argument("--permission", required=True, choices=SANDBOX_PERMISSIONS)
+
+        remove = subcommands.add_parser(
+            "remove-permission", help="Take a permission away from an API key."
+        )
+        remove.add_argument("--key-prefix", required=True, help="Key prefix (sbx_...) or id.")
+        remove.add_argument("--permission", required=True, choices=SANDBOX_PERMISSIONS)
+
+        add_employees = subcommands.add_parser(
+            "add-employees", help="Hire more demo employees into an account."
+        )
+        add_employees.add_argument("--account", required=True, help="Account id (acc_...).")
+        add_employees.add_argument("--count", required=True, type=_employee_count)
+
+        subcommands.add_parser("list", help="Accounts, their keys and employee counts.")
+
+    def handle(self, *args: Any, subcommand: str, **options: Any) -> None:
+        handlers: dict[str, Callable[..., None]] = {
+            "create-account": self._create_account,
+            "create-key": self._create_key,
+            "revoke-key": self._revoke_key,
+            "grant": self._grant,
+            "remove-permission": self._remove_permission,
+            "add-employees": self._add_employees,
+            "list": self._list,
+        }
+        handlers[subcommand](**options)
+
+    def _account(self, account_id: str) -> SandboxAccount:
+        account = account_get(account_id=account_id)
+        if account is None:
+            raise CommandError(
+                f"No sandbox account with the id {account_id!r}. "
+                "`manage.py sandbox list` shows the accounts."
+            )
+        return account
+
+    def _key(self, prefix_or_id: str) -> SandboxApiKey:
+        keys = api_key_get(prefix_or_id=prefix_or_id)
+        if not keys:
+            raise CommandError(
+                f"No sandbox API key with the prefix or id {prefix_or_id!r}. "
+                "`manage.py sandbox list` shows the keys."
+            )
+        if len(keys) > 1:
+            raise CommandError(
+                f"More than one API key matches {prefix_or_id!r}; use the key id instead."
+            )
+        return keys[0]
+
+    def _create_account(self, *, name: str, employees: int, seed: int | None, **_: Any) -> None:
+        account = sandbox_account_create(name=name, employees=employees, seed=seed)
+        self.stderr.write(f"Created {account.name!r} with {employees} employees.")
+        self.stdout.write(account.pk)
+
+    def _create_key(
+        self,
+        *,
+        account: str,
+        name: str,
+        permissions: list[str] | None,
+        all_permissions: bool,
+        **_: Any,
+    ) -> None:
+        granted = SANDBOX_PERMISSIONS if all_permissions else (permissions or [])
+        key, raw_key = sandbox_api_key_create(
+            account=self._account(account), name=name, permissions=granted
+        )
+        self.stderr.write(
+            f"Created API key {key.pk} ({key.prefix}…) with {', '.join(key.permissions)}. "
+            "The key below is shown only this once."
+        )
+        self.stdout.write(raw_key)
+
+    def _revoke_key(self, *, key_prefix: str, **_: Any) -> None:
+        key = self._key(key_prefix)
+        if key.revoked_at is not None:
+            self.stdout.write(f"API key {key.prefix}… was already revoked at {key.revoked_at}.")
+            return
+        sandbox_api_key_revoke(key=key)
+        self.stdout.write(self.style.SUCCESS(f"Revoked API key {key.prefix}… ({key.name})."))
+
+    def _grant(self, *, key_prefix: str, permission: str, **_: Any) -> None:
+        key = self._key(key_prefix)
+        sandbox_permission_grant(key=key, permission=permission)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"API key {key.prefix}… now has: {', '.join(key.permissions) or 'no permissions'}."
+            )
+        )
+
+    def _remove_permission(self, *, key_prefix: str, permission: str, **_: Any) -> None:
+        key = self._key(key_prefix)
+        sandbox_permission_remove(key=key, permission=permission)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"API key {key.prefix}… now has: {', '.join(key.permissions) or 'no permissions'}."
+            )
+        )
+
+    def _add_employees(self, *, account: str, count: int, **_: Any) -> None:
+        target = self._account(account)
+        added = sandbox_employees_add(account=target, count=count)
+        self.stdout.write(self.style.SUCCESS(f"Added {added} employees to {target.name!r}."))
+
+    def _list(self, **_: Any) -> None:
+        accounts = list(accounts_overview())
+        if not accounts:
+            self.stdout.write("No sandbox accounts yet. Create one with `sandbox create-account`.")
+            return
+        for account in accounts:
+            self.stdout.write(
+                f"{account.pk}  {account.name}  {account.employee_count} employees"  # type: ignore[attr-defined]
+            )
+            keys = list(account.api_keys.all())
+            if not keys:
+                self.stdout.write("    (no API keys)")
+            for key in keys:
+                state = f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "active"
+                self.stdout.write(
+                    f"    {key.pk}  {key.prefix}…  {key.name}  [{state}]  "
+                    f"{', '.join(key.permissions) or 'no permissions'}"
+                )

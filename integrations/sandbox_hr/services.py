@@ -1,0 +1,232 @@
+"""Every write of Sandbox HR. Each service owns its transaction.
+
+These are the levers of the break-and-relink story: revoke a key or remove a permission and the
+`sandbox` connector sees it on its next call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import random
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from integrations.ids import random_base58
+from integrations.sandbox_hr.demo_data import (
+    DEPARTMENT_KEYS,
+    GROUP_SEEDS,
+    demo_random,
+    email_domain_for,
+    employee_seeds,
+)
+from integrations.sandbox_hr.models import (
+    SANDBOX_PERMISSIONS,
+    SandboxAccount,
+    SandboxApiKey,
+    SandboxEmployee,
+    SandboxEmployeeStatus,
+    SandboxGroup,
+)
+
+API_KEY_PREFIX = "sbx_"
+# Enough of the key to recognise it in lists; far too little to guess the rest.
+API_KEY_DISPLAY_LENGTH = 12
+MAX_EMPLOYEES_PER_CALL = 10_000
+
+
+def _api_key_hash(raw_key: str) -> str:
+    # Keys carry 187 bits of randomness, so a plain SHA-256 cannot be brute-forced.
+    return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+def _permissions_normalized(permissions: Iterable[str]) -> list[str]:
+    wanted = set(permissions)
+    unknown = wanted.difference(SANDBOX_PERMISSIONS)
+    if unknown:
+        raise ValueError(
+            f"Unknown sandbox permission(s): {', '.join(sorted(unknown))}. "
+            f"Known: {', '.join(SANDBOX_PERMISSIONS)}."
+        )
+    return [permission for permission in SANDBOX_PERMISSIONS if permission in wanted]
+
+
+def _employee_count_checked(count: int) -> int:
+    if not 0 <= count <= MAX_EMPLOYEES_PER_CALL:
+        raise ValueError(f"The number of employees must be between 0 and {MAX_EMPLOYEES_PER_CALL}.")
+    return count
+
+
+def sandbox_account_create(
+    *, name: str, employees: int = 25, seed: int | None = None
+) -> SandboxAccount:
+    """A new account with departments, a team, a cost center and `employees` demo employees."""
+    _employee_count_checked(employees)
+    rng = demo_random(seed)
+    with transaction.atomic():
+        account = SandboxAccount.objects.create(name=name)
+        groups: dict[str, SandboxGroup] = {}
+        for group_seed in GROUP_SEEDS:
+            groups[group_seed.key] = SandboxGroup.objects.create(
+                account=account,
+                name=group_seed.name,
+                type=group_seed.type,
+                parent=groups[group_seed.parent_key] if group_seed.parent_key else None,
+            )
+        _employees_create(account=account, groups=groups, count=employees, rng=rng, featured=True)
+    return account
+
+
+def sandbox_employees_add(*, account: SandboxAccount, count: int) -> int:
+    """Hire `count` more demo employees into the account's existing org chart."""
+    _employee_count_checked(count)
+    with transaction.atomic():
+        # Serialises concurrent additions, which would otherwise pick the same employee numbers.
+        SandboxAccount.objects.select_for_update().filter(pk=account.pk).first()
+        by_name_and_type = {
+            (group.name, group.type): group
+            for group in SandboxGroup.objects.filter(account=account)
+        }
+        groups = {
+            seed.key: by_name_and_type[(seed.name, seed.type)]
+            for seed in GROUP_SEEDS
+            if (seed.name, seed.type) in by_name_and_type
+        }
+        _employees_create(
+            account=account, groups=groups, count=count, rng=demo_random(None), featured=False
+        )
+    return count
+
+
+def _employees_create(
+    *,
+    account: SandboxAccount,
+    groups: dict[str, SandboxGroup],
+    count: int,
+    rng: random.Random,
+    featured: bool,
+) -> None:
+    existing = SandboxEmployee.objects.filter(account=account)
+    taken_numbers = set(existing.values_list("employee_number", flat=True))
+    taken_emails = {email for email in existing.values_list("email", flat=True) if email}
+    ceo = (
+        existing.filter(manager__isnull=True, status=SandboxEmployeeStatus.ACTIVE)
+        .order_by("created_at", "id")
+        .first()
+    )
+    # A department's head is its earliest active member reporting to the CEO.
+    heads: dict[str, str] = {}
+    if ceo is not None:
+        department_key_by_group = {group.pk: key for key, group in groups.items()}
+        direct_reports = (
+            existing.filter(manager=ceo, status=SandboxEmployeeStatus.ACTIVE)
+            .order_by("created_at", "id")
+            .prefetch_related("departments")
+        )
+        for report in direct_reports:
+            for group in report.departments.all():
+                key = department_key_by_group.get(group.pk)
+                if key in DEPARTMENT_KEYS and key not in heads:
+                    heads[key] = report.pk
+
+    seeds = employee_seeds(
+        rng,
+        count=count,
+        today=timezone.localdate(),
+        email_domain=email_domain_for(account.name),
+        taken_emails=taken_emails,
+        has_ceo=ceo is not None,
+        departments_with_head=set(heads),
+        featured=featured and ceo is None,
+    )
+    ceo_id = ceo.pk if ceo is not None else None
+    number = len(taken_numbers) + 1
+    employees: list[SandboxEmployee] = []
+    memberships: list[tuple[str, str]] = []
+    for seed in seeds:
+        while f"E{number:04d}" in taken_numbers:
+            number += 1
+        employee = SandboxEmployee(account=account, employee_number=f"E{number:04d}", **seed.fields)
+        number += 1
+        if seed.role == "ceo":
+            ceo_id = employee.pk
+        elif seed.role == "head":
+            employee.manager_id = ceo_id
+            if seed.department_key:
+                heads[seed.department_key] = employee.pk
+        else:
+            employee.manager_id = heads.get(seed.department_key or "", ceo_id)
+        employees.append(employee)
+        memberships.extend(
+            (employee.pk, groups[key].pk) for key in seed.group_keys if key in groups
+        )
+    # Managers are inserted before their reports (the CEO and heads come first).
+    SandboxEmployee.objects.bulk_create(employees, batch_size=500)
+    membership_model = SandboxEmployee.departments.through
+    membership_model.objects.bulk_create(
+        [
+            membership_model(sandboxemployee_id=employee_id, sandboxgroup_id=group_id)
+            for employee_id, group_id in memberships
+        ],
+        batch_size=1000,
+    )
+
+
+def sandbox_api_key_create(
+    *, account: SandboxAccount, name: str, permissions: Iterable[str]
+) -> tuple[SandboxApiKey, str]:
+    """Create a key and return it with its raw value, which is never stored or shown again."""
+    granted = _permissions_normalized(permissions)
+    raw_key = f"{API_KEY_PREFIX}{random_base58(32)}"
+    with transaction.atomic():
+        key = SandboxApiKey.objects.create(
+            account=account,
+            name=name,
+            prefix=raw_key[:API_KEY_DISPLAY_LENGTH],
+            key_hash=_api_key_hash(raw_key),
+            permissions=granted,
+        )
+    return key, raw_key
+
+
+def sandbox_api_key_authenticate(*, raw_key: str) -> SandboxApiKey | None:
+    """The active key matching `raw_key` (with its account loaded), or None."""
+    if not raw_key.startswith(API_KEY_PREFIX) or len(raw_key) > 128:
+        return None
+    candidate_hash = _api_key_hash(raw_key)
+    key = (
+        SandboxApiKey.objects.select_related("account")
+        .filter(key_hash=candidate_hash, revoked_at__isnull=True)
+        .first()
+    )
+    if key is None or not hmac.compare_digest(key.key_hash, candidate_hash):
+        return None
+    return key
+
+
+def sandbox_api_key_revoke(*, key: SandboxApiKey) -> None:
+    with transaction.atomic():
+        SandboxApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+    key.refresh_from_db(fields=["revoked_at"])
+
+
+def sandbox_permission_grant(*, key: SandboxApiKey, permission: str) -> None:
+    _permissions_normalized([permission])
+    _permissions_change(key=key, add={permission}, remove=set())
+
+
+def sandbox_permission_remove(*, key: SandboxApiKey, permission: str) -> None:
+    _permissions_normalized([permission])
+    _permissions_change(key=key, add=set(), remove={permission})
+
+
+def _permissions_change(*, key: SandboxApiKey, add: set[str], remove: set[str]) -> None:
+    with transaction.atomic():
+        locked = SandboxApiKey.objects.select_for_update().get(pk=key.pk)
+        locked.permissions = _permissions_normalized((set(locked.permissions) | add) - remove)
+        locked.save(update_fields=["permissions"])
+    key.permissions = locked.permissions

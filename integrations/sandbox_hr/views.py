@@ -1,0 +1,239 @@
+"""The Sandbox HR HTTP API, exactly as the `sandbox` connector expects it.
+
+See the module docstring of `integrations.tools.sandbox` for the contract. Every answer is JSON,
+errors included: `{"error": {"code", "message", ...}}`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, time
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.dateparse import parse_date, parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+
+from integrations.sandbox_hr.models import SandboxApiKey, SandboxEmployee, SandboxGroup
+from integrations.sandbox_hr.selectors import (
+    InvalidCursorError,
+    PageCursor,
+    cursor_decode,
+    employee_page,
+    group_page,
+)
+from integrations.sandbox_hr.services import sandbox_api_key_authenticate
+from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS, PERM_PERSONAL, PERM_SENSITIVE
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 200
+
+ApiView = Callable[[HttpRequest, SandboxApiKey], HttpResponse]
+
+
+class BadParameterError(ValueError):
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+
+
+def _error(status: int, code: str, message: str, **extra: Any) -> JsonResponse:
+    return JsonResponse({"error": {"code": code, "message": message, **extra}}, status=status)
+
+
+def _bearer_key(request: HttpRequest) -> str:
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    return value.strip() if scheme.lower() == "bearer" else ""
+
+
+def sandbox_api(permission: str | None = None) -> Callable[[ApiView], Callable[..., HttpResponse]]:
+    """GET only, Bearer API key, optional required permission, JSON errors."""
+
+    def decorator(view: ApiView) -> Callable[..., HttpResponse]:
+        @csrf_exempt
+        @wraps(view)
+        def wrapper(request: HttpRequest) -> HttpResponse:
+            if request.method != "GET":
+                response = _error(405, "method_not_allowed", "Only GET is supported.")
+                response["Allow"] = "GET"
+                return response
+            raw_key = _bearer_key(request)
+            key = sandbox_api_key_authenticate(raw_key=raw_key) if raw_key else None
+            if key is None:
+                response = _error(
+                    401,
+                    "invalid_api_key",
+                    "The API key is missing, unknown or revoked. "
+                    "Send it as `Authorization: Bearer <API key>`.",
+                )
+                response["WWW-Authenticate"] = 'Bearer realm="sandbox-hr"'
+                return response
+            if permission is not None and not key.has_permission(permission):
+                return _error(
+                    403,
+                    "missing_permission",
+                    f"This API key lacks the permission {permission}",
+                    permission=permission,
+                )
+            try:
+                return view(request, key)
+            except BadParameterError as exc:
+                return _error(400, "invalid_parameter", str(exc), parameter=exc.parameter)
+            except Exception:
+                logger.exception("Sandbox HR API error on %s", request.path)
+                return _error(500, "internal_error", "Sandbox HR hit an unexpected error.")
+
+        return wrapper
+
+    return decorator
+
+
+def _limit(request: HttpRequest) -> int:
+    raw = request.GET.get("limit")
+    if raw is None or raw == "":
+        return DEFAULT_PAGE_SIZE
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+        raise BadParameterError("limit", f"limit must be a whole number from 1 to {MAX_PAGE_SIZE}.")
+    return int(raw)
+
+
+def _cursor(request: HttpRequest) -> PageCursor | None:
+    raw = request.GET.get("cursor")
+    if not raw:
+        return None
+    try:
+        return cursor_decode(raw)
+    except InvalidCursorError as exc:
+        raise BadParameterError("cursor", str(exc)) from None
+
+
+def _updated_since(request: HttpRequest) -> datetime | None:
+    raw = (request.GET.get("updated_since") or "").strip()
+    if not raw:
+        return None
+    # An unencoded `+02:00` offset arrives as ` 02:00`.
+    for text in (raw, raw.replace(" ", "+")):
+        moment = _parse_moment(text)
+        if moment is not None:
+            return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    raise BadParameterError(
+        "updated_since", "updated_since must be an ISO 8601 date-time, e.g. 2024-05-01T00:00:00Z."
+    )
+
+
+def _parse_moment(text: str) -> datetime | None:
+    try:
+        moment = parse_datetime(text)
+        if moment is not None:
+            return moment
+        day = parse_date(text)
+    except ValueError:
+        return None
+    return datetime.combine(day, time.min) if day is not None else None
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _employee_json(employee: SandboxEmployee, key: SandboxApiKey) -> dict[str, Any]:
+    record: dict[str, Any] = {
+        "id": employee.pk,
+        "employee_number": employee.employee_number,
+        "first_name": employee.first_name,
+        "last_name": employee.last_name,
+        "preferred_name": employee.preferred_name,
+        "email": employee.email,
+        "job_title": employee.job_title,
+        "status": employee.status,
+        "employment_type": employee.employment_type,
+        "weekly_hours": float(employee.weekly_hours) if employee.weekly_hours is not None else None,
+        "manager_id": employee.manager_id,
+        "hire_date": _iso(employee.hire_date),
+        "termination_date": _iso(employee.termination_date),
+        "created_at": _iso(employee.created_at),
+        "updated_at": _iso(employee.updated_at),
+    }
+    if key.has_permission(PERM_GROUPS):
+        record["department_ids"] = [group.pk for group in employee.departments.all()]
+    if key.has_permission(PERM_PERSONAL):
+        address = employee.home_address
+        record.update(
+            nationality=employee.nationality,
+            private_email=employee.private_email,
+            mobile_phone=employee.mobile_phone,
+            gender=employee.gender,
+            marital_status=employee.marital_status,
+            birth_date=_iso(employee.birth_date),
+            home_address=(
+                {part: address.get(part) for part in ("street", "city", "zip", "country")}
+                if isinstance(address, dict)
+                else None
+            ),
+        )
+    if key.has_permission(PERM_SENSITIVE):
+        record.update(
+            ssn=employee.ssn, tax_id=employee.tax_id, bank_accounts=employee.bank_accounts or []
+        )
+    return record
+
+
+def _group_json(group: SandboxGroup) -> dict[str, Any]:
+    return {
+        "id": group.pk,
+        "name": group.name,
+        "type": group.type,
+        "parent_id": group.parent_id,
+        "updated_at": _iso(group.updated_at),
+    }
+
+
+@sandbox_api()
+def me(request: HttpRequest, key: SandboxApiKey) -> HttpResponse:
+    return JsonResponse(
+        {
+            "account": {"id": key.account.pk, "name": key.account.name},
+            "permissions": list(key.permissions),
+        }
+    )
+
+
+@sandbox_api(PERM_EMPLOYEES)
+def employees(request: HttpRequest, key: SandboxApiKey) -> HttpResponse:
+    page = employee_page(
+        account=key.account,
+        after=_cursor(request),
+        limit=_limit(request),
+        updated_since=_updated_since(request),
+        with_departments=key.has_permission(PERM_GROUPS),
+    )
+    return JsonResponse(
+        {
+            "data": [_employee_json(employee, key) for employee in page.records],
+            "next_cursor": page.next_cursor,
+        }
+    )
+
+
+@sandbox_api(PERM_GROUPS)
+def groups(request: HttpRequest, key: SandboxApiKey) -> HttpResponse:
+    page = group_page(
+        account=key.account,
+        after=_cursor(request),
+        limit=_limit(request),
+        updated_since=_updated_since(request),
+    )
+    return JsonResponse(
+        {"data": [_group_json(group) for group in page.records], "next_cursor": page.next_cursor}
+    )
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
+    return _error(
+        404, "not_found", f"Sandbox HR has no endpoint at {request.method} {request.path}."
+    )
