@@ -37,8 +37,13 @@ from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS, PERM_PERSONA
 
 OPERATOR_USERNAME = "operator"
 _PERSONAL_FIELDS = {
-    "nationality", "personal_email", "mobile_phone_number", "gender", "marital_status",
-    "date_of_birth", "home_address",
+    "nationality",
+    "personal_email",
+    "mobile_phone_number",
+    "gender",
+    "marital_status",
+    "date_of_birth",
+    "home_address",
 }
 _SENSITIVE_FIELDS = {"ssn", "tax_id", "bank_accounts", "ethnicity"}
 
@@ -64,7 +69,10 @@ def _default_scope_settings() -> dict[str, object]:
     }
     return {
         HRIS_EMPLOYEES.id: {"setting": "ENABLED", "fields": employee_fields},
-        HRIS_GROUPS.id: {"setting": "ENABLED", "fields": dict.fromkeys(HRIS_GROUPS.fields, "ENABLED")},
+        HRIS_GROUPS.id: {
+            "setting": "ENABLED",
+            "fields": dict.fromkeys(HRIS_GROUPS.fields, "ENABLED"),
+        },
     }
 
 
@@ -89,7 +97,9 @@ def demo_seed() -> DemoSeedResult:
             environment=production, name="Default", settings=_default_scope_settings()
         )
         scope_config_create(
-            environment=production, name="Extended (all fields)", settings=_extended_scope_settings()
+            environment=production,
+            name="Extended (all fields)",
+            settings=_extended_scope_settings(),
         )
         result.integration_ids = _integrations_seed(production, default)
     return result

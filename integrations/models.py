@@ -215,7 +215,9 @@ class CredentialVersion(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["integration", "-created_at"], name="credential_newest_idx")]
+        indexes = [
+            models.Index(fields=["integration", "-created_at"], name="credential_newest_idx")
+        ]
 
     def __str__(self) -> str:
         return f"Credentials #{self.pk} of {self.integration_id} via {self.source}"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
@@ -89,7 +88,11 @@ def scope_config_create(
 
 
 def integration_event_record(
-    *, integration: Integration, kind: EventKind, actor: Actor, data: Mapping[str, Any] | None = None
+    *,
+    integration: Integration,
+    kind: EventKind,
+    actor: Actor,
+    data: Mapping[str, Any] | None = None,
 ) -> IntegrationEvent:
     return IntegrationEvent.objects.create(
         integration=integration,
@@ -186,9 +189,7 @@ def integration_set_enabled(*, integration: Integration, enabled: bool, actor: A
         locked.enabled = enabled
         if enabled:
             locked.status = (
-                IntegrationStatus.INVALID
-                if locked.sync_paused_reason
-                else IntegrationStatus.ACTIVE
+                IntegrationStatus.INVALID if locked.sync_paused_reason else IntegrationStatus.ACTIVE
             )
             locked.next_sync_at = timezone.now()
         else:
@@ -225,7 +226,6 @@ def integration_delete(*, integration: Integration, actor: Actor) -> None:
         CredentialVersion.objects.filter(integration=integration).delete()
         integration_event_record(integration=integration, kind=EventKind.DELETED, actor=actor)
     integration.refresh_from_db()
-
 
 
 def credentials_reencrypt_all(*, batch_size: int = 500) -> int:

@@ -12,6 +12,8 @@ os.environ.setdefault("SANDBOX_HR_ENABLED", "true")
 
 from kombo_site.settings import *  # noqa: F403
 
+# Static files come from the finders in tests; nothing is collected.
+STATIC_ROOT = None
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = False

@@ -47,9 +47,7 @@ class IntegrationFactory(factory.django.DjangoModelFactory):
     organization_name = factory.Sequence(lambda n: f"Acme {n} GmbH")
     creator_email = factory.Sequence(lambda n: f"it-{n}@acme.example")
     origin_id = factory.Sequence(lambda n: f"cust-{n}")
-    scope_config = factory.LazyAttribute(
-        lambda o: ScopeConfigFactory(environment=o.environment)
-    )
+    scope_config = factory.LazyAttribute(lambda o: ScopeConfigFactory(environment=o.environment))
     remote_account_id = "acc_demo"
     credentials = factory.LazyFunction(lambda: {"api_key": "sbx_test_key"})
 

@@ -5,15 +5,21 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from integrations.models import ApiKey
+from integrations.models import ApiKey, Environment
 from integrations.services import api_key_authenticate
 
 
-@pytest.mark.django_db
-def test_it_creates_a_key_shown_once_and_stored_hashed() -> None:
+def test_it_creates_a_key_shown_once_and_stored_hashed(environment: Environment) -> None:
     out = StringIO()
-    call_command("create_api_key", "--environment", "production", "--name", "ci", stdout=out,
-                 stderr=StringIO())
+    call_command(
+        "create_api_key",
+        "--environment",
+        "production",
+        "--name",
+        "ci",
+        stdout=out,
+        stderr=StringIO(),
+    )
     raw_key = out.getvalue().strip()
 
     stored = ApiKey.objects.get(name="ci")
@@ -31,8 +37,7 @@ def test_it_refuses_an_unknown_environment() -> None:
         call_command("create_api_key", "--environment", "staging")
 
 
-@pytest.mark.django_db
-def test_it_rejects_revoked_and_tampered_keys() -> None:
+def test_it_rejects_revoked_and_tampered_keys(environment: Environment) -> None:
     out = StringIO()
     call_command("create_api_key", "--environment", "production", stdout=out, stderr=StringIO())
     raw_key = out.getvalue().strip()

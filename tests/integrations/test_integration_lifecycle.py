@@ -39,7 +39,10 @@ def test_it_disables_and_enables_keeping_credentials() -> None:
 
     assert CredentialVersion.objects.filter(integration=integration).count() == 1
     assert _kinds(integration)[-4:] == [
-        EventKind.DISABLED, EventKind.STATUS_CHANGED, EventKind.ENABLED, EventKind.STATUS_CHANGED,
+        EventKind.DISABLED,
+        EventKind.STATUS_CHANGED,
+        EventKind.ENABLED,
+        EventKind.STATUS_CHANGED,
     ]
 
 

@@ -28,6 +28,7 @@ class Command(BaseCommand):
             )
         if result.api_key:
             self.stdout.write(
-                self.style.WARNING(f"API key for the production environment (shown once):\n"
-                                   f"    {result.api_key}")
+                self.style.WARNING(
+                    f"API key for the production environment (shown once):\n    {result.api_key}"
+                )
             )

@@ -1,0 +1,334 @@
+"""Django admin for the integrations domain.
+
+Integrations, credentials, audit events and request logs are read-only here: their writes go
+through `integrations.services` (the admin actions call those), so every change leaves its audit
+row. Secrets never appear: API keys show only their prefix and hash, credential payloads are
+excluded entirely.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+
+from integrations import services
+from integrations.actors import Actor
+from integrations.models import (
+    ApiKey,
+    CredentialVersion,
+    Environment,
+    Integration,
+    IntegrationEvent,
+    RequestLog,
+    ScopeConfig,
+)
+
+admin.site.site_header = "kombo-site administration"
+admin.site.site_title = "kombo-site admin"
+admin.site.index_title = "Data"
+admin.site.site_url = "/dashboard/"
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """View-only: rows are written by services, never edited by hand."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyTabularInline(admin.TabularInline):
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Environment)
+class EnvironmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "id", "created_at")
+    search_fields = ("name", "id")
+    readonly_fields = ("id", "created_at")
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Deleting an environment would take its API keys and scope configs with it.
+        return False
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """Keys are created in the dashboard or with `manage.py create_api_key`: the raw key is
+    shown only there, once. Here only the name can change; revoking is an action."""
+
+    list_display = (
+        "name",
+        "environment",
+        "prefix_display",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    list_filter = ("environment", ("revoked_at", admin.EmptyFieldListFilter))
+    list_select_related = ("environment",)
+    search_fields = ("name", "prefix", "id")
+    fields = (
+        "id",
+        "name",
+        "environment",
+        "prefix",
+        "key_hash",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    readonly_fields = (
+        "id",
+        "environment",
+        "prefix",
+        "key_hash",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    actions = ("revoke_keys",)
+
+    @admin.display(description="Key", ordering="prefix")
+    def prefix_display(self, obj: ApiKey) -> str:
+        return f"{obj.prefix}…"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Revoke instead: request logs keep pointing at the key.
+        return False
+
+    @admin.action(description="Revoke selected API keys")
+    def revoke_keys(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
+        count = 0
+        for api_key in queryset.filter(revoked_at__isnull=True):
+            services.api_key_revoke(api_key=api_key)
+            count += 1
+        self.message_user(request, f"Revoked {count} API key(s).", messages.SUCCESS)
+
+
+@admin.register(ScopeConfig)
+class ScopeConfigAdmin(admin.ModelAdmin):
+    """New configs go through `scope_config_create`; existing ones are edited in the dashboard,
+    where the service marks the data of integrations using them as expired."""
+
+    list_display = ("name", "environment", "integration_count", "updated_at")
+    list_filter = ("environment",)
+    list_select_related = ("environment",)
+    search_fields = ("name", "id")
+    fields = ("id", "environment", "name", "settings", "created_at", "updated_at")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        if obj is None:
+            return ("id", "created_at", "updated_at")
+        return self.fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ScopeConfig]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                live_integrations=Count(
+                    "integrations", filter=Q(integrations__deleted_at__isnull=True)
+                )
+            )
+        )
+
+    @admin.display(description="Integrations", ordering="live_integrations")
+    def integration_count(self, obj: ScopeConfig) -> int:
+        return int(getattr(obj, "live_integrations", 0))
+
+    def save_model(self, request: HttpRequest, obj: ScopeConfig, form: Any, change: bool) -> None:
+        if change:
+            return
+        created = services.scope_config_create(
+            environment=obj.environment, name=obj.name, settings=obj.settings or {}
+        )
+        obj.pk = created.pk
+        obj.created_at = created.created_at
+        obj.updated_at = created.updated_at
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class IntegrationEventInline(ReadOnlyTabularInline):
+    model = IntegrationEvent
+    fields = ("created_at", "kind", "actor_type", "actor_label", "data")
+    readonly_fields = fields
+    ordering = ("-created_at", "-id")
+    verbose_name = "audit event"
+
+
+class CredentialVersionInline(ReadOnlyTabularInline):
+    model = CredentialVersion
+    fields = ("created_at", "source", "set_by_user", "ip_address", "user_agent", "link_id")
+    readonly_fields = fields
+    exclude = ("payload_encrypted",)
+    ordering = ("-created_at", "-id")
+    verbose_name = "credential version"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CredentialVersion]:
+        return super().get_queryset(request).defer("payload_encrypted")
+
+
+@admin.register(Integration)
+class IntegrationAdmin(ReadOnlyAdmin):
+    list_display = (
+        "organization_name",
+        "id",
+        "tool",
+        "status",
+        "enabled",
+        "environment",
+        "created_at",
+        "deleted_at",
+    )
+    list_filter = (
+        "status",
+        "tool",
+        "environment",
+        "enabled",
+        "setup_status",
+        "sync_paused_reason",
+        ("deleted_at", admin.EmptyFieldListFilter),
+    )
+    list_select_related = ("environment",)
+    search_fields = ("organization_name", "creator_email", "origin_id", "=id", "remote_account_id")
+    date_hierarchy = "created_at"
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "id",
+                    "environment",
+                    "tool",
+                    "category",
+                    "status",
+                    "enabled",
+                    "setup_status",
+                    "qa_status",
+                    "beta",
+                )
+            },
+        ),
+        ("End user", {"fields": ("organization_name", "creator_email", "origin_id")}),
+        (
+            "Configuration",
+            {"fields": ("scope_config", "opted_out", "remote_account_id", "data_expired_at")},
+        ),
+        (
+            "Health and scheduling",
+            {
+                "fields": (
+                    "next_sync_at",
+                    "sync_paused_reason",
+                    "auth_failing_since",
+                    "last_auth_ok_at",
+                    "consecutive_auth_failures",
+                )
+            },
+        ),
+        ("Timestamps", {"fields": ("created_at", "updated_at", "deleted_at")}),
+    )
+    inlines = (CredentialVersionInline, IntegrationEventInline)
+    actions = ("enable_integrations", "disable_integrations", "delete_integrations")
+
+    def view_on_site(self, obj: Integration) -> str | None:
+        if obj.is_deleted:
+            return None
+        return reverse("dashboard:integration_detail", args=[obj.pk])
+
+    def _set_enabled(
+        self, request: HttpRequest, queryset: QuerySet[Integration], *, enabled: bool
+    ) -> None:
+        actor = Actor.operator(request.user)
+        changed = sum(
+            services.integration_set_enabled(integration=integration, enabled=enabled, actor=actor)
+            for integration in queryset.filter(deleted_at__isnull=True)
+        )
+        verb = "Enabled" if enabled else "Disabled"
+        self.message_user(request, f"{verb} {changed} integration(s).", messages.SUCCESS)
+
+    @admin.action(description="Enable selected integrations")
+    def enable_integrations(self, request: HttpRequest, queryset: QuerySet[Integration]) -> None:
+        self._set_enabled(request, queryset, enabled=True)
+
+    @admin.action(description="Disable selected integrations")
+    def disable_integrations(self, request: HttpRequest, queryset: QuerySet[Integration]) -> None:
+        self._set_enabled(request, queryset, enabled=False)
+
+    @admin.action(description="Delete selected integrations (destroys their credentials)")
+    def delete_integrations(self, request: HttpRequest, queryset: QuerySet[Integration]) -> None:
+        actor = Actor.operator(request.user)
+        count = 0
+        for integration in queryset.alive():  # type: ignore[attr-defined]
+            services.integration_delete(integration=integration, actor=actor)
+            count += 1
+        self.message_user(request, f"Deleted {count} integration(s).", messages.SUCCESS)
+
+
+@admin.register(CredentialVersion)
+class CredentialVersionAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "integration", "source", "set_by_user", "ip_address", "created_at")
+    list_filter = ("source",)
+    list_select_related = ("integration", "set_by_user")
+    search_fields = ("=integration__id", "link_id", "ip_address")
+    exclude = ("payload_encrypted",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[CredentialVersion]:
+        return super().get_queryset(request).defer("payload_encrypted")
+
+
+@admin.register(IntegrationEvent)
+class IntegrationEventAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "integration", "kind", "actor_type", "actor_label")
+    list_filter = ("kind", "actor_type")
+    list_select_related = ("integration",)
+    search_fields = ("=integration__id", "actor_label")
+    date_hierarchy = "created_at"
+
+
+@admin.register(RequestLog)
+class RequestLogAdmin(ReadOnlyAdmin):
+    list_display = (
+        "created_at",
+        "method",
+        "path",
+        "status_code",
+        "integration_id",
+        "error_code",
+        "latency_ms",
+    )
+    list_filter = ("method", "status_code", "environment")
+    search_fields = ("=id", "path", "=integration_id", "error_code")
+    date_hierarchy = "created_at"
+
+    def view_on_site(self, obj: RequestLog) -> str:
+        return reverse("dashboard:request_log_detail", args=[obj.pk])

@@ -1,0 +1,75 @@
+"""Forms of the operator dashboard: input parsing only, the writes happen in services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from integrations.models import Environment, IntegrationStatus
+from integrations.tools import TOOLS
+
+
+class IntegrationFilterForm(forms.Form):
+    q = forms.CharField(
+        required=False,
+        max_length=300,
+        label="Search",
+        widget=forms.SearchInput(
+            attrs={"placeholder": "Organisation, email, origin ID or integration ID"}
+        ),
+    )
+    environment = forms.ModelChoiceField(
+        queryset=Environment.objects.order_by("name"),
+        to_field_name="name",
+        required=False,
+        empty_label="All environments",
+    )
+    status = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any status"), *IntegrationStatus.choices],
+    )
+    tool = forms.ChoiceField(required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        tool_choices = sorted((tool.id, tool.label) for tool in TOOLS.values())
+        self.fields["tool"].choices = [("", "Any tool"), *tool_choices]  # type: ignore[attr-defined]
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters; an invalid value is ignored rather than failing the page."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "environment": data.get("environment"),
+            "status": data.get("status") or None,
+            "tool": data.get("tool") or None,
+            "search": (data.get("q") or "").strip() or None,
+        }
+
+
+class ApiKeyCreateForm(forms.Form):
+    name = forms.CharField(
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": "e.g. Backend production"}),
+    )
+    environment = forms.ModelChoiceField(
+        queryset=Environment.objects.order_by("name"),
+        to_field_name="name",
+        empty_label=None,
+    )
+
+
+class RequestLogFilterForm(forms.Form):
+    integration_id = forms.CharField(required=False, max_length=80, label="Integration ID")
+    status_code = forms.IntegerField(
+        required=False, min_value=100, max_value=599, label="Status code"
+    )
+
+    def filters(self) -> dict[str, Any]:
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "integration_id": (data.get("integration_id") or "").strip() or None,
+            "status_code": data.get("status_code"),
+        }

@@ -1,0 +1,217 @@
+"""Operator dashboard pages: thin views over the selectors (reads) and services (writes)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from integrations import selectors, services
+from integrations.actors import Actor
+from integrations.forms import ApiKeyCreateForm, IntegrationFilterForm, RequestLogFilterForm
+from integrations.models import ApiKey, Integration, IntegrationStatus
+from integrations.tools import TOOLS
+from integrations.tools.base import Tool
+
+INTEGRATIONS_PER_PAGE = 50
+
+View = Callable[..., HttpResponse]
+
+
+def operator_required(view: View) -> View:
+    """Signed-in staff only: anonymous users go to the login page, others get a 403."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not getattr(request.user, "is_staff", False):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return login_required(wrapper)
+
+
+@dataclass(frozen=True)
+class IntegrationRow:
+    integration: Integration
+    tool: Tool | None
+
+
+def _get_integration_or_404(integration_id: str) -> Integration:
+    integration = selectors.integration_get_for_operator(integration_id=integration_id)
+    if integration is None:
+        raise Http404("No such integration.")
+    return integration
+
+
+@require_GET
+@operator_required
+def integration_list(request: HttpRequest) -> HttpResponse:
+    form = IntegrationFilterForm(request.GET)
+    filters = form.filters()
+    integrations = selectors.integration_list(**filters)
+    page = Paginator(integrations, INTEGRATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    counts = selectors.integration_status_counts(
+        environment=filters["environment"], tool=filters["tool"], search=filters["search"]
+    )
+    return render(
+        request,
+        "integrations/integration_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": [IntegrationRow(i, TOOLS.get(i.tool)) for i in page.object_list],
+            "status_counts": [
+                (status, label, counts.get(status, 0))
+                for status, label in IntegrationStatus.choices
+            ],
+            "total_count": sum(counts.values()),
+            "current_status": filters["status"],
+            "is_filtered": any(filters.values()),
+        },
+    )
+
+
+@require_GET
+@operator_required
+def integration_detail(request: HttpRequest, integration_id: str) -> HttpResponse:
+    integration = _get_integration_or_404(integration_id)
+    return render(
+        request,
+        "integrations/integration_detail.html",
+        {
+            "integration": integration,
+            "tool": TOOLS.get(integration.tool),
+            "read_models": [
+                (model, sum(field.is_available for field in model.fields))
+                for model in selectors.integration_read_models(integration=integration)
+            ],
+            "credential_versions": selectors.credential_history(integration=integration),
+            "events": selectors.integration_events(integration=integration),
+        },
+    )
+
+
+@require_POST
+@operator_required
+def integration_enabled_update(request: HttpRequest, integration_id: str) -> HttpResponse:
+    integration = _get_integration_or_404(integration_id)
+    enabled = request.POST.get("enabled") == "true"
+    changed = services.integration_set_enabled(
+        integration=integration, enabled=enabled, actor=Actor.operator(request.user)
+    )
+    name = integration.organization_name
+    if not changed:
+        messages.info(request, f"{name} was already {'enabled' if enabled else 'disabled'}.")
+    elif enabled:
+        messages.success(request, f"{name} is enabled again; a sync is scheduled.")
+    else:
+        messages.success(request, f"{name} is disabled. Credentials and configuration are kept.")
+    return redirect("dashboard:integration_detail", integration_id=integration.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@operator_required
+def integration_delete_confirm(request: HttpRequest, integration_id: str) -> HttpResponse:
+    integration = _get_integration_or_404(integration_id)
+    if request.method == "POST":
+        services.integration_delete(integration=integration, actor=Actor.operator(request.user))
+        messages.success(
+            request,
+            f"The integration with {integration.organization_name} was deleted "
+            "and its credentials destroyed.",
+        )
+        return redirect("dashboard:integration_list")
+    return render(
+        request,
+        "integrations/integration_confirm_delete.html",
+        {"integration": integration, "tool": TOOLS.get(integration.tool)},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@operator_required
+def api_key_list(request: HttpRequest) -> HttpResponse:
+    new_key: tuple[ApiKey, str] | None = None
+    if request.method == "POST":
+        form = ApiKeyCreateForm(request.POST)
+        if form.is_valid():
+            # The raw key lives only in this response: never in the session or a message.
+            new_key = services.api_key_create(
+                environment=form.cleaned_data["environment"],
+                name=form.cleaned_data["name"],
+                created_by=request.user,
+            )
+            form = ApiKeyCreateForm()
+    else:
+        form = ApiKeyCreateForm()
+    return render(
+        request,
+        "integrations/api_key_list.html",
+        {
+            "form": form,
+            "api_keys": selectors.api_key_list(),
+            "new_api_key": new_key[0] if new_key else None,
+            "new_raw_key": new_key[1] if new_key else None,
+        },
+        status=400 if request.method == "POST" and new_key is None else 200,
+    )
+
+
+@require_POST
+@operator_required
+def api_key_revoke(request: HttpRequest, api_key_id: str) -> HttpResponse:
+    api_key = selectors.api_key_get(api_key_id=api_key_id)
+    if api_key is None:
+        raise Http404("No such API key.")
+    services.api_key_revoke(api_key=api_key)
+    messages.success(request, f"API key “{api_key.name}” is revoked; requests with it now fail.")
+    return redirect("dashboard:api_key_list")
+
+
+@require_GET
+@operator_required
+def request_log_list(request: HttpRequest) -> HttpResponse:
+    form = RequestLogFilterForm(request.GET)
+    return render(
+        request,
+        "integrations/request_log_list.html",
+        {
+            "form": form,
+            "logs": selectors.request_log_list(**form.filters()),
+            "limit": selectors.REQUEST_LOG_LIST_LIMIT,
+        },
+    )
+
+
+@require_GET
+@operator_required
+def request_log_detail(request: HttpRequest, log_id: str) -> HttpResponse:
+    log = selectors.request_log_get(log_id=log_id)
+    if log is None:
+        raise Http404("No such request log.")
+    # The logged id is whatever the client sent, so it may not even fit the URL pattern.
+    try:
+        integration_url = (
+            reverse("dashboard:integration_detail", args=[log.integration_id])
+            if log.integration_id
+            else None
+        )
+    except NoReverseMatch:
+        integration_url = None
+    return render(
+        request,
+        "integrations/request_log_detail.html",
+        {"log": log, "integration_url": integration_url},
+    )
