@@ -38,9 +38,10 @@ class ApiRequestLogMiddleware:
                 environment_id=api_key.environment_id if api_key else None,
                 api_key=api_key,
                 method=request.method or "",
-                path=request.path[:500],
+                # PostgreSQL text cannot hold NUL bytes, which a hostile path may carry.
+                path=request.path.replace("\x00", "")[:500],
                 status_code=response.status_code,
-                integration_id=(integration_id or "")[:80] or None,
+                integration_id=(integration_id or "").replace("\x00", "")[:80] or None,
                 error_code=getattr(request, "kombo_error_code", "")[:64],
                 latency_ms=latency_ms,
             )

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from integrations.crypto import decrypt_json
-from integrations.models import CredentialVersion, Environment, Integration, ScopeSetting
+from integrations.models import (
+    ApiKey,
+    CredentialVersion,
+    Environment,
+    Integration,
+    IntegrationEvent,
+    IntegrationStatus,
+    RequestLog,
+    ScopeSetting,
+)
 from integrations.read_models import READ_MODELS
 from integrations.tools import TOOLS, tool_get
-from integrations.tools.base import Coverage
+from integrations.tools.base import Coverage, Tool
 
 
 def integration_get(*, environment: Environment, integration_id: str) -> Integration | None:
@@ -125,3 +134,119 @@ def integration_read_models(*, integration: Integration) -> list[ReadModelState]
 
 def tool_ids() -> list[str]:
     return sorted(TOOLS)
+
+
+# --- Operator dashboard -------------------------------------------------------------------
+
+DASHBOARD_TIMELINE_LIMIT = 200
+REQUEST_LOG_LIST_LIMIT = 200
+
+
+def integration_get_for_operator(*, integration_id: str) -> Integration | None:
+    """A live integration of any environment (operators see them all), or None."""
+    return (
+        Integration.objects.alive()
+        .select_related("scope_config", "environment")
+        .filter(pk=integration_id)
+        .first()
+    )
+
+
+def integration_status_counts(
+    *,
+    environment: Environment | None = None,
+    tool: str | None = None,
+    search: str | None = None,
+) -> dict[str, int]:
+    """Live integrations per status (one query), for the same filters as `integration_list`."""
+    queryset = integration_list(environment=environment, tool=tool, search=search).order_by()
+    counts = queryset.aggregate(
+        **{status.value: Count("pk", filter=Q(status=status.value)) for status in IntegrationStatus}
+    )
+    return {status: int(count or 0) for status, count in counts.items()}
+
+
+def integration_events(
+    *, integration: Integration, limit: int = DASHBOARD_TIMELINE_LIMIT
+) -> list[IntegrationEvent]:
+    """The newest audit events of an integration, newest first."""
+    return list(
+        IntegrationEvent.objects.filter(integration=integration).order_by("-created_at", "-id")[
+            :limit
+        ]
+    )
+
+
+def credential_history(
+    *, integration: Integration, limit: int = DASHBOARD_TIMELINE_LIMIT
+) -> list[CredentialVersion]:
+    """Credential versions, newest first, without their encrypted payload (never loaded)."""
+    return list(
+        CredentialVersion.objects.filter(integration=integration)
+        .select_related("set_by_user")
+        .defer("payload_encrypted")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def api_key_list() -> QuerySet[ApiKey]:
+    return ApiKey.objects.select_related("environment", "created_by").order_by("-created_at", "-id")
+
+
+def api_key_get(*, api_key_id: str) -> ApiKey | None:
+    return ApiKey.objects.filter(pk=api_key_id).first()
+
+
+def request_log_list(
+    *,
+    integration_id: str | None = None,
+    status_code: int | None = None,
+    limit: int = REQUEST_LOG_LIST_LIMIT,
+) -> list[RequestLog]:
+    queryset = RequestLog.objects.select_related("environment", "api_key")
+    if integration_id:
+        queryset = queryset.filter(integration_id=integration_id)
+    if status_code is not None:
+        queryset = queryset.filter(status_code=status_code)
+    return list(queryset.order_by("-created_at", "-id")[:limit])
+
+
+def request_log_get(*, log_id: str) -> RequestLog | None:
+    return RequestLog.objects.select_related("environment", "api_key").filter(pk=log_id).first()
+
+
+@dataclass(frozen=True)
+class FieldCoverage:
+    id: str
+    coverage_status: str
+
+
+@dataclass(frozen=True)
+class ReadModelCoverage:
+    id: str
+    label: str
+    coverage_status: str
+    fields: tuple[FieldCoverage, ...]
+
+
+def tool_read_model_coverage(*, tool: Tool) -> list[ReadModelCoverage]:
+    """What the tool covers of each read model of its category, independent of any integration."""
+    coverage = []
+    for model in READ_MODELS.values():
+        if model.category != tool.category:
+            continue
+        support = tool.model_support(model.id)
+        coverage.append(
+            ReadModelCoverage(
+                id=model.id,
+                label=model.label,
+                coverage_status=support.coverage,
+                fields=tuple(
+                    FieldCoverage(
+                        id=field_id, coverage_status=support.field_support(field_id).coverage
+                    )
+                    for field_id in model.fields
+                ),
+            )
+        )
+    return coverage

@@ -3,9 +3,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from integrations.api.errors import api_not_found
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", RedirectView.as_view(pattern_name="dashboard:integration_list", permanent=False)),
@@ -20,6 +22,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
 
 if settings.SANDBOX_HR_ENABLED:
     urlpatterns.append(path("sandbox-hr/", include("integrations.sandbox_hr.urls")))
+
+# Last: unknown API paths get the JSON envelope even with DEBUG on (handler404 needs it off).
+urlpatterns.append(re_path(r"^api/", api_not_found))
 
 handler404 = "integrations.api.errors.handler404"
 handler500 = "integrations.api.errors.handler500"

@@ -23,9 +23,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         if not header:
             return None
         if header[0].lower() != self.keyword or len(header) != 2:
-            raise AuthenticationFailed(
-                "Send the API key as 'Authorization: Bearer <API key>'."
-            )
+            raise AuthenticationFailed("Send the API key as 'Authorization: Bearer <API key>'.")
         try:
             raw_key = header[1].decode("ascii")
         except UnicodeDecodeError:
@@ -48,7 +46,7 @@ class HasApiKey(BasePermission):
         return isinstance(request.auth, ApiKey)
 
 
-class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
     target_class = "integrations.api.authentication.ApiKeyAuthentication"
     name = "ApiKey"
 

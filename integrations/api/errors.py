@@ -58,9 +58,7 @@ def log_url_for(request: HttpRequest) -> str | None:
     return f"{settings.BASE_URL}/dashboard/logs/{log_id}/"
 
 
-def error_body(
-    request: HttpRequest, *, code: str, title: str, message: str
-) -> dict[str, Any]:
+def error_body(request: HttpRequest, *, code: str, title: str, message: str) -> dict[str, Any]:
     request.kombo_error_code = code  # type: ignore[attr-defined]
     return {
         "status": "error",
@@ -99,7 +97,12 @@ def _classify(exc: Exception) -> tuple[int, str, str, str] | None:
         message = "; ".join(_flatten_validation_errors(exc.detail)) or "Invalid input."
         return 400, "PLATFORM.INPUT_INVALID", "Invalid input", message
     if isinstance(exc, exceptions.ParseError):
-        return 400, "PLATFORM.INPUT_INVALID", "Invalid input", f"Malformed request body: {exc.detail}"
+        return (
+            400,
+            "PLATFORM.INPUT_INVALID",
+            "Invalid input",
+            f"Malformed request body: {exc.detail}",
+        )
     if isinstance(exc, exceptions.UnsupportedMediaType):
         return 415, "PLATFORM.INPUT_INVALID", "Invalid input", str(exc.detail)
     if isinstance(exc, RequestDataTooBig):
@@ -163,6 +166,10 @@ def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
     if isinstance(response, TemplateResponse):
         response.render()
     return response
+
+
+def api_not_found(request: HttpRequest) -> HttpResponse:
+    return handler404(request, Http404())
 
 
 def handler500(request: HttpRequest) -> HttpResponse:

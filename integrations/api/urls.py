@@ -1,5 +1,21 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from integrations.api import views
+
+urlpatterns: list[URLPattern] = [
+    path("check-api-key", views.CheckApiKeyView.as_view(), name="api-check-api-key"),
+    path("integrations", views.IntegrationListView.as_view(), name="api-integration-list"),
+    path(
+        "integrations/<str:integration_id>",
+        views.IntegrationDetailView.as_view(),
+        name="api-integration-detail",
+    ),
+    path(
+        "integrations/<str:integration_id>/enabled",
+        views.IntegrationEnabledView.as_view(),
+        name="api-integration-enabled",
+    ),
+    path("tools/<str:category>", views.ToolListView.as_view(), name="api-tool-list"),
+]

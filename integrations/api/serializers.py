@@ -1,0 +1,319 @@
+"""Request and response shapes of the API: field for field those of the official `kombo` SDK's
+models (`kombo.models.*PositiveResponse`), so Kombo's SDKs parse what we send."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.templatetags.static import static
+from drf_spectacular.utils import extend_schema_field, inline_serializer
+from rest_framework import serializers
+
+from integrations.api.pagination import KeysetCursor
+from integrations.models import Integration, IntegrationStatus, ScopeSetting, SetupStatus
+from integrations.selectors import integration_read_models, tool_read_model_coverage
+from integrations.tools import TOOLS, tool_get
+from integrations.tools.base import Coverage, Tool
+
+INTEGRATION_CATEGORIES = ("HRIS", "ATS", "ASSESSMENT", "LMS")
+TOOL_CATEGORY_PARAMS = ("hris", "ats", "assessment", "lms")
+COVERAGE_STATUSES = tuple(status.value for status in Coverage)
+SCOPE_CONFIG_SETTINGS = tuple(setting.value for setting in ScopeSetting)
+MAX_PAGE_SIZE = 250
+DEFAULT_PAGE_SIZE = 100
+
+# Fields named `label` carry `type: ignore[assignment]`: the stubs type `Field.label` (a field's
+# display label), which a declared serializer field of that name shadows.
+
+
+# --- Field types ----------------------------------------------------------------------------------
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON `true`/`false` only: DRF's BooleanField would also take "yes", 1 or "off"."""
+
+    default_error_messages = {"invalid": "Must be a JSON boolean (true or false)."}
+
+    def to_internal_value(self, data: Any) -> bool:
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid")
+
+
+class StaticUrlField(serializers.URLField):
+    """A path under the static root, served as an absolute URL."""
+
+    def to_representation(self, value: str) -> str:
+        return str(self.context["request"].build_absolute_uri(static(value)))
+
+
+class NullStringField(serializers.CharField):
+    """A nullable string of Kombo's shape that this server has no data for: always `null`."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def get_attribute(self, instance: Any) -> None:
+        return None
+
+
+class EmptyListField(serializers.ListField):
+    """A list of Kombo's shape that this server has nothing for yet: always `[]`."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(read_only=True, **kwargs)
+
+    def get_attribute(self, instance: Any) -> list[Any]:
+        return []
+
+
+class StrictInputSerializer(serializers.Serializer):
+    """A request body that refuses fields it does not know, instead of silently ignoring them."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+def success_envelope(name: str, data: serializers.Field) -> serializers.Serializer:
+    """The schema of `{"status": "success", "data": <data>}`."""
+    return inline_serializer(
+        name=name,
+        fields={"status": serializers.ChoiceField(choices=["success"]), "data": data},
+    )
+
+
+# --- Errors ---------------------------------------------------------------------------------------
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        allow_null=True,
+        help_text="Kombo's error code, e.g. `PLATFORM.INPUT_INVALID`, "
+        "`PLATFORM.INTEGRATION_NOT_FOUND`, `PLATFORM.AUTHENTICATION_INVALID`.",
+    )
+    title = serializers.CharField(allow_null=True)
+    message = serializers.CharField()
+    log_url = serializers.URLField(
+        allow_null=True, help_text="The dashboard page of this request's log entry."
+    )
+
+
+class ErrorEnvelopeSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["error"])
+    error = ErrorDetailSerializer()
+
+
+# --- Requests -------------------------------------------------------------------------------------
+
+
+class EmptyBodySerializer(StrictInputSerializer):
+    """`{}` (Kombo's SDKs send it); an empty body is accepted too."""
+
+
+class IntegrationEnabledSerializer(StrictInputSerializer):
+    """Enable or disable an integration."""
+
+    value = StrictBooleanField(
+        help_text="`true` enables the integration, `false` disables it (status `INACTIVE`)."
+    )
+
+
+class ToolsCategoryParamsSerializer(serializers.Serializer):
+    category = serializers.ChoiceField(
+        choices=TOOL_CATEGORY_PARAMS,
+        error_messages={
+            "invalid_choice": '"{input}" is not a tool category; use one of: '
+            + ", ".join(TOOL_CATEGORY_PARAMS)
+            + "."
+        },
+    )
+
+
+class IntegrationListParamsSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=IntegrationStatus.choices, required=False)
+    tool = serializers.ChoiceField(choices=sorted(TOOLS), required=False)
+    search = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="Matches the organization name, creator email or origin ID (substring, "
+        "case-insensitive) or the integration ID (exact).",
+    )
+    cursor = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="The `next` value of the previous page.",
+    )
+    page_size = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_PAGE_SIZE, default=DEFAULT_PAGE_SIZE
+    )
+
+    def validate_cursor(self, value: str) -> KeysetCursor | None:
+        if not value:
+            return None
+        try:
+            return KeysetCursor.decode(value)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from None
+
+
+# --- Responses: check-api-key ---------------------------------------------------------------------
+
+
+class CheckApiKeyDataSerializer(serializers.Serializer):
+    environment_id = serializers.CharField(source="pk")
+
+
+# --- Responses: integrations ----------------------------------------------------------------------
+
+
+class IntegrationToolSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    internal_label = NullStringField()
+    logo_url = StaticUrlField(source="logo")
+    icon_url = StaticUrlField(source="icon")
+
+
+class EndUserSerializer(serializers.Serializer):
+    organization_name = serializers.CharField()
+    creator_email = serializers.CharField(allow_null=True)
+    origin_id = serializers.CharField(allow_null=True)
+
+
+class ScopeConfigRefSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField(allow_null=True)
+
+
+class ReadModelFieldStateSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    is_available = serializers.BooleanField()
+    coverage_status = serializers.ChoiceField(choices=COVERAGE_STATUSES)
+    scope_config_setting = serializers.ChoiceField(choices=SCOPE_CONFIG_SETTINGS)
+    opted_out_by_customer = serializers.BooleanField()
+
+
+class ReadModelStateSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    is_available = serializers.BooleanField()
+    coverage_status = serializers.ChoiceField(choices=COVERAGE_STATUSES)
+    scope_config_setting = serializers.ChoiceField(choices=SCOPE_CONFIG_SETTINGS)
+    opted_out_by_customer = serializers.BooleanField()
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # `fields` cannot be declared as a class attribute: it is the Serializer's own mapping.
+        fields = super().get_fields()
+        fields["fields"] = ReadModelFieldStateSerializer(many=True)
+        return fields
+
+
+class WriteActionFieldStateSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    is_available = serializers.BooleanField()
+    coverage_status = serializers.ChoiceField(choices=COVERAGE_STATUSES)
+
+
+class WriteActionStateSerializer(ReadModelStateSerializer):
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        fields["fields"] = WriteActionFieldStateSerializer(many=True)
+        return fields
+
+
+class IntegrationSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    tool = serializers.SerializerMethodField()
+    category = serializers.ChoiceField(choices=INTEGRATION_CATEGORIES)
+    status = serializers.ChoiceField(choices=IntegrationStatus.choices)
+    setup_status = serializers.ChoiceField(choices=SetupStatus.choices)
+    end_user = EndUserSerializer(source="*")
+    scope_config = ScopeConfigRefSerializer()
+    data_expired_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    beta = serializers.BooleanField()
+    read_models = serializers.SerializerMethodField()
+    write_actions = EmptyListField(child=WriteActionStateSerializer())
+
+    @extend_schema_field(IntegrationToolSerializer)
+    def get_tool(self, integration: Integration) -> dict[str, Any]:
+        return IntegrationToolSerializer(tool_get(integration.tool), context=self.context).data
+
+    @extend_schema_field(ReadModelStateSerializer(many=True))
+    def get_read_models(self, integration: Integration) -> list[dict[str, Any]]:
+        states = integration_read_models(integration=integration)
+        return ReadModelStateSerializer(states, many=True).data  # type: ignore[return-value]
+
+
+class IntegrationPageSerializer(serializers.Serializer):
+    next = serializers.CharField(
+        allow_null=True,
+        help_text="Pass as `cursor` to get the next page; `null` on the last page.",
+    )
+    results = IntegrationSerializer(many=True)
+
+
+# --- Responses: tools -----------------------------------------------------------------------------
+
+
+class ToolAssetsSerializer(serializers.Serializer):
+    logo_url = StaticUrlField(source="logo")
+    icon_url = StaticUrlField(source="icon")
+    # No monochrome icon is shipped; the regular one stands in.
+    icon_black_url = StaticUrlField(source="icon")
+
+
+class ToolFieldCoverageSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    coverage_status = serializers.ChoiceField(choices=COVERAGE_STATUSES)
+
+
+class ToolReadModelCoverageSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    coverage_status = serializers.ChoiceField(choices=COVERAGE_STATUSES)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # `fields` cannot be declared as a class attribute: it is the Serializer's own mapping.
+        fields = super().get_fields()
+        fields["fields"] = ToolFieldCoverageSerializer(many=True)
+        return fields
+
+
+class ToolFeatureCoverageSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    coverage_status = serializers.ChoiceField(choices=COVERAGE_STATUSES)
+
+
+class ToolCoverageSerializer(serializers.Serializer):
+    read_models = serializers.SerializerMethodField()
+    write_actions = EmptyListField(child=ToolReadModelCoverageSerializer())
+    features = EmptyListField(child=ToolFeatureCoverageSerializer())
+
+    @extend_schema_field(ToolReadModelCoverageSerializer(many=True))
+    def get_read_models(self, tool: Tool) -> list[dict[str, Any]]:
+        coverage = tool_read_model_coverage(tool=tool)
+        return ToolReadModelCoverageSerializer(coverage, many=True).data  # type: ignore[return-value]
+
+
+class ToolSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    internal_label = NullStringField()
+    assets = ToolAssetsSerializer(source="*")
+    paid_api_details_markdown = NullStringField()
+    fast_track_details_markdown = NullStringField()
+    partner_only_details_markdown = NullStringField()
+    connection_guide_url = NullStringField()
+    coverage = ToolCoverageSerializer(source="*")
+
+
+class ToolListDataSerializer(serializers.Serializer):
+    tools = ToolSerializer(many=True)
