@@ -110,7 +110,7 @@ def _operator_ensure() -> str | None:
     if user_model.objects.filter(is_superuser=True).exists():
         return None
     password = secrets.token_urlsafe(12)
-    user_model.objects.create_superuser(  # type: ignore[attr-defined]
+    user_model.objects.create_superuser(
         username=OPERATOR_USERNAME, email="operator@localhost", password=password
     )
     return password
