@@ -22,7 +22,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
 
 run: $(VENV)/.installed-run
 	$(PY) -m kombo_site.localenv
-	$(PY) manage.py serve --port $(PORT)
+	BASE_URL="$${BASE_URL:-http://127.0.0.1:$(PORT)}" $(PY) manage.py serve --port $(PORT)
 
 test: $(VENV)/.installed-dev
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)

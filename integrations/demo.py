@@ -161,6 +161,7 @@ def _integrations_seed(environment: Environment, scope: ScopeConfig) -> list[str
             Integration.objects.filter(pk=integration.pk).update(
                 status=IntegrationStatus.INVALID,
                 sync_paused_reason=SyncPausedReason.AUTHENTICATION,
+                next_sync_at=None,
                 auth_failing_since=now - timedelta(days=4),
                 consecutive_auth_failures=26,
                 last_auth_ok_at=now - timedelta(days=4, hours=2),

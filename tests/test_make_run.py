@@ -30,7 +30,7 @@ def _wait_for(predicate: object, timeout: float, what: str) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def _run_product(tmp_path: Path, broker_env: dict[str, str]) -> None:
+def _run_product(tmp_path: Path, broker_env: dict[str, str], stop: signal.Signals) -> None:
     port = _free_port()
     log_path = tmp_path / "serve.log"
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
@@ -75,7 +75,7 @@ def _run_product(tmp_path: Path, broker_env: dict[str, str]) -> None:
         assert api.status_code == 401
         assert api.json()["error"]["code"] == "PLATFORM.AUTHENTICATION_INVALID"
 
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop)
         assert process.wait(timeout=30) == 0
         assert not web_up()
         assert "Stopping" in log_path.read_text()
@@ -86,10 +86,10 @@ def _run_product(tmp_path: Path, broker_env: dict[str, str]) -> None:
 
 
 def test_it_runs_the_product_on_embedded_defaults(tmp_path: Path) -> None:
-    _run_product(tmp_path, {})
+    _run_product(tmp_path, {}, signal.SIGINT)
     assert (tmp_path / "var" / "celery" / "queue").is_dir()
 
 
 def test_it_uses_redis_when_redis_url_is_set(tmp_path: Path, redis_url: str) -> None:
-    _run_product(tmp_path, {"REDIS_URL": redis_url})
+    _run_product(tmp_path, {"REDIS_URL": redis_url}, signal.SIGTERM)
     assert "Celery broker Redis" in (tmp_path / "serve.log").read_text()

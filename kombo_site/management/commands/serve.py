@@ -75,6 +75,8 @@ class Command(BaseCommand):
                 "Press Ctrl-C to stop.\n"
             )
         )
+        # Installed explicitly: a shell that backgrounds us leaves SIGINT ignored.
+        signal.signal(signal.SIGINT, _raise_keyboard_interrupt)
         signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
         exit_code = 0
         try:
