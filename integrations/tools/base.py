@@ -61,6 +61,8 @@ class FieldSupport:
     coverage: Coverage = Coverage.SUPPORTED
     # The tool permission needed to read this field beyond the model's own permission.
     permission: str | None = None
+    # The vendor's own name for the field, used in warnings ("cannot read field 'payRate'").
+    vendor_field: str | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,16 @@ class ModelSupport:
 
     def field_support(self, field_id: str) -> FieldSupport:
         return self.fields.get(field_id, FieldSupport(Coverage.UNSUPPORTED))
+
+
+@dataclass(frozen=True)
+class PermissionGap:
+    """A permission the credentials lack, and what of the scope it blocks."""
+
+    permission: str
+    model_id: str
+    field_id: str | None
+    message: str
 
 
 @dataclass(frozen=True)
@@ -114,6 +126,65 @@ class Tool(ABC):
 
     def guide(self, language: str) -> tuple[str, ...]:
         return self.guides.get(language) or self.guides["en"]
+
+    def permissions_needed(self, model_id: str, field_ids: Iterable[str]) -> frozenset[str]:
+        """Every permission required to read these fields of the model."""
+        support = self.model_support(model_id)
+        if support.coverage != Coverage.SUPPORTED:
+            return frozenset()
+        needed = {support.permission} if support.permission else set()
+        for field_id in field_ids:
+            field_support = support.field_support(field_id)
+            if field_support.coverage == Coverage.SUPPORTED and field_support.permission:
+                needed.add(field_support.permission)
+        return frozenset(needed)
+
+    def permission_gaps(
+        self, *, model_id: str, field_ids: Iterable[str], granted: frozenset[str]
+    ) -> list[PermissionGap]:
+        """What the granted permissions don't cover: the whole model, or field by field."""
+        support = self.model_support(model_id)
+        if support.coverage != Coverage.SUPPORTED:
+            return []
+        if support.permission and support.permission not in granted:
+            return [
+                PermissionGap(
+                    support.permission,
+                    model_id,
+                    None,
+                    self.permission_message(support.permission, model_id, None),
+                )
+            ]
+        gaps = []
+        for field_id in field_ids:
+            field_support = support.field_support(field_id)
+            if (
+                field_support.coverage == Coverage.SUPPORTED
+                and field_support.permission
+                and field_support.permission not in granted
+            ):
+                gaps.append(
+                    PermissionGap(
+                        field_support.permission,
+                        model_id,
+                        field_id,
+                        self.permission_message(field_support.permission, model_id, field_id),
+                    )
+                )
+        return gaps
+
+    def permission_message(self, permission: str, model_id: str, field_id: str | None) -> str:
+        """A precise, human warning; tools override it to speak their vendor's language."""
+        if field_id is None:
+            return (
+                f"{self.label}: the credentials lack the permission '{permission}' "
+                f"to read {model_id}."
+            )
+        vendor_field = self.model_support(model_id).field_support(field_id).vendor_field
+        return (
+            f"{self.label}: the credentials cannot read field '{vendor_field or field_id}' "
+            f"(needs '{permission}')."
+        )
 
     @abstractmethod
     def check_auth(self, credentials: Mapping[str, str]) -> AuthResult:

@@ -1,0 +1,89 @@
+"""Run a fake vendor API (a WSGI app) on a loopback port, with injectable faults.
+
+Fakes reproduce a vendor's auth scheme, pagination and error bodies in `handle`; tests queue
+faults (status + body + headers, or a delay) for the next requests to see how connectors cope.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+
+@dataclass
+class Fault:
+    """What the next request(s) get instead of the real answer."""
+
+    status: int = 500
+    body: bytes | str = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    content_type: str = "application/json"
+    # Seconds to wait before answering (a hanging vendor); then the real answer, or this fault
+    # when `status` is set to something other than 0.
+    delay: float = 0.0
+    times: int = 1
+
+
+class FakeVendor:
+    """Base class: subclasses implement `handle`; requests are recorded for assertions."""
+
+    def __init__(self) -> None:
+        self.faults: list[Fault] = []
+        self.requests: list[Request] = []
+        self._lock = threading.Lock()
+        self.base_url = ""
+
+    def fail_next(self, fault: Fault) -> None:
+        with self._lock:
+            self.faults.append(fault)
+
+    def _take_fault(self) -> Fault | None:
+        with self._lock:
+            if not self.faults:
+                return None
+            fault = self.faults[0]
+            fault.times -= 1
+            if fault.times <= 0:
+                self.faults.pop(0)
+            return fault
+
+    def handle(self, request: Request) -> Response:
+        raise NotImplementedError
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        request = Request(environ)
+        self.requests.append(request)
+        fault = self._take_fault()
+        if fault is not None:
+            if fault.delay:
+                time.sleep(fault.delay)
+            if fault.status:
+                response = Response(
+                    fault.body,
+                    status=fault.status,
+                    headers=fault.headers,
+                    content_type=fault.content_type,
+                )
+                return response(environ, start_response)
+        return self.handle(request)(environ, start_response)
+
+
+@contextmanager
+def serve(app: FakeVendor) -> Iterator[str]:
+    """Serve `app` on 127.0.0.1 on a free port; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    app.base_url = f"http://127.0.0.1:{server.server_port}"
+    try:
+        yield app.base_url
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
