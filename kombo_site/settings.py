@@ -197,6 +197,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 SANDBOX_HR_ENABLED: bool = env.bool("SANDBOX_HR_ENABLED", default=DEBUG)
 # Where the sandbox connector reaches the sandbox HR API (normally this same site).
 SANDBOX_HR_URL: str = env.str("SANDBOX_HR_URL", default=f"{BASE_URL}/sandbox-hr").rstrip("/")
+# Vendor API base URLs (overridable for tests against fake servers and for regional hosts).
+PERSONIO_API_URL: str = env.str("PERSONIO_API_URL", default="https://api.personio.de").rstrip("/")
+# `{subdomain}` is replaced with the customer's BambooHR company subdomain.
+BAMBOOHR_API_URL: str = env.str(
+    "BAMBOOHR_API_URL", default="https://api.bamboohr.com/api/gateway.php/{subdomain}"
+).rstrip("/")
+HIBOB_API_URL: str = env.str("HIBOB_API_URL", default="https://api.hibob.com").rstrip("/")
 # Seconds before an outgoing call to an HR tool gives up (connect, read).
 TOOL_HTTP_TIMEOUT: float = env.float("TOOL_HTTP_TIMEOUT", default=15.0)
 

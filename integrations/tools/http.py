@@ -26,10 +26,14 @@ class HttpFailure(Exception):
         *,
         status_code: int | None = None,
         retry_after_seconds: float | None = None,
+        body: str = "",
     ) -> None:
         super().__init__(message)
         self.status_code = status_code
         self.retry_after_seconds = retry_after_seconds
+        # The start of an error response, for connectors that read vendor error codes from it.
+        # Never included in the message: vendors sometimes echo request data.
+        self.body = body
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -56,12 +60,30 @@ def http_get_json(
     auth: tuple[str, str] | None = None,
     timeout: float | None = None,
 ) -> Any:
+    return http_request_json("GET", url, headers=headers, params=params, auth=auth, timeout=timeout)
+
+
+def http_request_json(
+    method: str,
+    url: str,
+    *,
+    headers: Mapping[str, str],
+    params: Mapping[str, str] | None = None,
+    json_body: Any = None,
+    form: Mapping[str, str] | None = None,
+    auth: tuple[str, str] | None = None,
+    timeout: float | None = None,
+) -> Any:
+    """One call, its JSON body returned; anything else raises `HttpFailure` (never a secret)."""
     limit = settings.TOOL_HTTP_TIMEOUT if timeout is None else timeout
     try:
-        response = requests.get(
+        response = requests.request(
+            method,
             url,
             headers={"Accept": "application/json", "User-Agent": USER_AGENT, **headers},
             params=params,
+            json=json_body,
+            data=form,
             auth=auth,
             timeout=(min(limit, 10.0), limit),
             allow_redirects=False,
@@ -79,7 +101,11 @@ def http_get_json(
             retry_after_seconds=parse_retry_after(response.headers.get("Retry-After")),
         )
     if response.status_code >= 400:
-        raise HttpFailure(f"HTTP {response.status_code}", status_code=response.status_code)
+        raise HttpFailure(
+            f"HTTP {response.status_code}",
+            status_code=response.status_code,
+            body=response.text[:2000],
+        )
     if 300 <= response.status_code < 400:
         raise HttpFailure(
             f"unexpected redirect (HTTP {response.status_code})", status_code=response.status_code
