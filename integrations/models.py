@@ -122,6 +122,11 @@ class SyncPausedReason(models.TextChoices):
     AUTHENTICATION = "AUTHENTICATION"
 
 
+class SyncType(models.TextChoices):
+    FULL = "FULL"
+    DELTA = "DELTA"
+
+
 class IntegrationQuerySet(models.QuerySet["Integration"]):
     def alive(self) -> IntegrationQuerySet:
         return self.filter(deleted_at__isnull=True)
@@ -153,7 +158,10 @@ class Integration(models.Model):
     qa_status = models.CharField(max_length=16, choices=QaStatus.choices, default=QaStatus.PASSED)
     beta = models.BooleanField(default=False)
     data_expired_at = models.DateTimeField(null=True, blank=True)
+    # When the scheduler should start the next sync; NULL while one is queued or running.
     next_sync_at = models.DateTimeField(null=True, blank=True)
+    # A sync type asked for (e.g. FULL after a scope change); NULL lets the scheduler decide.
+    next_sync_type = models.CharField(max_length=8, choices=SyncType.choices, null=True, blank=True)
     sync_paused_reason = models.CharField(
         max_length=32, choices=SyncPausedReason.choices, null=True, blank=True
     )
@@ -185,6 +193,41 @@ class Integration(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+class IssueType(models.TextChoices):
+    AUTHENTICATION_FAILED = "integration.authentication_failed"
+
+
+class IssueStatus(models.TextChoices):
+    OPEN = "OPEN"
+    RESOLVED = "RESOLVED"
+
+
+class Issue(models.Model):
+    """A Kombo-style issue: raised on the first failing auth check, resolved by a success."""
+
+    id = models.CharField(primary_key=True, max_length=32, default=new_id, editable=False)
+    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="issues")
+    type = models.CharField(max_length=64, choices=IssueType.choices)
+    status = models.CharField(max_length=16, choices=IssueStatus.choices, default=IssueStatus.OPEN)
+    title = models.CharField(max_length=300)
+    markdown_message = models.TextField()
+    first_observed_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-first_observed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["integration", "type"],
+                condition=Q(status="OPEN"),
+                name="one_open_issue_per_type",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.status})"
 
 
 class CredentialSource(models.TextChoices):
@@ -236,6 +279,8 @@ class EventKind(models.TextChoices):
     LINK_CREATED = "LINK_CREATED", "Reconnection link created"
     LINK_REVOKED = "LINK_REVOKED", "Reconnection link revoked"
     LINK_COMPLETED = "LINK_COMPLETED", "Reconnection link completed"
+    AUTH_FAILING = "AUTH_FAILING", "Authentication started failing"
+    AUTH_RECOVERED = "AUTH_RECOVERED", "Authentication works again"
 
 
 class ActorType(models.TextChoices):

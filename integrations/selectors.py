@@ -250,3 +250,15 @@ def tool_read_model_coverage(*, tool: Tool) -> list[ReadModelCoverage]:
             )
         )
     return coverage
+
+
+def integration_wanted_fields(*, integration: Integration) -> dict[str, tuple[str, ...]]:
+    """Per read model the current scope config enables (and the tool covers): its fields.
+
+    OPTIONAL models/fields count unless the customer opted out; what is left out is stored null.
+    """
+    return {
+        state.id: tuple(field.id for field in state.fields if field.is_available)
+        for state in integration_read_models(integration=integration)
+        if state.is_available
+    }

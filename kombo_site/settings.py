@@ -11,6 +11,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from kombo_site.durations import parse_duration
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -191,7 +193,32 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+
+# --- Health loop ---------------------------------------------------------------------------
+SCHEDULER_TICK_SECONDS: float = env.float("SCHEDULER_TICK_SECONDS", default=60.0)
+# How many due integrations one tick enqueues at most (in batches of SCHEDULER_BATCH_SIZE).
+SCHEDULER_BATCH_SIZE: int = env.int("SCHEDULER_BATCH_SIZE", default=500)
+SCHEDULER_MAX_PER_TICK: int = env.int("SCHEDULER_MAX_PER_TICK", default=5000)
+AUTH_FAILURE_GRACE_PERIOD = parse_duration(
+    "AUTH_FAILURE_GRACE_PERIOD", env.str("AUTH_FAILURE_GRACE_PERIOD", default="3d")
+)
+FULL_SYNC_INTERVAL = parse_duration(
+    "FULL_SYNC_INTERVAL", env.str("FULL_SYNC_INTERVAL", default="10h")
+)
+DELTA_SYNC_INTERVAL = parse_duration(
+    "DELTA_SYNC_INTERVAL", env.str("DELTA_SYNC_INTERVAL", default="3h")
+)
+# A RUNNING sync whose heartbeat is older than this is reaped as FAILED ("worker lost"); a
+# QUEUED one this old is sent to the broker again (its message may have been lost).
+SYNC_LEASE_SECONDS: int = env.int("SYNC_LEASE_SECONDS", default=600)
+
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "scheduler-tick": {
+        "task": "syncs.tasks.scheduler_tick_task",
+        "schedule": SCHEDULER_TICK_SECONDS,
+        "options": {"expires": SCHEDULER_TICK_SECONDS},
+    },
+}
 
 # --- Sandbox HR ---------------------------------------------------------------------------
 SANDBOX_HR_ENABLED: bool = env.bool("SANDBOX_HR_ENABLED", default=DEBUG)

@@ -1,0 +1,69 @@
+"""Payloads of the webhook events the integrations app emits (Kombo's exact shapes).
+
+Each `*_emit` runs inside the caller's transaction: the outbox row commits or rolls back with
+the change it describes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from integrations.models import Integration, Issue
+from webhooks.services import event_emit
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat().replace("+00:00", "Z") if moment else None
+
+
+def _end_user(integration: Integration) -> dict[str, Any]:
+    return {
+        "organization_name": integration.organization_name,
+        "creator_email": integration.creator_email,
+        "origin_id": integration.origin_id,
+    }
+
+
+def integration_state_changed_emit(*, integration: Integration) -> None:
+    event_emit(
+        environment_id=integration.environment_id,
+        integration_id=integration.pk,
+        type="integration-state-changed",
+        data={
+            "integration_tool": integration.tool,
+            "integration_id": integration.pk,
+            "integration_category": integration.category,
+            "end_user": _end_user(integration),
+            "qa_status": integration.qa_status,
+            "setup_status": integration.setup_status,
+            "state": integration.status,
+            "updated_at": _iso(integration.updated_at),
+        },
+    )
+
+
+def issue_status_changed_emit(*, issue: Issue, integration: Integration, change: str) -> None:
+    event_emit(
+        environment_id=integration.environment_id,
+        integration_id=integration.pk,
+        type="issue-status-changed",
+        data={
+            "change": change,
+            "issue": {
+                "id": issue.pk,
+                "type": issue.type,
+                "title": issue.title,
+                "status": issue.status,
+                "markdown_message": issue.markdown_message,
+                "first_observed_at": _iso(issue.first_observed_at),
+                "resolved_at": _iso(issue.resolved_at),
+            },
+            "integration": {
+                "id": integration.pk,
+                "tool": integration.tool,
+                "category": integration.category,
+                "end_user": _end_user(integration),
+            },
+        },
+    )

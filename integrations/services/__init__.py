@@ -1,0 +1,45 @@
+"""Every write of the integrations domain. Each service owns its transaction and audit row."""
+
+from __future__ import annotations
+
+from integrations.services.api_keys import (
+    API_KEY_PREFIX,
+    api_key_authenticate,
+    api_key_create,
+    api_key_revoke,
+)
+from integrations.services.health import (
+    AuthTransition,
+    integration_record_auth_result,
+    integration_schedule_next,
+    integrations_mark_sync_queued,
+)
+from integrations.services.integrations import (
+    credential_version_add,
+    credentials_reencrypt_all,
+    environment_get_or_create,
+    integration_create,
+    integration_delete,
+    integration_event_record,
+    integration_set_enabled,
+    scope_config_create,
+)
+
+__all__ = [
+    "API_KEY_PREFIX",
+    "AuthTransition",
+    "api_key_authenticate",
+    "api_key_create",
+    "api_key_revoke",
+    "credential_version_add",
+    "credentials_reencrypt_all",
+    "environment_get_or_create",
+    "integration_create",
+    "integration_delete",
+    "integration_event_record",
+    "integration_record_auth_result",
+    "integration_schedule_next",
+    "integration_set_enabled",
+    "integrations_mark_sync_queued",
+    "scope_config_create",
+]

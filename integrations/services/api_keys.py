@@ -1,0 +1,61 @@
+"""API keys: created once in plaintext, stored as a hash, compared in constant time."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from integrations.ids import random_base58
+from integrations.models import ApiKey, Environment
+
+API_KEY_PREFIX = "ks_"
+# How stale `last_used_at` may get before a request refreshes it (saves a write per request).
+API_KEY_LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def _api_key_hash(raw_key: str) -> str:
+    # API keys carry 190+ bits of randomness, so a plain SHA-256 cannot be brute-forced.
+    return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+def api_key_create(
+    *, environment: Environment, name: str, created_by: Any | None = None
+) -> tuple[ApiKey, str]:
+    """Create a key and return it with its plaintext, which is never stored or shown again."""
+    raw_key = f"{API_KEY_PREFIX}{random_base58(32)}"
+    api_key = ApiKey.objects.create(
+        environment=environment,
+        name=name,
+        prefix=raw_key[:10],
+        key_hash=_api_key_hash(raw_key),
+        created_by=created_by,
+    )
+    return api_key, raw_key
+
+
+def api_key_authenticate(*, raw_key: str) -> ApiKey | None:
+    """The active key matching `raw_key`, or None; refreshes `last_used_at`."""
+    if not raw_key.startswith(API_KEY_PREFIX) or len(raw_key) > 128:
+        return None
+    candidate_hash = _api_key_hash(raw_key)
+    api_key = (
+        ApiKey.objects.select_related("environment")
+        .filter(key_hash=candidate_hash, revoked_at__isnull=True)
+        .first()
+    )
+    if api_key is None or not hmac.compare_digest(api_key.key_hash, candidate_hash):
+        return None
+    now = timezone.now()
+    if api_key.last_used_at is None or now - api_key.last_used_at > API_KEY_LAST_USED_RESOLUTION:
+        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        api_key.last_used_at = now
+    return api_key
+
+
+def api_key_revoke(*, api_key: ApiKey) -> None:
+    ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    api_key.refresh_from_db(fields=["revoked_at"])

@@ -1,0 +1,199 @@
+"""Auth health and sync scheduling of integrations: the three-day rule lives here.
+
+The syncs app reports each auth check with `integration_record_auth_result`; only these
+services change `status`, the failure streak, the pause and `next_sync_at`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from enum import StrEnum
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from integrations.actors import Actor
+from integrations.events import integration_state_changed_emit, issue_status_changed_emit
+from integrations.models import (
+    EventKind,
+    Integration,
+    IntegrationStatus,
+    Issue,
+    IssueStatus,
+    IssueType,
+    SyncPausedReason,
+    SyncType,
+)
+from integrations.services.integrations import integration_event_record
+from integrations.tools import tool_get
+from integrations.tools.base import AuthOutcome, AuthResult
+
+HEALTH_ACTOR = Actor.system("health check")
+
+
+class AuthTransition(StrEnum):
+    NONE = "NONE"
+    STREAK_STARTED = "STREAK_STARTED"
+    STREAK_GREW = "STREAK_GREW"
+    INVALIDATED = "INVALIDATED"
+    RECOVERED = "RECOVERED"
+    REACTIVATED = "REACTIVATED"
+
+
+def integration_record_auth_result(
+    *, integration_id: str, result: AuthResult, now: datetime | None = None
+) -> AuthTransition:
+    """Apply one auth check's outcome to the integration's health, in one transaction.
+
+    INVALID_CREDENTIALS grows the streak (raising the issue on its first failure) and, once
+    every check for AUTH_FAILURE_GRACE_PERIOD has failed, makes the integration INVALID and
+    pauses scheduling — exactly once, because the row is locked and the status checked.
+    OK ends a streak and, for an integration paused for authentication, resumes it.
+    UNREACHABLE changes nothing: it says nothing about the credentials.
+    """
+    now = now or timezone.now()
+    if result.outcome == AuthOutcome.UNREACHABLE:
+        return AuthTransition.NONE
+    with transaction.atomic():
+        integration = Integration.objects.select_for_update().get(pk=integration_id)
+        if integration.deleted_at is not None:
+            return AuthTransition.NONE
+        if result.outcome == AuthOutcome.OK:
+            transition = _record_success(integration, result, now)
+        else:
+            transition = _record_failure(integration, result, now)
+    return transition
+
+
+def _record_success(integration: Integration, result: AuthResult, now: datetime) -> AuthTransition:
+    transition = AuthTransition.NONE
+    integration.last_auth_ok_at = now
+    if not integration.remote_account_id and result.remote_account_id:
+        integration.remote_account_id = result.remote_account_id
+    if integration.auth_failing_since is not None:
+        integration.auth_failing_since = None
+        integration.consecutive_auth_failures = 0
+        _issue_resolve(integration, now)
+        integration_event_record(
+            integration=integration, kind=EventKind.AUTH_RECOVERED, actor=HEALTH_ACTOR
+        )
+        transition = AuthTransition.RECOVERED
+    if (
+        integration.status == IntegrationStatus.INVALID
+        and integration.sync_paused_reason == SyncPausedReason.AUTHENTICATION
+        and integration.enabled
+    ):
+        integration.status = IntegrationStatus.ACTIVE
+        integration.sync_paused_reason = None
+        integration.next_sync_at = now
+        integration.save()
+        integration_event_record(
+            integration=integration, kind=EventKind.RESUMED, actor=HEALTH_ACTOR
+        )
+        integration_event_record(
+            integration=integration,
+            kind=EventKind.STATUS_CHANGED,
+            actor=HEALTH_ACTOR,
+            data={"from": IntegrationStatus.INVALID, "to": IntegrationStatus.ACTIVE},
+        )
+        integration_state_changed_emit(integration=integration)
+        return AuthTransition.REACTIVATED
+    integration.save()
+    return transition
+
+
+def _record_failure(integration: Integration, result: AuthResult, now: datetime) -> AuthTransition:
+    integration.consecutive_auth_failures += 1
+    transition = AuthTransition.STREAK_GREW
+    if integration.auth_failing_since is None:
+        integration.auth_failing_since = now
+        _issue_raise(integration, result, now)
+        integration_event_record(
+            integration=integration,
+            kind=EventKind.AUTH_FAILING,
+            actor=HEALTH_ACTOR,
+            data={"message": result.message},
+        )
+        transition = AuthTransition.STREAK_STARTED
+    failing_for = now - integration.auth_failing_since
+    if (
+        integration.status == IntegrationStatus.ACTIVE
+        and integration.enabled
+        and failing_for >= settings.AUTH_FAILURE_GRACE_PERIOD
+    ):
+        integration.status = IntegrationStatus.INVALID
+        integration.sync_paused_reason = SyncPausedReason.AUTHENTICATION
+        integration.next_sync_at = None
+        integration.save()
+        integration_event_record(
+            integration=integration,
+            kind=EventKind.STATUS_CHANGED,
+            actor=HEALTH_ACTOR,
+            data={
+                "from": IntegrationStatus.ACTIVE,
+                "to": IntegrationStatus.INVALID,
+                "failing_since": integration.auth_failing_since.isoformat(),
+            },
+        )
+        integration_event_record(
+            integration=integration,
+            kind=EventKind.PAUSED,
+            actor=HEALTH_ACTOR,
+            data={"reason": SyncPausedReason.AUTHENTICATION},
+        )
+        integration_state_changed_emit(integration=integration)
+        return AuthTransition.INVALIDATED
+    integration.save()
+    return transition
+
+
+def _issue_raise(integration: Integration, result: AuthResult, now: datetime) -> None:
+    label = tool_get(integration.tool).label
+    issue = Issue.objects.create(
+        integration=integration,
+        type=IssueType.AUTHENTICATION_FAILED,
+        title=f"Authentication with {label} failed",
+        markdown_message=(
+            f"We could not authenticate with **{label}**: "
+            f"{result.message or 'the credentials were rejected'}. "
+            "If this continues, syncs pause and the integration becomes invalid; send the "
+            "customer a reconnection link so they can enter new credentials."
+        ),
+        first_observed_at=now,
+    )
+    issue_status_changed_emit(issue=issue, integration=integration, change="raised")
+
+
+def _issue_resolve(integration: Integration, now: datetime) -> None:
+    for issue in Issue.objects.filter(
+        integration=integration,
+        type=IssueType.AUTHENTICATION_FAILED,
+        status=IssueStatus.OPEN,
+    ):
+        issue.status = IssueStatus.RESOLVED
+        issue.resolved_at = now
+        issue.save(update_fields=["status", "resolved_at"])
+        issue_status_changed_emit(issue=issue, integration=integration, change="resolved")
+
+
+def integrations_mark_sync_queued(*, integration_ids: Iterable[str]) -> None:
+    """A sync is queued for these: nothing more is scheduled until it finishes."""
+    Integration.objects.filter(pk__in=list(integration_ids)).update(
+        next_sync_at=None, next_sync_type=None
+    )
+
+
+def integration_schedule_next(
+    *, integration_id: str, at: datetime, sync_type: SyncType | None = None
+) -> bool:
+    """Set when the next sync runs, unless the integration is paused, disabled or deleted."""
+    return bool(
+        Integration.objects.filter(
+            pk=integration_id,
+            enabled=True,
+            sync_paused_reason__isnull=True,
+            deleted_at__isnull=True,
+        ).update(next_sync_at=at, next_sync_type=sync_type)
+    )

@@ -1,0 +1,197 @@
+"""Integrations: creation, credentials, enable/disable, deletion, and their audit rows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from integrations.actors import Actor
+from integrations.crypto import encrypt_json, reencrypt
+from integrations.ids import new_integration_id
+from integrations.models import (
+    CredentialSource,
+    CredentialVersion,
+    Environment,
+    EventKind,
+    Integration,
+    IntegrationEvent,
+    IntegrationStatus,
+    ScopeConfig,
+)
+from integrations.tools import tool_get
+
+
+def environment_get_or_create(*, name: str) -> Environment:
+    environment, _ = Environment.objects.get_or_create(name=name)
+    return environment
+
+
+def scope_config_create(
+    *, environment: Environment, name: str, settings: Mapping[str, Any]
+) -> ScopeConfig:
+    return ScopeConfig.objects.create(environment=environment, name=name, settings=dict(settings))
+
+
+def integration_event_record(
+    *,
+    integration: Integration,
+    kind: EventKind,
+    actor: Actor,
+    data: Mapping[str, Any] | None = None,
+) -> IntegrationEvent:
+    return IntegrationEvent.objects.create(
+        integration=integration,
+        kind=kind,
+        actor_type=actor.type,
+        actor_label=actor.label,
+        data=dict(data or {}),
+    )
+
+
+def credential_version_add(
+    *,
+    integration: Integration,
+    credentials: Mapping[str, str],
+    source: CredentialSource,
+    actor: Actor,
+    set_by_user: Any | None = None,
+    link_id: str | None = None,
+    ip_address: str | None = None,
+    user_agent: str = "",
+) -> CredentialVersion:
+    with transaction.atomic():
+        version = CredentialVersion.objects.create(
+            integration=integration,
+            payload_encrypted=encrypt_json(dict(credentials)),
+            source=source,
+            set_by_user=set_by_user,
+            link_id=link_id,
+            ip_address=ip_address,
+            user_agent=user_agent[:500],
+        )
+        integration_event_record(
+            integration=integration,
+            kind=EventKind.CREDENTIALS_UPDATED,
+            actor=actor,
+            # Field names only: the values are secrets.
+            data={"source": source.value, "fields": sorted(credentials)},
+        )
+    return version
+
+
+def integration_create(
+    *,
+    environment: Environment,
+    tool_id: str,
+    organization_name: str,
+    scope_config: ScopeConfig,
+    credentials: Mapping[str, str],
+    actor: Actor,
+    source: CredentialSource,
+    creator_email: str | None = None,
+    origin_id: str | None = None,
+    remote_account_id: str = "",
+) -> Integration:
+    tool = tool_get(tool_id)
+    if scope_config.environment_id != environment.pk:
+        raise ValueError("The scope config belongs to another environment.")
+    with transaction.atomic():
+        integration = Integration.objects.create(
+            id=new_integration_id(tool.id),
+            environment=environment,
+            tool=tool.id,
+            category=tool.category,
+            organization_name=organization_name,
+            creator_email=creator_email,
+            origin_id=origin_id,
+            scope_config=scope_config,
+            remote_account_id=remote_account_id,
+            next_sync_at=timezone.now(),
+        )
+        integration_event_record(
+            integration=integration,
+            kind=EventKind.CREATED,
+            actor=actor,
+            data={"tool": tool.id, "scope_config_id": scope_config.pk},
+        )
+        credential_version_add(
+            integration=integration, credentials=credentials, source=source, actor=actor
+        )
+    return integration
+
+
+def integration_set_enabled(*, integration: Integration, enabled: bool, actor: Actor) -> bool:
+    """Enable or disable; returns whether anything changed. Credentials and config are kept.
+
+    A disabled integration is INACTIVE and never scheduled; enabling it returns it to ACTIVE,
+    or to INVALID when its scheduling is still paused for failing authentication.
+    """
+    with transaction.atomic():
+        locked = Integration.objects.select_for_update().get(pk=integration.pk)
+        if locked.enabled == enabled or locked.deleted_at is not None:
+            return False
+        old_status = locked.status
+        locked.enabled = enabled
+        if enabled:
+            locked.status = (
+                IntegrationStatus.INVALID if locked.sync_paused_reason else IntegrationStatus.ACTIVE
+            )
+            locked.next_sync_at = timezone.now()
+        else:
+            locked.status = IntegrationStatus.INACTIVE
+        locked.save(update_fields=["enabled", "status", "next_sync_at", "updated_at"])
+        integration_event_record(
+            integration=locked,
+            kind=EventKind.ENABLED if enabled else EventKind.DISABLED,
+            actor=actor,
+        )
+        if old_status != locked.status:
+            integration_event_record(
+                integration=locked,
+                kind=EventKind.STATUS_CHANGED,
+                actor=actor,
+                data={"from": old_status, "to": locked.status},
+            )
+    integration.refresh_from_db()
+    return True
+
+
+def integration_delete(*, integration: Integration, actor: Actor) -> None:
+    """Delete for good: credentials are destroyed; the row stays as an audit tombstone."""
+    with transaction.atomic():
+        changed = Integration.objects.filter(pk=integration.pk, deleted_at__isnull=True).update(
+            deleted_at=timezone.now(),
+            enabled=False,
+            status=IntegrationStatus.INACTIVE,
+            next_sync_at=None,
+            updated_at=timezone.now(),
+        )
+        if not changed:
+            return
+        CredentialVersion.objects.filter(integration=integration).delete()
+        integration_event_record(integration=integration, kind=EventKind.DELETED, actor=actor)
+    integration.refresh_from_db()
+
+
+def credentials_reencrypt_all(*, batch_size: int = 500) -> int:
+    """Re-encrypt every credential version with the current first key, one batch per transaction."""
+    count = 0
+    last_pk = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                CredentialVersion.objects.select_for_update()
+                .filter(pk__gt=last_pk)
+                .order_by("pk")
+                .only("pk", "payload_encrypted")[:batch_size]
+            )
+            if not batch:
+                return count
+            for version in batch:
+                version.payload_encrypted = reencrypt(version.payload_encrypted)
+            CredentialVersion.objects.bulk_update(batch, ["payload_encrypted"])
+        count += len(batch)
+        last_pk = batch[-1].pk

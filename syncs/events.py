@@ -1,0 +1,56 @@
+"""Payloads of the webhook events the syncs app emits (Kombo's exact shapes)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.conf import settings
+
+from integrations.models import Integration
+from syncs.models import Sync
+from webhooks.services import event_emit
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def sync_finished_emit(*, sync: Sync, integration: Integration) -> None:
+    started = sync.started_at or sync.created_at
+    ended = sync.finished_at or started
+    event_emit(
+        environment_id=integration.environment_id,
+        integration_id=integration.pk,
+        type="sync-finished",
+        data={
+            "sync_id": sync.pk,
+            "sync_state": sync.state,
+            "sync_started_at": _iso(started),
+            "sync_ended_at": _iso(ended),
+            "sync_duration_seconds": int((ended - started).total_seconds()),
+            "integration_id": integration.pk,
+            "integration_tool": integration.tool,
+            "integration_category": integration.category,
+            "end_user": {
+                "organization_name": integration.organization_name,
+                "creator_email": integration.creator_email,
+                "origin_id": integration.origin_id,
+            },
+            "log_url": f"{settings.BASE_URL}/dashboard/integrations/{integration.pk}/",
+        },
+    )
+
+
+def data_changed_emit(*, integration: Integration, model_ids: Iterable[str]) -> None:
+    event_emit(
+        environment_id=integration.environment_id,
+        integration_id=integration.pk,
+        type="data-changed",
+        data={
+            "integration_id": integration.pk,
+            "integration_tool": integration.tool,
+            "integration_category": integration.category,
+            "changed_models": [{"name": model_id} for model_id in sorted(model_ids)],
+        },
+    )

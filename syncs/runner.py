@@ -1,0 +1,158 @@
+"""One sync run: auth check first, then each in-scope model streamed page by page.
+
+Claiming is a compare-and-set (QUEUED -> RUNNING), so a sync task delivered twice runs once.
+Memory stays bounded: one vendor page is held at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from django.utils import timezone
+
+from integrations.models import Integration, SyncType
+from integrations.read_models import READ_MODELS
+from integrations.selectors import credentials_current, integration_wanted_fields
+from integrations.tools import tool_get
+from integrations.tools.base import AuthOutcome, Tool, ToolError
+from syncs.ingest import IngestCounts, ingest_page, mark_unseen_deleted
+from syncs.models import UNIFIED_MODELS, AuthCheckTrigger, Sync, SyncState
+from syncs.services import SUCCESSFUL_STATES, auth_check_run, sync_finish, sync_heartbeat
+
+logger = logging.getLogger(__name__)
+
+
+class SyncCancelled(Exception):
+    """The integration was disabled or deleted, or the sync was reaped, mid-run."""
+
+
+def sync_run(*, sync_id: str) -> Sync | None:
+    """Run a QUEUED sync to its end; None when another worker already took it."""
+    now = timezone.now()
+    claimed = Sync.objects.filter(pk=sync_id, state=SyncState.QUEUED).update(
+        state=SyncState.RUNNING, started_at=now, heartbeat_at=now
+    )
+    if not claimed:
+        return None
+    sync = Sync.objects.select_related("integration__scope_config").get(pk=sync_id)
+    integration = sync.integration
+    if not _is_active(integration.pk):
+        sync_finish(sync=sync, state=SyncState.CANCELLED, error="Integration disabled.")
+        return sync
+
+    run = auth_check_run(integration=integration, trigger=AuthCheckTrigger.SYNC, sync=sync)
+    if run.result.outcome == AuthOutcome.INVALID_CREDENTIALS:
+        sync_finish(
+            sync=sync,
+            state=SyncState.AUTHENTICATION_FAILED,
+            error=run.result.message,
+            failed_auth=True,
+        )
+        return sync
+    if run.result.outcome == AuthOutcome.UNREACHABLE:
+        sync_finish(sync=sync, state=SyncState.FAILED, error=run.result.message)
+        return sync
+
+    tool = tool_get(integration.tool)
+    credentials = credentials_current(integration=integration) or {}
+    wanted = integration_wanted_fields(integration=integration)
+    granted = run.result.granted_permissions
+    since = _delta_since(sync) if sync.type == SyncType.DELTA else None
+    changed_models: list[str] = []
+    try:
+        for index, (model_id, field_ids) in enumerate(wanted.items()):
+            gaps = tool.permission_gaps(model_id=model_id, field_ids=field_ids, granted=granted)
+            sync.warnings.extend(f"Not all permissions are granted: {gap.message}" for gap in gaps)
+            if any(gap.field_id is None for gap in gaps):
+                continue
+            blocked = {gap.field_id for gap in gaps}
+            fields = frozenset(field_ids) - blocked
+            counts = _sync_model(
+                sync=sync,
+                tool=tool,
+                credentials=credentials,
+                model_id=model_id,
+                fields=fields,
+                since=since,
+                progress_span=(index / len(wanted), (index + 1) / len(wanted)),
+            )
+            if counts.changed:
+                changed_models.append(model_id)
+    except (SyncCancelled, ToolError) as stopped:
+        state = SyncState.CANCELLED if isinstance(stopped, SyncCancelled) else SyncState.FAILED
+        sync_finish(sync=sync, state=state, error=str(stopped), changed_models=changed_models)
+        return sync
+    state = SyncState.PARTIALLY_FAILED if sync.warnings else SyncState.SUCCEEDED
+    sync_finish(sync=sync, state=state, changed_models=changed_models)
+    return sync
+
+
+def _sync_model(
+    *,
+    sync: Sync,
+    tool: Tool,
+    credentials: dict[str, str],
+    model_id: str,
+    fields: frozenset[str],
+    since: datetime | None,
+    progress_span: tuple[float, float],
+) -> IngestCounts:
+    model = UNIFIED_MODELS[model_id]
+    all_fields = READ_MODELS[model_id].fields
+    expected = _expected_rows(sync, model_id)
+    counts = IngestCounts()
+    for page in tool.fetch(credentials, model_id, fields, since):
+        counts.add(
+            ingest_page(
+                model=model,
+                integration_id=sync.integration_id,
+                sync_id=sync.pk,
+                all_fields=all_fields,
+                records=page,
+                now=timezone.now(),
+            )
+        )
+        sync.counts[model_id] = counts.as_dict()
+        start, end = progress_span
+        # Without a previous count to go by, creep towards the end of this model's share.
+        share = counts.fetched / expected if expected else 1 - 1 / (counts.fetched / 100 + 2)
+        progress = int(100 * (start + (end - start) * min(share, 0.99)))
+        if not sync_heartbeat(sync=sync, progress=progress):
+            raise SyncCancelled("The sync was stopped (its lease expired).")
+        if not _is_active(sync.integration_id):
+            raise SyncCancelled("Integration disabled.")
+    if sync.type == SyncType.FULL:
+        counts.deleted = mark_unseen_deleted(
+            model=model, integration_id=sync.integration_id, sync_id=sync.pk, now=timezone.now()
+        )
+    sync.counts[model_id] = counts.as_dict()
+    return counts
+
+
+def _is_active(integration_id: str) -> bool:
+    return Integration.objects.filter(
+        pk=integration_id, enabled=True, deleted_at__isnull=True
+    ).exists()
+
+
+def _previous_success(sync: Sync) -> Sync | None:
+    return (
+        Sync.objects.filter(integration_id=sync.integration_id, state__in=SUCCESSFUL_STATES)
+        .exclude(pk=sync.pk)
+        .order_by("-started_at")
+        .first()
+    )
+
+
+def _delta_since(sync: Sync) -> datetime | None:
+    previous = _previous_success(sync)
+    return previous.started_at if previous else None
+
+
+def _expected_rows(sync: Sync, model_id: str) -> int:
+    """Rows the last successful sync fetched for this model: a guess for the progress bar."""
+    previous = _previous_success(sync)
+    if previous is None or sync.type == SyncType.DELTA:
+        return 0
+    return int((previous.counts.get(model_id) or {}).get("fetched", 0))

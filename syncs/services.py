@@ -1,0 +1,276 @@
+"""Writes of the syncs domain: queueing syncs, the scheduler tick, auth checks, finishing runs.
+
+The sync run itself is in `syncs.runner`. Tasks are sent by name on commit, so a rolled-back
+enqueue never reaches a worker and this module never imports the task module.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from celery import current_app
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from integrations.ids import new_id
+from integrations.models import Integration, SyncType
+from integrations.selectors import credentials_current
+from integrations.services import (
+    AuthTransition,
+    integration_record_auth_result,
+    integration_schedule_next,
+    integrations_mark_sync_queued,
+)
+from integrations.tools import TOOLS, tool_get
+from integrations.tools.base import AuthResult
+from syncs.events import data_changed_emit, sync_finished_emit
+from syncs.models import (
+    ACTIVE_SYNC_STATES,
+    AuthCheck,
+    AuthCheckTrigger,
+    Sync,
+    SyncState,
+    SyncTrigger,
+)
+
+logger = logging.getLogger(__name__)
+
+SYNC_RUN_TASK = "syncs.tasks.sync_run_task"
+SUCCESSFUL_STATES = (SyncState.SUCCEEDED, SyncState.PARTIALLY_FAILED)
+
+
+def _send_sync_tasks_on_commit(sync_ids: list[str]) -> None:
+    def send() -> None:
+        for sync_id in sync_ids:
+            current_app.send_task(SYNC_RUN_TASK, args=[sync_id])
+
+    if sync_ids:
+        transaction.on_commit(send)
+
+
+def sync_enqueue(
+    *, integration: Integration, sync_type: SyncType, trigger: SyncTrigger
+) -> tuple[Sync, bool]:
+    """Queue a sync now; returns (the sync, created). An active one is returned, not doubled."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                sync = Sync.objects.create(
+                    integration=integration,
+                    type=sync_type,
+                    trigger=trigger,
+                    heartbeat_at=timezone.now(),
+                )
+        except IntegrityError:
+            existing = Sync.objects.filter(
+                integration=integration, state__in=ACTIVE_SYNC_STATES
+            ).first()
+            if existing is None:
+                raise
+            return existing, False
+        integrations_mark_sync_queued(integration_ids=[integration.pk])
+        _send_sync_tasks_on_commit([sync.pk])
+    return sync, True
+
+
+@dataclass
+class TickResult:
+    enqueued: int = 0
+    requeued: int = 0
+    reaped: int = 0
+
+
+def scheduler_tick(*, now: datetime | None = None) -> TickResult:
+    """Reap dead syncs, re-send lost ones, and queue one sync per due integration.
+
+    Cost is O(due): the due query walks the partial index on `next_sync_at`, and each batch is
+    a handful of statements whatever its size. Two ticks racing skip each other's locked rows,
+    and the one-active-sync constraint makes any overlap harmless.
+    """
+    now = now or timezone.now()
+    result = TickResult(reaped=syncs_reap_stale(now=now), requeued=_requeue_lost(now=now))
+    while result.enqueued < settings.SCHEDULER_MAX_PER_TICK:
+        batch = min(
+            settings.SCHEDULER_BATCH_SIZE, settings.SCHEDULER_MAX_PER_TICK - result.enqueued
+        )
+        considered, enqueued = _enqueue_due_batch(now=now, limit=batch)
+        result.enqueued += enqueued
+        if considered < batch:
+            break
+    return result
+
+
+def _enqueue_due_batch(*, now: datetime, limit: int) -> tuple[int, int]:
+    with transaction.atomic():
+        due = list(
+            Integration.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                enabled=True,
+                sync_paused_reason__isnull=True,
+                deleted_at__isnull=True,
+                next_sync_at__lte=now,
+            )
+            .order_by("next_sync_at")
+            .values_list("id", "tool", "next_sync_type")[:limit]
+        )
+        if not due:
+            return 0, 0
+        ids = [integration_id for integration_id, _, _ in due]
+        recent_full = set(
+            Sync.objects.filter(
+                integration_id__in=ids,
+                type=SyncType.FULL,
+                state__in=SUCCESSFUL_STATES,
+                finished_at__gte=now - settings.FULL_SYNC_INTERVAL,
+            ).values_list("integration_id", flat=True)
+        )
+        syncs = []
+        for integration_id, tool_id, wanted_type in due:
+            tool = TOOLS.get(tool_id)
+            delta_ok = tool is not None and tool.supports_delta and integration_id in recent_full
+            sync_type = wanted_type or (SyncType.DELTA if delta_ok else SyncType.FULL)
+            syncs.append(
+                Sync(
+                    id=new_id(),
+                    integration_id=integration_id,
+                    type=sync_type,
+                    trigger=SyncTrigger.SCHEDULE,
+                    heartbeat_at=now,
+                )
+            )
+        # An integration that already has an active sync is skipped by the constraint.
+        Sync.objects.bulk_create(syncs, ignore_conflicts=True)
+        created = list(
+            Sync.objects.filter(pk__in=[s.pk for s in syncs]).values_list("pk", flat=True)
+        )
+        integrations_mark_sync_queued(integration_ids=ids)
+        _send_sync_tasks_on_commit(created)
+    return len(due), len(created)
+
+
+def _requeue_lost(*, now: datetime) -> int:
+    """QUEUED syncs not started within the lease: their broker message may be lost; resend.
+
+    Sending twice is harmless: a worker claims a sync with a compare-and-set.
+    """
+    stale = now - timedelta(seconds=settings.SYNC_LEASE_SECONDS)
+    with transaction.atomic():
+        ids = list(
+            Sync.objects.select_for_update(skip_locked=True)
+            .filter(state=SyncState.QUEUED, heartbeat_at__lt=stale)
+            .values_list("pk", flat=True)[: settings.SCHEDULER_BATCH_SIZE]
+        )
+        if ids:
+            Sync.objects.filter(pk__in=ids, state=SyncState.QUEUED).update(heartbeat_at=now)
+            _send_sync_tasks_on_commit(ids)
+    return len(ids)
+
+
+def syncs_reap_stale(*, now: datetime) -> int:
+    """RUNNING syncs whose heartbeat stopped (a killed worker) end FAILED; the next one runs."""
+    stale = now - timedelta(seconds=settings.SYNC_LEASE_SECONDS)
+    reaped = 0
+    for sync in Sync.objects.filter(state=SyncState.RUNNING, heartbeat_at__lt=stale).select_related(
+        "integration"
+    )[: settings.SCHEDULER_BATCH_SIZE]:
+        with transaction.atomic():
+            claimed = Sync.objects.filter(
+                pk=sync.pk, state=SyncState.RUNNING, heartbeat_at__lt=stale
+            ).update(state=SyncState.FAILED, finished_at=now, error="Worker lost: no heartbeat.")
+            if not claimed:
+                continue
+            sync.refresh_from_db()
+            integration_schedule_next(integration_id=sync.integration_id, at=now)
+            sync_finished_emit(sync=sync, integration=sync.integration)
+        reaped += 1
+    return reaped
+
+
+@dataclass(frozen=True)
+class AuthCheckRun:
+    check: AuthCheck
+    result: AuthResult
+    transition: AuthTransition
+
+
+def auth_check_run(
+    *, integration: Integration, trigger: AuthCheckTrigger, sync: Sync | None = None
+) -> AuthCheckRun:
+    """Check the current credentials against the tool, record the check, apply the outcome."""
+    tool = tool_get(integration.tool)
+    credentials = credentials_current(integration=integration)
+    started = time.perf_counter()
+    if credentials is None:
+        result = AuthResult.invalid("No credentials are stored for this integration.")
+    else:
+        result = tool.check_auth(credentials)
+    latency_ms = int((time.perf_counter() - started) * 1000)
+    with transaction.atomic():
+        check = AuthCheck.objects.create(
+            integration=integration,
+            sync=sync,
+            trigger=trigger,
+            outcome=result.outcome,
+            granted_permissions=sorted(result.granted_permissions),
+            remote_account_id=result.remote_account_id,
+            message=result.message,
+            latency_ms=latency_ms,
+        )
+        transition = integration_record_auth_result(integration_id=integration.pk, result=result)
+    return AuthCheckRun(check=check, result=result, transition=transition)
+
+
+def next_sync_delay(*, failed_auth: bool) -> timedelta:
+    """When to sync again: the normal interval, or sooner while authentication is failing so
+    the grace period is measured by several checks, spread with jitter."""
+    interval = settings.DELTA_SYNC_INTERVAL
+    if failed_auth:
+        interval = min(interval, settings.AUTH_FAILURE_GRACE_PERIOD / 8)
+    return interval * random.uniform(0.95, 1.05)  # noqa: S311 - jitter, not security
+
+
+def sync_finish(
+    *,
+    sync: Sync,
+    state: SyncState,
+    error: str = "",
+    changed_models: list[str] | None = None,
+    failed_auth: bool = False,
+) -> bool:
+    """End a RUNNING sync (compare-and-set), schedule the next one, emit the events."""
+    now = timezone.now()
+    with transaction.atomic():
+        finished = Sync.objects.filter(pk=sync.pk, state=SyncState.RUNNING).update(
+            state=state,
+            finished_at=now,
+            heartbeat_at=now,
+            progress=100,
+            counts=sync.counts,
+            warnings=sync.warnings,
+            error=error,
+        )
+        if not finished:
+            return False
+        sync.refresh_from_db()
+        integration = sync.integration
+        integration_schedule_next(
+            integration_id=integration.pk, at=now + next_sync_delay(failed_auth=failed_auth)
+        )
+        sync_finished_emit(sync=sync, integration=integration)
+        if changed_models:
+            data_changed_emit(integration=integration, model_ids=changed_models)
+    return True
+
+
+def sync_heartbeat(*, sync: Sync, progress: int) -> bool:
+    """Record progress; False when the sync is no longer RUNNING (reaped meanwhile)."""
+    return bool(
+        Sync.objects.filter(pk=sync.pk, state=SyncState.RUNNING).update(
+            heartbeat_at=timezone.now(), progress=max(0, min(progress, 99)), counts=sync.counts
+        )
+    )
