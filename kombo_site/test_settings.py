@@ -11,16 +11,18 @@ os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("SANDBOX_HR_ENABLED", "true")
 
 from kombo_site.settings import *  # noqa: F403
+from kombo_site.settings import REDIS_URL
 
 # Static files come from the finders in tests; nothing is collected.
 STATIC_ROOT = None
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = False
-# Tasks sent on commit go to an in-process broker; the tests that need a real worker point the
-# Celery app at Redis themselves (tests/syncs/conftest.py).
-CELERY_BROKER_URL = "memory://"
+# Tasks sent on commit go to Redis when there is one (as in production), else to an in-process
+# broker. Each test process has its own queue, so a test's worker only sees that process's tasks.
+CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
+CELERY_TASK_DEFAULT_QUEUE = f"kombo-tests-{os.getpid()}"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

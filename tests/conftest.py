@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
@@ -90,3 +91,13 @@ def operator(db: None, django_user_model: type) -> object:
         is_superuser=True,
     )
     return user
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _purge_this_processes_task_queue() -> Iterator[None]:
+    """Tasks sent by tests but never consumed must not pile up in a shared Redis."""
+    yield
+    if settings.CELERY_BROKER_URL.startswith("redis"):
+        from kombo_site.celery import app
+
+        app.control.purge()
