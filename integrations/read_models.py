@@ -54,8 +54,10 @@ HRIS_EMPLOYEES = ReadModel(
     ),
 )
 
+# Kombo calls the groups model `hris_teams` (its webhooks and scope configs use that id) and
+# serves it at /hris/groups.
 HRIS_GROUPS = ReadModel(
-    id="hris_groups",
+    id="hris_teams",
     label="Groups",
     category="HRIS",
     fields=("name", "type", "parent_id"),

@@ -47,7 +47,7 @@ class IntegrationRow:
     tool: Tool | None
 
 
-def _get_integration_or_404(integration_id: str) -> Integration:
+def get_integration_or_404(integration_id: str) -> Integration:
     integration = selectors.integration_get_for_operator(integration_id=integration_id)
     if integration is None:
         raise Http404("No such integration.")
@@ -85,7 +85,7 @@ def integration_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @operator_required
 def integration_detail(request: HttpRequest, integration_id: str) -> HttpResponse:
-    integration = _get_integration_or_404(integration_id)
+    integration = get_integration_or_404(integration_id)
     return render(
         request,
         "integrations/integration_detail.html",
@@ -105,7 +105,7 @@ def integration_detail(request: HttpRequest, integration_id: str) -> HttpRespons
 @require_POST
 @operator_required
 def integration_enabled_update(request: HttpRequest, integration_id: str) -> HttpResponse:
-    integration = _get_integration_or_404(integration_id)
+    integration = get_integration_or_404(integration_id)
     enabled = request.POST.get("enabled") == "true"
     changed = services.integration_set_enabled(
         integration=integration, enabled=enabled, actor=Actor.operator(request.user)
@@ -123,7 +123,7 @@ def integration_enabled_update(request: HttpRequest, integration_id: str) -> Htt
 @require_http_methods(["GET", "POST"])
 @operator_required
 def integration_delete_confirm(request: HttpRequest, integration_id: str) -> HttpResponse:
-    integration = _get_integration_or_404(integration_id)
+    integration = get_integration_or_404(integration_id)
     if request.method == "POST":
         services.integration_delete(integration=integration, actor=Actor.operator(request.user))
         messages.success(

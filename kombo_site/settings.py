@@ -228,7 +228,7 @@ SANDBOX_HR_URL: str = env.str("SANDBOX_HR_URL", default=f"{BASE_URL}/sandbox-hr"
 PERSONIO_API_URL: str = env.str("PERSONIO_API_URL", default="https://api.personio.de").rstrip("/")
 # `{subdomain}` is replaced with the customer's BambooHR company subdomain.
 BAMBOOHR_API_URL: str = env.str(
-    "BAMBOOHR_API_URL", default="https://api.bamboohr.com/api/gateway.php/{subdomain}"
+    "BAMBOOHR_API_URL", default="https://{subdomain}.bamboohr.com/api"
 ).rstrip("/")
 HIBOB_API_URL: str = env.str("HIBOB_API_URL", default="https://api.hibob.com").rstrip("/")
 # Seconds before an outgoing call to an HR tool gives up (connect, read).

@@ -21,7 +21,7 @@ CELERY_TASK_ALWAYS_EAGER = False
 # Tasks sent on commit go to Redis when there is one (as in production), else to an in-process
 # broker. Each test process has its own queue, so a test's worker only sees that process's tasks.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
+CELERY_BROKER_TRANSPORT_OPTIONS = {}
 CELERY_TASK_DEFAULT_QUEUE = f"kombo-tests-{os.getpid()}"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -17,9 +17,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("dashboard/", include("integrations.urls")),
+    path("dashboard/", include("syncs.urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("integrations.api.urls")),
+    path("api/v1/", include("syncs.api.urls")),
 ]
 
 if settings.SANDBOX_HR_ENABLED:

@@ -68,11 +68,12 @@ def ingest_page(
     counts = IngestCounts(fetched=len(records))
     if not by_remote_id:
         return counts
-    existing = {
+    existing_rows = model._default_manager.filter(
+        integration_id=integration_id, remote_id__in=list(by_remote_id)
+    ).values_list("remote_id", "id", "content_hash", "changed_at", "remote_deleted_at")
+    existing: dict[str, tuple[str, str, datetime, datetime | None]] = {
         remote_id: (row_id, content_hash, changed_at, deleted_at)
-        for remote_id, row_id, content_hash, changed_at, deleted_at in model._default_manager.filter(
-            integration_id=integration_id, remote_id__in=list(by_remote_id)
-        ).values_list("remote_id", "id", "content_hash", "changed_at", "remote_deleted_at")
+        for remote_id, row_id, content_hash, changed_at, deleted_at in existing_rows
     }
     rows = []
     for remote_id, data in by_remote_id.items():

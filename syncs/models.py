@@ -150,4 +150,4 @@ class Group(UnifiedRecord):
         return f"Group {self.remote_id} of {self.integration_id}"
 
 
-UNIFIED_MODELS: dict[str, type[UnifiedRecord]] = {"hris_employees": Employee, "hris_groups": Group}
+UNIFIED_MODELS: dict[str, type[UnifiedRecord]] = {"hris_employees": Employee, "hris_teams": Group}

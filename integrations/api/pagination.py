@@ -77,3 +77,39 @@ def keyset_page(
         return rows, None
     rows = rows[:page_size]
     return rows, KeysetCursor.after(cast(KeysetRow, rows[-1]))
+
+
+@dataclass(frozen=True)
+class IdCursor:
+    """A cursor over rows ordered by their (opaque, stable) id, oldest id first."""
+
+    id: str
+
+    def encode(self) -> str:
+        return base64.urlsafe_b64encode(self.id.encode()).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, raw: str) -> IdCursor:
+        if len(raw) > MAX_CURSOR_LENGTH:
+            raise InvalidCursor("The cursor is too long.")
+        try:
+            row_id = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
+        except (binascii.Error, ValueError):
+            raise InvalidCursor("The cursor is not one this API returned.") from None
+        if not row_id or not row_id.isalnum():
+            raise InvalidCursor("The cursor is not one this API returned.")
+        return cls(id=row_id)
+
+
+def id_page(
+    queryset: QuerySet[RowT], *, cursor: IdCursor | None, page_size: int
+) -> tuple[list[RowT], IdCursor | None]:
+    """One page in id order and the cursor of the next page (None on the last one)."""
+    queryset = queryset.order_by("pk")
+    if cursor is not None:
+        queryset = queryset.filter(pk__gt=cursor.id)
+    rows = list(queryset[: page_size + 1])
+    if len(rows) <= page_size:
+        return rows, None
+    rows = rows[:page_size]
+    return rows, IdCursor(id=str(rows[-1].pk))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from integrations.tools.bamboohr import BambooHrTool
 from integrations.tools.base import Tool
+from integrations.tools.hibob import HiBobTool
+from integrations.tools.personio import PersonioTool
 from integrations.tools.sandbox import SandboxTool
 
 
@@ -10,7 +13,9 @@ class UnknownToolError(LookupError):
     pass
 
 
-TOOLS: dict[str, Tool] = {tool.id: tool for tool in (SandboxTool(),)}
+TOOLS: dict[str, Tool] = {
+    tool.id: tool for tool in (SandboxTool(), PersonioTool(), BambooHrTool(), HiBobTool())
+}
 
 
 def tool_get(tool_id: str) -> Tool:

@@ -36,6 +36,17 @@ class HttpFailure(Exception):
         self.body = body
 
 
+def _retry_after_seconds(headers: Mapping[str, str]) -> float | None:
+    """How long the vendor asks us to wait: `Retry-After`, else an `X-RateLimit-Reset` epoch."""
+    retry_after = parse_retry_after(headers.get("Retry-After"))
+    if retry_after is not None:
+        return retry_after
+    reset = headers.get("X-RateLimit-Reset", "").strip()
+    if reset.isdigit() and int(reset) > 1_000_000_000:
+        return max(0.0, int(reset) - datetime.now(UTC).timestamp())
+    return None
+
+
 def parse_retry_after(value: str | None) -> float | None:
     """`Retry-After` as seconds: either delta-seconds or an HTTP date."""
     if not value:
@@ -94,16 +105,15 @@ def http_request_json(
         raise HttpFailure("connection failed") from None
     except requests.RequestException as exc:
         raise HttpFailure(f"request failed ({type(exc).__name__})") from None
-    if response.status_code == 429:
-        raise HttpFailure(
-            "rate limited (HTTP 429)",
-            status_code=429,
-            retry_after_seconds=parse_retry_after(response.headers.get("Retry-After")),
-        )
     if response.status_code >= 400:
+        # 429 and 503 both carry the vendor's wish of when to come back (BambooHR throttles
+        # with 503).
         raise HttpFailure(
-            f"HTTP {response.status_code}",
+            "rate limited (HTTP 429)"
+            if response.status_code == 429
+            else f"HTTP {response.status_code}",
             status_code=response.status_code,
+            retry_after_seconds=_retry_after_seconds(response.headers),
             body=response.text[:2000],
         )
     if 300 <= response.status_code < 400:

@@ -117,7 +117,7 @@ class SandboxTool(Tool):
                 "bank_accounts": _SENSITIVE,
             },
         ),
-        "hris_groups": ModelSupport(
+        "hris_teams": ModelSupport(
             Coverage.SUPPORTED,
             PERM_GROUPS,
             {"name": _BASIC, "type": _BASIC, "parent_id": _BASIC},
@@ -194,7 +194,7 @@ class SandboxTool(Tool):
     ) -> Iterator[Page]:
         resource, mapper = {
             "hris_employees": ("employees", _map_employee),
-            "hris_groups": ("groups", _map_group),
+            "hris_teams": ("groups", _map_group),
         }.get(model_id, (None, None))
         if resource is None or mapper is None:
             raise ToolError(f"Sandbox HR does not provide {model_id}.", transient=False)

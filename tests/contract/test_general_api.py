@@ -67,7 +67,7 @@ def test_it_returns_the_integration_details(
     assert (employees.id, employees.label, groups.id) == (
         "hris_employees",
         "Employees",
-        "hris_groups",
+        "hris_teams",
     )
     assert employees.is_available is True
     assert employees.coverage_status == "SUPPORTED"
@@ -110,7 +110,7 @@ def test_it_lists_the_tools_of_a_category(sdk: Kombo, live_server: LiveServer) -
     assert sandbox.label == "Sandbox HR"
     assert sandbox.assets.logo_url == f"{live_server.url}/static/tools/sandbox.svg"
     assert sandbox.connection_guide_url is None
-    assert [model.id for model in sandbox.coverage.read_models] == ["hris_employees", "hris_groups"]
+    assert [model.id for model in sandbox.coverage.read_models] == ["hris_employees", "hris_teams"]
     employees = sandbox.coverage.read_models[0]
     assert employees.coverage_status == "SUPPORTED"
     coverage = {field.id: field.coverage_status for field in employees.fields}

@@ -31,7 +31,7 @@ from integrations.tools.sandbox import (
 
 ALL_PERMISSIONS = (PERM_EMPLOYEES, PERM_PERSONAL, PERM_SENSITIVE, PERM_GROUPS)
 EMPLOYEE_FIELDS = frozenset(SandboxTool.models["hris_employees"].fields)
-GROUP_FIELDS = frozenset(SandboxTool.models["hris_groups"].fields)
+GROUP_FIELDS = frozenset(SandboxTool.models["hris_teams"].fields)
 tool = SandboxTool()
 
 live = pytest.mark.django_db(transaction=True)
@@ -225,7 +225,7 @@ def test_it_fetches_groups_with_unified_types(sandbox_hr: None) -> None:
     account = sandbox_account_create(name="Acme GmbH", employees=3, seed=4)
     _, creds = credentials(account, PERM_GROUPS)
 
-    pages = list(tool.fetch(creds, "hris_groups", GROUP_FIELDS))
+    pages = list(tool.fetch(creds, "hris_teams", GROUP_FIELDS))
 
     groups = {record["name"]: record for page in pages for record in page}
     assert len(groups) == SandboxGroup.objects.filter(account=account).count()

@@ -31,9 +31,9 @@ def test_it_names_each_field_the_credentials_cannot_read() -> None:
 
 def test_it_reports_a_whole_model_once_when_its_own_permission_is_missing() -> None:
     gaps = SANDBOX.permission_gaps(
-        model_id="hris_groups", field_ids=["name", "type"], granted=frozenset({PERM_EMPLOYEES})
+        model_id="hris_teams", field_ids=["name", "type"], granted=frozenset({PERM_EMPLOYEES})
     )
 
     assert len(gaps) == 1
     assert (gaps[0].permission, gaps[0].field_id) == (PERM_GROUPS, None)
-    assert "hris_groups" in gaps[0].message
+    assert "hris_teams" in gaps[0].message

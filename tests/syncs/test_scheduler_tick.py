@@ -94,7 +94,7 @@ def test_it_works_in_batches_up_to_a_cap_per_tick(environment: Environment) -> N
 def test_it_resends_a_sync_whose_message_was_lost(
     environment: Environment, django_capture_on_commit_callbacks: object
 ) -> None:
-    [integration] = _due(environment, 1)
+    _due(environment, 1)
     scheduler_tick()
     Sync.objects.update(heartbeat_at=timezone.now() - timedelta(minutes=5))
 

@@ -32,7 +32,7 @@ def _scope(environment: Environment, name: str, employee_fields: dict[str, str])
         name=name,
         settings={
             "hris_employees": {"setting": "ENABLED", "fields": fields},
-            "hris_groups": {
+            "hris_teams": {
                 "setting": "ENABLED",
                 "fields": {"name": "ENABLED", "type": "ENABLED", "parent_id": "ENABLED"},
             },
@@ -76,7 +76,7 @@ def test_it_syncs_what_the_scope_enables_and_stores_the_rest_as_null(
     changed = WebhookEvent.objects.get(type="data-changed", integration_id=setup.integration.pk)
     assert {m["name"] for m in changed.payload["data"]["changed_models"]} == {
         "hris_employees",
-        "hris_groups",
+        "hris_teams",
     }
 
 
@@ -118,9 +118,9 @@ def test_it_skips_a_model_whose_permission_is_missing(
     assert sync.state == SyncState.PARTIALLY_FAILED
     assert sync.warnings == [
         "Not all permissions are granted: Sandbox HR: the credentials lack the permission "
-        f"'{PERM_GROUPS}' to read hris_groups."
+        f"'{PERM_GROUPS}' to read hris_teams."
     ]
-    assert "hris_groups" not in sync.counts
+    assert "hris_teams" not in sync.counts
     assert not Group.objects.filter(integration=setup.integration).exists()
     assert Employee.objects.filter(integration=setup.integration).count() == 12
 

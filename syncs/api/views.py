@@ -1,0 +1,234 @@
+"""Force-sync and the HRIS read API (Kombo's), sync history and auth checks (ours)."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from integrations.api.errors import InputInvalid, KomboApiError
+from integrations.api.pagination import id_page, keyset_page
+from integrations.api.serializers import ErrorEnvelopeSerializer, success_envelope
+from integrations.api.views import INTEGRATION_ID_PARAMETER, KomboApiView, success
+from integrations.models import Integration, IntegrationStatus, SyncType
+from integrations.selectors import integration_wanted_fields
+from integrations.tools import tool_get
+from syncs.api.representations import employee_representation, iso, sync_representation
+from syncs.api.serializers import (
+    AuthCheckResultSerializer,
+    EmployeeListParamsSerializer,
+    EmployeePageSerializer,
+    ForceSyncResultSerializer,
+    ForceSyncSerializer,
+    SyncListParamsSerializer,
+    SyncPageSerializer,
+    SyncSerializer,
+)
+from syncs.models import AuthCheckTrigger, SyncTrigger
+from syncs.selectors import (
+    employee_list,
+    employees_by_remote_id,
+    groups_by_remote_id,
+    sync_get,
+    sync_list,
+)
+from syncs.services import auth_check_run, sync_enqueue
+
+INTEGRATION_HEADER = OpenApiParameter(
+    "X-Integration-Id",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The ID of the integration to act on.",
+)
+ERRORS = dict.fromkeys((400, 401, 404), ErrorEnvelopeSerializer)
+
+
+class IntegrationHeaderView(KomboApiView):
+    def integration_from_header(self, request: Request) -> Integration:
+        integration_id = request.headers.get("X-Integration-Id", "").strip()
+        if not integration_id:
+            raise InputInvalid("X-Integration-Id: This header is required.")
+        return self.get_integration(request, integration_id)
+
+
+class ForceSyncView(IntegrationHeaderView):
+    @extend_schema(
+        operation_id="PostForceSync",
+        summary="Trigger sync",
+        description="Queue a sync now. If one is already queued or running, it is returned "
+        "with `already_queued: true` instead of a second one.",
+        tags=["General"],
+        parameters=[INTEGRATION_HEADER],
+        request=ForceSyncSerializer,
+        responses={
+            200: success_envelope("ForceSyncResponse", ForceSyncResultSerializer()),
+            **ERRORS,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        integration = self.integration_from_header(request)
+        body = ForceSyncSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if not integration.enabled:
+            raise KomboApiError(
+                status_code=400,
+                code="INTEGRATION.INACTIVE",
+                title="Integration inactive",
+                message="The integration is disabled; enable it before syncing.",
+            )
+        if integration.status == IntegrationStatus.INVALID:
+            raise KomboApiError(
+                status_code=400,
+                code="INTEGRATION.AUTHENTICATION_INVALID",
+                title="Authentication invalid",
+                message="The integration's credentials are invalid; the customer must "
+                "reconnect it through a reconnection link.",
+            )
+        sync_type = body.validated_data["type"]
+        if sync_type == SyncType.DELTA and not tool_get(integration.tool).supports_delta:
+            sync_type = SyncType.FULL
+        sync, created = sync_enqueue(
+            integration=integration, sync_type=sync_type, trigger=SyncTrigger.API
+        )
+        return success({"already_queued": not created, "sync_id": sync.pk, "type": sync.type})
+
+
+class EmployeeListView(IntegrationHeaderView):
+    @extend_schema(
+        operation_id="GetHrisEmployees",
+        summary="Get employees",
+        description="The integration's synced employees. Fields its scope config disables are "
+        "`null`.",
+        tags=["HRIS"],
+        parameters=[INTEGRATION_HEADER, EmployeeListParamsSerializer],
+        responses={
+            200: success_envelope("EmployeeListResponse", EmployeePageSerializer()),
+            **ERRORS,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        integration = self.integration_from_header(request)
+        params = EmployeeListParamsSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        rows, next_cursor = id_page(
+            employee_list(
+                integration=integration,
+                updated_after=data.get("updated_after"),
+                include_deleted=data["include_deleted"],
+                ids=data.get("ids", ()),
+                remote_ids=data.get("remote_ids", ()),
+                employment_statuses=data.get("employment_statuses", ()),
+                work_emails=data.get("work_emails", ()),
+            ),
+            cursor=data.get("cursor"),
+            page_size=data["page_size"],
+        )
+        visible = set(integration_wanted_fields(integration=integration).get("hris_employees", ()))
+        managers = employees_by_remote_id(
+            integration=integration,
+            remote_ids={str(r.data["manager_id"]) for r in rows if r.data.get("manager_id")},
+        )
+        groups = groups_by_remote_id(
+            integration=integration,
+            remote_ids={str(g) for r in rows for g in (r.data.get("groups") or [])},
+        )
+        results = [
+            employee_representation(row, visible_fields=visible, managers=managers, groups=groups)
+            for row in rows
+        ]
+        return success({"next": next_cursor.encode() if next_cursor else None, "results": results})
+
+
+class IntegrationSyncListView(KomboApiView):
+    @extend_schema(
+        operation_id="GetIntegrationsIntegrationIdSyncs",
+        summary="List syncs",
+        description="The integration's syncs, newest first. Not part of Kombo's API.",
+        tags=["Syncs"],
+        parameters=[INTEGRATION_ID_PARAMETER, SyncListParamsSerializer],
+        responses={200: success_envelope("SyncListResponse", SyncPageSerializer()), **ERRORS},
+    )
+    def get(self, request: Request, integration_id: str) -> Response:
+        integration = self.get_integration(request, integration_id)
+        params = SyncListParamsSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        rows, next_cursor = keyset_page(
+            sync_list(integration=integration),
+            cursor=params.validated_data.get("cursor"),
+            page_size=params.validated_data["page_size"],
+        )
+        return success(
+            {
+                "next": next_cursor.encode() if next_cursor else None,
+                "results": [sync_representation(row) for row in rows],
+            }
+        )
+
+
+class SyncDetailView(KomboApiView):
+    @extend_schema(
+        operation_id="GetSyncsSyncId",
+        summary="Get a sync",
+        description="One sync with its counts, warnings and error. Not part of Kombo's API.",
+        tags=["Syncs"],
+        parameters=[OpenApiParameter("sync_id", OpenApiTypes.STR, OpenApiParameter.PATH)],
+        responses={200: success_envelope("SyncDetailResponse", SyncSerializer()), **ERRORS},
+    )
+    def get(self, request: Request, sync_id: str) -> Response:
+        sync = sync_get(environment_id=self.api_key(request).environment_id, sync_id=sync_id[:32])
+        if sync is None or sync.integration.deleted_at is not None:
+            raise KomboApiError(
+                status_code=404,
+                code="PLATFORM.INPUT_INVALID",
+                title="Sync not found",
+                message=f"No sync with the ID {sync_id[:32]!r} exists in this environment.",
+            )
+        request._request.kombo_integration_id = sync.integration_id  # type: ignore[attr-defined]
+        return success(sync_representation(sync))
+
+
+class IntegrationCheckAuthView(KomboApiView):
+    @extend_schema(
+        operation_id="PostIntegrationsIntegrationIdCheckAuth",
+        summary="Check authentication now",
+        description="Check the integration's credentials against its tool right away, outside "
+        "a sync. A paused INVALID integration whose check succeeds becomes ACTIVE again. "
+        "Not part of Kombo's API.",
+        tags=["Syncs"],
+        parameters=[INTEGRATION_ID_PARAMETER],
+        request=None,
+        responses={
+            200: success_envelope("CheckAuthResponse", AuthCheckResultSerializer()),
+            **ERRORS,
+        },
+    )
+    def post(self, request: Request, integration_id: str) -> Response:
+        integration = self.get_integration(request, integration_id)
+        run = auth_check_run(integration=integration, trigger=AuthCheckTrigger.MANUAL)
+        integration.refresh_from_db()
+        tool = tool_get(integration.tool)
+        missing = (
+            [
+                gap.message
+                for model_id, fields in integration_wanted_fields(integration=integration).items()
+                for gap in tool.permission_gaps(
+                    model_id=model_id, field_ids=fields, granted=run.result.granted_permissions
+                )
+            ]
+            if run.result.outcome == "OK"
+            else []
+        )
+        return success(
+            {
+                "outcome": run.check.outcome,
+                "message": run.check.message or None,
+                "granted_permissions": run.check.granted_permissions,
+                "missing_permissions": missing,
+                "checked_at": iso(run.check.created_at),
+                "latency_ms": run.check.latency_ms,
+                "integration_status": integration.status,
+            }
+        )
