@@ -194,7 +194,7 @@ class ToolListView(KomboApiView):
         },
     )
     def get(self, request: Request, category: str) -> Response:
-        params = ToolsCategoryParamsSerializer(data={"category": category})
+        params = ToolsCategoryParamsSerializer(data={"category": category.lower()})
         params.is_valid(raise_exception=True)
         tools = tools_for_category(params.validated_data["category"])
         return success(ToolListDataSerializer({"tools": tools}, context={"request": request}).data)
