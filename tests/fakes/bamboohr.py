@@ -1,6 +1,6 @@
 """A fake BambooHR API behind the gateway URL `/{companyDomain}/...`, as the docs describe it.
 
-What it reproduces (see `integrations/tools/bamboohr.py` for the pages followed):
+What it reproduces (see `integrations/tools/bamboohr/__init__.py` for the pages followed):
 - HTTP Basic with the API key as username (any password); a missing, unknown, revoked or other
   company's key gets 401; an unknown company domain gets 404. Errors of the v1 API have an empty
   body and an `X-BambooHR-Error-Message` header; the v2 dataset answers RFC 7807 problem+json.

@@ -1,0 +1,62 @@
+"""The `bamboohr` connector: BambooHR's public REST API, authenticated with a user's API key.
+
+Pages followed (documentation.bamboohr.com, plus the official SDK BambooHR/bhr-api-python, which
+is generated from the same OpenAPI description and spells out auth, paging and status codes):
+- docs/getting-started, "Authentication": every request is permissioned as the key's user ("the
+  permissions of the user associated with the API request will determine which fields and
+  employees each API request is allowed to view"); HTTP Basic with the key as username and any
+  string as password; base `https://api.bamboohr.com/api/gateway.php/{companyDomain}/v1/`.
+- docs/api-details, "Technical Overview": 401 missing/unknown key, 403 no privileges ("verify
+  your API key belongs to an enabled user"), 404 "the URL given is not a valid API" (what an
+  unknown company domain is), throttling answered with 503 + `Retry-After`, 502 gateway errors;
+  the `X-BambooHR-Error-Message` header carries details. Responses are XML unless the request
+  says `Accept: application/json`.
+- reference/metadata-get-a-list-of-fields (`GET /v1/meta/fields`): field discovery, the cheapest
+  call every key may make; used to check the key and the company.
+- reference/metadata-get-details-for-list-fields (`GET /v1/meta/lists`): list fields with their
+  options (`[{fieldId, alias, name, options: [{id, name, archived}]}]`); the `department` and
+  `division` lists are BambooHR's groups.
+- reference/get-data-from-dataset-v2 (`POST /v2/datasets/employee/data`): the paged way to read
+  many employees with chosen fields. Body `{fields, filter, orderBy, page, pageSize}` (pageSize
+  default 100, max 1000); answer `{data: [{fields: {...}, _restrictedFields: [...]}], links:
+  {next, prev}, meta: {page, pageSize, totalPages, totalItems}}`; without `orderBy` the row
+  order is unspecified. A field the user may not read comes back empty and is named (with an
+  `employee_` prefix) in the row's `_restrictedFields`; a user without dataset access gets 403.
+  Basic auth is accepted. Dataset field names differ from the classic employee field names
+  (`eeid`, `email`, `jobInformationJobTitle`, `jobInformationDepartment`, `supervisorEid`, ...).
+- reference/get-changed-employee-ids (`GET /v1/employees/changed?since=`): ids changed since an
+  ISO 8601 time, `{latest, employees: {id: {id, action: Inserted|Updated|Deleted, lastChanged}}}`.
+- Why not the others: `POST /v1/reports/custom` (custom reports) has no paging and is marked
+  "will soon be deprecated and replaced with Datasets"; `GET /v1/employees` (List Employees,
+  cursor paging) accepts OAuth only and returns 14 contact fields at most; the directory is not
+  paged and follows directory-sharing settings rather than field access.
+
+Where the docs are silent (and what this connector does):
+- Whether `/v1/meta/fields` is filtered by access level: it is not relied upon; granted fields
+  are read from `_restrictedFields` of one dataset row instead. A company with no employees has
+  no row to tell, so every field counts as granted there (nothing can be read anyway).
+- Dataset names of fields outside the documented starter set (`preferredName`, `homeEmail`,
+  `gender`, `maritalStatus`, `dateOfBirth`, `terminationDate`, `jobInformationDivision`,
+  `addressLineOne`, `city`, `state`, `zipcode`, `country`): as the `employee` dataset's field
+  catalog (Get Fields from Dataset v1.2) names them in other public integrations.
+- The type of `eeid` in filters: compared as a quoted string (ids are digits; checked first).
+- Whether list option ids are unique across lists: group ids carry the list alias
+  (`department:18`) so they cannot collide.
+- Which status an unknown company domain gets behind the gateway: read as 404 ("not a valid
+  API" URL); a redirect or an HTML page is reported as unreachable, never as bad credentials.
+"""
+
+from __future__ import annotations
+
+from integrations.tools.bamboohr.client import CRED_API_KEY, CRED_COMPANY_DOMAIN
+from integrations.tools.bamboohr.connector import BambooHrTool
+from integrations.tools.bamboohr.fields import FIELD_PREFIX, PERM_EMPLOYEE_DATASET, PERM_LISTS
+
+__all__ = [
+    "CRED_API_KEY",
+    "CRED_COMPANY_DOMAIN",
+    "FIELD_PREFIX",
+    "PERM_EMPLOYEE_DATASET",
+    "PERM_LISTS",
+    "BambooHrTool",
+]

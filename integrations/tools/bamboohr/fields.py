@@ -1,0 +1,97 @@
+"""The employee dataset fields behind each unified field, and the access reading them needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FIELD_PREFIX = "field:"
+PERM_EMPLOYEE_DATASET = "dataset:employee"
+PERM_LISTS = "meta:lists"
+
+ID_FIELD = "eeid"
+
+
+def field_permission(vendor_field: str) -> str:
+    return f"{FIELD_PREFIX}{vendor_field}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a unified field is built from: dataset fields, the first one named in warnings."""
+
+    reads: tuple[str, ...]
+    # By default, access to the first field read.
+    permission: str | None = None
+
+    @property
+    def needs(self) -> str:
+        return self.permission or field_permission(self.reads[0])
+
+
+SOURCES: dict[str, Source] = {
+    "employee_number": Source(("employeeNumber",)),
+    "first_name": Source(("firstName",)),
+    "last_name": Source(("lastName",)),
+    "display_full_name": Source(("firstName", "lastName", "preferredName")),
+    "job_title": Source(("jobInformationJobTitle",)),
+    "work_email": Source(("email",)),
+    "personal_email": Source(("homeEmail",)),
+    "mobile_phone_number": Source(("mobilePhone",)),
+    "gender": Source(("gender",)),
+    "marital_status": Source(("maritalStatus",)),
+    # Future hires are `Inactive` until their hire date, so the hire date tells them apart.
+    "employment_status": Source(("status", "hireDate")),
+    "employment_type": Source(("employmentStatus",)),
+    "manager_id": Source(("supervisorEid",)),
+    "date_of_birth": Source(("dateOfBirth",)),
+    "start_date": Source(("hireDate",)),
+    "termination_date": Source(("terminationDate",)),
+    "home_address": Source(("addressLineOne", "city", "state", "zipcode", "country")),
+    # Rows carry department and division names; only the lists turn them into group ids, so
+    # without the lists there are no groups to name (a hidden department just leaves it out).
+    "groups": Source(("jobInformationDepartment", "jobInformationDivision"), PERM_LISTS),
+}
+
+FIELD_LABELS: dict[str, str] = {
+    "employeeNumber": "employee number",
+    "firstName": "first name",
+    "lastName": "last name",
+    "jobInformationJobTitle": "job title",
+    "email": "work email",
+    "homeEmail": "home email",
+    "mobilePhone": "mobile phone",
+    "gender": "gender",
+    "maritalStatus": "marital status",
+    "status": "status (active or inactive)",
+    "employmentStatus": "employment status (full-time, part-time, ...)",
+    "supervisorEid": "supervisor",
+    "dateOfBirth": "date of birth",
+    "hireDate": "hire date",
+    "terminationDate": "termination date",
+    "addressLineOne": "home address",
+}
+
+# BambooHR has these but this connector does not read them (yet).
+NOT_IMPLEMENTED = (
+    "nationality",
+    "ssn",
+    "tax_id",
+    "ethnicity",
+    "weekly_hours",
+    "avatar",
+    "work_location_id",
+    "custom_fields",
+)
+# Nothing in BambooHR's public API carries these.
+UNSUPPORTED = ("legal_entity_id", "remote_created_at", "bank_accounts")
+
+# The fields whose access the permissions name (the auth check probes them all at once).
+PERMISSION_FIELDS: tuple[str, ...] = tuple(
+    sorted(
+        {
+            source.needs.removeprefix(FIELD_PREFIX)
+            for source in SOURCES.values()
+            if source.needs.startswith(FIELD_PREFIX)
+        }
+    )
+)

@@ -1,0 +1,78 @@
+"""The `personio` connector: Personio's Personnel Data API v1 over real HTTP.
+
+Pages followed (developer.personio.de unless noted):
+- Authentication, `/reference/auth` and `/v1.0/reference/post_auth`: `POST /v1/auth` with
+  `client_id` and `client_secret` in a JSON or form body -> `{"success": true, "data": {"token":
+  ...}}`. The token is stable for 24 hours and works on every Personnel Data endpoint. The auth
+  endpoint allows 60 requests a minute, then a 60 second cool-down.
+- Changelog "Deprecated: query-string credentials on POST /v1/auth": credentials go in the body;
+  the query-string form will answer 403.
+- `/reference/get_company-employees` and the OpenAPI file `personio-personnel-data-api-oa3.yaml`
+  in github.com/personio/api-docs: `GET /v1/company/employees?limit=&offset=&updated_since=` ->
+  `{"success", "metadata": {"total_elements", "current_page", "total_pages"}, "offset", "limit",
+  "data": [{"type": "Employee", "attributes": {key: {"label", "value", "type",
+  "universal_id"}}}]}`; `current_page` runs from 0 to `total_pages - 1`. Custom attributes are
+  `dynamic_<n>` keys; some carry a well-known `universal_id` (e.g. `iban`). Errors are
+  `{"success": false, "error": {"code", "message"}}` (the `ErrorResponse` schema).
+- `/docs/pagination-adoption-guide-for-v1-get-employees-endpoint`: `offset` is the first record,
+  `limit` at most 100 (default 50); advance `offset` by `limit` until `current_page >=
+  total_pages - 1`.
+- `updated_since` (ISO 8601 `2022-12-24T08:15:30` or `YYYY-MM-DD`): "when using the
+  `updated_since` filter, the `email`, `limit`, and `offset` parameters are ignored".
+- Changelog "Rate Limits on GET Employees endpoint": 300 requests a minute, 429 beyond, retry
+  after at least one second. No page documents rate-limit response headers, so only a
+  `Retry-After` header is honoured; otherwise the documented delays are used.
+- `/v2.0/reference/include-our-headers-in-your-requests`: send `X-Personio-App-ID`.
+- Merge's and Nango's Personio guides (help.merge.dev, nango.dev): Settings -> Integrations ->
+  API credentials, access scopes (Employees, Attendances, Absences, Org Units) and the
+  "Readable employee attributes" an API credential may read.
+- Kombo's Personio coverage page (docs.kombo.dev/hris/connectors/personio): Personio has no
+  endpoint listing all groups, and no full/part-time flag; Kombo infers the employment type from
+  the working hours.
+
+Where the docs are silent, and what we do:
+- The HTTP status and body of a refused token request (a forum thread quotes "Wrong
+  credentials"): any 400/401/403 from `POST /v1/auth` means the credentials were refused.
+- The answer for a credential without the Employees scope: we treat 403 on the employees
+  endpoint as "scope not granted" and 401 as "token refused".
+- How to list the readable attributes: whitelisted attributes come back on every employee, even
+  with a null value (see the example response), so one `limit=1` call shows them all. A company
+  without employees shows none.
+- A company or account id: the Personnel Data API exposes none (the token is opaque, no
+  response carries a tenant id, `subcompany` is a legal entity). The client id is per credential
+  and changes on every relink, so using it would refuse every legitimate relink. We report no
+  remote account id rather than a wrong one.
+- Groups: v1 has no departments endpoint (the v2 org-units list is in beta and its response is
+  not documented), so groups are read from the employees' `department`, `team` and
+  `cost_centers` attributes. Personio ids are unique per kind only, so group ids carry the kind.
+"""
+
+from __future__ import annotations
+
+from integrations.tools.personio.connector import (
+    APP_HEADERS,
+    AUTH_COOLDOWN_SECONDS,
+    EMPLOYEES_RETRY_SECONDS,
+    PAGE_SIZE,
+    PersonioTool,
+)
+from integrations.tools.personio.fields import (
+    ATTRIBUTE_LABELS,
+    ATTRIBUTE_PREFIX,
+    PERM_EMPLOYEES,
+    attribute_permission,
+)
+from integrations.tools.personio.mapping import FULL_TIME_WEEKLY_HOURS
+
+__all__ = [
+    "APP_HEADERS",
+    "ATTRIBUTE_LABELS",
+    "ATTRIBUTE_PREFIX",
+    "AUTH_COOLDOWN_SECONDS",
+    "EMPLOYEES_RETRY_SECONDS",
+    "FULL_TIME_WEEKLY_HOURS",
+    "PAGE_SIZE",
+    "PERM_EMPLOYEES",
+    "PersonioTool",
+    "attribute_permission",
+]
