@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from django.db import transaction
 from django.utils import timezone
 
 from integrations.models import Integration, SyncType
@@ -18,6 +19,7 @@ from integrations.tools import tool_get
 from integrations.tools.base import AuthOutcome, Tool, ToolError
 from syncs.ingest import IngestCounts, ingest_page, mark_unseen_deleted
 from syncs.models import UNIFIED_MODELS, AuthCheckTrigger, Sync, SyncState
+from syncs.readahead import read_ahead
 from syncs.services import SUCCESSFUL_STATES, auth_check_run, sync_finish, sync_heartbeat
 
 logger = logging.getLogger(__name__)
@@ -102,26 +104,34 @@ def _sync_model(
     all_fields = READ_MODELS[model_id].fields
     expected = _expected_rows(sync, model_id)
     counts = IngestCounts()
-    for page in tool.fetch(credentials, model_id, fields, since):
-        counts.add(
-            ingest_page(
-                model=model,
-                integration_id=sync.integration_id,
-                sync_id=sync.pk,
-                all_fields=all_fields,
-                records=page,
-                now=timezone.now(),
+    start, end = progress_span
+    for page in read_ahead(tool.fetch(credentials, model_id, fields, since)):
+        # One transaction (one commit) per page: the rows and the heartbeat that vouches for them.
+        with transaction.atomic():
+            counts.add(
+                ingest_page(
+                    model=model,
+                    integration_id=sync.integration_id,
+                    sync_id=sync.pk,
+                    all_fields=all_fields,
+                    records=page,
+                    now=timezone.now(),
+                )
             )
-        )
-        sync.counts[model_id] = counts.as_dict()
-        start, end = progress_span
-        # Without a previous count to go by, creep towards the end of this model's share.
-        share = counts.fetched / expected if expected else 1 - 1 / (counts.fetched / 100 + 2)
-        progress = int(100 * (start + (end - start) * min(share, 0.99)))
-        if not sync_heartbeat(sync=sync, progress=progress):
-            raise SyncCancelled("The sync was stopped (its lease expired).")
-        if not _is_active(sync.integration_id):
-            raise SyncCancelled("Integration disabled.")
+            sync.counts[model_id] = counts.as_dict()
+            # Without a previous count to go by, creep towards the end of this model's share.
+            share = counts.fetched / expected if expected else 1 - 1 / (counts.fetched / 100 + 2)
+            alive = sync_heartbeat(
+                sync=sync, progress=int(100 * (start + (end - start) * min(share, 0.99)))
+            )
+            if not alive:
+                transaction.set_rollback(True)
+        if not alive:
+            raise SyncCancelled(
+                "Integration disabled."
+                if not _is_active(sync.integration_id)
+                else "The sync was stopped (its lease expired)."
+            )
     if sync.type == SyncType.FULL:
         counts.deleted = mark_unseen_deleted(
             model=model, integration_id=sync.integration_id, sync_id=sync.pk, now=timezone.now()

@@ -268,9 +268,15 @@ def sync_finish(
 
 
 def sync_heartbeat(*, sync: Sync, progress: int) -> bool:
-    """Record progress; False when the sync is no longer RUNNING (reaped meanwhile)."""
+    """Record progress; False when the sync must stop: reaped meanwhile, or its integration
+    disabled or deleted (checked in the same statement, so a page costs no extra query)."""
     return bool(
-        Sync.objects.filter(pk=sync.pk, state=SyncState.RUNNING).update(
+        Sync.objects.filter(
+            pk=sync.pk,
+            state=SyncState.RUNNING,
+            integration__enabled=True,
+            integration__deleted_at__isnull=True,
+        ).update(
             heartbeat_at=timezone.now(), progress=max(0, min(progress, 99)), counts=sync.counts
         )
     )

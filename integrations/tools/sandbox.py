@@ -198,7 +198,7 @@ class SandboxTool(Tool):
         }.get(model_id, (None, None))
         if resource is None or mapper is None:
             raise ToolError(f"Sandbox HR does not provide {model_id}.", transient=False)
-        params: dict[str, str] = {"limit": "100"}
+        params: dict[str, str] = {"limit": "200"}
         if since is not None:
             params["updated_since"] = since.isoformat()
         while True:
