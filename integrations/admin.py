@@ -23,6 +23,7 @@ from integrations.models import (
     Environment,
     Integration,
     IntegrationEvent,
+    Issue,
     RequestLog,
     ScopeConfig,
 )
@@ -332,3 +333,11 @@ class RequestLogAdmin(ReadOnlyAdmin):
 
     def view_on_site(self, obj: RequestLog) -> str:
         return reverse("dashboard:request_log_detail", args=[obj.pk])
+
+
+@admin.register(Issue)
+class IssueAdmin(ReadOnlyAdmin):
+    list_display = ["title", "integration", "status", "first_observed_at", "resolved_at"]
+    list_filter = ["status", "type"]
+    search_fields = ["integration__id", "integration__organization_name"]
+    list_select_related = ["integration"]
