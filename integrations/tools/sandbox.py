@@ -67,6 +67,8 @@ class SandboxTool(Tool):
     logo = "tools/sandbox.svg"
     icon = "tools/sandbox-icon.svg"
     supports_delta = True
+    # The largest page the sandbox API serves: fewer round trips per sync.
+    page_size = 200
     credential_fields = (
         CredentialField(
             key="api_key",
@@ -198,7 +200,7 @@ class SandboxTool(Tool):
         }.get(model_id, (None, None))
         if resource is None or mapper is None:
             raise ToolError(f"Sandbox HR does not provide {model_id}.", transient=False)
-        params: dict[str, str] = {"limit": "200"}
+        params: dict[str, str] = {"limit": str(self.page_size)}
         if since is not None:
             params["updated_since"] = since.isoformat()
         while True:

@@ -160,12 +160,12 @@ def test_it_reports_a_timeout_as_unreachable(faulty_sandbox_hr: HTTPServer) -> N
 
 @live
 def test_it_fetches_every_employee_with_unified_field_names(sandbox_hr: None) -> None:
-    account = sandbox_account_create(name="Acme GmbH", employees=230, seed=4)
+    account = sandbox_account_create(name="Acme GmbH", employees=430, seed=4)
     _, creds = credentials(account, *ALL_PERMISSIONS)
 
     pages = list(tool.fetch(creds, "hris_employees", EMPLOYEE_FIELDS))
 
-    assert [len(page) for page in pages] == [100, 100, 30]
+    assert [len(page) for page in pages] == [200, 200, 30]
     records = {record["remote_id"]: record for page in pages for record in page}
     assert set(records) == set(
         SandboxEmployee.objects.filter(account=account).values_list("id", flat=True)
@@ -235,10 +235,10 @@ def test_it_fetches_groups_with_unified_types(sandbox_hr: None) -> None:
 
 @live
 def test_it_stops_for_good_when_a_permission_is_removed_mid_fetch(sandbox_hr: None) -> None:
-    account = sandbox_account_create(name="Acme GmbH", employees=150, seed=4)
+    account = sandbox_account_create(name="Acme GmbH", employees=250, seed=4)
     key, creds = credentials(account, PERM_EMPLOYEES)
     pages = tool.fetch(creds, "hris_employees", EMPLOYEE_FIELDS)
-    assert len(next(pages)) == 100
+    assert len(next(pages)) == 200
 
     sandbox_permission_remove(key=key, permission=PERM_EMPLOYEES)
 
@@ -253,7 +253,7 @@ def test_it_treats_a_vendor_fault_mid_fetch_as_transient(faulty_sandbox_hr: HTTP
         {"data": [{"id": "emp_1", "first_name": "Zoë"}], "next_cursor": "page-2"}
     )
     faulty_sandbox_hr.expect_ordered_request(
-        "/sandbox-hr/api/v1/employees", query_string={"limit": "100", "cursor": "page-2"}
+        "/sandbox-hr/api/v1/employees", query_string={"limit": "200", "cursor": "page-2"}
     ).respond_with_data("upstream down", status=503)
     pages = tool.fetch({"api_key": "sbx_whatever"}, "hris_employees", EMPLOYEE_FIELDS)
 
