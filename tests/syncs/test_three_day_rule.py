@@ -70,7 +70,9 @@ def test_it_invalidates_and_pauses_after_three_days_of_failures(
         assert states == {SyncState.AUTHENTICATION_FAILED}
         assert _state_changes(integration) == []
 
-        _run_until(traveller, START + timedelta(days=3, hours=4))
+        # Checks come every ~3 h (with ±5% jitter) on hourly ticks: the first one past the
+        # three days is due by 3 d 3 h 10 min at the latest.
+        _run_until(traveller, START + timedelta(days=3, hours=5))
         integration.refresh_from_db()
         assert integration.status == IntegrationStatus.INVALID
         assert integration.sync_paused_reason == SyncPausedReason.AUTHENTICATION
@@ -150,6 +152,6 @@ def test_it_neither_grows_nor_resets_a_streak_while_unreachable(
         assert integration.consecutive_auth_failures == failures
         assert integration.auth_failing_since == START
 
-        _run_until(traveller, START + timedelta(days=3, hours=4))
+        _run_until(traveller, START + timedelta(days=3, hours=5))
         integration.refresh_from_db()
         assert integration.status == IntegrationStatus.INVALID
