@@ -16,9 +16,7 @@ from integrations.models import (
     CredentialSource,
     Environment,
     Integration,
-    IntegrationStatus,
     ScopeConfig,
-    SyncPausedReason,
 )
 from integrations.read_models import HRIS_EMPLOYEES, HRIS_GROUPS
 from integrations.sandbox_hr.services import (
@@ -30,9 +28,11 @@ from integrations.services import (
     api_key_create,
     environment_get_or_create,
     integration_create,
+    integration_record_auth_result,
     integration_set_enabled,
     scope_config_create,
 )
+from integrations.tools.base import AuthResult
 from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS, PERM_PERSONAL, PERM_SENSITIVE
 
 OPERATOR_USERNAME = "operator"
@@ -149,23 +149,18 @@ def _integrations_seed(environment: Environment, scope: ScopeConfig) -> list[str
         ids.append(integration.pk)
         if fate in ("failing", "invalid"):
             sandbox_api_key_revoke(key=key)
-        # The health loop owns these transitions; the demo starts mid-story, so it sets the
-        # fields an auth-failure streak would have left behind.
-        if fate == "failing":
-            Integration.objects.filter(pk=integration.pk).update(
-                auth_failing_since=now - timedelta(days=1, hours=3),
-                consecutive_auth_failures=9,
-                last_auth_ok_at=now - timedelta(days=1, hours=6),
-            )
-        elif fate == "invalid":
-            Integration.objects.filter(pk=integration.pk).update(
-                status=IntegrationStatus.INVALID,
-                sync_paused_reason=SyncPausedReason.AUTHENTICATION,
-                next_sync_at=None,
-                auth_failing_since=now - timedelta(days=4),
-                consecutive_auth_failures=26,
-                last_auth_ok_at=now - timedelta(days=4, hours=2),
-            )
+            # The demo starts mid-story: replay the failed checks of the last days through the
+            # health service, so issues, audit events and webhook events are the real ones.
+            days = 1.2 if fate == "failing" else 4.0
+            checks = int(days * 8)
+            for check in range(checks + 1):
+                integration_record_auth_result(
+                    integration_id=integration.pk,
+                    result=AuthResult.invalid(
+                        "Sandbox HR rejected the API key (revoked or unknown)."
+                    ),
+                    now=now - timedelta(days=days) + check * timedelta(days=days) / checks,
+                )
         elif fate == "disabled":
             integration_set_enabled(integration=integration, enabled=False, actor=actor)
     return ids
