@@ -67,3 +67,30 @@ def issue_status_changed_emit(*, issue: Issue, integration: Integration, change:
             },
         },
     )
+
+
+def _integration_summary(integration: Integration) -> dict[str, Any]:
+    return {
+        "id": integration.pk,
+        "tool": integration.tool,
+        "category": integration.category,
+        "end_user": _end_user(integration),
+    }
+
+
+def integration_created_emit(*, integration: Integration) -> None:
+    event_emit(
+        environment_id=integration.environment_id,
+        integration_id=integration.pk,
+        type="integration-created",
+        data=_integration_summary(integration),
+    )
+
+
+def integration_deleted_emit(*, integration: Integration) -> None:
+    event_emit(
+        environment_id=integration.environment_id,
+        integration_id=integration.pk,
+        type="integration-deleted",
+        data={**_integration_summary(integration), "deleted_at": _iso(integration.deleted_at)},
+    )

@@ -212,7 +212,24 @@ DELTA_SYNC_INTERVAL = parse_duration(
 # QUEUED one this old is sent to the broker again (its message may have been lost).
 SYNC_LEASE_SECONDS: int = env.int("SYNC_LEASE_SECONDS", default=600)
 
+# --- Webhooks ------------------------------------------------------------------------------
+# Endpoints on private, loopback or link-local addresses are refused unless this is on.
+WEBHOOKS_ALLOW_PRIVATE_IPS: bool = env.bool("WEBHOOKS_ALLOW_PRIVATE_IPS", default=DEBUG)
+WEBHOOK_TIMEOUT_SECONDS: float = env.float("WEBHOOK_TIMEOUT_SECONDS", default=15.0)
+# An IN_FLIGHT delivery older than this (a killed worker) is handed out again by the sweeper.
+WEBHOOK_LEASE_SECONDS: int = env.int("WEBHOOK_LEASE_SECONDS", default=60)
+# An endpoint failing every delivery for this long is disabled and operators are emailed.
+WEBHOOK_DISABLE_AFTER = parse_duration(
+    "WEBHOOK_DISABLE_AFTER", env.str("WEBHOOK_DISABLE_AFTER", default="5d")
+)
+WEBHOOK_SWEEP_SECONDS: float = env.float("WEBHOOK_SWEEP_SECONDS", default=60.0)
+
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "webhook-sweeper": {
+        "task": "webhooks.tasks.webhook_sweep_task",
+        "schedule": WEBHOOK_SWEEP_SECONDS,
+        "options": {"expires": WEBHOOK_SWEEP_SECONDS},
+    },
     "scheduler-tick": {
         "task": "syncs.tasks.scheduler_tick_task",
         "schedule": SCHEDULER_TICK_SECONDS,

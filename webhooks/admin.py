@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from webhooks.models import WebhookEvent
+from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 
 @admin.register(WebhookEvent)
@@ -24,3 +24,46 @@ class WebhookEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class _ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    list_display = ["url", "environment_id", "enabled", "failing_since", "created_at"]
+    list_filter = ["enabled"]
+    # The secrets are encrypted and never shown; create and rotate them in the dashboard.
+    exclude = ["secret_encrypted", "secret_previous_encrypted"]
+    readonly_fields = [
+        "environment_id",
+        "secret_previous_expires_at",
+        "failing_since",
+        "disabled_reason",
+        "disabled_at",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(_ReadOnly):
+    list_display = ["id", "event_type", "endpoint", "status", "attempt_count", "created_at"]
+    list_filter = ["status", "event_type"]
+    search_fields = ["id", "integration_id", "event__id"]
+    list_select_related = ["endpoint"]
+
+
+@admin.register(WebhookAttempt)
+class WebhookAttemptAdmin(_ReadOnly):
+    list_display = ["delivery", "number", "status_code", "latency_ms", "error_class", "started_at"]
+    list_filter = ["status_code"]

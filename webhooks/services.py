@@ -1,22 +1,56 @@
-"""Writing webhook events (the outbox). Call inside the transaction of the change."""
+"""Writes of the webhooks domain: emitting events (the outbox), endpoints, redelivery.
+
+Sending is in `webhooks.delivery`. Tasks are sent by name on commit: a rolled-back change
+never reaches a worker, and this module never imports the task module.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
-from webhooks.models import WebhookEvent, new_event_id
+from celery import current_app
+from django.db import transaction
+from django.utils import timezone
 
-EVENT_TYPES = frozenset(
-    {
-        "integration-created",
-        "integration-deleted",
-        "integration-state-changed",
-        "sync-finished",
-        "data-changed",
-        "connection-flow-failed",
-        "issue-status-changed",
-    }
+from webhooks.models import (
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+    new_event_id,
 )
+from webhooks.secrets import secret_encrypt, secret_generate, secret_reencrypt
+from webhooks.urlsafety import url_check
+
+EVENT_TYPES = (
+    "integration-created",
+    "integration-deleted",
+    "integration-state-changed",
+    "sync-finished",
+    "data-changed",
+    "connection-flow-failed",
+    "issue-status-changed",
+)
+# Sent only by "send test event", to one endpoint.
+TEST_EVENT_TYPE = "test"
+DELIVERY_TASK = "webhooks.tasks.webhook_delivery_task"
+SECRET_ROTATION_OVERLAP = timedelta(hours=24)
+
+
+def deliveries_send_on_commit(delivery_ids: Iterable[str]) -> None:
+    """Hand deliveries to the workers once the transaction commits (marking them enqueued)."""
+    ids = list(delivery_ids)
+    if not ids:
+        return
+    WebhookDelivery.objects.filter(pk__in=ids).update(enqueued_at=timezone.now())
+
+    def send() -> None:
+        for delivery_id in ids:
+            current_app.send_task(DELIVERY_TASK, args=[delivery_id])
+
+    transaction.on_commit(send)
 
 
 def event_emit(
@@ -25,15 +59,164 @@ def event_emit(
     type: str,
     data: dict[str, Any],
     integration_id: str | None = None,
+    only_endpoint: WebhookEndpoint | None = None,
 ) -> WebhookEvent:
-    """Record an event in the caller's transaction: rolled back with it, never sent alone."""
-    if type not in EVENT_TYPES:
+    """Record an event and one delivery per subscribed endpoint, in the caller's transaction."""
+    if type not in EVENT_TYPES and not (type == TEST_EVENT_TYPE and only_endpoint is not None):
         raise ValueError(f"Unknown webhook event type {type!r}.")
     event_id = new_event_id()
-    return WebhookEvent.objects.create(
-        id=event_id,
+    now = timezone.now()
+    with transaction.atomic():
+        event = WebhookEvent.objects.create(
+            id=event_id,
+            environment_id=environment_id,
+            integration_id=integration_id,
+            type=type,
+            payload={"id": event_id, "type": type, "data": data},
+        )
+        endpoints = (
+            [only_endpoint]
+            if only_endpoint is not None
+            else [
+                endpoint
+                for endpoint in WebhookEndpoint.objects.filter(
+                    environment_id=environment_id, enabled=True
+                )
+                if endpoint.subscribes_to(type)
+            ]
+        )
+        deliveries = WebhookDelivery.objects.bulk_create(
+            [
+                WebhookDelivery(
+                    id=new_event_id(),
+                    event=event,
+                    endpoint=endpoint,
+                    event_type=type,
+                    integration_id=integration_id,
+                    next_attempt_at=now,
+                )
+                for endpoint in endpoints
+            ]
+        )
+        deliveries_send_on_commit(d.pk for d in deliveries)
+    return event
+
+
+def _event_types_checked(event_types: Iterable[str]) -> list[str]:
+    chosen = sorted(set(event_types))
+    unknown = [t for t in chosen if t not in EVENT_TYPES]
+    if unknown:
+        raise ValueError(f"Unknown event types: {', '.join(unknown)}.")
+    return chosen
+
+
+def endpoint_create(
+    *, environment_id: str, url: str, description: str = "", event_types: Iterable[str] = ()
+) -> tuple[WebhookEndpoint, str]:
+    """Create an endpoint; returns it with its signing secret, shown this once."""
+    url_check(url)
+    secret = secret_generate()
+    endpoint = WebhookEndpoint.objects.create(
         environment_id=environment_id,
-        integration_id=integration_id,
-        type=type,
-        payload={"id": event_id, "type": type, "data": data},
+        url=url,
+        description=description,
+        event_types=_event_types_checked(event_types),
+        secret_encrypted=secret_encrypt(secret),
     )
+    return endpoint, secret
+
+
+def endpoint_update(
+    *,
+    endpoint: WebhookEndpoint,
+    url: str | None = None,
+    description: str | None = None,
+    event_types: Iterable[str] | None = None,
+    enabled: bool | None = None,
+) -> WebhookEndpoint:
+    if url is not None:
+        url_check(url)
+        endpoint.url = url
+    if description is not None:
+        endpoint.description = description
+    if event_types is not None:
+        endpoint.event_types = _event_types_checked(event_types)
+    if enabled is not None and enabled != endpoint.enabled:
+        endpoint.enabled = enabled
+        endpoint.disabled_reason = "" if enabled else "Disabled by an operator."
+        endpoint.disabled_at = None if enabled else timezone.now()
+        endpoint.failing_since = None
+    endpoint.save()
+    return endpoint
+
+
+def endpoint_rotate_secret(*, endpoint: WebhookEndpoint) -> str:
+    """A new secret, returned once; the old one keeps signing too for 24 hours."""
+    secret = secret_generate()
+    with transaction.atomic():
+        locked = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+        locked.secret_previous_encrypted = locked.secret_encrypted
+        locked.secret_previous_expires_at = timezone.now() + SECRET_ROTATION_OVERLAP
+        locked.secret_encrypted = secret_encrypt(secret)
+        locked.save()
+    endpoint.refresh_from_db()
+    return secret
+
+
+def endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
+    endpoint.delete()
+
+
+def endpoint_send_test(*, endpoint: WebhookEndpoint) -> WebhookEvent:
+    return event_emit(
+        environment_id=endpoint.environment_id,
+        type=TEST_EVENT_TYPE,
+        data={"message": "A test event from kombo-site.", "endpoint_id": endpoint.pk},
+        only_endpoint=endpoint,
+    )
+
+
+def delivery_redeliver(*, delivery: WebhookDelivery) -> bool:
+    """Send a delivery again now (unless one is already under way)."""
+    with transaction.atomic():
+        changed = WebhookDelivery.objects.filter(
+            pk=delivery.pk, status__in=(DeliveryStatus.DELIVERED, DeliveryStatus.FAILED)
+        ).update(status=DeliveryStatus.PENDING, next_attempt_at=timezone.now(), claimed_until=None)
+        if changed:
+            deliveries_send_on_commit([delivery.pk])
+    delivery.refresh_from_db()
+    return bool(changed)
+
+
+def deliveries_redeliver_failed(
+    *, environment_id: str, since: datetime, endpoint: WebhookEndpoint | None = None
+) -> int:
+    """Redeliver every FAILED delivery created since `since` (of one endpoint, or all)."""
+    with transaction.atomic():
+        failed = WebhookDelivery.objects.filter(
+            endpoint__environment_id=environment_id,
+            status=DeliveryStatus.FAILED,
+            created_at__gte=since,
+        )
+        if endpoint is not None:
+            failed = failed.filter(endpoint=endpoint)
+        ids = list(failed.values_list("pk", flat=True))
+        WebhookDelivery.objects.filter(pk__in=ids).update(
+            status=DeliveryStatus.PENDING, next_attempt_at=timezone.now(), claimed_until=None
+        )
+        deliveries_send_on_commit(ids)
+    return len(ids)
+
+
+def endpoint_secrets_reencrypt_all() -> int:
+    """Re-encrypt every endpoint secret with the first FIELD_ENCRYPTION_KEYS key."""
+    count = 0
+    with transaction.atomic():
+        for endpoint in WebhookEndpoint.objects.select_for_update():
+            endpoint.secret_encrypted = secret_reencrypt(endpoint.secret_encrypted)
+            endpoint.secret_previous_encrypted = secret_reencrypt(
+                endpoint.secret_previous_encrypted
+            )
+            endpoint.save(update_fields=["secret_encrypted", "secret_previous_encrypted"])
+            count += 1
+    return count

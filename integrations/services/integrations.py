@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from integrations.actors import Actor
 from integrations.crypto import encrypt_json, reencrypt
+from integrations.events import integration_created_emit, integration_deleted_emit
 from integrations.ids import new_integration_id
 from integrations.models import (
     CredentialSource,
@@ -120,6 +121,7 @@ def integration_create(
         credential_version_add(
             integration=integration, credentials=credentials, source=source, actor=actor
         )
+        integration_created_emit(integration=integration)
     return integration
 
 
@@ -173,7 +175,8 @@ def integration_delete(*, integration: Integration, actor: Actor) -> None:
             return
         CredentialVersion.objects.filter(integration=integration).delete()
         integration_event_record(integration=integration, kind=EventKind.DELETED, actor=actor)
-    integration.refresh_from_db()
+        integration.refresh_from_db()
+        integration_deleted_emit(integration=integration)
 
 
 def credentials_reencrypt_all(*, batch_size: int = 500) -> int:

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from integrations.services import credentials_reencrypt_all
+from webhooks.services import endpoint_secrets_reencrypt_all
 
 
 class Command(BaseCommand):
@@ -20,4 +21,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, batch_size: int, **options: Any) -> None:
         count = credentials_reencrypt_all(batch_size=batch_size)
-        self.stdout.write(self.style.SUCCESS(f"Re-encrypted {count} credential versions."))
+        secrets = endpoint_secrets_reencrypt_all()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Re-encrypted {count} credential versions and {secrets} webhook endpoint secrets."
+            )
+        )

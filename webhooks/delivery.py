@@ -1,0 +1,289 @@
+"""Sending deliveries: claim (compare-and-set), POST signed, record the attempt, schedule the next.
+
+At-least-once: a delivery is only DELIVERED after a 2xx was read; a worker that dies mid-send
+leaves it IN_FLIGHT until its lease ends, then the sweeper hands it out again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import requests
+from celery import current_app
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
+from webhooks.secrets import secret_decrypt
+from webhooks.services import DELIVERY_TASK, deliveries_send_on_commit
+from webhooks.signing import signature_headers
+from webhooks.urlsafety import UnsafeUrlError, url_check
+
+logger = logging.getLogger(__name__)
+
+# Wait before attempt n+1 (after attempt n): about three days in all, as in DESIGN.md.
+RETRY_SCHEDULE = (
+    timedelta(0),
+    timedelta(seconds=5),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=5),
+    timedelta(hours=10),
+    timedelta(hours=10),
+    timedelta(hours=14),
+    timedelta(hours=20),
+    timedelta(hours=24),
+)
+MAX_ATTEMPTS = len(RETRY_SCHEDULE)
+# Retries this soon are handed to the broker with a countdown; later ones wait for the sweeper.
+COUNTDOWN_LIMIT = timedelta(minutes=5)
+RESPONSE_EXCERPT_BYTES = 2048
+USER_AGENT = "kombo-site-webhooks/1.0"
+
+
+@dataclass(frozen=True)
+class SendResult:
+    status_code: int | None
+    latency_ms: int
+    response_excerpt: str
+    error_class: str
+    error_message: str
+    retry_after: timedelta | None
+
+
+def _retry_after(value: str | None) -> timedelta | None:
+    if value and value.strip().isdigit():
+        return timedelta(seconds=min(int(value.strip()), 86_400))
+    return None
+
+
+def _signing_secrets(endpoint: WebhookEndpoint, now: datetime) -> list[str]:
+    secrets = [secret_decrypt(endpoint.secret_encrypted)]
+    if (
+        endpoint.secret_previous_encrypted
+        and endpoint.secret_previous_expires_at
+        and endpoint.secret_previous_expires_at > now
+    ):
+        secrets.append(secret_decrypt(endpoint.secret_previous_encrypted))
+    return secrets
+
+
+def _post(endpoint: WebhookEndpoint, headers: dict[str, str], body: str) -> SendResult:
+    started = time.perf_counter()
+    try:
+        url_check(endpoint.url)
+        response = requests.post(
+            endpoint.url,
+            data=body.encode(),
+            headers=headers,
+            timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
+            allow_redirects=False,
+            stream=True,
+        )
+        with response:
+            excerpt = response.raw.read(RESPONSE_EXCERPT_BYTES, decode_content=True)
+        return SendResult(
+            status_code=response.status_code,
+            latency_ms=int((time.perf_counter() - started) * 1000),
+            response_excerpt=excerpt.decode("utf-8", errors="replace"),
+            error_class="",
+            error_message="",
+            retry_after=_retry_after(response.headers.get("Retry-After")),
+        )
+    except (requests.RequestException, UnsafeUrlError, OSError) as error:
+        return SendResult(
+            status_code=None,
+            latency_ms=int((time.perf_counter() - started) * 1000),
+            response_excerpt="",
+            error_class=type(error).__name__,
+            # Endpoint URLs may carry tokens in their query: the message names no URL.
+            error_message=_error_message(error),
+            retry_after=None,
+        )
+
+
+def _error_message(error: Exception) -> str:
+    if isinstance(error, UnsafeUrlError):
+        return str(error)[:500]
+    if isinstance(error, requests.Timeout):
+        return f"No answer within {settings.WEBHOOK_TIMEOUT_SECONDS:g} s."
+    if isinstance(error, requests.ConnectionError):
+        return "Could not connect to the endpoint."
+    return "The request failed."
+
+
+def delivery_attempt(*, delivery_id: str) -> WebhookAttempt | None:
+    """Make the next attempt of a due delivery; None when it is not due or another worker has it."""
+    now = timezone.now()
+    lease = timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS)
+    claimed = WebhookDelivery.objects.filter(
+        pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
+    ).update(status=DeliveryStatus.IN_FLIGHT, claimed_until=now + lease)
+    if not claimed:
+        return None
+    delivery = WebhookDelivery.objects.select_related("event", "endpoint").get(pk=delivery_id)
+    endpoint = delivery.endpoint
+    number = delivery.attempt_count + 1
+    if not endpoint.enabled:
+        _finish(delivery, DeliveryStatus.FAILED, error="The endpoint is disabled.")
+        return None
+    body = json.dumps(delivery.event.payload, separators=(",", ":"), ensure_ascii=False)
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        **signature_headers(
+            secrets=_signing_secrets(endpoint, now),
+            message_id=delivery.event.pk,
+            timestamp=now,
+            body=body,
+        ),
+    }
+    result = _post(endpoint, headers, body)
+    with transaction.atomic():
+        attempt = WebhookAttempt.objects.create(
+            delivery=delivery,
+            number=number,
+            started_at=now,
+            request_headers=headers,
+            status_code=result.status_code,
+            latency_ms=result.latency_ms,
+            response_excerpt=result.response_excerpt,
+            error_class=result.error_class,
+            error_message=result.error_message,
+        )
+        _settle(delivery, endpoint, result, number)
+    return attempt
+
+
+def _finish(delivery: WebhookDelivery, status: DeliveryStatus, *, error: str = "") -> None:
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        status=status, claimed_until=None, last_error=error[:500]
+    )
+
+
+def _settle(
+    delivery: WebhookDelivery, endpoint: WebhookEndpoint, result: SendResult, number: int
+) -> None:
+    now = timezone.now()
+    code = result.status_code
+    update: dict[str, object] = {
+        "attempt_count": number,
+        "last_status_code": code,
+        "last_error": result.error_message or (f"HTTP {code}" if code and code >= 300 else ""),
+        "claimed_until": None,
+    }
+    if code is not None and 200 <= code < 300:
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.DELIVERED, delivered_at=now, **update
+        )
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(failing_since=None)
+        return
+    if code == 410:
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.FAILED, **update
+        )
+        _endpoint_disable(endpoint, "The endpoint answered 410 Gone.")
+        return
+    if number >= MAX_ATTEMPTS:
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.FAILED, **update
+        )
+    else:
+        # Receivers misconfigure: other 4xx are retried like 5xx, and recorded.
+        wait = RETRY_SCHEDULE[number] * random.uniform(0.9, 1.1)  # noqa: S311 - jitter
+        if result.retry_after is not None:
+            wait = max(wait, result.retry_after)
+        next_at = now + wait
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.PENDING, next_attempt_at=next_at, **update
+        )
+        if wait <= COUNTDOWN_LIMIT:
+            WebhookDelivery.objects.filter(pk=delivery.pk).update(enqueued_at=now)
+            seconds = wait.total_seconds()
+            transaction.on_commit(
+                lambda: current_app.send_task(DELIVERY_TASK, args=[delivery.pk], countdown=seconds)
+            )
+    _endpoint_note_failure(endpoint, now)
+
+
+def _endpoint_note_failure(endpoint: WebhookEndpoint, now: datetime) -> None:
+    WebhookEndpoint.objects.filter(pk=endpoint.pk, failing_since__isnull=True).update(
+        failing_since=now
+    )
+    endpoint.refresh_from_db(fields=["failing_since", "enabled"])
+    if (
+        endpoint.enabled
+        and endpoint.failing_since is not None
+        and now - endpoint.failing_since >= settings.WEBHOOK_DISABLE_AFTER
+    ):
+        days = settings.WEBHOOK_DISABLE_AFTER.days or 1
+        _endpoint_disable(endpoint, f"Every delivery failed for {days} days.")
+
+
+def _endpoint_disable(endpoint: WebhookEndpoint, reason: str) -> None:
+    disabled = WebhookEndpoint.objects.filter(pk=endpoint.pk, enabled=True).update(
+        enabled=False, disabled_reason=reason, disabled_at=timezone.now()
+    )
+    if not disabled:
+        return
+    recipients = list(
+        get_user_model()
+        .objects.filter(is_staff=True, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    if recipients:
+        subject = f"Webhook endpoint disabled: {endpoint.description or endpoint.pk}"
+        message = (
+            f"kombo-site disabled the webhook endpoint {endpoint.pk} "
+            f"({endpoint.description or 'no description'}).\n\nReason: {reason}\n\n"
+            f"Fix the receiver, then enable the endpoint again and redeliver the failed "
+            f"deliveries from {settings.BASE_URL}/dashboard/webhooks/."
+        )
+        transaction.on_commit(lambda: send_mail(subject, message, None, recipients))
+
+
+@dataclass
+class SweepResult:
+    resent: int = 0
+    reclaimed: int = 0
+
+
+def deliveries_sweep(*, now: datetime | None = None, limit: int = 1000) -> SweepResult:
+    """Hand out what is due and was not (or no longer is) with a worker.
+
+    Due PENDING deliveries not handed out within a lease (a lost broker message, a Redis
+    restart, a retry too far out for a countdown) and IN_FLIGHT ones whose lease ended
+    (a killed worker) are sent to the workers again; the claim makes duplicates harmless.
+    """
+    now = now or timezone.now()
+    lease = timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS)
+    result = SweepResult()
+    with transaction.atomic():
+        result.reclaimed = WebhookDelivery.objects.filter(
+            status=DeliveryStatus.IN_FLIGHT, claimed_until__lt=now
+        ).update(status=DeliveryStatus.PENDING, claimed_until=None, enqueued_at=None)
+        due = list(
+            WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+            .filter(
+                Q(enqueued_at__isnull=True)
+                | Q(enqueued_at__lt=now - lease)
+                # Handed out for an earlier attempt, not for this one.
+                | Q(enqueued_at__lt=F("next_attempt_at"))
+            )
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        deliveries_send_on_commit(due)
+        result.resent = len(due)
+    return result
