@@ -10,7 +10,11 @@ from django.utils import timezone
 
 from integrations.actors import Actor
 from integrations.crypto import encrypt_json, reencrypt
-from integrations.events import integration_created_emit, integration_deleted_emit
+from integrations.events import (
+    integration_created_emit,
+    integration_deleted_emit,
+    integration_state_changed_emit,
+)
 from integrations.ids import new_integration_id
 from integrations.models import (
     CredentialSource,
@@ -157,6 +161,7 @@ def integration_set_enabled(*, integration: Integration, enabled: bool, actor: A
                 actor=actor,
                 data={"from": old_status, "to": locked.status},
             )
+            integration_state_changed_emit(integration=locked)
     integration.refresh_from_db()
     return True
 

@@ -77,3 +77,19 @@ def test_it_deletes_for_good_destroying_credentials() -> None:
     assert not Integration.objects.alive().filter(pk=integration.pk).exists()
     assert _kinds(integration).count(EventKind.DELETED) == 1
     assert not integration_set_enabled(integration=integration, enabled=True, actor=ACTOR)
+
+
+def test_it_emits_a_state_change_when_disabled_and_enabled() -> None:
+    from webhooks.models import WebhookEvent
+
+    integration = IntegrationFactory()
+    integration_set_enabled(integration=integration, enabled=False, actor=ACTOR)
+    integration_set_enabled(integration=integration, enabled=True, actor=ACTOR)
+
+    states = [
+        event.payload["data"]["state"]
+        for event in WebhookEvent.objects.filter(
+            integration_id=integration.pk, type="integration-state-changed"
+        ).order_by("created_at")
+    ]
+    assert states == ["INACTIVE", "ACTIVE"]
