@@ -34,6 +34,7 @@ from integrations.services import (
 )
 from integrations.tools.base import AuthResult
 from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS, PERM_PERSONAL, PERM_SENSITIVE
+from webhooks.demo import demo_webhook_endpoint_seed
 
 OPERATOR_USERNAME = "operator"
 _PERSONAL_FIELDS = {
@@ -101,6 +102,7 @@ def demo_seed() -> DemoSeedResult:
             name="Extended (all fields)",
             settings=_extended_scope_settings(),
         )
+        demo_webhook_endpoint_seed(production.pk)
         result.integration_ids = _integrations_seed(production, default)
     return result
 

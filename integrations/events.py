@@ -94,3 +94,18 @@ def integration_deleted_emit(*, integration: Integration) -> None:
         type="integration-deleted",
         data={**_integration_summary(integration), "deleted_at": _iso(integration.deleted_at)},
     )
+
+
+def connection_flow_failed_emit(*, integration: Integration, log_url: str) -> None:
+    """The customer could not complete a connection or reconnection flow of `integration`."""
+    event_emit(
+        environment_id=integration.environment_id,
+        integration_id=integration.pk,
+        type="connection-flow-failed",
+        data={
+            "integration_tool": integration.tool,
+            "integration_category": integration.category,
+            "end_user": _end_user(integration),
+            "log_url": log_url,
+        },
+    )

@@ -7,7 +7,13 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from webhooks.models import (
+    InspectorRequest,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 
 
 @admin.register(WebhookEvent)
@@ -67,3 +73,10 @@ class WebhookDeliveryAdmin(_ReadOnly):
 class WebhookAttemptAdmin(_ReadOnly):
     list_display = ["delivery", "number", "status_code", "latency_ms", "error_class", "started_at"]
     list_filter = ["status_code"]
+
+
+@admin.register(InspectorRequest)
+class InspectorRequestAdmin(_ReadOnly):
+    list_display = ["received_at", "bin_id", "method", "remote_addr", "body_truncated"]
+    list_filter = ["method"]
+    search_fields = ["bin_id"]

@@ -137,3 +137,25 @@ class WebhookAttempt(models.Model):
     @property
     def succeeded(self) -> bool:
         return self.status_code is not None and 200 <= self.status_code < 300
+
+
+class InspectorRequest(models.Model):
+    """A request received by the built-in request inspector at `/inspector/<bin_id>/`."""
+
+    id = models.CharField(primary_key=True, max_length=32, default=new_event_id, editable=False)
+    bin_id = models.CharField(max_length=64)
+    method = models.CharField(max_length=16)
+    query_string = models.CharField(max_length=2000, blank=True, default="")
+    headers = models.JSONField(default=dict)
+    # The raw bytes (at most the inspector's cap), so signatures can be checked exactly.
+    body = models.BinaryField(default=bytes)
+    body_truncated = models.BooleanField(default=False)
+    remote_addr = models.GenericIPAddressField(null=True, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["bin_id", "-received_at"], name="inspector_bin_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.method} to bin {self.bin_id}"
