@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from integrations import selectors, services
 from integrations.actors import Actor
+from integrations.api.pagination import is_possible_id
 from integrations.forms import ApiKeyCreateForm, IntegrationFilterForm, RequestLogFilterForm
 from integrations.models import ApiKey, Integration, IntegrationStatus
 from integrations.tools import TOOLS
@@ -48,7 +49,11 @@ class IntegrationRow:
 
 
 def get_integration_or_404(integration_id: str) -> Integration:
-    integration = selectors.integration_get_for_operator(integration_id=integration_id)
+    integration = (
+        selectors.integration_get_for_operator(integration_id=integration_id)
+        if is_possible_id(integration_id)
+        else None
+    )
     if integration is None:
         raise Http404("No such integration.")
     return integration

@@ -26,20 +26,28 @@ def read_ahead(source: Iterator[T], *, depth: int = 1) -> Iterator[T]:
     slots: queue.Queue[object] = queue.Queue(maxsize=depth)
     stop = threading.Event()
 
+    def hand_over(item: object) -> bool:
+        """Put `item` in the queue unless the consumer stopped; False when it did."""
+        while not stop.is_set():
+            try:
+                slots.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def produce() -> None:
         try:
             for item in source:
-                while not stop.is_set():
-                    try:
-                        slots.put(item, timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+                if not hand_over(item):
                     return
-            slots.put(_DONE)
+            hand_over(_DONE)
         except BaseException as error:
-            slots.put(_Failure(error))
+            hand_over(_Failure(error))
+        finally:
+            close = getattr(source, "close", None)
+            if close is not None:
+                close()
 
     thread = threading.Thread(target=produce, name="sync-read-ahead", daemon=True)
     thread.start()
@@ -53,4 +61,6 @@ def read_ahead(source: Iterator[T], *, depth: int = 1) -> Iterator[T]:
             yield item  # type: ignore[misc]
     finally:
         stop.set()
-        thread.join(timeout=30)
+        # The fetcher may be inside a vendor call (bounded by its timeout); it stops right
+        # after. The worker does not wait for it.
+        thread.join(timeout=0.5)

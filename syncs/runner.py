@@ -7,7 +7,7 @@ Memory stays bounded: one vendor page is held at a time.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +25,10 @@ from syncs.services import SUCCESSFUL_STATES, auth_check_run, sync_finish, sync_
 logger = logging.getLogger(__name__)
 
 
+# How soon a sync that failed for a passing reason (vendor down, rate limited) is tried again.
+TRANSIENT_RETRY = timedelta(minutes=5)
+
+
 class SyncCancelled(Exception):
     """The integration was disabled or deleted, or the sync was reaped, mid-run."""
 
@@ -38,10 +42,25 @@ def sync_run(*, sync_id: str) -> Sync | None:
     if not claimed:
         return None
     sync = Sync.objects.select_related("integration__scope_config").get(pk=sync_id)
+    try:
+        _run_claimed(sync)
+    except Exception as error:
+        # A bug or a broken row must end the sync with a reason, not leave it RUNNING for
+        # the reaper; the message names the error class only (no data, no secrets).
+        logger.exception("Sync %s failed unexpectedly", sync.pk)
+        sync_finish(
+            sync=sync,
+            state=SyncState.FAILED,
+            error=f"Internal error ({type(error).__name__}); see the worker log.",
+        )
+    return sync
+
+
+def _run_claimed(sync: Sync) -> None:
     integration = sync.integration
     if not _is_active(integration.pk):
         sync_finish(sync=sync, state=SyncState.CANCELLED, error="Integration disabled.")
-        return sync
+        return
 
     run = auth_check_run(integration=integration, trigger=AuthCheckTrigger.SYNC, sync=sync)
     if run.result.outcome == AuthOutcome.INVALID_CREDENTIALS:
@@ -51,10 +70,15 @@ def sync_run(*, sync_id: str) -> Sync | None:
             error=run.result.message,
             failed_auth=True,
         )
-        return sync
+        return
     if run.result.outcome == AuthOutcome.UNREACHABLE:
-        sync_finish(sync=sync, state=SyncState.FAILED, error=run.result.message)
-        return sync
+        sync_finish(
+            sync=sync,
+            state=SyncState.FAILED,
+            error=run.result.message,
+            retry_after=_retry_after(run.result.retry_after_seconds),
+        )
+        return
 
     tool = tool_get(integration.tool)
     credentials = credentials_current(integration=integration) or {}
@@ -81,13 +105,27 @@ def sync_run(*, sync_id: str) -> Sync | None:
             )
             if counts.changed:
                 changed_models.append(model_id)
-    except (SyncCancelled, ToolError) as stopped:
-        state = SyncState.CANCELLED if isinstance(stopped, SyncCancelled) else SyncState.FAILED
-        sync_finish(sync=sync, state=state, error=str(stopped), changed_models=changed_models)
-        return sync
+    except SyncCancelled as cancelled:
+        sync_finish(
+            sync=sync,
+            state=SyncState.CANCELLED,
+            error=str(cancelled),
+            changed_models=changed_models,
+        )
+        return
+    except ToolError as failure:
+        # Transient vendor trouble is retried soon; a permanent error waits for the next sync.
+        sync_finish(
+            sync=sync,
+            state=SyncState.FAILED,
+            error=str(failure),
+            changed_models=changed_models,
+            retry_after=TRANSIENT_RETRY if failure.transient else None,
+        )
+        return
     state = SyncState.PARTIALLY_FAILED if sync.warnings else SyncState.SUCCEEDED
     sync_finish(sync=sync, state=state, changed_models=changed_models)
-    return sync
+    return
 
 
 def _sync_model(
@@ -138,6 +176,10 @@ def _sync_model(
         )
     sync.counts[model_id] = counts.as_dict()
     return counts
+
+
+def _retry_after(seconds: float | None) -> timedelta:
+    return max(TRANSIENT_RETRY, timedelta(seconds=seconds or 0))
 
 
 def _is_active(integration_id: str) -> bool:

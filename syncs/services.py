@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from integrations.crypto import CredentialDecryptionError
 from integrations.ids import new_id
 from integrations.models import Integration, SyncType
 from integrations.selectors import credentials_current
@@ -203,12 +204,21 @@ def auth_check_run(
 ) -> AuthCheckRun:
     """Check the current credentials against the tool, record the check, apply the outcome."""
     tool = tool_get(integration.tool)
-    credentials = credentials_current(integration=integration)
     started = time.perf_counter()
-    if credentials is None:
-        result = AuthResult.invalid("No credentials are stored for this integration.")
-    else:
-        result = tool.check_auth(credentials)
+    try:
+        credentials = credentials_current(integration=integration)
+        if credentials is None:
+            result = AuthResult.invalid("No credentials are stored for this integration.")
+        else:
+            result = tool.check_auth(credentials)
+    except CredentialDecryptionError as error:
+        # A configuration problem on our side says nothing about the customer's credentials.
+        result = AuthResult.unreachable(str(error))
+    except Exception as error:
+        logger.exception("The %s connector failed checking %s", tool.id, integration.pk)
+        result = AuthResult.unreachable(
+            f"The {tool.label} connector failed ({type(error).__name__}); see the worker log."
+        )
     latency_ms = int((time.perf_counter() - started) * 1000)
     with transaction.atomic():
         check = AuthCheck.objects.create(
@@ -225,12 +235,15 @@ def auth_check_run(
     return AuthCheckRun(check=check, result=result, transition=transition)
 
 
-def next_sync_delay(*, failed_auth: bool) -> timedelta:
-    """When to sync again: the normal interval, or sooner while authentication is failing so
-    the grace period is measured by several checks, spread with jitter."""
+def next_sync_delay(*, failed_auth: bool, retry_after: timedelta | None = None) -> timedelta:
+    """When to sync again: the normal interval; sooner while authentication is failing (so the
+    grace period is measured by several checks) or after a passing failure (`retry_after`,
+    which honours a vendor's Retry-After); spread with jitter."""
     interval = settings.DELTA_SYNC_INTERVAL
     if failed_auth:
         interval = min(interval, settings.AUTH_FAILURE_GRACE_PERIOD / 8)
+    if retry_after is not None:
+        interval = min(interval, retry_after)
     return interval * random.uniform(0.95, 1.05)  # noqa: S311 - jitter, not security
 
 
@@ -241,6 +254,7 @@ def sync_finish(
     error: str = "",
     changed_models: list[str] | None = None,
     failed_auth: bool = False,
+    retry_after: timedelta | None = None,
 ) -> bool:
     """End a RUNNING sync (compare-and-set), schedule the next one, emit the events."""
     now = timezone.now()
@@ -259,7 +273,8 @@ def sync_finish(
         sync.refresh_from_db()
         integration = sync.integration
         integration_schedule_next(
-            integration_id=integration.pk, at=now + next_sync_delay(failed_auth=failed_auth)
+            integration_id=integration.pk,
+            at=now + next_sync_delay(failed_auth=failed_auth, retry_after=retry_after),
         )
         sync_finished_emit(sync=sync, integration=integration)
         if changed_models:

@@ -60,14 +60,15 @@ def operator_required(view: View) -> View:
 
 
 def _endpoint_or_404(endpoint_id: str) -> WebhookEndpoint:
-    endpoint = selectors.endpoint_get(endpoint_id=endpoint_id)
+    # A NUL byte would reach PostgreSQL as a driver error instead of "no row".
+    endpoint = None if "\x00" in endpoint_id else selectors.endpoint_get(endpoint_id=endpoint_id)
     if endpoint is None:
         raise Http404("No such webhook endpoint.")
     return endpoint
 
 
 def _delivery_or_404(delivery_id: str) -> WebhookDelivery:
-    delivery = selectors.delivery_get(delivery_id=delivery_id)
+    delivery = None if "\x00" in delivery_id else selectors.delivery_get(delivery_id=delivery_id)
     if delivery is None:
         raise Http404("No such delivery.")
     return delivery

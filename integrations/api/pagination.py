@@ -10,13 +10,21 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar, cast
 
 from django.db.models import Model, Q, QuerySet
 
 MAX_CURSOR_LENGTH = 500
+_ID_PATTERN = re.compile(r"[A-Za-z0-9:_-]{1,80}")
+
+
+def is_possible_id(value: str) -> bool:
+    """Whether `value` could be one of our ids; anything else never reaches a query
+    (PostgreSQL refuses NUL characters in text parameters with a driver error)."""
+    return _ID_PATTERN.fullmatch(value) is not None
 
 
 class KeysetRow(Protocol):
@@ -51,9 +59,13 @@ class KeysetCursor:
             payload = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
             created_at = datetime.fromisoformat(payload["created_at"])
             row_id = payload["id"]
-        except (binascii.Error, ValueError, TypeError, KeyError):
+            if created_at.tzinfo is None:
+                raise ValueError("naive timestamp")
+            # Out-of-range instants must fail here, not later inside the database driver.
+            created_at = created_at.astimezone(UTC)
+        except (binascii.Error, ValueError, TypeError, KeyError, OverflowError):
             raise InvalidCursor("The cursor is not one this API returned.") from None
-        if not isinstance(row_id, str) or created_at.tzinfo is None:
+        if not isinstance(row_id, str) or not is_possible_id(row_id):
             raise InvalidCursor("The cursor is not one this API returned.")
         return cls(created_at=created_at, id=row_id)
 
@@ -96,7 +108,7 @@ class IdCursor:
             row_id = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
         except (binascii.Error, ValueError):
             raise InvalidCursor("The cursor is not one this API returned.") from None
-        if not row_id or not row_id.isalnum():
+        if not is_possible_id(row_id):
             raise InvalidCursor("The cursor is not one this API returned.")
         return cls(id=row_id)
 

@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from integrations.api.errors import InputInvalid, KomboApiError
-from integrations.api.pagination import id_page, keyset_page
+from integrations.api.pagination import id_page, is_possible_id, keyset_page
 from integrations.api.serializers import ErrorEnvelopeSerializer, success_envelope
 from integrations.api.views import INTEGRATION_ID_PARAMETER, KomboApiView, success
 from integrations.models import Integration, IntegrationStatus, SyncType
@@ -178,7 +178,11 @@ class SyncDetailView(KomboApiView):
         responses={200: success_envelope("SyncDetailResponse", SyncSerializer()), **ERRORS},
     )
     def get(self, request: Request, sync_id: str) -> Response:
-        sync = sync_get(environment_id=self.api_key(request).environment_id, sync_id=sync_id[:32])
+        sync = (
+            sync_get(environment_id=self.api_key(request).environment_id, sync_id=sync_id)
+            if is_possible_id(sync_id)
+            else None
+        )
         if sync is None or sync.integration.deleted_at is not None:
             raise KomboApiError(
                 status_code=404,

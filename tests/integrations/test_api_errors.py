@@ -245,3 +245,32 @@ def test_it_refuses_a_revoked_key(
     response = client.get(f"/api/v1/integrations/{integration.id}")
 
     assert_error(response, 401, "PLATFORM.AUTHENTICATION_INVALID", "revoked")
+
+
+def _cursor(payload: dict[str, Any]) -> str:
+    import base64
+
+    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        _cursor({"created_at": "2026-01-01T00:00:00+00:00", "id": "abc\u0000def"}),
+        _cursor({"created_at": "0001-01-01T00:00:00+14:00", "id": "abc"}),
+        _cursor({"created_at": "2026-01-01T00:00:00", "id": "abc"}),
+    ],
+    ids=["nul-in-id", "out-of-range-instant", "naive-instant"],
+)
+def test_it_refuses_a_forged_cursor(client: Client, cursor: str) -> None:
+    for path in ("/api/v1/integrations", "/api/v1/webhooks/deliveries"):
+        response = client.get(f"{path}?cursor={cursor}")
+
+        assert_error(response, 400, "PLATFORM.INPUT_INVALID", "cursor")
+
+
+def test_it_does_not_find_a_sync_id_with_a_nul_byte(client: Client) -> None:
+    response = client.get("/api/v1/syncs/abc%00def")
+
+    assert response.status_code == 404
+    assert response.json()["status"] == "error"

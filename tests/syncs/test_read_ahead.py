@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -45,3 +46,23 @@ def test_it_stays_at_most_one_page_ahead_and_stops_when_the_consumer_does() -> N
     reader.close()
     gate.wait(0.3)
     assert len(produced) <= 3
+
+
+def test_it_lets_go_at_once_when_the_consumer_stops_with_the_queue_full() -> None:
+    closed = threading.Event()
+
+    def pages() -> Iterator[int]:
+        try:
+            yield from range(10)
+        finally:
+            closed.set()
+
+    reader = read_ahead(pages(), depth=1)
+    assert next(reader) == 0
+    threading.Event().wait(0.2)
+
+    started = time.monotonic()
+    reader.close()
+
+    assert time.monotonic() - started < 2
+    assert closed.wait(2)

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from integrations.api.errors import InputInvalid, KomboApiError
-from integrations.api.pagination import keyset_page
+from integrations.api.pagination import is_possible_id, keyset_page
 from integrations.api.serializers import ErrorEnvelopeSerializer, success_envelope
 from integrations.api.views import EMPTY_SUCCESS, ERRORS_WITH_BODY, KomboApiView, success
 from webhooks.api.serializers import (
@@ -63,21 +63,16 @@ class WebhookNotFound(KomboApiError):
         )
 
 
-def _is_possible_id(object_id: str) -> bool:
-    # PostgreSQL refuses NUL characters in text parameters (a driver error, not "no row").
-    return len(object_id) <= MAX_ID_LENGTH and "\x00" not in object_id
-
-
 class WebhookApiView(KomboApiView):
     def get_endpoint(self, request: Request, endpoint_id: str) -> WebhookEndpoint:
-        endpoint = endpoint_get(endpoint_id=endpoint_id) if _is_possible_id(endpoint_id) else None
+        endpoint = endpoint_get(endpoint_id=endpoint_id) if is_possible_id(endpoint_id) else None
         if endpoint is None or endpoint.environment_id != self.api_key(request).environment_id:
             raise WebhookNotFound("endpoint", endpoint_id)
         return endpoint
 
     def get_delivery(self, request: Request, delivery_id: str) -> WebhookDelivery:
         """The delivery with its event, endpoint and attempts."""
-        delivery = delivery_get(delivery_id=delivery_id) if _is_possible_id(delivery_id) else None
+        delivery = delivery_get(delivery_id=delivery_id) if is_possible_id(delivery_id) else None
         if (
             delivery is None
             or delivery.endpoint.environment_id != self.api_key(request).environment_id
