@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
@@ -133,6 +134,18 @@ class ApiKeyAdmin(admin.ModelAdmin):
         self.message_user(request, f"Revoked {count} API key(s).", messages.SUCCESS)
 
 
+class ScopeConfigAdminForm(forms.ModelForm):
+    class Meta:
+        model = ScopeConfig
+        fields = ("environment", "name", "settings")
+
+    def clean_settings(self) -> Any:
+        try:
+            return services.scope_settings_checked(self.cleaned_data.get("settings") or {})
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
 @admin.register(ScopeConfig)
 class ScopeConfigAdmin(admin.ModelAdmin):
     """New configs go through `scope_config_create`; existing ones are edited in the dashboard,
@@ -143,6 +156,7 @@ class ScopeConfigAdmin(admin.ModelAdmin):
     list_select_related = ("environment",)
     search_fields = ("name", "id")
     fields = ("id", "environment", "name", "settings", "created_at", "updated_at")
+    form = ScopeConfigAdminForm
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         if obj is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from cryptography.fernet import Fernet, MultiFernet
 from django.core.exceptions import ImproperlyConfigured
 
 from kombo_site.durations import parse_duration
@@ -25,7 +26,7 @@ DEBUG: bool = env.bool("DEBUG", default=False)
 
 _missing = [
     name
-    for name in ("SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "ALLOWED_HOSTS")
+    for name in ("SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "ALLOWED_HOSTS", "BASE_URL")
     if not DEBUG and not env.str(name, default="")
 ]
 if _missing:
@@ -39,12 +40,23 @@ SECRET_KEY: str = env.str("SECRET_KEY", default="insecure-local-only-secret-key-
 ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Fernet keys, newest first: the first encrypts, all decrypt (see `rotate_encryption_keys`).
+_DEVELOPMENT_FERNET_KEY = "bG9jYWwtZGV2ZWxvcG1lbnQta2V5LW5vdC1zZWNyZXQ="
 FIELD_ENCRYPTION_KEYS: list[str] = env.list(
     "FIELD_ENCRYPTION_KEYS",
-    # A fixed key is acceptable only because DEBUG runs refuse real customer data by convention;
-    # `make run` writes a generated one into `.env`.
-    default=["bG9jYWwtZGV2ZWxvcG1lbnQta2V5LW5vdC1zZWNyZXQ="],
+    # Public, so DEBUG only (refused below otherwise); `make run` writes a generated one.
+    default=[_DEVELOPMENT_FERNET_KEY],
 )
+try:
+    MultiFernet([Fernet(key.encode()) for key in FIELD_ENCRYPTION_KEYS])
+except (ValueError, TypeError):
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEYS must be a comma-separated list of Fernet keys (32 url-safe "
+        "base64-encoded bytes each); see the README for how to generate one."
+    ) from None
+if not DEBUG and _DEVELOPMENT_FERNET_KEY in FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "FIELD_ENCRYPTION_KEYS contains the public development key; generate your own."
+    )
 # Public address of this site, used in links we hand out (log_url, connect links, emails).
 BASE_URL: str = env.str("BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
@@ -152,6 +164,8 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_SSL_REDIRECT: bool = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS: int = env.int("SECURE_HSTS_SECONDS", default=0)
 X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
@@ -222,6 +236,7 @@ WEBHOOK_LEASE_SECONDS: int = env.int("WEBHOOK_LEASE_SECONDS", default=60)
 WEBHOOK_DISABLE_AFTER = parse_duration(
     "WEBHOOK_DISABLE_AFTER", env.str("WEBHOOK_DISABLE_AFTER", default="5d")
 )
+WEBHOOK_INSPECTOR_ENABLED: bool = env.bool("WEBHOOK_INSPECTOR_ENABLED", default=DEBUG)
 WEBHOOK_SWEEP_SECONDS: float = env.float("WEBHOOK_SWEEP_SECONDS", default=60.0)
 
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {

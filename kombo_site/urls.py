@@ -19,13 +19,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("dashboard/", include("integrations.urls")),
     path("dashboard/", include("syncs.urls")),
     path("dashboard/webhooks/", include("webhooks.urls")),
-    path("inspector/", include("webhooks.inspector_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("integrations.api.urls")),
     path("api/v1/", include("syncs.api.urls")),
     path("api/v1/", include("webhooks.api.urls")),
 ]
+
+if settings.WEBHOOK_INSPECTOR_ENABLED:
+    # A public receiver that stores what it is sent: for local runs and demos only.
+    urlpatterns.append(path("inspector/", include("webhooks.inspector_urls")))
 
 if settings.SANDBOX_HR_ENABLED:
     urlpatterns.append(path("sandbox-hr/", include("integrations.sandbox_hr.urls")))

@@ -20,7 +20,7 @@ from integrations.tools.base import AuthOutcome, Tool, ToolError
 from syncs.ingest import IngestCounts, ingest_page, mark_unseen_deleted
 from syncs.models import UNIFIED_MODELS, AuthCheckTrigger, Sync, SyncState
 from syncs.readahead import read_ahead
-from syncs.services import SUCCESSFUL_STATES, auth_check_run, sync_finish, sync_heartbeat
+from syncs.services import auth_check_run, sync_finish, sync_heartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -190,7 +190,7 @@ def _is_active(integration_id: str) -> bool:
 
 def _previous_success(sync: Sync) -> Sync | None:
     return (
-        Sync.objects.filter(integration_id=sync.integration_id, state__in=SUCCESSFUL_STATES)
+        Sync.objects.filter(integration_id=sync.integration_id, state=SyncState.SUCCEEDED)
         .exclude(pk=sync.pk)
         .order_by("-started_at")
         .first()

@@ -42,7 +42,6 @@ from syncs.models import (
 logger = logging.getLogger(__name__)
 
 SYNC_RUN_TASK = "syncs.tasks.sync_run_task"
-SUCCESSFUL_STATES = (SyncState.SUCCEEDED, SyncState.PARTIALLY_FAILED)
 
 
 def _send_sync_tasks_on_commit(sync_ids: list[str]) -> None:
@@ -126,7 +125,9 @@ def _enqueue_due_batch(*, now: datetime, limit: int) -> tuple[int, int]:
             Sync.objects.filter(
                 integration_id__in=ids,
                 type=SyncType.FULL,
-                state__in=SUCCESSFUL_STATES,
+                # Deltas build only on a sync that read everything it wanted: after warnings
+                # (something skipped for a missing permission) the next sync is FULL again.
+                state=SyncState.SUCCEEDED,
                 finished_at__gte=now - settings.FULL_SYNC_INTERVAL,
             ).values_list("integration_id", flat=True)
         )

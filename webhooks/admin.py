@@ -49,7 +49,10 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     list_filter = ["enabled"]
     # The secrets are encrypted and never shown; create and rotate them in the dashboard.
     exclude = ["secret_encrypted", "secret_previous_encrypted"]
+    # URL and enabled change through the dashboard/API services (URL check, bookkeeping).
     readonly_fields = [
+        "url",
+        "enabled",
         "environment_id",
         "secret_previous_expires_at",
         "failing_since",

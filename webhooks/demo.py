@@ -16,8 +16,10 @@ def demo_webhook_endpoint_seed(environment_id: str) -> WebhookEndpoint | None:
     """An endpoint for every event type, pointing at this site's own inspector.
 
     None when the site's own URL is refused (WEBHOOKS_ALLOW_PRIVATE_IPS off with a private
-    BASE_URL): the demo runs without it rather than failing.
+    BASE_URL) or the inspector is off: the demo runs without it rather than failing.
     """
+    if not settings.WEBHOOK_INSPECTOR_ENABLED:
+        return None
     try:
         endpoint, _ = endpoint_create(
             environment_id=environment_id,

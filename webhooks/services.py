@@ -136,17 +136,28 @@ def endpoint_update(
 ) -> WebhookEndpoint:
     if url is not None:
         url_check(url)
-        endpoint.url = url
-    if description is not None:
-        endpoint.description = description
-    if event_types is not None:
-        endpoint.event_types = _event_types_checked(event_types)
-    if enabled is not None and enabled != endpoint.enabled:
-        endpoint.enabled = enabled
-        endpoint.disabled_reason = "" if enabled else "Disabled by an operator."
-        endpoint.disabled_at = None if enabled else timezone.now()
-        endpoint.failing_since = None
-    endpoint.save()
+    checked_types = _event_types_checked(event_types) if event_types is not None else None
+    with transaction.atomic():
+        # Locked and saved field by field: a concurrent rotation or auto-disable is kept.
+        locked = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+        changed = ["updated_at"]
+        if url is not None:
+            locked.url = url
+            changed.append("url")
+        if description is not None:
+            locked.description = description
+            changed.append("description")
+        if checked_types is not None:
+            locked.event_types = checked_types
+            changed.append("event_types")
+        if enabled is not None and enabled != locked.enabled:
+            locked.enabled = enabled
+            locked.disabled_reason = "" if enabled else "Disabled by an operator."
+            locked.disabled_at = None if enabled else timezone.now()
+            locked.failing_since = None
+            changed += ["enabled", "disabled_reason", "disabled_at", "failing_since"]
+        locked.save(update_fields=changed)
+    endpoint.refresh_from_db()
     return endpoint
 
 
@@ -191,21 +202,24 @@ def delivery_redeliver(*, delivery: WebhookDelivery) -> bool:
 def deliveries_redeliver_failed(
     *, environment_id: str, since: datetime, endpoint: WebhookEndpoint | None = None
 ) -> int:
-    """Redeliver every FAILED delivery created since `since` (of one endpoint, or all)."""
-    with transaction.atomic():
-        failed = WebhookDelivery.objects.filter(
-            endpoint__environment_id=environment_id,
-            status=DeliveryStatus.FAILED,
-            created_at__gte=since,
-        )
-        if endpoint is not None:
-            failed = failed.filter(endpoint=endpoint)
-        ids = list(failed.values_list("pk", flat=True))
-        WebhookDelivery.objects.filter(pk__in=ids).update(
-            status=DeliveryStatus.PENDING, next_attempt_at=timezone.now(), claimed_until=None
-        )
-        deliveries_send_on_commit(ids)
-    return len(ids)
+    """Redeliver every FAILED delivery created since `since` (of one endpoint, or all).
+
+    One UPDATE with the status in its WHERE (a delivery taken meanwhile is left alone); the
+    sweeper hands them to the workers within a minute, however many there are.
+    """
+    failed = WebhookDelivery.objects.filter(
+        endpoint__environment_id=environment_id,
+        status=DeliveryStatus.FAILED,
+        created_at__gte=since,
+    )
+    if endpoint is not None:
+        failed = failed.filter(endpoint=endpoint)
+    return failed.update(
+        status=DeliveryStatus.PENDING,
+        next_attempt_at=timezone.now(),
+        claimed_until=None,
+        enqueued_at=None,
+    )
 
 
 def endpoint_secrets_reencrypt_all() -> int:

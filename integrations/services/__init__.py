@@ -23,6 +23,7 @@ from integrations.services.integrations import (
     integration_event_record,
     integration_set_enabled,
     scope_config_create,
+    scope_settings_checked,
 )
 
 __all__ = [
@@ -42,4 +43,5 @@ __all__ = [
     "integration_set_enabled",
     "integrations_mark_sync_queued",
     "scope_config_create",
+    "scope_settings_checked",
 ]

@@ -25,7 +25,9 @@ from integrations.models import (
     IntegrationEvent,
     IntegrationStatus,
     ScopeConfig,
+    ScopeSetting,
 )
+from integrations.read_models import READ_MODELS
 from integrations.tools import tool_get
 
 
@@ -34,10 +36,39 @@ def environment_get_or_create(*, name: str) -> Environment:
     return environment
 
 
+def scope_settings_checked(settings: Any) -> dict[str, Any]:
+    """The settings of a scope config, validated: `{model: {"setting", "fields": {...}}}` with
+    known read models, their own fields and ENABLED/DISABLED/OPTIONAL values."""
+    allowed = {choice.value for choice in ScopeSetting}
+    if not isinstance(settings, Mapping):
+        raise ValueError("Scope settings must be an object keyed by read model id.")
+    checked: dict[str, Any] = {}
+    for model_id, entry in settings.items():
+        model = READ_MODELS.get(model_id)
+        if model is None:
+            raise ValueError(f"Unknown read model {model_id!r}.")
+        if not isinstance(entry, Mapping) or entry.get("setting") not in allowed:
+            raise ValueError(f"{model_id}: 'setting' must be one of {', '.join(sorted(allowed))}.")
+        fields = entry.get("fields") or {}
+        if not isinstance(fields, Mapping):
+            raise ValueError(f"{model_id}: 'fields' must be an object.")
+        for field_id, value in fields.items():
+            if field_id not in model.fields:
+                raise ValueError(f"{model_id}: unknown field {field_id!r}.")
+            if value not in allowed:
+                raise ValueError(
+                    f"{model_id}.{field_id}: must be one of {', '.join(sorted(allowed))}."
+                )
+        checked[model_id] = {"setting": entry["setting"], "fields": dict(fields)}
+    return checked
+
+
 def scope_config_create(
     *, environment: Environment, name: str, settings: Mapping[str, Any]
 ) -> ScopeConfig:
-    return ScopeConfig.objects.create(environment=environment, name=name, settings=dict(settings))
+    return ScopeConfig.objects.create(
+        environment=environment, name=name, settings=scope_settings_checked(settings)
+    )
 
 
 def integration_event_record(

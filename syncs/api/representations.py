@@ -68,8 +68,8 @@ def group_representation(group: Group) -> dict[str, Any]:
     }
 
 
-def _manager_representation(manager: Employee) -> dict[str, Any]:
-    data = manager.data
+def _manager_representation(manager: Employee, visible_fields: Collection[str]) -> dict[str, Any]:
+    data = {key: value for key, value in manager.data.items() if key in visible_fields}
     return {
         "id": manager.pk,
         "remote_id": manager.remote_id,
@@ -97,7 +97,7 @@ def employee_representation(
     result.update({field: data.get(field) for field in SCALAR_FIELDS})
     result.update({field: iso_date(data.get(field)) for field in DATE_FIELDS})
     result["manager_id"] = manager.pk if manager else None
-    result["manager"] = _manager_representation(manager) if manager else None
+    result["manager"] = _manager_representation(manager, visible_fields) if manager else None
     result["groups"] = [
         group_representation(groups[remote_id])
         for remote_id in data.get("groups") or []

@@ -197,7 +197,11 @@ def test_it_adds_a_scope_config_but_keeps_existing_ones_read_only(
 ) -> None:
     superuser_client.post(
         _admin_url(ScopeConfig, "add"),
-        {"environment": environment.pk, "name": "Wider", "settings": '{"hris_teams": {}}'},
+        {
+            "environment": environment.pk,
+            "name": "Wider",
+            "settings": '{"hris_teams": {"setting": "ENABLED", "fields": {}}}',
+        },
     )
     scope_config = ScopeConfig.objects.get(environment=environment, name="Wider")
 
@@ -208,4 +212,4 @@ def test_it_adds_a_scope_config_but_keeps_existing_ones_read_only(
 
     scope_config.refresh_from_db()
     assert scope_config.name == "Wider"
-    assert scope_config.settings == {"hris_teams": {}}
+    assert scope_config.settings == {"hris_teams": {"setting": "ENABLED", "fields": {}}}

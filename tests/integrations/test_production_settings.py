@@ -10,13 +10,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_KEY = "9Mmf1sR2b6n4L3cX0v3T5o8sYk0ZqV7wJ2eH1aB4cDg="
 
 
 def _start(env_overrides: dict[str, str]) -> subprocess.CompletedProcess[str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DEBUG", "SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "ALLOWED_HOSTS"}
+        if key not in {"DEBUG", "SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "ALLOWED_HOSTS", "BASE_URL"}
     }
     env.update(
         {
@@ -40,17 +41,20 @@ def test_it_refuses_to_start_without_production_secrets() -> None:
     result = _start({"DEBUG": "false"})
 
     assert result.returncode != 0
-    for name in ("SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "ALLOWED_HOSTS"):
+    for name in ("SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "ALLOWED_HOSTS", "BASE_URL"):
         assert name in result.stderr
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "ALLOWED_HOSTS", "BASE_URL"]
+)
 def test_it_names_the_one_missing_secret(missing: str) -> None:
     complete = {
         "DEBUG": "false",
         "SECRET_KEY": "x" * 50,
-        "FIELD_ENCRYPTION_KEYS": "bG9jYWwtZGV2ZWxvcG1lbnQta2V5LW5vdC1zZWNyZXQ=",
+        "FIELD_ENCRYPTION_KEYS": PRODUCTION_KEY,
         "ALLOWED_HOSTS": "kombo.example.com",
+        "BASE_URL": "https://kombo.example.com",
     }
     del complete[missing]
 
@@ -65,10 +69,34 @@ def test_it_starts_with_all_production_secrets() -> None:
         {
             "DEBUG": "false",
             "SECRET_KEY": "x" * 50,
-            "FIELD_ENCRYPTION_KEYS": "bG9jYWwtZGV2ZWxvcG1lbnQta2V5LW5vdC1zZWNyZXQ=",
+            "FIELD_ENCRYPTION_KEYS": PRODUCTION_KEY,
             "ALLOWED_HOSTS": "kombo.example.com",
+            "BASE_URL": "https://kombo.example.com",
         }
     )
 
     assert result.returncode == 0, result.stderr
     assert "started" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("not-a-fernet-key", "must be a comma-separated list of Fernet keys"),
+        ("bG9jYWwtZGV2ZWxvcG1lbnQta2V5LW5vdC1zZWNyZXQ=", "public development key"),
+    ],
+)
+def test_it_refuses_a_bad_or_public_encryption_key(key: str, message: str) -> None:
+    result = _start(
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": "x" * 50,
+            "FIELD_ENCRYPTION_KEYS": key,
+            "ALLOWED_HOSTS": "kombo.example.com",
+            "BASE_URL": "https://kombo.example.com",
+        }
+    )
+
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert key not in result.stderr
