@@ -25,10 +25,15 @@ from django.test.utils import (  # noqa: E402
     teardown_databases,
 )
 
-from bench import api, ingest, scheduler  # noqa: E402
+from bench import api, ingest, scheduler, webhooks  # noqa: E402
 from bench.core import Row, table  # noqa: E402
 
-SUITES = {"api": api.run, "scheduler": scheduler.run, "ingest": ingest.run}
+SUITES = {
+    "api": api.run,
+    "scheduler": scheduler.run,
+    "ingest": ingest.run,
+    "webhooks": webhooks.run,
+}
 
 
 def main() -> None:
@@ -39,7 +44,7 @@ def main() -> None:
     database = settings.DATABASES["default"]
     if database["ENGINE"].endswith("sqlite3"):
         # A file, not memory: the ingest benchmark's worker process opens it too.
-        database["TEST"] = {"NAME": str(settings.VAR_DIR / "bench.sqlite3")}
+        database.setdefault("TEST", {})["NAME"] = str(settings.VAR_DIR / "bench.sqlite3")
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
     setup_test_environment()
     old_config = setup_databases(verbosity=0, interactive=False)

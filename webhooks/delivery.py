@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import requests
+import urllib3
 from celery import current_app
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -100,7 +101,14 @@ def _post(endpoint: WebhookEndpoint, headers: dict[str, str], body: str) -> Send
             error_message="",
             retry_after=_retry_after(response.headers.get("Retry-After")),
         )
-    except (requests.RequestException, UnsafeUrlError, OSError) as error:
+    # urllib3's own errors escape requests while the streamed body is read (a receiver that
+    # sends its headers, then stalls or drops the connection).
+    except (
+        requests.RequestException,
+        urllib3.exceptions.HTTPError,
+        UnsafeUrlError,
+        OSError,
+    ) as error:
         return SendResult(
             status_code=None,
             latency_ms=int((time.perf_counter() - started) * 1000),
@@ -115,10 +123,12 @@ def _post(endpoint: WebhookEndpoint, headers: dict[str, str], body: str) -> Send
 def _error_message(error: Exception) -> str:
     if isinstance(error, UnsafeUrlError):
         return str(error)[:500]
-    if isinstance(error, requests.Timeout):
+    if isinstance(error, (requests.Timeout, urllib3.exceptions.TimeoutError)):
         return f"No answer within {settings.WEBHOOK_TIMEOUT_SECONDS:g} s."
     if isinstance(error, requests.ConnectionError):
         return "Could not connect to the endpoint."
+    if isinstance(error, urllib3.exceptions.ProtocolError):
+        return "The endpoint dropped the connection before its answer was complete."
     return "The request failed."
 
 
@@ -126,9 +136,10 @@ def delivery_attempt(*, delivery_id: str) -> WebhookAttempt | None:
     """Make the next attempt of a due delivery; None when it is not due or another worker has it."""
     now = timezone.now()
     lease = timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS)
+    claim = now + lease
     claimed = WebhookDelivery.objects.filter(
         pk=delivery_id, status=DeliveryStatus.PENDING, next_attempt_at__lte=now
-    ).update(status=DeliveryStatus.IN_FLIGHT, claimed_until=now + lease)
+    ).update(status=DeliveryStatus.IN_FLIGHT, claimed_until=claim)
     if not claimed:
         return None
     delivery = WebhookDelivery.objects.select_related("event", "endpoint").get(pk=delivery_id)
@@ -150,6 +161,16 @@ def delivery_attempt(*, delivery_id: str) -> WebhookAttempt | None:
     }
     result = _post(endpoint, headers, body)
     with transaction.atomic():
+        still_ours = (
+            WebhookDelivery.objects.select_for_update()
+            .filter(pk=delivery.pk, status=DeliveryStatus.IN_FLIGHT, claimed_until=claim)
+            .exists()
+        )
+        if not still_ours:
+            # The send outlived its lease and the sweeper handed the delivery out again; the
+            # newer attempt owns the record (the receiver may see this one too: at-least-once).
+            logger.warning("Delivery %s: attempt %s finished after its lease", delivery.pk, number)
+            return None
         attempt = WebhookAttempt.objects.create(
             delivery=delivery,
             number=number,
@@ -186,7 +207,11 @@ def _settle(
         WebhookDelivery.objects.filter(pk=delivery.pk).update(
             status=DeliveryStatus.DELIVERED, delivered_at=now, **update
         )
-        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(failing_since=None)
+        # Only when it was failing: an unconditional write would lock the endpoint's row in
+        # every delivery's transaction and serialize the workers sending to it.
+        WebhookEndpoint.objects.filter(pk=endpoint.pk, failing_since__isnull=False).update(
+            failing_since=None
+        )
         return
     if code == 410:
         WebhookDelivery.objects.filter(pk=delivery.pk).update(
@@ -253,6 +278,43 @@ def _endpoint_disable(endpoint: WebhookEndpoint, reason: str) -> None:
         transaction.on_commit(lambda: send_mail(subject, message, None, recipients))
 
 
+WORKER_LOST = "The worker stopped (killed or lost) before it recorded the attempt."
+
+
+def _deliveries_reclaim(*, now: datetime, lease: timedelta, limit: int) -> int:
+    """Give back IN_FLIGHT deliveries whose lease ended, each with an attempt row saying so.
+
+    The lost attempt counts towards MAX_ATTEMPTS: a delivery that takes its worker down every
+    time ends FAILED instead of being handed out forever.
+    """
+    stale = list(
+        WebhookDelivery.objects.select_for_update(skip_locked=True)
+        .filter(status=DeliveryStatus.IN_FLIGHT, claimed_until__lt=now)
+        .only("pk", "attempt_count", "claimed_until")[:limit]
+    )
+    for delivery in stale:
+        number = delivery.attempt_count + 1
+        assert delivery.claimed_until is not None
+        started_at = delivery.claimed_until - lease
+        WebhookAttempt.objects.create(
+            delivery=delivery,
+            number=number,
+            started_at=started_at,
+            latency_ms=max(int((now - started_at).total_seconds() * 1000), 0),
+            error_class="WorkerLost",
+            error_message=WORKER_LOST,
+        )
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            status=DeliveryStatus.FAILED if number >= MAX_ATTEMPTS else DeliveryStatus.PENDING,
+            attempt_count=number,
+            last_status_code=None,
+            last_error=WORKER_LOST,
+            claimed_until=None,
+            enqueued_at=None,
+        )
+    return len(stale)
+
+
 @dataclass
 class SweepResult:
     resent: int = 0
@@ -270,9 +332,7 @@ def deliveries_sweep(*, now: datetime | None = None, limit: int = 1000) -> Sweep
     lease = timedelta(seconds=settings.WEBHOOK_LEASE_SECONDS)
     result = SweepResult()
     with transaction.atomic():
-        result.reclaimed = WebhookDelivery.objects.filter(
-            status=DeliveryStatus.IN_FLIGHT, claimed_until__lt=now
-        ).update(status=DeliveryStatus.PENDING, claimed_until=None, enqueued_at=None)
+        result.reclaimed = _deliveries_reclaim(now=now, lease=lease, limit=limit)
         due = list(
             WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
             .filter(
