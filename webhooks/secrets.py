@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import secrets
+from functools import cache
 
 from cryptography.fernet import Fernet, MultiFernet
 from django.conf import settings
@@ -14,8 +15,14 @@ from django.conf import settings
 SECRET_PREFIX = "whsec_"
 
 
+@cache
+def _fernet_for(keys: tuple[str, ...]) -> MultiFernet:
+    return MultiFernet([Fernet(key.encode()) for key in keys])
+
+
 def _fernet() -> MultiFernet:
-    return MultiFernet([Fernet(key.encode()) for key in settings.FIELD_ENCRYPTION_KEYS])
+    # Built once per key list: every delivery decrypts its endpoint's secret.
+    return _fernet_for(tuple(settings.FIELD_ENCRYPTION_KEYS))
 
 
 def secret_generate() -> str:
