@@ -126,6 +126,8 @@ def _worker() -> Iterator[subprocess.Popen[bytes]]:
         "DATABASE_URL": _database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "LOG_LEVEL": "WARNING",
+        # As in production (the test settings turn connection reuse off for test workers).
+        "CELERY_DB_REUSE_MAX": "1000",
     }
     process = subprocess.Popen(
         [

@@ -9,6 +9,9 @@ import os
 
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("SANDBOX_HR_ENABLED", "true")
+# In-process test workers must not keep database connections open past the test (the test
+# database could not be dropped at the end); the benchmarks' worker sets production's value.
+os.environ.setdefault("CELERY_DB_REUSE_MAX", "0")
 
 from kombo_site.settings import *  # noqa: F403
 from kombo_site.settings import REDIS_URL
@@ -23,6 +26,7 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 CELERY_TASK_DEFAULT_QUEUE = f"kombo-tests-{os.getpid()}"
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
