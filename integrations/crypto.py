@@ -57,7 +57,3 @@ def reencrypt(token: str) -> str:
         raise CredentialDecryptionError(
             "Stored credentials cannot be decrypted with the configured FIELD_ENCRYPTION_KEYS."
         ) from exc
-
-
-def generate_key() -> str:
-    return Fernet.generate_key().decode()

@@ -64,7 +64,3 @@ HRIS_GROUPS = ReadModel(
 )
 
 READ_MODELS: dict[str, ReadModel] = {m.id: m for m in (HRIS_EMPLOYEES, HRIS_GROUPS)}
-
-
-def read_model_get(model_id: str) -> ReadModel:
-    return READ_MODELS[model_id]

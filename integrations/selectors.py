@@ -18,7 +18,7 @@ from integrations.models import (
     ScopeSetting,
 )
 from integrations.read_models import READ_MODELS
-from integrations.tools import TOOLS, tool_get
+from integrations.tools import tool_get
 from integrations.tools.base import Coverage, Tool
 
 
@@ -130,10 +130,6 @@ def integration_read_models(*, integration: Integration) -> list[ReadModelState]
             )
         )
     return states
-
-
-def tool_ids() -> list[str]:
-    return sorted(TOOLS)
 
 
 # --- Operator dashboard -------------------------------------------------------------------

@@ -242,7 +242,32 @@ WEBHOOK_DISABLE_AFTER = parse_duration(
 WEBHOOK_INSPECTOR_ENABLED: bool = env.bool("WEBHOOK_INSPECTOR_ENABLED", default=DEBUG)
 WEBHOOK_SWEEP_SECONDS: float = env.float("WEBHOOK_SWEEP_SECONDS", default=60.0)
 
+# --- Retention -----------------------------------------------------------------------------
+# History older than this is deleted by a daily beat task, in small batches.
+REQUEST_LOG_RETENTION = parse_duration(
+    "REQUEST_LOG_RETENTION", env.str("REQUEST_LOG_RETENTION", default="30d")
+)
+SYNC_HISTORY_RETENTION = parse_duration(
+    "SYNC_HISTORY_RETENTION", env.str("SYNC_HISTORY_RETENTION", default="90d")
+)
+WEBHOOK_HISTORY_RETENTION = parse_duration(
+    "WEBHOOK_HISTORY_RETENTION", env.str("WEBHOOK_HISTORY_RETENTION", default="30d")
+)
+RETENTION_SECONDS = 86_400.0
+
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "request-logs-prune": {
+        "task": "integrations.tasks.request_logs_prune_task",
+        "schedule": RETENTION_SECONDS,
+    },
+    "sync-history-prune": {
+        "task": "syncs.tasks.sync_history_prune_task",
+        "schedule": RETENTION_SECONDS,
+    },
+    "webhook-history-prune": {
+        "task": "webhooks.tasks.webhook_history_prune_task",
+        "schedule": RETENTION_SECONDS,
+    },
     "webhook-sweeper": {
         "task": "webhooks.tasks.webhook_sweep_task",
         "schedule": WEBHOOK_SWEEP_SECONDS,

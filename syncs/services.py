@@ -296,3 +296,23 @@ def sync_heartbeat(*, sync: Sync, progress: int) -> bool:
             heartbeat_at=timezone.now(), progress=max(0, min(progress, 99)), counts=sync.counts
         )
     )
+
+
+PRUNE_BATCH = 5000
+
+
+def sync_history_prune(*, now: datetime | None = None) -> int:
+    """Delete finished syncs and auth checks older than SYNC_HISTORY_RETENTION, in batches.
+
+    Active syncs are never touched; the health state lives on the integration, not in old rows.
+    """
+    cutoff = (now or timezone.now()) - settings.SYNC_HISTORY_RETENTION
+    deleted = 0
+    while checks := list(
+        AuthCheck.objects.filter(created_at__lt=cutoff).values_list("pk", flat=True)[:PRUNE_BATCH]
+    ):
+        deleted += AuthCheck.objects.filter(pk__in=checks).delete()[0]
+    old_syncs = Sync.objects.filter(created_at__lt=cutoff).exclude(state__in=ACTIVE_SYNC_STATES)
+    while syncs := list(old_syncs.values_list("pk", flat=True)[:PRUNE_BATCH]):
+        deleted += Sync.objects.filter(pk__in=syncs).delete()[0]
+    return deleted

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from celery import current_app
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -234,3 +235,22 @@ def endpoint_secrets_reencrypt_all() -> int:
             endpoint.save(update_fields=["secret_encrypted", "secret_previous_encrypted"])
             count += 1
     return count
+
+
+PRUNE_BATCH = 5000
+
+
+def webhook_history_prune(*, now: datetime | None = None) -> int:
+    """Delete events older than WEBHOOK_HISTORY_RETENTION whose deliveries are all settled
+    (delivered or failed), with their deliveries and attempts, a batch per statement."""
+    cutoff = (now or timezone.now()) - settings.WEBHOOK_HISTORY_RETENTION
+    settled = WebhookEvent.objects.filter(created_at__lt=cutoff).exclude(
+        deliveries__status__in=(DeliveryStatus.PENDING, DeliveryStatus.IN_FLIGHT)
+    )
+    deleted = 0
+    while True:
+        batch = list(settled.values_list("pk", flat=True)[:PRUNE_BATCH])
+        if not batch:
+            return deleted
+        WebhookEvent.objects.filter(pk__in=batch).delete()
+        deleted += len(batch)

@@ -22,6 +22,7 @@ from integrations.services.integrations import (
     integration_delete,
     integration_event_record,
     integration_set_enabled,
+    request_logs_prune,
     scope_config_create,
     scope_settings_checked,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "integration_schedule_next",
     "integration_set_enabled",
     "integrations_mark_sync_queued",
+    "request_logs_prune",
     "scope_config_create",
     "scope_settings_checked",
 ]

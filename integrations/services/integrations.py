@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,6 +26,7 @@ from integrations.models import (
     Integration,
     IntegrationEvent,
     IntegrationStatus,
+    RequestLog,
     ScopeConfig,
     ScopeSetting,
 )
@@ -234,3 +237,21 @@ def credentials_reencrypt_all(*, batch_size: int = 500) -> int:
             CredentialVersion.objects.bulk_update(batch, ["payload_encrypted"])
         count += len(batch)
         last_pk = batch[-1].pk
+
+
+PRUNE_BATCH = 5000
+
+
+def request_logs_prune(*, now: datetime | None = None) -> int:
+    """Delete request logs older than REQUEST_LOG_RETENTION, a batch per statement."""
+    cutoff = (now or timezone.now()) - settings.REQUEST_LOG_RETENTION
+    deleted = 0
+    while True:
+        batch = list(
+            RequestLog.objects.filter(created_at__lt=cutoff).values_list("pk", flat=True)[
+                :PRUNE_BATCH
+            ]
+        )
+        if not batch:
+            return deleted
+        deleted += RequestLog.objects.filter(pk__in=batch).delete()[0]
