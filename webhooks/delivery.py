@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import requests
+import certifi
 import urllib3
 from celery import current_app
 from django.conf import settings
@@ -27,7 +27,7 @@ from webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, Web
 from webhooks.secrets import secret_decrypt
 from webhooks.services import DELIVERY_TASK, deliveries_send_on_commit
 from webhooks.signing import signature_headers
-from webhooks.urlsafety import UnsafeUrlError, url_check
+from webhooks.urlsafety import ResolvedUrl, UnsafeUrlError, url_resolve
 
 logger = logging.getLogger(__name__)
 
@@ -79,36 +79,53 @@ def _signing_secrets(endpoint: WebhookEndpoint, now: datetime) -> list[str]:
     return secrets
 
 
+def _connection_pool(target: ResolvedUrl) -> urllib3.HTTPConnectionPool:
+    """A pool connecting to the vetted address, with TLS checked against the URL's host name."""
+    timeout = urllib3.Timeout(
+        connect=min(settings.WEBHOOK_TIMEOUT_SECONDS, 10.0), read=settings.WEBHOOK_TIMEOUT_SECONDS
+    )
+    if target.scheme == "https":
+        return urllib3.HTTPSConnectionPool(
+            target.address,
+            target.port,
+            timeout=timeout,
+            retries=False,
+            server_hostname=target.host,
+            assert_hostname=target.host,
+            cert_reqs="CERT_REQUIRED",
+            ca_certs=certifi.where(),
+        )
+    return urllib3.HTTPConnectionPool(target.address, target.port, timeout=timeout, retries=False)
+
+
 def _post(endpoint: WebhookEndpoint, headers: dict[str, str], body: str) -> SendResult:
     started = time.perf_counter()
     try:
-        url_check(endpoint.url)
-        response = requests.post(
-            endpoint.url,
-            data=body.encode(),
-            headers=headers,
-            timeout=settings.WEBHOOK_TIMEOUT_SECONDS,
-            allow_redirects=False,
-            stream=True,
-        )
-        with response:
-            excerpt = response.raw.read(RESPONSE_EXCERPT_BYTES, decode_content=True)
+        # Resolved and checked right before sending, and the connection pinned to that address.
+        target = url_resolve(endpoint.url)
+        with _connection_pool(target) as pool:
+            response = pool.urlopen(
+                "POST",
+                target.path,
+                body=body.encode(),
+                headers={**headers, "Host": target.host_header},
+                redirect=False,
+                retries=False,
+                preload_content=False,
+            )
+            try:
+                excerpt = response.read(RESPONSE_EXCERPT_BYTES, decode_content=True)
+            finally:
+                response.release_conn()
         return SendResult(
-            status_code=response.status_code,
+            status_code=response.status,
             latency_ms=int((time.perf_counter() - started) * 1000),
             response_excerpt=excerpt.decode("utf-8", errors="replace"),
             error_class="",
             error_message="",
             retry_after=_retry_after(response.headers.get("Retry-After")),
         )
-    # urllib3's own errors escape requests while the streamed body is read (a receiver that
-    # sends its headers, then stalls or drops the connection).
-    except (
-        requests.RequestException,
-        urllib3.exceptions.HTTPError,
-        UnsafeUrlError,
-        OSError,
-    ) as error:
+    except (urllib3.exceptions.HTTPError, UnsafeUrlError, OSError) as error:
         return SendResult(
             status_code=None,
             latency_ms=int((time.perf_counter() - started) * 1000),
@@ -123,11 +140,15 @@ def _post(endpoint: WebhookEndpoint, headers: dict[str, str], body: str) -> Send
 def _error_message(error: Exception) -> str:
     if isinstance(error, UnsafeUrlError):
         return str(error)[:500]
-    if isinstance(error, (requests.Timeout, urllib3.exceptions.TimeoutError)):
-        return f"No answer within {settings.WEBHOOK_TIMEOUT_SECONDS:g} s."
-    if isinstance(error, requests.ConnectionError):
+    if isinstance(
+        error, urllib3.exceptions.ConnectTimeoutError | urllib3.exceptions.NewConnectionError
+    ):
         return "Could not connect to the endpoint."
-    if isinstance(error, urllib3.exceptions.ProtocolError):
+    if isinstance(error, urllib3.exceptions.TimeoutError):
+        return f"No answer within {settings.WEBHOOK_TIMEOUT_SECONDS:g} s."
+    if isinstance(error, urllib3.exceptions.SSLError):
+        return "The endpoint's TLS certificate could not be verified."
+    if isinstance(error, urllib3.exceptions.ProtocolError | ConnectionError):
         return "The endpoint dropped the connection before its answer was complete."
     return "The request failed."
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from urllib.parse import urlsplit
+from dataclasses import dataclass
+from urllib.parse import SplitResult, urlsplit
 
 from django.conf import settings
 
@@ -34,27 +35,70 @@ def _is_public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def url_check(url: str) -> None:
-    """Raise `UnsafeUrlError` unless `url` is http(s) and its host resolves to public addresses."""
-    parts = urlsplit(url)
+@dataclass(frozen=True)
+class ResolvedUrl:
+    """A URL and the one vetted address it is sent to (the connection is pinned to it)."""
+
+    scheme: str
+    host: str
+    port: int
+    path: str
+    address: str
+
+    @property
+    def host_header(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        default = 443 if self.scheme == "https" else 80
+        return host if self.port == default else f"{host}:{self.port}"
+
+
+def _parts_checked(url: str) -> SplitResult:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a malformed port
+    except ValueError:
+        raise UnsafeUrlError("The URL is malformed.") from None
     if parts.scheme not in ("http", "https"):
         raise UnsafeUrlError("Only http:// and https:// URLs can receive webhooks.")
-    host = parts.hostname
-    if not host:
+    if not parts.hostname:
         raise UnsafeUrlError("The URL has no host.")
     if parts.username or parts.password:
         raise UnsafeUrlError("Credentials in the URL are not allowed; use the signing secret.")
-    if settings.WEBHOOKS_ALLOW_PRIVATE_IPS:
-        return
+    return parts
+
+
+def url_resolve(url: str) -> ResolvedUrl:
+    """Check `url` and resolve its host once; the send then connects to that very address, so
+    a DNS answer changed after the check (rebinding) cannot redirect it."""
+    parts = _parts_checked(url)
+    host = str(parts.hostname)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
     try:
-        port = parts.port or (443 if parts.scheme == "https" else 80)
         infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError, ValueError):
         raise UnsafeUrlError(f"The host {host!r} cannot be resolved.") from None
-    addresses = {info[4][0] for info in infos}
-    blocked = sorted(a for a in addresses if not _is_public(str(a)))
-    if blocked:
-        raise UnsafeUrlError(
-            f"The host {host!r} resolves to a private, loopback, link-local or multicast "
-            f"address ({', '.join(str(b) for b in blocked)}); webhooks only go to public addresses."
-        )
+    addresses = [str(info[4][0]) for info in infos]
+    if not settings.WEBHOOKS_ALLOW_PRIVATE_IPS:
+        blocked = sorted({a for a in addresses if not _is_public(a)})
+        if blocked:
+            raise UnsafeUrlError(
+                f"The host {host!r} resolves to a private, loopback, link-local or multicast "
+                f"address ({', '.join(blocked)}); webhooks only go to public addresses."
+            )
+    path = parts.path or "/"
+    return ResolvedUrl(
+        scheme=parts.scheme,
+        host=host,
+        port=port,
+        path=f"{path}?{parts.query}" if parts.query else path,
+        address=addresses[0],
+    )
+
+
+def url_check(url: str) -> None:
+    """Raise `UnsafeUrlError` unless `url` is http(s) and its host resolves to public addresses
+    (when private addresses are allowed, only the form of the URL is checked)."""
+    if settings.WEBHOOKS_ALLOW_PRIVATE_IPS:
+        _parts_checked(url)
+        return
+    url_resolve(url)

@@ -73,7 +73,7 @@ def test_it_retries_errors_and_a_timeout_and_delivers_on_the_fourth_attempt(
     assert _attempts(delivery) == [
         (1, 500, ""),
         (2, 502, ""),
-        (3, None, "ReadTimeout"),
+        (3, None, "ReadTimeoutError"),
         (4, 200, ""),
     ]
     timed_out = WebhookAttempt.objects.get(delivery=delivery, number=3)
