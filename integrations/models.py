@@ -329,3 +329,65 @@ class RequestLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} -> {self.status_code}"
+
+
+class LinkKind(models.TextChoices):
+    CONNECT = "CONNECT"
+    RELINK = "RELINK"
+
+
+class LinkType(models.TextChoices):
+    EMBEDDED = "EMBEDDED"
+    MAGIC_LINK = "MAGIC_LINK"
+
+
+class LinkLanguage(models.TextChoices):
+    EN = "en", "English"
+    DE = "de", "Deutsch"
+    FR = "fr", "Français"
+    IT = "it", "Italiano"
+    ES = "es", "Español"
+
+
+class ReconnectionLink(models.Model):
+    """A single-use link a customer opens to (re)connect an integration.
+
+    Only a SHA-256 of the token is stored; consuming the link is a compare-and-set on
+    `used_at`/`revoked_at`/`expires_at`.
+    """
+
+    id = models.CharField(primary_key=True, max_length=32, default=new_id, editable=False)
+    environment = models.ForeignKey(
+        Environment, on_delete=models.CASCADE, related_name="reconnection_links"
+    )
+    integration = models.ForeignKey(
+        Integration,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reconnection_links",
+    )
+    kind = models.CharField(max_length=8, choices=LinkKind.choices, default=LinkKind.RELINK)
+    link_type = models.CharField(max_length=12, choices=LinkType.choices)
+    language = models.CharField(max_length=2, choices=LinkLanguage.choices, default="en")
+    # The scope config the integration switches to on completion; NULL keeps the current one.
+    target_scope_config = models.ForeignKey(
+        ScopeConfig, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by_label = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    opened_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["integration", "-created_at"], name="link_integration_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_link_type_display()} link {self.id}"
+
+    def is_usable_at(self, moment: Any) -> bool:
+        return self.used_at is None and self.revoked_at is None and self.expires_at > moment

@@ -26,10 +26,20 @@ from integrations.services.integrations import (
     scope_config_create,
     scope_settings_checked,
 )
+from integrations.services.links import (
+    RelinkOutcome,
+    RelinkResult,
+    link_find,
+    relink_link_complete,
+    relink_link_create,
+    relink_link_revoke,
+)
 
 __all__ = [
     "API_KEY_PREFIX",
     "AuthTransition",
+    "RelinkOutcome",
+    "RelinkResult",
     "api_key_authenticate",
     "api_key_create",
     "api_key_revoke",
@@ -43,6 +53,10 @@ __all__ = [
     "integration_schedule_next",
     "integration_set_enabled",
     "integrations_mark_sync_queued",
+    "link_find",
+    "relink_link_complete",
+    "relink_link_create",
+    "relink_link_revoke",
     "request_logs_prune",
     "scope_config_create",
     "scope_settings_checked",

@@ -61,13 +61,17 @@ def integration_record_auth_result(
         if integration.deleted_at is not None:
             return AuthTransition.NONE
         if result.outcome == AuthOutcome.OK:
-            transition = _record_success(integration, result, now)
+            transition = integration_auth_ok_apply(integration, result, now)
         else:
             transition = _record_failure(integration, result, now)
     return transition
 
 
-def _record_success(integration: Integration, result: AuthResult, now: datetime) -> AuthTransition:
+def integration_auth_ok_apply(
+    integration: Integration, result: AuthResult, now: datetime
+) -> AuthTransition:
+    """Working credentials on a locked integration: end the streak, resolve the issue and
+    resume an integration paused for authentication. Saves the integration."""
     transition = AuthTransition.NONE
     integration.last_auth_ok_at = now
     if not integration.remote_account_id and result.remote_account_id:

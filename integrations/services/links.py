@@ -1,0 +1,268 @@
+"""Reconnection links: create, revoke, and complete with new credentials checked live.
+
+Completing is one transaction after the live check: the link is consumed with a
+compare-and-set (two submissions of one link: exactly one wins), the credentials are stored,
+the target scope config applied, the failure streak cleared and the integration resumed.
+Until then nothing about the integration changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import StrEnum
+
+from celery import current_app
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from integrations.actors import Actor
+from integrations.events import connection_flow_failed_emit
+from integrations.models import (
+    CredentialSource,
+    EventKind,
+    Integration,
+    LinkKind,
+    LinkType,
+    ReconnectionLink,
+    ScopeConfig,
+    ScopeSetting,
+    SyncType,
+)
+from integrations.read_models import READ_MODELS
+from integrations.services.health import integration_auth_ok_apply
+from integrations.services.integrations import credential_version_add, integration_event_record
+from integrations.tools import tool_get
+from integrations.tools.base import AuthOutcome, AuthResult
+
+LINK_LIFETIMES = {LinkType.EMBEDDED: timedelta(hours=1), LinkType.MAGIC_LINK: timedelta(days=365)}
+SCHEDULER_TICK_TASK = "syncs.tasks.scheduler_tick_task"
+
+
+def _token_hash(token: str) -> str:
+    # Tokens carry 256 bits of randomness: a plain SHA-256 cannot be brute-forced.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def link_url(token: str) -> str:
+    return f"{settings.BASE_URL}/connect/{token}"
+
+
+def relink_link_create(
+    *,
+    integration: Integration,
+    link_type: LinkType,
+    language: str,
+    actor: Actor,
+    scope_config: ScopeConfig | None = None,
+) -> tuple[ReconnectionLink, str]:
+    """A new single-use link for `integration`; returns it with its URL (shown, never stored)."""
+    if integration.deleted_at is not None:
+        raise ValueError("The integration is deleted.")
+    if scope_config is not None and scope_config.environment_id != integration.environment_id:
+        raise ValueError("The scope config belongs to another environment.")
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        link = ReconnectionLink.objects.create(
+            environment_id=integration.environment_id,
+            integration=integration,
+            kind=LinkKind.RELINK,
+            link_type=link_type,
+            language=language,
+            target_scope_config=scope_config,
+            token_hash=_token_hash(token),
+            created_by_label=actor.label,
+            expires_at=timezone.now() + LINK_LIFETIMES[link_type],
+        )
+        integration_event_record(
+            integration=integration,
+            kind=EventKind.LINK_CREATED,
+            actor=actor,
+            data={
+                "link_id": link.pk,
+                "link_type": link_type,
+                "target_scope_config_id": scope_config.pk if scope_config else None,
+                "expires_at": link.expires_at.isoformat(),
+            },
+        )
+    return link, link_url(token)
+
+
+def relink_link_revoke(*, link: ReconnectionLink, actor: Actor) -> bool:
+    """Revoke an unused link; False when it was already used or revoked."""
+    with transaction.atomic():
+        revoked = ReconnectionLink.objects.filter(
+            pk=link.pk, used_at__isnull=True, revoked_at__isnull=True
+        ).update(revoked_at=timezone.now())
+        if revoked and link.integration_id:
+            integration_event_record(
+                integration=link.integration,  # type: ignore[arg-type]
+                kind=EventKind.LINK_REVOKED,
+                actor=actor,
+                data={"link_id": link.pk},
+            )
+    link.refresh_from_db()
+    return bool(revoked)
+
+
+def link_find(*, token: str) -> ReconnectionLink | None:
+    """The link a token opens, usable or not (callers check); None for a token never issued."""
+    if not token or len(token) > 100:
+        return None
+    candidate = _token_hash(token)
+    link = (
+        ReconnectionLink.objects.select_related("integration__scope_config", "target_scope_config")
+        .filter(token_hash=candidate)
+        .first()
+    )
+    if link is None or not hmac.compare_digest(link.token_hash, candidate):
+        return None
+    return link
+
+
+class RelinkOutcome(StrEnum):
+    COMPLETED = "COMPLETED"
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    MISSING_PERMISSIONS = "MISSING_PERMISSIONS"
+    OTHER_ACCOUNT = "OTHER_ACCOUNT"
+    UNREACHABLE = "UNREACHABLE"
+    LINK_UNUSABLE = "LINK_UNUSABLE"
+
+
+@dataclass(frozen=True)
+class RelinkResult:
+    outcome: RelinkOutcome
+    message: str = ""
+    missing_permissions: list[str] = field(default_factory=list)
+
+
+def _required_fields(scope: ScopeConfig, model_ids: Iterable[str]) -> dict[str, list[str]]:
+    """Per model the scope ENABLES (not merely allows): the fields it requires."""
+    return {
+        model_id: [
+            f
+            for f in READ_MODELS[model_id].fields
+            if scope.field_setting(model_id, f) == ScopeSetting.ENABLED
+        ]
+        for model_id in model_ids
+        if scope.model_setting(model_id) == ScopeSetting.ENABLED
+    }
+
+
+def relink_link_complete(
+    *,
+    link: ReconnectionLink,
+    credentials: Mapping[str, str],
+    opted_out: Iterable[str] = (),
+    ip_address: str | None = None,
+    user_agent: str = "",
+) -> RelinkResult:
+    """Check new credentials live; on success swap them in (see the module docstring)."""
+    now = timezone.now()
+    integration = link.integration
+    if integration is None or integration.deleted_at is not None or not link.is_usable_at(now):
+        return RelinkResult(RelinkOutcome.LINK_UNUSABLE, "This link can no longer be used.")
+    tool = tool_get(integration.tool)
+    result = tool.check_auth(credentials)
+    if result.outcome == AuthOutcome.UNREACHABLE:
+        return RelinkResult(
+            RelinkOutcome.UNREACHABLE,
+            f"{tool.label} could not be reached. Please try again in a minute.",
+        )
+    if result.outcome == AuthOutcome.INVALID_CREDENTIALS:
+        with transaction.atomic():
+            connection_flow_failed_emit(
+                integration=integration,
+                log_url=f"{settings.BASE_URL}/dashboard/integrations/{integration.pk}/",
+            )
+        return RelinkResult(
+            RelinkOutcome.INVALID_CREDENTIALS,
+            f"{tool.label} did not accept these credentials. Please check them and try again.",
+        )
+    if (
+        integration.remote_account_id
+        and result.remote_account_id
+        and result.remote_account_id != integration.remote_account_id
+    ):
+        return RelinkResult(
+            RelinkOutcome.OTHER_ACCOUNT,
+            f"These credentials belong to another {tool.label} account.",
+        )
+    scope = link.target_scope_config or integration.scope_config
+    missing = [
+        gap.message
+        for model_id, field_ids in _required_fields(scope, tool.models).items()
+        for gap in tool.permission_gaps(
+            model_id=model_id, field_ids=field_ids, granted=result.granted_permissions
+        )
+    ]
+    if missing:
+        return RelinkResult(
+            RelinkOutcome.MISSING_PERMISSIONS,
+            "These credentials lack permissions the requested data needs.",
+            missing,
+        )
+    return _relink_apply(link, result, credentials, opted_out, ip_address, user_agent)
+
+
+def _relink_apply(
+    link: ReconnectionLink,
+    result: AuthResult,
+    credentials: Mapping[str, str],
+    opted_out: Iterable[str],
+    ip_address: str | None,
+    user_agent: str,
+) -> RelinkResult:
+    now = timezone.now()
+    actor = Actor.customer(f"customer via link {link.pk}")
+    with transaction.atomic():
+        consumed = ReconnectionLink.objects.filter(
+            pk=link.pk, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+        ).update(used_at=now)
+        if not consumed:
+            return RelinkResult(RelinkOutcome.LINK_UNUSABLE, "This link has already been used.")
+        integration = Integration.objects.select_for_update().get(pk=link.integration_id)
+        credential_version_add(
+            integration=integration,
+            credentials=credentials,
+            source=CredentialSource.RELINK_LINK,
+            actor=actor,
+            link_id=link.pk,
+            ip_address=ip_address,
+            user_agent=user_agent,
+        )
+        target_scope_id = link.target_scope_config_id
+        scope_changed = (
+            target_scope_id is not None and target_scope_id != integration.scope_config_id
+        )
+        if target_scope_id is not None and scope_changed:
+            integration_event_record(
+                integration=integration,
+                kind=EventKind.SCOPE_CONFIG_CHANGED,
+                actor=actor,
+                data={"from": integration.scope_config_id, "to": target_scope_id},
+            )
+            integration.scope_config_id = target_scope_id
+            integration.data_expired_at = now
+        integration.opted_out = sorted(set(opted_out))
+        if not integration.enabled:
+            # An operator's disable stands; the pause no longer has a reason.
+            integration.sync_paused_reason = None
+        integration_auth_ok_apply(integration, result, now)
+        Integration.objects.filter(pk=integration.pk, enabled=True).update(
+            next_sync_at=now, next_sync_type=SyncType.FULL if scope_changed else None
+        )
+        integration_event_record(
+            integration=integration,
+            kind=EventKind.LINK_COMPLETED,
+            actor=actor,
+            data={"link_id": link.pk, "scope_changed": scope_changed},
+        )
+        # The scheduler picks the integration up now rather than at its next tick.
+        transaction.on_commit(lambda: current_app.send_task(SCHEDULER_TICK_TASK))
+    return RelinkResult(RelinkOutcome.COMPLETED)
