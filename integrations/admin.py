@@ -25,6 +25,7 @@ from integrations.models import (
     Integration,
     IntegrationEvent,
     Issue,
+    ReconnectionLink,
     RequestLog,
     ScopeConfig,
 )
@@ -355,3 +356,21 @@ class IssueAdmin(ReadOnlyAdmin):
     list_filter = ["status", "type"]
     search_fields = ["integration__id", "integration__organization_name"]
     list_select_related = ["integration"]
+
+
+@admin.register(ReconnectionLink)
+class ReconnectionLinkAdmin(ReadOnlyAdmin):
+    # Only a hash of the token is stored; it is not shown either.
+    list_display = [
+        "id",
+        "integration",
+        "link_type",
+        "language",
+        "expires_at",
+        "used_at",
+        "revoked_at",
+    ]
+    list_filter = ["link_type", "kind", "language"]
+    search_fields = ["id", "integration__id", "integration__organization_name"]
+    list_select_related = ["integration"]
+    exclude = ["token_hash"]
