@@ -14,6 +14,7 @@ from integrations.models import (
     Integration,
     IntegrationEvent,
     IntegrationStatus,
+    ReconnectionLink,
     RequestLog,
     ScopeSetting,
 )
@@ -258,3 +259,17 @@ def integration_wanted_fields(*, integration: Integration) -> dict[str, tuple[st
         for state in integration_read_models(integration=integration)
         if state.is_available
     }
+
+
+def reconnection_links_of(integration: Integration, limit: int = 100) -> list[ReconnectionLink]:
+    return list(
+        ReconnectionLink.objects.filter(integration=integration).order_by("-created_at")[:limit]
+    )
+
+
+def reconnection_link_get(*, environment_id: str, link_id: str) -> ReconnectionLink | None:
+    return (
+        ReconnectionLink.objects.select_related("integration")
+        .filter(pk=link_id, environment_id=environment_id)
+        .first()
+    )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from integrations.api import views
+from integrations.api import links, views
 
 urlpatterns: list[URLPattern] = [
     path("check-api-key", views.CheckApiKeyView.as_view(), name="api-check-api-key"),
@@ -18,4 +18,19 @@ urlpatterns: list[URLPattern] = [
         name="api-integration-enabled",
     ),
     path("tools/<str:category>", views.ToolListView.as_view(), name="api-tool-list"),
+    path(
+        "integrations/<str:integration_id>/relink",
+        links.RelinkView.as_view(),
+        name="api-integration-relink",
+    ),
+    path(
+        "integrations/<str:integration_id>/reconnection-links",
+        links.ReconnectionLinkListView.as_view(),
+        name="api-integration-reconnection-links",
+    ),
+    path(
+        "reconnection-links/<str:link_id>",
+        links.ReconnectionLinkRevokeView.as_view(),
+        name="api-reconnection-link-revoke",
+    ),
 ]

@@ -1,0 +1,173 @@
+"""Reconnection links over the API: Kombo's `POST /integrations/{id}/relink`; listing and
+revoking links are ours."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from integrations.actors import Actor
+from integrations.api.errors import InputInvalid, KomboApiError
+from integrations.api.pagination import is_possible_id
+from integrations.api.serializers import (
+    ErrorEnvelopeSerializer,
+    StrictInputSerializer,
+    success_envelope,
+)
+from integrations.api.views import INTEGRATION_ID_PARAMETER, KomboApiView, success
+from integrations.models import LinkLanguage, LinkType, ReconnectionLink, ScopeConfig
+from integrations.selectors import reconnection_link_get, reconnection_links_of
+from integrations.services import relink_link_create, relink_link_revoke
+
+ERRORS = dict.fromkeys((400, 401, 404), ErrorEnvelopeSerializer)
+
+
+class RelinkRequestSerializer(StrictInputSerializer):
+    language = serializers.ChoiceField(
+        choices=LinkLanguage.choices, required=False, allow_null=True, default="en"
+    )
+    scope_config_id = serializers.CharField(required=False, allow_null=True, max_length=32)
+    link_type = serializers.ChoiceField(
+        choices=LinkType.choices, required=False, default=LinkType.EMBEDDED
+    )
+
+
+class RelinkLinkSerializer(serializers.Serializer):
+    link = serializers.URLField()
+
+
+class ReconnectionLinkSerializer(serializers.Serializer):
+    """The shape of a listed link (documentation; the data is built by `_link_data`)."""
+
+    id = serializers.CharField()
+    integration_id = serializers.CharField()
+    link_type = serializers.ChoiceField(choices=LinkType.choices)
+    language = serializers.ChoiceField(choices=LinkLanguage.choices)
+    target_scope_config_id = serializers.CharField(allow_null=True)
+    state = serializers.ChoiceField(choices=["OPEN", "USED", "REVOKED", "EXPIRED"])
+    created_by = serializers.CharField(source="created_by_label")
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    used_at = serializers.DateTimeField(allow_null=True)
+    revoked_at = serializers.DateTimeField(allow_null=True)
+
+
+def _link_data(link: ReconnectionLink, now: Any) -> dict[str, Any]:
+    state = (
+        "USED"
+        if link.used_at
+        else "REVOKED"
+        if link.revoked_at
+        else "EXPIRED"
+        if link.expires_at <= now
+        else "OPEN"
+    )
+    return {
+        "id": link.pk,
+        "integration_id": link.integration_id,
+        "link_type": link.link_type,
+        "language": link.language,
+        "target_scope_config_id": link.target_scope_config_id,
+        "state": state,
+        "created_by": link.created_by_label,
+        "created_at": link.created_at.isoformat(),
+        "expires_at": link.expires_at.isoformat(),
+        "used_at": link.used_at.isoformat() if link.used_at else None,
+        "revoked_at": link.revoked_at.isoformat() if link.revoked_at else None,
+    }
+
+
+class RelinkView(KomboApiView):
+    @extend_schema(
+        operation_id="PostIntegrationsIntegrationIdRelink",
+        summary="Create reconnection link",
+        description="A single-use link the customer opens to enter new credentials: EMBEDDED "
+        "(1 hour, for an iframe) or MAGIC_LINK (1 year). With `scope_config_id`, the "
+        "integration switches to that scope config once the link is completed.",
+        tags=["General"],
+        parameters=[INTEGRATION_ID_PARAMETER],
+        request=RelinkRequestSerializer,
+        responses={200: success_envelope("RelinkResponse", RelinkLinkSerializer()), **ERRORS},
+    )
+    def post(self, request: Request, integration_id: str) -> Response:
+        integration = self.get_integration(request, integration_id)
+        body = RelinkRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        scope_config = None
+        scope_config_id = body.validated_data.get("scope_config_id")
+        if scope_config_id:
+            scope_config = ScopeConfig.objects.filter(
+                pk=scope_config_id, environment_id=integration.environment_id
+            ).first()
+            if scope_config is None:
+                raise InputInvalid(
+                    f"scope_config_id: No scope config {scope_config_id!r} in this environment."
+                )
+        _, url = relink_link_create(
+            integration=integration,
+            link_type=body.validated_data["link_type"],
+            language=body.validated_data.get("language") or "en",
+            scope_config=scope_config,
+            actor=Actor.api_key(self.api_key(request)),
+        )
+        return success({"link": url})
+
+
+class ReconnectionLinkListView(KomboApiView):
+    @extend_schema(
+        operation_id="GetIntegrationsIntegrationIdReconnectionLinks",
+        summary="List reconnection links",
+        description="The integration's reconnection links, newest first (never their tokens). "
+        "Not part of Kombo's API.",
+        tags=["General"],
+        parameters=[INTEGRATION_ID_PARAMETER],
+        responses={
+            200: success_envelope(
+                "ReconnectionLinkListResponse", ReconnectionLinkSerializer(many=True)
+            ),
+            **ERRORS,
+        },
+    )
+    def get(self, request: Request, integration_id: str) -> Response:
+        integration = self.get_integration(request, integration_id)
+        now = timezone.now()
+        return success([_link_data(link, now) for link in reconnection_links_of(integration)])
+
+
+class ReconnectionLinkRevokeView(KomboApiView):
+    @extend_schema(
+        operation_id="DeleteReconnectionLinksLinkId",
+        summary="Revoke a reconnection link",
+        description="An unused link stops working at once. Not part of Kombo's API.",
+        tags=["General"],
+        parameters=[OpenApiParameter("link_id", OpenApiTypes.STR, OpenApiParameter.PATH)],
+        responses={
+            200: success_envelope(
+                "RevokeLinkResponse", serializers.DictField(help_text='`{"revoked": bool}`')
+            ),
+            **ERRORS,
+        },
+    )
+    def delete(self, request: Request, link_id: str) -> Response:
+        link = (
+            reconnection_link_get(
+                environment_id=self.api_key(request).environment_id, link_id=link_id
+            )
+            if is_possible_id(link_id)
+            else None
+        )
+        if link is None:
+            raise KomboApiError(
+                status_code=404,
+                code="PLATFORM.INPUT_INVALID",
+                title="Not found",
+                message="No reconnection link with that ID exists in this environment.",
+            )
+        revoked = relink_link_revoke(link=link, actor=Actor.api_key(self.api_key(request)))
+        return success({"revoked": revoked})
