@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("dashboard/", include("integrations.urls")),
     path("dashboard/", include("syncs.urls")),
     path("dashboard/webhooks/", include("webhooks.urls")),
+    path("connect/", include("integrations.connect_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("integrations.api.urls")),

@@ -1,0 +1,122 @@
+"""The hosted relink form a customer opens from a reconnection link (`/connect/<token>`).
+
+Shows what data is requested (from the link's target scope config), the tool's guide and its
+credential fields; on submit the credentials are checked live and swapped in by
+`relink_link_complete`. Unknown, expired, revoked and used links all get the same page, so a
+token's existence is never revealed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from integrations.models import ReconnectionLink, ScopeConfig, ScopeSetting
+from integrations.read_models import READ_MODELS
+from integrations.services import RelinkOutcome, link_find, relink_link_complete
+from integrations.tools import tool_get
+from integrations.tools.base import Coverage, Tool
+
+MAX_CREDENTIAL_LENGTH = 4096
+
+
+@dataclass(frozen=True)
+class RequestedItem:
+    key: str
+    label: str
+    optional: bool
+
+
+def _label(field_id: str) -> str:
+    return field_id.replace("_", " ").capitalize()
+
+
+def _requested(tool: Tool, scope: ScopeConfig) -> list[tuple[str, list[RequestedItem]]]:
+    """Per read model the scope reads (and the tool covers): its fields, required or optional."""
+    requested = []
+    for model in READ_MODELS.values():
+        if model.id not in tool.models or scope.model_setting(model.id) == ScopeSetting.DISABLED:
+            continue
+        support = tool.model_support(model.id)
+        items = [
+            RequestedItem(
+                key=f"{model.id}.{field_id}",
+                label=_label(field_id),
+                optional=scope.field_setting(model.id, field_id) == ScopeSetting.OPTIONAL,
+            )
+            for field_id in model.fields
+            if scope.field_setting(model.id, field_id) != ScopeSetting.DISABLED
+            and support.field_support(field_id).coverage == Coverage.SUPPORTED
+        ]
+        requested.append((model.label, items))
+    return requested
+
+
+def _client_address(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _unusable(request: HttpRequest) -> HttpResponse:
+    return render(request, "connect/link_unusable.html", status=404)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def relink_form(request: HttpRequest, token: str) -> HttpResponse:
+    link = link_find(token=token)
+    if link is None or link.integration is None or not link.is_usable_at(timezone.now()):
+        return _unusable(request)
+    with translation.override(link.language):
+        return _relink_form(request, link)
+
+
+def _relink_form(request: HttpRequest, link: ReconnectionLink) -> HttpResponse:
+    integration = link.integration
+    assert integration is not None
+    tool = tool_get(integration.tool)
+    scope = link.target_scope_config or integration.scope_config
+    requested = _requested(tool, scope)
+    context: dict[str, object] = {
+        "link": link,
+        "integration": integration,
+        "tool": tool,
+        "requested": requested,
+        "guide": tool.guide(link.language),
+        "fields": [(field, "") for field in tool.credential_fields],
+    }
+    if request.method == "POST":
+        credentials = {
+            field.key: request.POST.get(field.key, "").strip()[:MAX_CREDENTIAL_LENGTH]
+            for field in tool.credential_fields
+        }
+        optional_keys = {item.key for _, items in requested for item in items if item.optional}
+        opted_out = sorted(key for key in optional_keys if key not in request.POST.getlist("keep"))
+        result = relink_link_complete(
+            link=link,
+            credentials=credentials,
+            opted_out=opted_out,
+            ip_address=_client_address(request),
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+        if result.outcome == RelinkOutcome.COMPLETED:
+            return render(request, "connect/relink_done.html", context)
+        if result.outcome == RelinkOutcome.LINK_UNUSABLE:
+            return _unusable(request)
+        context["error"] = result.message
+        context["missing"] = result.missing_permissions
+        # Non-secret fields are filled in again; secrets are never echoed back.
+        context["fields"] = [
+            (f, "" if f.secret else credentials[f.key]) for f in tool.credential_fields
+        ]
+        status = 400
+    else:
+        ReconnectionLink.objects.filter(pk=link.pk, opened_at__isnull=True).update(
+            opened_at=timezone.now()
+        )
+        status = 200
+    return render(request, "connect/relink_form.html", context, status=status)

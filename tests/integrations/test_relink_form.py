@@ -1,0 +1,107 @@
+"""The hosted relink form a customer opens from a reconnection link, against the sandbox HR
+over real HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client, override_settings
+
+from integrations.actors import Actor
+from integrations.models import Environment, IntegrationStatus, LinkType
+from integrations.sandbox_hr.services import sandbox_api_key_create
+from integrations.services import relink_link_create
+from tests.integrations.test_relink_complete import _broken, _token
+from tests.syncs.conftest import ALL_PERMISSIONS
+
+pytestmark = pytest.mark.django_db(transaction=True)
+OPERATOR = Actor.system("tests")
+
+
+@pytest.fixture
+def sandbox_hr(live_server: Any) -> Iterator[None]:
+    with override_settings(SANDBOX_HR_URL=live_server.url + "/sandbox-hr"):
+        yield
+
+
+def _link(setup: Any, language: str = "en") -> str:
+    _, url = relink_link_create(
+        integration=setup.integration,
+        link_type=LinkType.MAGIC_LINK,
+        language=language,
+        actor=OPERATOR,
+    )
+    return f"/connect/{_token(url)}"
+
+
+def test_it_shows_the_tool_the_requested_data_the_guide_and_the_fields(
+    sandbox_hr: None, environment: Environment
+) -> None:
+    setup = _broken(environment, organization_name="<b>Acme</b> & Co")
+    page = Client().get(_link(setup))
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Reconnect Sandbox HR" in html
+    assert "&lt;b&gt;Acme&lt;/b&gt; &amp; Co" in html
+    assert "<b>Acme</b>" not in html
+    assert "First name" in html
+    assert "Open Settings → API keys" in html
+    assert 'name="api_key" type="password"' in html
+    assert page["X-Frame-Options"] == "DENY"
+
+
+def test_it_speaks_the_links_language(sandbox_hr: None, environment: Environment) -> None:
+    setup = _broken(environment)
+
+    html = Client().get(_link(setup, language="de")).content.decode()
+
+    assert "Öffnen Sie Einstellungen" in html
+    assert '<html lang="de">' in html
+
+
+def test_it_shows_the_form_again_for_a_wrong_key_without_echoing_it(
+    sandbox_hr: None, environment: Environment
+) -> None:
+    setup = _broken(environment)
+    url = _link(setup)
+
+    response = Client().post(url, {"api_key": "sbx_definitely_wrong"})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "did not accept these credentials" in html
+    assert "sbx_definitely_wrong" not in html
+    setup.integration.refresh_from_db()
+    assert setup.integration.status == IntegrationStatus.INVALID
+
+
+def test_it_reconnects_with_a_working_key_and_the_link_is_then_spent(
+    sandbox_hr: None, environment: Environment
+) -> None:
+    setup = _broken(environment)
+    url = _link(setup)
+    _, raw = sandbox_api_key_create(account=setup.account, name="new", permissions=ALL_PERMISSIONS)
+    client = Client()
+
+    done = client.post(url, {"api_key": raw}, HTTP_USER_AGENT="Firefox/140")
+
+    assert done.status_code == 200
+    assert "You're done" in done.content.decode()
+    setup.integration.refresh_from_db()
+    assert setup.integration.status == IntegrationStatus.ACTIVE
+    version = setup.integration.credential_versions.first()
+    assert version is not None
+    assert version.user_agent == "Firefox/140"
+    again = client.get(url)
+    assert again.status_code == 404
+    assert "This link can't be used" in again.content.decode()
+
+
+def test_it_shows_the_same_page_for_unknown_tokens(db: None) -> None:
+    response = Client().get("/connect/not-a-real-token")
+
+    assert response.status_code == 404
+    assert "This link can't be used" in response.content.decode()
