@@ -6,7 +6,14 @@ from typing import Any
 
 from django import forms
 
-from integrations.models import Environment, IntegrationStatus
+from integrations.models import (
+    Environment,
+    Integration,
+    IntegrationStatus,
+    LinkLanguage,
+    LinkType,
+    ScopeConfig,
+)
 from integrations.tools import TOOLS
 
 
@@ -73,3 +80,19 @@ class RequestLogFilterForm(forms.Form):
             "integration_id": (data.get("integration_id") or "").strip() or None,
             "status_code": data.get("status_code"),
         }
+
+
+class RelinkForm(forms.Form):
+    link_type = forms.ChoiceField(choices=LinkType.choices, initial=LinkType.MAGIC_LINK)
+    language = forms.ChoiceField(choices=LinkLanguage.choices, initial="en")
+    scope_config = forms.ModelChoiceField(
+        queryset=ScopeConfig.objects.none(),
+        required=False,
+        empty_label="Keep the current scope config",
+    )
+
+    def __init__(self, *args: Any, integration: Integration, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["scope_config"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = ScopeConfig.objects.filter(environment_id=integration.environment_id)

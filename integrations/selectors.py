@@ -273,3 +273,7 @@ def reconnection_link_get(*, environment_id: str, link_id: str) -> ReconnectionL
         .filter(pk=link_id, environment_id=environment_id)
         .first()
     )
+
+
+def reconnection_link_for_operator(*, link_id: str) -> ReconnectionLink | None:
+    return ReconnectionLink.objects.select_related("integration").filter(pk=link_id).first()

@@ -24,6 +24,16 @@ urlpatterns: list[URLPattern] = [
         views.integration_delete_confirm,
         name="integration_delete",
     ),
+    path(
+        "integrations/<str:integration_id>/relink/",
+        views.integration_relink,
+        name="integration_relink",
+    ),
+    path(
+        "reconnection-links/<str:link_id>/revoke/",
+        views.reconnection_link_revoke,
+        name="reconnection_link_revoke",
+    ),
     path("api-keys/", views.api_key_list, name="api_key_list"),
     path("api-keys/<str:api_key_id>/revoke/", views.api_key_revoke, name="api_key_revoke"),
     path("logs/", views.request_log_list, name="request_log_list"),

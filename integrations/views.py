@@ -14,13 +14,19 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from integrations import selectors, services
 from integrations.actors import Actor
 from integrations.api.pagination import is_possible_id
-from integrations.forms import ApiKeyCreateForm, IntegrationFilterForm, RequestLogFilterForm
+from integrations.forms import (
+    ApiKeyCreateForm,
+    IntegrationFilterForm,
+    RelinkForm,
+    RequestLogFilterForm,
+)
 from integrations.models import ApiKey, Integration, IntegrationStatus
 from integrations.tools import TOOLS
 from integrations.tools.base import Tool
@@ -103,6 +109,9 @@ def integration_detail(request: HttpRequest, integration_id: str) -> HttpRespons
             ],
             "credential_versions": selectors.credential_history(integration=integration),
             "events": selectors.integration_events(integration=integration),
+            "relink_form": RelinkForm(integration=integration),
+            "reconnection_links": selectors.reconnection_links_of(integration),
+            "now": timezone.now(),
         },
     )
 
@@ -220,3 +229,46 @@ def request_log_detail(request: HttpRequest, log_id: str) -> HttpResponse:
         "integrations/request_log_detail.html",
         {"log": log, "integration_url": integration_url},
     )
+
+
+@require_POST
+@operator_required
+def integration_relink(request: HttpRequest, integration_id: str) -> HttpResponse:
+    """Create a reconnection link and show it once (it is a credential of sorts)."""
+    integration = get_integration_or_404(integration_id)
+    form = RelinkForm(request.POST, integration=integration)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(error) for error in errors))
+        return redirect("dashboard:integration_detail", integration_id=integration.pk)
+    link, url = services.relink_link_create(
+        integration=integration,
+        link_type=form.cleaned_data["link_type"],
+        language=form.cleaned_data["language"],
+        scope_config=form.cleaned_data["scope_config"],
+        actor=Actor.operator(request.user),
+    )
+    response = render(
+        request,
+        "integrations/relink_created.html",
+        {"integration": integration, "link": link, "url": url},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@operator_required
+def reconnection_link_revoke(request: HttpRequest, link_id: str) -> HttpResponse:
+    link = (
+        selectors.reconnection_link_for_operator(link_id=link_id)
+        if is_possible_id(link_id)
+        else None
+    )
+    if link is None or link.integration is None:
+        raise Http404("No such link.")
+    if services.relink_link_revoke(link=link, actor=Actor.operator(request.user)):
+        messages.success(request, "The link was revoked; it no longer works.")
+    else:
+        messages.info(request, "The link was already used or revoked.")
+    return redirect("dashboard:integration_detail", integration_id=link.integration.pk)
