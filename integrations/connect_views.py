@@ -113,10 +113,8 @@ def _relink_form(request: HttpRequest, link: ReconnectionLink) -> HttpResponse:
         context["fields"] = [
             (f, "" if f.secret else credentials[f.key]) for f in tool.credential_fields
         ]
-        status = 400
     else:
         ReconnectionLink.objects.filter(pk=link.pk, opened_at__isnull=True).update(
             opened_at=timezone.now()
         )
-        status = 200
-    return render(request, "connect/relink_form.html", context, status=status)
+    return render(request, "connect/relink_form.html", context)
