@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -23,6 +24,42 @@ from integrations.tools import tool_get
 from integrations.tools.base import Coverage, Tool
 
 MAX_CREDENTIAL_LENGTH = 4096
+# What customers read on the form, in their language.
+MODEL_LABELS = {"hris_employees": _("Employees"), "hris_teams": _("Groups")}
+FIELD_LABELS = {
+    "employee_number": _("Employee number"),
+    "first_name": _("First name"),
+    "last_name": _("Last name"),
+    "display_full_name": _("Full name"),
+    "nationality": _("Nationality"),
+    "job_title": _("Job title"),
+    "work_email": _("Work email"),
+    "personal_email": _("Personal email"),
+    "mobile_phone_number": _("Mobile phone number"),
+    "ssn": _("Social security number"),
+    "tax_id": _("Tax ID"),
+    "gender": _("Gender"),
+    "ethnicity": _("Ethnicity"),
+    "marital_status": _("Marital status"),
+    "employment_status": _("Employment status"),
+    "employment_type": _("Employment type"),
+    "weekly_hours": _("Weekly hours"),
+    "avatar": _("Profile picture"),
+    "work_location_id": _("Work location"),
+    "legal_entity_id": _("Legal entity"),
+    "manager_id": _("Manager"),
+    "date_of_birth": _("Date of birth"),
+    "start_date": _("Start date"),
+    "termination_date": _("Termination date"),
+    "remote_created_at": _("Created in the HR system"),
+    "home_address": _("Home address"),
+    "bank_accounts": _("Bank accounts"),
+    "custom_fields": _("Custom fields"),
+    "groups": _("Departments and teams"),
+    "name": _("Name"),
+    "type": _("Type"),
+    "parent_id": _("Parent group"),
+}
 
 
 @dataclass(frozen=True)
@@ -33,7 +70,7 @@ class RequestedItem:
 
 
 def _label(field_id: str) -> str:
-    return field_id.replace("_", " ").capitalize()
+    return str(FIELD_LABELS.get(field_id) or field_id.replace("_", " ").capitalize())
 
 
 def _requested(tool: Tool, scope: ScopeConfig) -> list[tuple[str, list[RequestedItem]]]:
@@ -53,7 +90,7 @@ def _requested(tool: Tool, scope: ScopeConfig) -> list[tuple[str, list[Requested
             if scope.field_setting(model.id, field_id) != ScopeSetting.DISABLED
             and support.field_support(field_id).coverage == Coverage.SUPPORTED
         ]
-        requested.append((model.label, items))
+        requested.append((str(MODEL_LABELS.get(model.id, model.label)), items))
     return requested
 
 

@@ -20,6 +20,7 @@ from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from integrations.actors import Actor
 from integrations.events import connection_flow_failed_emit
@@ -166,13 +167,14 @@ def relink_link_complete(
     now = timezone.now()
     integration = link.integration
     if integration is None or integration.deleted_at is not None or not link.is_usable_at(now):
-        return RelinkResult(RelinkOutcome.LINK_UNUSABLE, "This link can no longer be used.")
+        return RelinkResult(RelinkOutcome.LINK_UNUSABLE, _("This link can no longer be used."))
     tool = tool_get(integration.tool)
     result = tool.check_auth(credentials)
     if result.outcome == AuthOutcome.UNREACHABLE:
         return RelinkResult(
             RelinkOutcome.UNREACHABLE,
-            f"{tool.label} could not be reached. Please try again in a minute.",
+            _("%(tool)s could not be reached. Please try again in a minute.")
+            % {"tool": tool.label},
         )
     if result.outcome == AuthOutcome.INVALID_CREDENTIALS:
         with transaction.atomic():
@@ -182,7 +184,8 @@ def relink_link_complete(
             )
         return RelinkResult(
             RelinkOutcome.INVALID_CREDENTIALS,
-            f"{tool.label} did not accept these credentials. Please check them and try again.",
+            _("%(tool)s did not accept these credentials. Please check them and try again.")
+            % {"tool": tool.label},
         )
     if (
         integration.remote_account_id
@@ -191,7 +194,7 @@ def relink_link_complete(
     ):
         return RelinkResult(
             RelinkOutcome.OTHER_ACCOUNT,
-            f"These credentials belong to another {tool.label} account.",
+            _("These credentials belong to another %(tool)s account.") % {"tool": tool.label},
         )
     scope = link.target_scope_config or integration.scope_config
     missing = [
@@ -204,7 +207,7 @@ def relink_link_complete(
     if missing:
         return RelinkResult(
             RelinkOutcome.MISSING_PERMISSIONS,
-            "These credentials lack permissions the requested data needs.",
+            _("These credentials lack permissions the requested data needs."),
             missing,
         )
     return _relink_apply(link, result, credentials, opted_out, ip_address, user_agent)
@@ -225,7 +228,7 @@ def _relink_apply(
             pk=link.pk, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
         ).update(used_at=now)
         if not consumed:
-            return RelinkResult(RelinkOutcome.LINK_UNUSABLE, "This link has already been used.")
+            return RelinkResult(RelinkOutcome.LINK_UNUSABLE, _("This link has already been used."))
         integration = Integration.objects.select_for_update().get(pk=link.integration_id)
         credential_version_add(
             integration=integration,

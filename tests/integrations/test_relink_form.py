@@ -60,6 +60,12 @@ def test_it_speaks_the_links_language(sandbox_hr: None, environment: Environment
 
     assert "Öffnen Sie Einstellungen" in html
     assert '<html lang="de">' in html
+    assert "Sandbox HR erneut verbinden" in html
+    assert "Vorname" in html
+    assert "Diese Daten werden gelesen" in html
+
+    refused = Client().post(_link(setup, language="fr"), {"api_key": "sbx_wrong"})
+    assert "Sandbox HR n’a pas accepté ces identifiants" in refused.content.decode()
 
 
 def test_it_shows_the_form_again_for_a_wrong_key_without_echoing_it(
