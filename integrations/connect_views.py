@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from integrations.models import ReconnectionLink, ScopeConfig, ScopeSetting
+from integrations.models import LinkType, ReconnectionLink, ScopeConfig, ScopeSetting
 from integrations.read_models import READ_MODELS
 from integrations.services import RelinkOutcome, link_find, relink_link_complete
 from integrations.tools import tool_get
@@ -102,14 +104,29 @@ def _unusable(request: HttpRequest) -> HttpResponse:
     return render(request, "connect/link_unusable.html", status=404)
 
 
+def _framing(response: HttpResponse, link: ReconnectionLink | None) -> HttpResponse:
+    """EMBEDDED links may be framed by the operator's origins only; everything else not at all."""
+    ancestors = settings.CONNECT_FRAME_ANCESTORS
+    if link is not None and link.link_type == LinkType.EMBEDDED and ancestors:
+        response["Content-Security-Policy"] = f"frame-ancestors 'self' {' '.join(ancestors)}"
+        response.xframe_options_exempt = True
+    else:
+        response["Content-Security-Policy"] = "frame-ancestors 'none'"
+    return response
+
+
 @never_cache
+# The form is bound to the link: its unguessable token is in the URL, so a forged
+# cross-site submission is impossible without it. A CSRF cookie would not even reach an
+# EMBEDDED link's form inside the operator's (cross-site) iframe.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def relink_form(request: HttpRequest, token: str) -> HttpResponse:
     link = link_find(token=token)
     if link is None or link.integration is None or not link.is_usable_at(timezone.now()):
-        return _unusable(request)
+        return _framing(_unusable(request), link)
     with translation.override(link.language):
-        return _relink_form(request, link)
+        return _framing(_relink_form(request, link), link)
 
 
 def _relink_form(request: HttpRequest, link: ReconnectionLink) -> HttpResponse:
@@ -141,6 +158,7 @@ def _relink_form(request: HttpRequest, link: ReconnectionLink) -> HttpResponse:
             user_agent=request.headers.get("User-Agent", ""),
         )
         if result.outcome == RelinkOutcome.COMPLETED:
+            context["activation_token"] = result.activation_token
             return render(request, "connect/relink_done.html", context)
         if result.outcome == RelinkOutcome.LINK_UNUSABLE:
             return _unusable(request)

@@ -381,6 +381,11 @@ class ReconnectionLink(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)
     used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Embedded links: a short-lived token the page hands to the operator's frontend on
+    # completion, exchanged once by their backend for the integration (hash only).
+    activation_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    activation_expires_at = models.DateTimeField(null=True, blank=True)
+    activation_used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

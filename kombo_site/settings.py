@@ -280,6 +280,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
 }
 
+# --- Hosted connection pages ---------------------------------------------------------------
+# Origins allowed to frame EMBEDDED links (CSP frame-ancestors), e.g. https://app.example.com.
+CONNECT_FRAME_ANCESTORS: list[str] = env.list("CONNECT_FRAME_ANCESTORS", default=[])
+
 # --- Sandbox HR ---------------------------------------------------------------------------
 SANDBOX_HR_ENABLED: bool = env.bool("SANDBOX_HR_ENABLED", default=DEBUG)
 # Where the sandbox connector reaches the sandbox HR API (normally this same site).

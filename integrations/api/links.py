@@ -23,7 +23,11 @@ from integrations.api.serializers import (
 from integrations.api.views import INTEGRATION_ID_PARAMETER, KomboApiView, success
 from integrations.models import LinkLanguage, LinkType, ReconnectionLink, ScopeConfig
 from integrations.selectors import reconnection_link_get, reconnection_links_of
-from integrations.services import relink_link_create, relink_link_revoke
+from integrations.services import (
+    activation_token_exchange,
+    relink_link_create,
+    relink_link_revoke,
+)
 
 ERRORS = dict.fromkeys((400, 401, 404), ErrorEnvelopeSerializer)
 
@@ -171,3 +175,49 @@ class ReconnectionLinkRevokeView(KomboApiView):
             )
         revoked = relink_link_revoke(link=link, actor=Actor.api_key(self.api_key(request)))
         return success({"revoked": revoked})
+
+
+class IntegrationByTokenSerializer(serializers.Serializer):
+    tool = serializers.CharField()
+    id = serializers.CharField()
+    end_user_origin_id = serializers.CharField(allow_null=True)
+    end_user_organization_name = serializers.CharField()
+    end_user_email = serializers.CharField(allow_null=True)
+    setup_status = serializers.CharField()
+
+
+class IntegrationByTokenView(KomboApiView):
+    @extend_schema(
+        operation_id="GetConnectIntegrationByTokenToken",
+        summary="Get integration by activation token",
+        description="Exchange the activation token an embedded connection flow handed to your "
+        "frontend for the integration. Valid once, for 10 minutes.",
+        tags=["Connect"],
+        parameters=[OpenApiParameter("token", OpenApiTypes.STR, OpenApiParameter.PATH)],
+        responses={
+            200: success_envelope("IntegrationByTokenResponse", IntegrationByTokenSerializer()),
+            **ERRORS,
+        },
+    )
+    def get(self, request: Request, token: str) -> Response:
+        integration = activation_token_exchange(
+            environment_id=self.api_key(request).environment_id, token=token
+        )
+        if integration is None:
+            raise KomboApiError(
+                status_code=404,
+                code="PLATFORM.INPUT_INVALID",
+                title="Token invalid",
+                message="The activation token is unknown, expired or already used.",
+            )
+        request._request.kombo_integration_id = integration.pk  # type: ignore[attr-defined]
+        return success(
+            {
+                "tool": integration.tool,
+                "id": integration.pk,
+                "end_user_origin_id": integration.origin_id,
+                "end_user_organization_name": integration.organization_name,
+                "end_user_email": integration.creator_email,
+                "setup_status": integration.setup_status,
+            }
+        )

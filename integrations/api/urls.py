@@ -29,6 +29,11 @@ urlpatterns: list[URLPattern] = [
         name="api-integration-reconnection-links",
     ),
     path(
+        "connect/integration-by-token/<str:token>",
+        links.IntegrationByTokenView.as_view(),
+        name="api-connect-integration-by-token",
+    ),
+    path(
         "reconnection-links/<str:link_id>",
         links.ReconnectionLinkRevokeView.as_view(),
         name="api-reconnection-link-revoke",

@@ -29,6 +29,7 @@ from integrations.services.integrations import (
 from integrations.services.links import (
     RelinkOutcome,
     RelinkResult,
+    activation_token_exchange,
     link_find,
     relink_link_complete,
     relink_link_create,
@@ -40,6 +41,7 @@ __all__ = [
     "AuthTransition",
     "RelinkOutcome",
     "RelinkResult",
+    "activation_token_exchange",
     "api_key_authenticate",
     "api_key_create",
     "api_key_revoke",

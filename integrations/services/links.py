@@ -42,6 +42,7 @@ from integrations.tools import tool_get
 from integrations.tools.base import AuthOutcome, AuthResult
 
 LINK_LIFETIMES = {LinkType.EMBEDDED: timedelta(hours=1), LinkType.MAGIC_LINK: timedelta(days=365)}
+ACTIVATION_TOKEN_LIFETIME = timedelta(minutes=10)
 SCHEDULER_TICK_TASK = "syncs.tasks.scheduler_tick_task"
 
 
@@ -140,6 +141,8 @@ class RelinkResult:
     outcome: RelinkOutcome
     message: str = ""
     missing_permissions: list[str] = field(default_factory=list)
+    # Embedded links: handed to the operator's frontend, exchanged by its backend (once).
+    activation_token: str | None = None
 
 
 def _required_fields(scope: ScopeConfig, model_ids: Iterable[str]) -> dict[str, list[str]]:
@@ -223,10 +226,15 @@ def _relink_apply(
 ) -> RelinkResult:
     now = timezone.now()
     actor = Actor.customer(f"customer via link {link.pk}")
+    activation_token = secrets.token_urlsafe(32) if link.link_type == LinkType.EMBEDDED else None
     with transaction.atomic():
         consumed = ReconnectionLink.objects.filter(
             pk=link.pk, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
-        ).update(used_at=now)
+        ).update(
+            used_at=now,
+            activation_token_hash=_token_hash(activation_token) if activation_token else None,
+            activation_expires_at=now + ACTIVATION_TOKEN_LIFETIME if activation_token else None,
+        )
         if not consumed:
             return RelinkResult(RelinkOutcome.LINK_UNUSABLE, _("This link has already been used."))
         integration = Integration.objects.select_for_update().get(pk=link.integration_id)
@@ -268,4 +276,27 @@ def _relink_apply(
         )
         # The scheduler picks the integration up now rather than at its next tick.
         transaction.on_commit(lambda: current_app.send_task(SCHEDULER_TICK_TASK))
-    return RelinkResult(RelinkOutcome.COMPLETED)
+    return RelinkResult(RelinkOutcome.COMPLETED, activation_token=activation_token)
+
+
+def activation_token_exchange(*, environment_id: str, token: str) -> Integration | None:
+    """The integration an activation token stands for, once (compare-and-set), within its
+    10 minutes and only for its own environment; None otherwise."""
+    if not token or len(token) > 100:
+        return None
+    now = timezone.now()
+    candidate = _token_hash(token)
+    with transaction.atomic():
+        link = (
+            ReconnectionLink.objects.select_for_update()
+            .filter(activation_token_hash=candidate, environment_id=environment_id)
+            .first()
+        )
+        if link is None or not hmac.compare_digest(link.activation_token_hash or "", candidate):
+            return None
+        claimed = ReconnectionLink.objects.filter(
+            pk=link.pk, activation_used_at__isnull=True, activation_expires_at__gt=now
+        ).update(activation_used_at=now)
+        if not claimed:
+            return None
+    return Integration.objects.alive().filter(pk=link.integration_id).first()
