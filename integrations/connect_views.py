@@ -20,12 +20,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from integrations.models import LinkType, ReconnectionLink, ScopeConfig, ScopeSetting
+from integrations.ratelimit import rate_limit_hit
 from integrations.read_models import READ_MODELS
 from integrations.services import RelinkOutcome, link_find, relink_link_complete
 from integrations.tools import tool_get
 from integrations.tools.base import Coverage, Tool
 
 MAX_CREDENTIAL_LENGTH = 4096
+RATE_WINDOW_SECONDS = 600
 # What customers read on the form, in their language.
 MODEL_LABELS = {"hris_employees": _("Employees"), "hris_teams": _("Groups")}
 FIELD_LABELS = {
@@ -100,6 +102,23 @@ def _client_address(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def _over_limit(request: HttpRequest, link: ReconnectionLink) -> bool:
+    """Guessing credentials through a link is slowed per link and per client address."""
+    per_link = rate_limit_hit(
+        scope="connect-link",
+        key=link.pk,
+        limit=settings.CONNECT_SUBMISSIONS_PER_LINK,
+        window_seconds=RATE_WINDOW_SECONDS,
+    )
+    per_address = rate_limit_hit(
+        scope="connect-address",
+        key=_client_address(request) or "unknown",
+        limit=settings.CONNECT_SUBMISSIONS_PER_ADDRESS,
+        window_seconds=RATE_WINDOW_SECONDS,
+    )
+    return per_link or per_address
+
+
 def _unusable(request: HttpRequest) -> HttpResponse:
     return render(request, "connect/link_unusable.html", status=404)
 
@@ -144,6 +163,8 @@ def _relink_form(request: HttpRequest, link: ReconnectionLink) -> HttpResponse:
         "fields": [(field, "") for field in tool.credential_fields],
     }
     if request.method == "POST":
+        if _over_limit(request, link):
+            return render(request, "connect/too_many.html", status=429)
         credentials = {
             field.key: request.POST.get(field.key, "").strip()[:MAX_CREDENTIAL_LENGTH]
             for field in tool.credential_fields

@@ -280,7 +280,19 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
 }
 
+# Shared by every web process (rate limits): Redis when there is one.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # --- Hosted connection pages ---------------------------------------------------------------
+# Submissions of the hosted form allowed per link and per client address, per 10 minutes.
+CONNECT_SUBMISSIONS_PER_LINK: int = env.int("CONNECT_SUBMISSIONS_PER_LINK", default=10)
+CONNECT_SUBMISSIONS_PER_ADDRESS: int = env.int("CONNECT_SUBMISSIONS_PER_ADDRESS", default=30)
 # Origins allowed to frame EMBEDDED links (CSP frame-ancestors), e.g. https://app.example.com.
 CONNECT_FRAME_ANCESTORS: list[str] = env.list("CONNECT_FRAME_ANCESTORS", default=[])
 

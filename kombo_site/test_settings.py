@@ -27,6 +27,8 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 CELERY_TASK_DEFAULT_QUEUE = f"kombo-tests-{os.getpid()}"
 
+# Every test client posts from 127.0.0.1: the per-address limit is tested on its own.
+CONNECT_SUBMISSIONS_PER_ADDRESS = 100_000
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -111,3 +111,17 @@ def test_it_shows_the_same_page_for_unknown_tokens(db: None) -> None:
 
     assert response.status_code == 404
     assert "This link can't be used" in response.content.decode()
+
+
+@override_settings(CONNECT_SUBMISSIONS_PER_LINK=3)
+def test_it_slows_down_guessing_through_one_link(
+    sandbox_hr: None, environment: Environment
+) -> None:
+    setup = _broken(environment)
+    url = _link(setup, language="es")
+    client = Client()
+
+    statuses = [client.post(url, {"api_key": f"sbx_guess_{n}"}).status_code for n in range(4)]
+
+    assert statuses == [200, 200, 200, 429]
+    assert "Demasiados intentos" in client.post(url, {"api_key": "x"}).content.decode()
