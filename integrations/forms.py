@@ -91,8 +91,12 @@ class RelinkForm(forms.Form):
         empty_label="Keep the current scope config",
     )
 
+    send_email = forms.BooleanField(required=False, label="Email the link to the customer")
+
     def __init__(self, *args: Any, integration: Integration, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if not integration.creator_email:
+            del self.fields["send_email"]
         field = self.fields["scope_config"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = ScopeConfig.objects.filter(environment_id=integration.environment_id)

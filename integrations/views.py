@@ -248,10 +248,13 @@ def integration_relink(request: HttpRequest, integration_id: str) -> HttpRespons
         scope_config=form.cleaned_data["scope_config"],
         actor=Actor.operator(request.user),
     )
+    emailed = bool(form.cleaned_data.get("send_email")) and services.relink_link_email(
+        link=link, url=url
+    )
     response = render(
         request,
         "integrations/relink_created.html",
-        {"integration": integration, "link": link, "url": url},
+        {"integration": integration, "link": link, "url": url, "emailed": emailed},
     )
     response["Cache-Control"] = "no-store"
     return response

@@ -33,6 +33,7 @@ from integrations.services.links import (
     link_find,
     relink_link_complete,
     relink_link_create,
+    relink_link_email,
     relink_link_revoke,
 )
 
@@ -58,6 +59,7 @@ __all__ = [
     "link_find",
     "relink_link_complete",
     "relink_link_create",
+    "relink_link_email",
     "relink_link_revoke",
     "request_logs_prune",
     "scope_config_create",

@@ -18,8 +18,9 @@ from enum import StrEnum
 
 from celery import current_app
 from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from integrations.actors import Actor
@@ -300,3 +301,25 @@ def activation_token_exchange(*, environment_id: str, token: str) -> Integration
         if not claimed:
             return None
     return Integration.objects.alive().filter(pk=link.integration_id).first()
+
+
+def relink_link_email(*, link: ReconnectionLink, url: str) -> bool:
+    """Send the link to the integration's contact, in the link's language; False without one."""
+    integration = link.integration
+    if integration is None or not integration.creator_email:
+        return False
+    tool = tool_get(integration.tool)
+    with translation.override(link.language):
+        subject = _("Please reconnect %(tool)s") % {"tool": tool.label}
+        body = _(
+            "Hello,\n\nthe connection between %(tool)s and your account at our service has "
+            "stopped working, or needs new permissions. Please open this link and enter new "
+            "%(tool)s credentials; it takes about two minutes:\n\n%(url)s\n\n"
+            "The link works once and until %(expires)s."
+        ) % {
+            "tool": tool.label,
+            "url": url,
+            "expires": formats.date_format(link.expires_at, "DATE_FORMAT"),
+        }
+    send_mail(subject, body, None, [integration.creator_email])
+    return True

@@ -86,3 +86,25 @@ def test_it_needs_a_logged_in_operator(client: Client, environment: Environment)
 
     assert response.status_code == 302
     assert not ReconnectionLink.objects.exists()
+
+
+def test_it_emails_the_link_to_the_customer_in_the_links_language(
+    client: Client, operator: object, environment: Environment
+) -> None:
+    from django.core import mail
+
+    client.force_login(operator)  # type: ignore[arg-type]
+    integration = IntegrationFactory(environment=environment, creator_email="hr@acme.example")
+
+    created = client.post(
+        f"/dashboard/integrations/{integration.pk}/relink/",
+        {"link_type": "MAGIC_LINK", "language": "it", "send_email": "on"},
+    )
+
+    assert "Sent by email to hr@acme.example" in created.content.decode()
+    [message] = mail.outbox
+    assert message.to == ["hr@acme.example"]
+    assert message.subject == "Ricollega Sandbox HR"
+    token = created.content.decode().split("/connect/", 1)[1].split("<", 1)[0]
+    assert f"/connect/{token}" in message.body
+    assert "Il link funziona una sola volta" in message.body
