@@ -12,8 +12,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 
 from integrations import services
@@ -25,6 +27,7 @@ from integrations.models import (
     Integration,
     IntegrationEvent,
     Issue,
+    LinkType,
     ReconnectionLink,
     RequestLog,
     ScopeConfig,
@@ -274,7 +277,12 @@ class IntegrationAdmin(ReadOnlyAdmin):
         ("Timestamps", {"fields": ("created_at", "updated_at", "deleted_at")}),
     )
     inlines = (CredentialVersionInline, IntegrationEventInline)
-    actions = ("enable_integrations", "disable_integrations", "delete_integrations")
+    actions = (
+        "create_magic_links",
+        "enable_integrations",
+        "disable_integrations",
+        "delete_integrations",
+    )
 
     def view_on_site(self, obj: Integration) -> str | None:
         if obj.is_deleted:
@@ -299,6 +307,55 @@ class IntegrationAdmin(ReadOnlyAdmin):
     @admin.action(description="Disable selected integrations")
     def disable_integrations(self, request: HttpRequest, queryset: QuerySet[Integration]) -> None:
         self._set_enabled(request, queryset, enabled=False)
+
+    @admin.action(description="Create magic links for selected integrations")
+    def create_magic_links(
+        self, request: HttpRequest, queryset: QuerySet[Integration]
+    ) -> HttpResponse:
+        """First a page to pick the target scope config; then the links, shown once."""
+        integrations = list(queryset.alive().select_related("environment"))  # type: ignore[attr-defined]
+        environment_ids = {integration.environment_id for integration in integrations}
+        scope_configs = ScopeConfig.objects.filter(environment_id__in=environment_ids)
+        if "apply" not in request.POST:
+            return render(
+                request,
+                "admin/integrations/create_magic_links.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "integrations": integrations,
+                    "scope_configs": scope_configs,
+                    "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+                    "title": "Create magic links",
+                },
+            )
+        scope = scope_configs.filter(pk=request.POST.get("scope_config") or "").first()
+        actor = Actor.operator(request.user)
+        created, skipped = [], []
+        for integration in integrations:
+            if scope is not None and scope.environment_id != integration.environment_id:
+                skipped.append(integration)
+                continue
+            _, url = services.relink_link_create(
+                integration=integration,
+                link_type=LinkType.MAGIC_LINK,
+                language=request.POST.get("language") or "en",
+                scope_config=scope,
+                actor=actor,
+            )
+            created.append((integration, url))
+        response = render(
+            request,
+            "admin/integrations/magic_links_created.html",
+            {
+                **self.admin_site.each_context(request),
+                "created": created,
+                "skipped": skipped,
+                "scope": scope,
+                "title": "Magic links created",
+            },
+        )
+        response["Cache-Control"] = "no-store"
+        return response
 
     @admin.action(description="Delete selected integrations (destroys their credentials)")
     def delete_integrations(self, request: HttpRequest, queryset: QuerySet[Integration]) -> None:

@@ -213,3 +213,44 @@ def test_it_adds_a_scope_config_but_keeps_existing_ones_read_only(
     scope_config.refresh_from_db()
     assert scope_config.name == "Wider"
     assert scope_config.settings == {"hris_teams": {"setting": "ENABLED", "fields": {}}}
+
+
+def test_it_creates_magic_links_in_bulk_with_a_target_scope_config(
+    superuser_client: Client, environment: Environment, other_environment: Environment
+) -> None:
+    from integrations.models import ReconnectionLink
+    from integrations.services import link_find
+    from tests.factories import IntegrationFactory, ScopeConfigFactory
+
+    ours = IntegrationFactory.create_batch(2, environment=environment)
+    theirs = IntegrationFactory(environment=other_environment)
+    wider = ScopeConfigFactory(environment=environment, name="Wider")
+    selected = [i.pk for i in [*ours, theirs]]
+    url = reverse("admin:integrations_integration_changelist")
+
+    form = superuser_client.post(
+        url, {"action": "create_magic_links", "_selected_action": selected}
+    )
+    assert "Target scope config" in form.content.decode()
+    created = superuser_client.post(
+        url,
+        {
+            "action": "create_magic_links",
+            "_selected_action": selected,
+            "apply": "1",
+            "scope_config": wider.pk,
+            "language": "de",
+        },
+    )
+
+    html = created.content.decode()
+    assert "no-store" in created["Cache-Control"]
+    tokens = [part.split("<", 1)[0] for part in html.split("/connect/")[1:]]
+    assert len(tokens) == 2
+    links = [link_find(token=token) for token in tokens]
+    assert {link.integration_id for link in links if link} == {i.pk for i in ours}
+    assert all(link and link.target_scope_config_id == wider.pk for link in links)
+    assert all(link and link.language == "de" for link in links)
+    assert "Skipped" in html
+    assert theirs.organization_name in html
+    assert ReconnectionLink.objects.count() == 2
