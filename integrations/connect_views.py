@@ -19,11 +19,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from integrations.models import LinkType, ReconnectionLink, ScopeConfig, ScopeSetting
+from integrations.models import LinkKind, LinkType, ReconnectionLink, ScopeConfig, ScopeSetting
 from integrations.ratelimit import rate_limit_hit
 from integrations.read_models import READ_MODELS
-from integrations.services import RelinkOutcome, link_find, relink_link_complete
-from integrations.tools import tool_get
+from integrations.services import (
+    RelinkOutcome,
+    connect_link_complete,
+    link_find,
+    relink_link_complete,
+)
+from integrations.tools import TOOLS, tool_get
 from integrations.tools.base import Coverage, Tool
 
 MAX_CREDENTIAL_LENGTH = 4096
@@ -142,10 +147,61 @@ def _framing(response: HttpResponse, link: ReconnectionLink | None) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def relink_form(request: HttpRequest, token: str) -> HttpResponse:
     link = link_find(token=token)
-    if link is None or link.integration is None or not link.is_usable_at(timezone.now()):
+    usable = link is not None and link.is_usable_at(timezone.now())
+    if link is None or not usable or (link.kind == LinkKind.RELINK and link.integration is None):
         return _framing(_unusable(request), link)
     with translation.override(link.language):
+        if link.kind == LinkKind.CONNECT:
+            return _framing(_connect_form(request, link), link)
         return _framing(_relink_form(request, link), link)
+
+
+def _connect_form(request: HttpRequest, link: ReconnectionLink) -> HttpResponse:
+    """A new connection: the customer picks the tool (unless fixed), then connects it."""
+    tool_id = link.tool or request.POST.get("tool") or request.GET.get("tool")
+    if tool_id not in TOOLS:
+        tools = [tool for tool in TOOLS.values() if tool.category == "HRIS"]
+        return render(request, "connect/tool_picker.html", {"tools": tools, "link": link})
+    tool = TOOLS[tool_id]
+    scope = link.target_scope_config
+    assert scope is not None
+    requested = _requested(tool, scope)
+    context: dict[str, object] = {
+        "link": link,
+        "organization": link.end_user_organization_name,
+        "tool": tool,
+        "requested": requested,
+        "guide": tool.guide(link.language),
+        "fields": [(field, "") for field in tool.credential_fields],
+        "connect": True,
+    }
+    if request.method == "POST":
+        if _over_limit(request, link):
+            return render(request, "connect/too_many.html", status=429)
+        credentials = {
+            field.key: request.POST.get(field.key, "").strip()[:MAX_CREDENTIAL_LENGTH]
+            for field in tool.credential_fields
+        }
+        optional_keys = {item.key for _, items in requested for item in items if item.optional}
+        result = connect_link_complete(
+            link=link,
+            tool_id=tool.id,
+            credentials=credentials,
+            opted_out=sorted(k for k in optional_keys if k not in request.POST.getlist("keep")),
+            ip_address=_client_address(request),
+            user_agent=request.headers.get("User-Agent", ""),
+        )
+        if result.outcome == RelinkOutcome.COMPLETED:
+            context["activation_token"] = result.activation_token
+            return render(request, "connect/relink_done.html", context)
+        if result.outcome == RelinkOutcome.LINK_UNUSABLE:
+            return _unusable(request)
+        context["error"] = result.message
+        context["missing"] = result.missing_permissions
+        context["fields"] = [
+            (f, "" if f.secret else credentials[f.key]) for f in tool.credential_fields
+        ]
+    return render(request, "connect/relink_form.html", context)
 
 
 def _relink_form(request: HttpRequest, link: ReconnectionLink) -> HttpResponse:
@@ -156,7 +212,7 @@ def _relink_form(request: HttpRequest, link: ReconnectionLink) -> HttpResponse:
     requested = _requested(tool, scope)
     context: dict[str, object] = {
         "link": link,
-        "integration": integration,
+        "organization": integration.organization_name,
         "tool": tool,
         "requested": requested,
         "guide": tool.guide(link.language),

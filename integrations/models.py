@@ -370,6 +370,11 @@ class ReconnectionLink(models.Model):
     kind = models.CharField(max_length=8, choices=LinkKind.choices, default=LinkKind.RELINK)
     link_type = models.CharField(max_length=12, choices=LinkType.choices)
     language = models.CharField(max_length=2, choices=LinkLanguage.choices, default="en")
+    # CONNECT links: who the new integration is for, and (optionally) its fixed tool.
+    end_user_organization_name = models.CharField(max_length=300, blank=True, default="")
+    end_user_email = models.EmailField(null=True, blank=True)
+    end_user_origin_id = models.CharField(max_length=300, null=True, blank=True)
+    tool = models.CharField(max_length=64, null=True, blank=True)
     # The scope config the integration switches to on completion; NULL keeps the current one.
     target_scope_config = models.ForeignKey(
         ScopeConfig, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -333,7 +333,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"SuccessStatusEnum": ["success"]},
+    "ENUM_NAME_OVERRIDES": {
+        "SuccessStatusEnum": ["success"],
+        "CategoryEnum": "integrations.api.serializers.INTEGRATION_CATEGORIES",
+    },
     # The schema and docs are public; a stale Authorization header must not lock them.
     "SERVE_AUTHENTICATION": [],
 }

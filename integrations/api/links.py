@@ -16,6 +16,7 @@ from integrations.actors import Actor
 from integrations.api.errors import InputInvalid, KomboApiError
 from integrations.api.pagination import is_possible_id
 from integrations.api.serializers import (
+    INTEGRATION_CATEGORIES,
     ErrorEnvelopeSerializer,
     StrictInputSerializer,
     success_envelope,
@@ -25,9 +26,11 @@ from integrations.models import LinkLanguage, LinkType, ReconnectionLink, ScopeC
 from integrations.selectors import reconnection_link_get, reconnection_links_of
 from integrations.services import (
     activation_token_exchange,
+    connect_link_create,
     relink_link_create,
     relink_link_revoke,
 )
+from integrations.tools import TOOLS
 
 ERRORS = dict.fromkeys((400, 401, 404), ErrorEnvelopeSerializer)
 
@@ -221,3 +224,73 @@ class IntegrationByTokenView(KomboApiView):
                 "setup_status": integration.setup_status,
             }
         )
+
+
+class CreateLinkRequestSerializer(serializers.Serializer):
+    """Kombo's create-link body; the filtering/field-mapping/static-IP switches are accepted
+    and have no effect here."""
+
+    end_user_email = serializers.EmailField()
+    end_user_organization_name = serializers.CharField(max_length=300)
+    end_user_origin_id = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, max_length=300
+    )
+    remote_environment = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+    integration_category = serializers.ChoiceField(
+        choices=INTEGRATION_CATEGORIES, required=False, default="HRIS"
+    )
+    integration_tool = serializers.CharField(required=False, allow_null=True, max_length=64)
+    language = serializers.ChoiceField(
+        choices=LinkLanguage.choices, required=False, allow_null=True, default="en"
+    )
+    scope_config_id = serializers.CharField(required=False, allow_null=True, max_length=32)
+    enable_filtering = serializers.BooleanField(required=False, default=False)
+    enable_field_mapping = serializers.BooleanField(required=False, default=False)
+    enable_static_ips = serializers.BooleanField(required=False, default=False)
+    link_type = serializers.ChoiceField(
+        choices=LinkType.choices, required=False, default=LinkType.EMBEDDED
+    )
+
+
+class CreateLinkView(KomboApiView):
+    @extend_schema(
+        operation_id="PostConnectCreateLink",
+        summary="Create connection link",
+        description="A link through which your customer connects a new integration: the tool "
+        "is fixed with `integration_tool`, or the customer picks it.",
+        tags=["Connect"],
+        request=CreateLinkRequestSerializer,
+        responses={200: success_envelope("CreateLinkResponse", RelinkLinkSerializer()), **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        body = CreateLinkRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        environment_id = self.api_key(request).environment_id
+        if data["integration_category"] != "HRIS":
+            raise InputInvalid("integration_category: Only HRIS tools are available.")
+        tool_id = data.get("integration_tool") or None
+        if tool_id is not None and tool_id not in TOOLS:
+            raise InputInvalid(f"integration_tool: Unknown tool {tool_id!r}.")
+        scopes = ScopeConfig.objects.filter(environment_id=environment_id)
+        scope = (
+            scopes.filter(pk=data["scope_config_id"]).first()
+            if data.get("scope_config_id")
+            else scopes.order_by("created_at").first()
+        )
+        if scope is None:
+            raise InputInvalid(
+                "scope_config_id: No such scope config in this environment (and no default)."
+            )
+        _, url = connect_link_create(
+            environment_id=environment_id,
+            organization_name=data["end_user_organization_name"],
+            email=data["end_user_email"],
+            origin_id=data.get("end_user_origin_id") or None,
+            scope_config=scope,
+            link_type=data["link_type"],
+            language=data.get("language") or "en",
+            tool_id=tool_id,
+            actor=Actor.api_key(self.api_key(request)),
+        )
+        return success({"link": url})

@@ -28,6 +28,7 @@ urlpatterns: list[URLPattern] = [
         links.ReconnectionLinkListView.as_view(),
         name="api-integration-reconnection-links",
     ),
+    path("connect/create-link", links.CreateLinkView.as_view(), name="api-connect-create-link"),
     path(
         "connect/integration-by-token/<str:token>",
         links.IntegrationByTokenView.as_view(),
