@@ -24,7 +24,16 @@ run: $(VENV)/.installed-run
 	$(PY) -m kombo_site.localenv
 	BASE_URL="$${BASE_URL:-http://127.0.0.1:$(PORT)}" $(PY) manage.py serve --port $(PORT)
 
-test: $(VENV)/.installed-dev
+# Kombo's own frontend library (npm) for the embedded-flow browser test; without npm that test
+# skips locally and fails in CI.
+KOMBO_CONNECT := tests/e2e/kombo_connect/node_modules/@kombo-api/connect/dist/index.mjs
+
+$(KOMBO_CONNECT): tests/e2e/kombo_connect/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd tests/e2e/kombo_connect && npm ci --silent --no-audit --no-fund; \
+	else echo "npm not found: the @kombo-api/connect browser test will not run"; fi
+
+test: $(VENV)/.installed-dev $(KOMBO_CONNECT)
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
