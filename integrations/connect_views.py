@@ -149,7 +149,8 @@ def relink_form(request: HttpRequest, token: str) -> HttpResponse:
     link = link_find(token=token)
     usable = link is not None and link.is_usable_at(timezone.now())
     if link is None or not usable or (link.kind == LinkKind.RELINK and link.integration is None):
-        return _framing(_unusable(request), link)
+        with translation.override(link.language if link else None):
+            return _framing(_unusable(request), link)
     with translation.override(link.language):
         if link.kind == LinkKind.CONNECT:
             return _framing(_connect_form(request, link), link)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from integrations.models import Integration, Issue
+from integrations.models import Integration, Issue, ReconnectionLink
 from webhooks.services import event_emit
 
 
@@ -106,6 +106,24 @@ def connection_flow_failed_emit(*, integration: Integration, log_url: str) -> No
             "integration_tool": integration.tool,
             "integration_category": integration.category,
             "end_user": _end_user(integration),
+            "log_url": log_url,
+        },
+    )
+
+
+def connect_flow_failed_emit(*, link: ReconnectionLink, tool_id: str, log_url: str) -> None:
+    """A customer could not complete a new connection (no integration exists yet)."""
+    event_emit(
+        environment_id=link.environment_id,
+        type="connection-flow-failed",
+        data={
+            "integration_tool": tool_id,
+            "integration_category": "HRIS",
+            "end_user": {
+                "organization_name": link.end_user_organization_name,
+                "creator_email": link.end_user_email,
+                "origin_id": link.end_user_origin_id,
+            },
             "log_url": log_url,
         },
     )

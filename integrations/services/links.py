@@ -24,7 +24,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from integrations.actors import Actor
-from integrations.events import connection_flow_failed_emit
+from integrations.events import connect_flow_failed_emit, connection_flow_failed_emit
 from integrations.models import (
     CredentialSource,
     EventKind,
@@ -391,6 +391,10 @@ def connect_link_complete(
             % {"tool": tool.label},
         )
     if result.outcome == AuthOutcome.INVALID_CREDENTIALS:
+        with transaction.atomic():
+            connect_flow_failed_emit(
+                link=link, tool_id=tool.id, log_url=f"{settings.BASE_URL}/dashboard/"
+            )
         return RelinkResult(
             RelinkOutcome.INVALID_CREDENTIALS,
             _("%(tool)s did not accept these credentials. Please check them and try again.")

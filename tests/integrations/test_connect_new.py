@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client, override_settings
 from kombo import Kombo, errors
+from kombo.models import ConnectionFlowFailedWebhookPayload
 from pytest_django.live_server_helper import LiveServer
 
 from integrations.models import ApiKey, Environment, Integration, IntegrationStatus
@@ -124,3 +125,6 @@ def test_a_fixed_tool_skips_the_picker_and_wrong_keys_create_nothing(
     assert "Conectar Sandbox HR" in page
     assert "no ha aceptado estas credenciales" in refused
     assert not Integration.objects.exists()
+    [failed] = WebhookEvent.objects.filter(type="connection-flow-failed")
+    ConnectionFlowFailedWebhookPayload.model_validate(failed.payload)
+    assert failed.payload["data"]["end_user"]["organization_name"] == "NewCo"

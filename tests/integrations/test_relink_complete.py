@@ -326,3 +326,27 @@ def test_it_lets_exactly_one_of_twenty_simultaneous_submissions_win(
     assert set(outcomes) == {RelinkOutcome.COMPLETED, RelinkOutcome.LINK_UNUSABLE}
     assert setup.integration.credential_versions.count() == 2
     assert Sync.objects.filter(state=SyncState.QUEUED).count() == 0
+
+
+def test_it_asks_to_try_again_when_the_tool_is_unreachable(
+    sandbox_hr: None, environment: Environment
+) -> None:
+    import socket
+
+    setup = _broken(environment)
+    link, _ = relink_link_create(
+        integration=setup.integration, link_type=LinkType.MAGIC_LINK, language="en", actor=OPERATOR
+    )
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{sock.getsockname()[1]}/sandbox-hr"
+
+    with override_settings(SANDBOX_HR_URL=closed):
+        result = relink_link_complete(link=link, credentials={"api_key": "sbx_anything"})
+
+    assert result.outcome == RelinkOutcome.UNREACHABLE
+    assert "try again in a minute" in result.message
+    link.refresh_from_db()
+    assert link.used_at is None
+    setup.integration.refresh_from_db()
+    assert setup.integration.status == IntegrationStatus.INVALID

@@ -106,6 +106,20 @@ def test_it_reconnects_with_a_working_key_and_the_link_is_then_spent(
     assert "This link can't be used" in again.content.decode()
 
 
+def test_it_explains_a_spent_link_in_the_links_language(
+    sandbox_hr: None, environment: Environment
+) -> None:
+    setup = _broken(environment)
+    url = _link(setup, language="it")
+    _, raw = sandbox_api_key_create(account=setup.account, name="new", permissions=ALL_PERMISSIONS)
+    Client().post(url, {"api_key": raw})
+
+    again = Client().get(url)
+
+    assert again.status_code == 404
+    assert "Questo link non può essere usato" in again.content.decode()
+
+
 def test_it_shows_the_same_page_for_unknown_tokens(db: None) -> None:
     response = Client().get("/connect/not-a-real-token")
 
