@@ -8,6 +8,7 @@ from integrations.services.api_keys import (
     api_key_create,
     api_key_revoke,
 )
+from integrations.services.connect import connect_link_complete, connect_link_create
 from integrations.services.health import (
     AuthTransition,
     integration_record_auth_result,
@@ -30,8 +31,6 @@ from integrations.services.links import (
     RelinkOutcome,
     RelinkResult,
     activation_token_exchange,
-    connect_link_complete,
-    connect_link_create,
     link_find,
     relink_link_complete,
     relink_link_create,

@@ -13,7 +13,7 @@ import hmac
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from celery import current_app
@@ -24,7 +24,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from integrations.actors import Actor
-from integrations.events import connect_flow_failed_emit, connection_flow_failed_emit
+from integrations.events import connection_flow_failed_emit
 from integrations.models import (
     CredentialSource,
     EventKind,
@@ -40,18 +40,17 @@ from integrations.read_models import READ_MODELS
 from integrations.services.health import integration_auth_ok_apply
 from integrations.services.integrations import (
     credential_version_add,
-    integration_create,
     integration_event_record,
 )
 from integrations.tools import tool_get
-from integrations.tools.base import AuthOutcome, AuthResult
+from integrations.tools.base import AuthOutcome, AuthResult, Tool
 
 LINK_LIFETIMES = {LinkType.EMBEDDED: timedelta(hours=1), LinkType.MAGIC_LINK: timedelta(days=365)}
 ACTIVATION_TOKEN_LIFETIME = timedelta(minutes=10)
 SCHEDULER_TICK_TASK = "syncs.tasks.scheduler_tick_task"
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
     # Tokens carry 256 bits of randomness: a plain SHA-256 cannot be brute-forced.
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -82,7 +81,7 @@ def relink_link_create(
             link_type=link_type,
             language=language,
             target_scope_config=scope_config,
-            token_hash=_token_hash(token),
+            token_hash=token_hash(token),
             created_by_label=actor.label,
             expires_at=timezone.now() + LINK_LIFETIMES[link_type],
         )
@@ -121,7 +120,7 @@ def link_find(*, token: str) -> ReconnectionLink | None:
     """The link a token opens, usable or not (callers check); None for a token never issued."""
     if not token or len(token) > 100:
         return None
-    candidate = _token_hash(token)
+    candidate = token_hash(token)
     link = (
         ReconnectionLink.objects.select_related("integration__scope_config", "target_scope_config")
         .filter(token_hash=candidate)
@@ -161,6 +160,31 @@ def _required_fields(scope: ScopeConfig, model_ids: Iterable[str]) -> dict[str, 
         for model_id in model_ids
         if scope.model_setting(model_id) == ScopeSetting.ENABLED
     }
+
+
+def missing_required_permissions(tool: Tool, scope: ScopeConfig, result: AuthResult) -> list[str]:
+    """Warnings for what the scope requires (ENABLED) and the granted permissions don't cover."""
+    return [
+        gap.message
+        for model_id, field_ids in _required_fields(scope, tool.models).items()
+        for gap in tool.permission_gaps(
+            model_id=model_id, field_ids=field_ids, granted=result.granted_permissions
+        )
+    ]
+
+
+def link_consume(link: ReconnectionLink, now: datetime) -> tuple[bool, str | None]:
+    """Compare-and-set: mark the link used unless it is used, revoked or expired. An EMBEDDED
+    link also gets its activation token (returned in clear, stored hashed)."""
+    activation_token = secrets.token_urlsafe(32) if link.link_type == LinkType.EMBEDDED else None
+    consumed = ReconnectionLink.objects.filter(
+        pk=link.pk, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
+    ).update(
+        used_at=now,
+        activation_token_hash=token_hash(activation_token) if activation_token else None,
+        activation_expires_at=now + ACTIVATION_TOKEN_LIFETIME if activation_token else None,
+    )
+    return bool(consumed), activation_token
 
 
 def relink_link_complete(
@@ -205,13 +229,7 @@ def relink_link_complete(
             _("These credentials belong to another %(tool)s account.") % {"tool": tool.label},
         )
     scope = link.target_scope_config or integration.scope_config
-    missing = [
-        gap.message
-        for model_id, field_ids in _required_fields(scope, tool.models).items()
-        for gap in tool.permission_gaps(
-            model_id=model_id, field_ids=field_ids, granted=result.granted_permissions
-        )
-    ]
+    missing = missing_required_permissions(tool, scope, result)
     if missing:
         return RelinkResult(
             RelinkOutcome.MISSING_PERMISSIONS,
@@ -231,15 +249,8 @@ def _relink_apply(
 ) -> RelinkResult:
     now = timezone.now()
     actor = Actor.customer(f"customer via link {link.pk}")
-    activation_token = secrets.token_urlsafe(32) if link.link_type == LinkType.EMBEDDED else None
     with transaction.atomic():
-        consumed = ReconnectionLink.objects.filter(
-            pk=link.pk, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
-        ).update(
-            used_at=now,
-            activation_token_hash=_token_hash(activation_token) if activation_token else None,
-            activation_expires_at=now + ACTIVATION_TOKEN_LIFETIME if activation_token else None,
-        )
+        consumed, activation_token = link_consume(link, now)
         if not consumed:
             return RelinkResult(RelinkOutcome.LINK_UNUSABLE, _("This link has already been used."))
         integration = Integration.objects.select_for_update().get(pk=link.integration_id)
@@ -290,7 +301,7 @@ def activation_token_exchange(*, environment_id: str, token: str) -> Integration
     if not token or len(token) > 100:
         return None
     now = timezone.now()
-    candidate = _token_hash(token)
+    candidate = token_hash(token)
     with transaction.atomic():
         link = (
             ReconnectionLink.objects.select_for_update()
@@ -327,118 +338,3 @@ def relink_link_email(*, link: ReconnectionLink, url: str) -> bool:
         }
     send_mail(subject, body, None, [integration.creator_email])
     return True
-
-
-def connect_link_create(
-    *,
-    environment_id: str,
-    organization_name: str,
-    email: str,
-    origin_id: str | None,
-    scope_config: ScopeConfig,
-    link_type: LinkType,
-    language: str,
-    actor: Actor,
-    tool_id: str | None = None,
-) -> tuple[ReconnectionLink, str]:
-    """A link through which a customer connects a new integration (tool fixed or picked)."""
-    if tool_id is not None:
-        tool_get(tool_id)
-    if scope_config.environment_id != environment_id:
-        raise ValueError("The scope config belongs to another environment.")
-    token = secrets.token_urlsafe(32)
-    link = ReconnectionLink.objects.create(
-        environment_id=environment_id,
-        kind=LinkKind.CONNECT,
-        link_type=link_type,
-        language=language,
-        target_scope_config=scope_config,
-        token_hash=_token_hash(token),
-        created_by_label=actor.label,
-        expires_at=timezone.now() + LINK_LIFETIMES[link_type],
-        end_user_organization_name=organization_name,
-        end_user_email=email,
-        end_user_origin_id=origin_id,
-        tool=tool_id,
-    )
-    return link, link_url(token)
-
-
-def connect_link_complete(
-    *,
-    link: ReconnectionLink,
-    tool_id: str,
-    credentials: Mapping[str, str],
-    opted_out: Iterable[str] = (),
-    ip_address: str | None = None,
-    user_agent: str = "",
-) -> RelinkResult:
-    """Check the credentials live, then create the integration (one transaction, link consumed
-    with a compare-and-set); `integration-created` is emitted and the first FULL sync asked."""
-    now = timezone.now()
-    if (
-        link.kind != LinkKind.CONNECT
-        or not link.is_usable_at(now)
-        or link.target_scope_config is None
-    ):
-        return RelinkResult(RelinkOutcome.LINK_UNUSABLE, _("This link can no longer be used."))
-    tool = tool_get(link.tool or tool_id)
-    result = tool.check_auth(credentials)
-    if result.outcome == AuthOutcome.UNREACHABLE:
-        return RelinkResult(
-            RelinkOutcome.UNREACHABLE,
-            _("%(tool)s could not be reached. Please try again in a minute.")
-            % {"tool": tool.label},
-        )
-    if result.outcome == AuthOutcome.INVALID_CREDENTIALS:
-        with transaction.atomic():
-            connect_flow_failed_emit(
-                link=link, tool_id=tool.id, log_url=f"{settings.BASE_URL}/dashboard/"
-            )
-        return RelinkResult(
-            RelinkOutcome.INVALID_CREDENTIALS,
-            _("%(tool)s did not accept these credentials. Please check them and try again.")
-            % {"tool": tool.label},
-        )
-    missing = [
-        gap.message
-        for model_id, field_ids in _required_fields(link.target_scope_config, tool.models).items()
-        for gap in tool.permission_gaps(
-            model_id=model_id, field_ids=field_ids, granted=result.granted_permissions
-        )
-    ]
-    if missing:
-        return RelinkResult(
-            RelinkOutcome.MISSING_PERMISSIONS,
-            _("These credentials lack permissions the requested data needs."),
-            missing,
-        )
-    activation_token = secrets.token_urlsafe(32) if link.link_type == LinkType.EMBEDDED else None
-    with transaction.atomic():
-        consumed = ReconnectionLink.objects.filter(
-            pk=link.pk, used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now
-        ).update(
-            used_at=now,
-            activation_token_hash=_token_hash(activation_token) if activation_token else None,
-            activation_expires_at=now + ACTIVATION_TOKEN_LIFETIME if activation_token else None,
-        )
-        if not consumed:
-            return RelinkResult(RelinkOutcome.LINK_UNUSABLE, _("This link has already been used."))
-        integration = integration_create(
-            environment=link.environment,
-            tool_id=tool.id,
-            organization_name=link.end_user_organization_name,
-            creator_email=link.end_user_email,
-            origin_id=link.end_user_origin_id,
-            scope_config=link.target_scope_config,
-            credentials=credentials,
-            remote_account_id=result.remote_account_id,
-            actor=Actor.customer(f"customer via link {link.pk}"),
-            source=CredentialSource.CONNECT_LINK,
-        )
-        Integration.objects.filter(pk=integration.pk).update(
-            opted_out=sorted(set(opted_out)), last_auth_ok_at=now, next_sync_type=SyncType.FULL
-        )
-        ReconnectionLink.objects.filter(pk=link.pk).update(integration=integration)
-        transaction.on_commit(lambda: current_app.send_task(SCHEDULER_TICK_TASK))
-    return RelinkResult(RelinkOutcome.COMPLETED, activation_token=activation_token)

@@ -1,0 +1,140 @@
+"""New connections: a link through which a customer connects a new integration (the tool
+fixed or picked), checked live and created in one transaction when it works."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable, Mapping
+
+from celery import current_app
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from integrations.actors import Actor
+from integrations.events import connect_flow_failed_emit
+from integrations.models import (
+    CredentialSource,
+    Integration,
+    LinkKind,
+    LinkType,
+    ReconnectionLink,
+    ScopeConfig,
+    SyncType,
+)
+from integrations.services.integrations import integration_create
+from integrations.services.links import (
+    LINK_LIFETIMES,
+    SCHEDULER_TICK_TASK,
+    RelinkOutcome,
+    RelinkResult,
+    link_consume,
+    link_url,
+    missing_required_permissions,
+    token_hash,
+)
+from integrations.tools import tool_get
+from integrations.tools.base import AuthOutcome
+
+
+def connect_link_create(
+    *,
+    environment_id: str,
+    organization_name: str,
+    email: str,
+    origin_id: str | None,
+    scope_config: ScopeConfig,
+    link_type: LinkType,
+    language: str,
+    actor: Actor,
+    tool_id: str | None = None,
+) -> tuple[ReconnectionLink, str]:
+    """A link through which a customer connects a new integration (tool fixed or picked)."""
+    if tool_id is not None:
+        tool_get(tool_id)
+    if scope_config.environment_id != environment_id:
+        raise ValueError("The scope config belongs to another environment.")
+    token = secrets.token_urlsafe(32)
+    link = ReconnectionLink.objects.create(
+        environment_id=environment_id,
+        kind=LinkKind.CONNECT,
+        link_type=link_type,
+        language=language,
+        target_scope_config=scope_config,
+        token_hash=token_hash(token),
+        created_by_label=actor.label,
+        expires_at=timezone.now() + LINK_LIFETIMES[link_type],
+        end_user_organization_name=organization_name,
+        end_user_email=email,
+        end_user_origin_id=origin_id,
+        tool=tool_id,
+    )
+    return link, link_url(token)
+
+
+def connect_link_complete(
+    *,
+    link: ReconnectionLink,
+    tool_id: str,
+    credentials: Mapping[str, str],
+    opted_out: Iterable[str] = (),
+    ip_address: str | None = None,
+    user_agent: str = "",
+) -> RelinkResult:
+    """Check the credentials live, then create the integration (one transaction, link consumed
+    with a compare-and-set); `integration-created` is emitted and the first FULL sync asked."""
+    now = timezone.now()
+    if (
+        link.kind != LinkKind.CONNECT
+        or not link.is_usable_at(now)
+        or link.target_scope_config is None
+    ):
+        return RelinkResult(RelinkOutcome.LINK_UNUSABLE, _("This link can no longer be used."))
+    tool = tool_get(link.tool or tool_id)
+    result = tool.check_auth(credentials)
+    if result.outcome == AuthOutcome.UNREACHABLE:
+        return RelinkResult(
+            RelinkOutcome.UNREACHABLE,
+            _("%(tool)s could not be reached. Please try again in a minute.")
+            % {"tool": tool.label},
+        )
+    if result.outcome == AuthOutcome.INVALID_CREDENTIALS:
+        with transaction.atomic():
+            connect_flow_failed_emit(
+                link=link, tool_id=tool.id, log_url=f"{settings.BASE_URL}/dashboard/"
+            )
+        return RelinkResult(
+            RelinkOutcome.INVALID_CREDENTIALS,
+            _("%(tool)s did not accept these credentials. Please check them and try again.")
+            % {"tool": tool.label},
+        )
+    missing = missing_required_permissions(tool, link.target_scope_config, result)
+    if missing:
+        return RelinkResult(
+            RelinkOutcome.MISSING_PERMISSIONS,
+            _("These credentials lack permissions the requested data needs."),
+            missing,
+        )
+    with transaction.atomic():
+        consumed, activation_token = link_consume(link, now)
+        if not consumed:
+            return RelinkResult(RelinkOutcome.LINK_UNUSABLE, _("This link has already been used."))
+        integration = integration_create(
+            environment=link.environment,
+            tool_id=tool.id,
+            organization_name=link.end_user_organization_name,
+            creator_email=link.end_user_email,
+            origin_id=link.end_user_origin_id,
+            scope_config=link.target_scope_config,
+            credentials=credentials,
+            remote_account_id=result.remote_account_id,
+            actor=Actor.customer(f"customer via link {link.pk}"),
+            source=CredentialSource.CONNECT_LINK,
+        )
+        Integration.objects.filter(pk=integration.pk).update(
+            opted_out=sorted(set(opted_out)), last_auth_ok_at=now, next_sync_type=SyncType.FULL
+        )
+        ReconnectionLink.objects.filter(pk=link.pk).update(integration=integration)
+        transaction.on_commit(lambda: current_app.send_task(SCHEDULER_TICK_TASK))
+    return RelinkResult(RelinkOutcome.COMPLETED, activation_token=activation_token)
