@@ -168,6 +168,11 @@ class Integration(models.Model):
     auth_failing_since = models.DateTimeField(null=True, blank=True)
     last_auth_ok_at = models.DateTimeField(null=True, blank=True)
     consecutive_auth_failures = models.PositiveIntegerField(default=0)
+    # The newest finished sync, copied here by the syncs app so the list filters and sorts on it
+    # without reading the sync history of every row.
+    last_sync_state = models.CharField(max_length=24, null=True, blank=True)
+    last_sync_finished_at = models.DateTimeField(null=True, blank=True)
+    last_sync_warning_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
@@ -185,6 +190,11 @@ class Integration(models.Model):
             models.Index(fields=["environment", "status"], name="integration_env_status_idx"),
             models.Index(fields=["environment", "tool"], name="integration_env_tool_idx"),
             models.Index(fields=["environment", "-created_at", "-id"], name="integration_list_idx"),
+            models.Index(fields=["-created_at", "-id"], name="integration_newest_idx"),
+            models.Index(fields=["organization_name", "id"], name="integration_org_idx"),
+            models.Index(
+                fields=["-last_sync_finished_at", "-id"], name="integration_last_sync_idx"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -349,6 +359,30 @@ class LinkLanguage(models.TextChoices):
     ES = "es", "Español"
 
 
+class ScopeConfigMigration(models.Model):
+    """A batch of magic links moving integrations to `scope_config`; its links carry its id."""
+
+    id = models.CharField(primary_key=True, max_length=32, default=new_id, editable=False)
+    environment = models.ForeignKey(
+        Environment, on_delete=models.CASCADE, related_name="scope_config_migrations"
+    )
+    scope_config = models.ForeignKey(
+        ScopeConfig, on_delete=models.PROTECT, related_name="migrations"
+    )
+    # What the operator picked, in words ("all on Basic", "Personio integrations on Basic").
+    selection_label = models.CharField(max_length=300)
+    language = models.CharField(max_length=2, choices=LinkLanguage.choices, default="en")
+    emailed = models.BooleanField(default=False)
+    created_by_label = models.CharField(max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Migration to {self.scope_config_id} ({self.created_at:%Y-%m-%d})"
+
+
 class ReconnectionLink(models.Model):
     """A single-use link a customer opens to (re)connect an integration.
 
@@ -391,6 +425,13 @@ class ReconnectionLink(models.Model):
     activation_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
     activation_expires_at = models.DateTimeField(null=True, blank=True)
     activation_used_at = models.DateTimeField(null=True, blank=True)
+    migration = models.ForeignKey(
+        ScopeConfigMigration,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="links",
+    )
 
     class Meta:
         ordering = ["-created_at"]

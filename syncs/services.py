@@ -24,6 +24,7 @@ from integrations.selectors import credentials_current
 from integrations.services import (
     AuthTransition,
     integration_record_auth_result,
+    integration_record_sync_finished,
     integration_schedule_next,
     integrations_mark_sync_queued,
 )
@@ -188,6 +189,12 @@ def syncs_reap_stale(*, now: datetime) -> int:
                 continue
             sync.refresh_from_db()
             integration_schedule_next(integration_id=sync.integration_id, at=now)
+            integration_record_sync_finished(
+                integration_id=sync.integration_id,
+                state=sync.state,
+                finished_at=now,
+                warning_count=len(sync.warnings),
+            )
             sync_finished_emit(sync=sync, integration=sync.integration)
         reaped += 1
     return reaped
@@ -276,6 +283,12 @@ def sync_finish(
         integration_schedule_next(
             integration_id=integration.pk,
             at=now + next_sync_delay(failed_auth=failed_auth, retry_after=retry_after),
+        )
+        integration_record_sync_finished(
+            integration_id=integration.pk,
+            state=state,
+            finished_at=now,
+            warning_count=len(sync.warnings),
         )
         sync_finished_emit(sync=sync, integration=integration)
         if changed_models:

@@ -12,6 +12,7 @@ from integrations.services.connect import connect_link_complete, connect_link_cr
 from integrations.services.health import (
     AuthTransition,
     integration_record_auth_result,
+    integration_record_sync_finished,
     integration_schedule_next,
     integrations_mark_sync_queued,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "integration_delete",
     "integration_event_record",
     "integration_record_auth_result",
+    "integration_record_sync_finished",
     "integration_schedule_next",
     "integration_set_enabled",
     "integrations_mark_sync_queued",

@@ -201,3 +201,14 @@ def integration_schedule_next(
             deleted_at__isnull=True,
         ).update(next_sync_at=at, next_sync_type=sync_type)
     )
+
+
+def integration_record_sync_finished(
+    *, integration_id: str, state: str, finished_at: datetime, warning_count: int
+) -> None:
+    """Remember the newest finished sync on the integration (the list filters and sorts on it)."""
+    Integration.objects.filter(pk=integration_id).update(
+        last_sync_state=state,
+        last_sync_finished_at=finished_at,
+        last_sync_warning_count=warning_count,
+    )
