@@ -19,6 +19,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("dashboard/", include("integrations.urls")),
     path("dashboard/", include("syncs.urls")),
     path("dashboard/webhooks/", include("webhooks.urls")),
+    path("dashboard/scope-configs/", include("integrations.scope_config_urls")),
     path("connect/", include("integrations.connect_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
@@ -33,6 +34,9 @@ if settings.WEBHOOK_INSPECTOR_ENABLED:
 
 if settings.SANDBOX_HR_ENABLED:
     urlpatterns.append(path("sandbox-hr/", include("integrations.sandbox_hr.urls")))
+    urlpatterns.append(
+        path("dashboard/sandbox-hr/", include("integrations.sandbox_hr.dashboard_urls"))
+    )
 
 # Last: unknown API paths get the JSON envelope even with DEBUG on (handler404 needs it off).
 urlpatterns.append(re_path(r"^api/", api_not_found))
