@@ -6,10 +6,10 @@ from typing import Any
 
 from django import forms
 
+from integrations.dashboard_selectors import HealthState, IntegrationSort
 from integrations.models import (
     Environment,
     Integration,
-    IntegrationStatus,
     LinkLanguage,
     LinkType,
     ScopeConfig,
@@ -32,11 +32,23 @@ class IntegrationFilterForm(forms.Form):
         required=False,
         empty_label="All environments",
     )
-    status = forms.ChoiceField(
+    state = forms.ChoiceField(
         required=False,
-        choices=[("", "Any status"), *IntegrationStatus.choices],
+        choices=[("", "Any state"), *((state.value, state.label) for state in HealthState)],
     )
     tool = forms.ChoiceField(required=False)
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[
+            (IntegrationSort.NEWEST.value, "Newest first"),
+            (IntegrationSort.OLDEST.value, "Oldest first"),
+            (IntegrationSort.ORGANIZATION.value, "Organisation A–Z"),
+            (IntegrationSort.ORGANIZATION_DESC.value, "Organisation Z–A"),
+            (IntegrationSort.LAST_SYNC.value, "Last sync, newest first"),
+            (IntegrationSort.LAST_SYNC_OLDEST.value, "Last sync, oldest first"),
+            (IntegrationSort.PAUSE_SOONEST.value, "Pausing soonest"),
+        ],
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -49,10 +61,15 @@ class IntegrationFilterForm(forms.Form):
         data = getattr(self, "cleaned_data", {})
         return {
             "environment": data.get("environment"),
-            "status": data.get("status") or None,
+            "state": HealthState(data["state"]) if data.get("state") else None,
             "tool": data.get("tool") or None,
             "search": (data.get("q") or "").strip() or None,
         }
+
+    def sort_order(self) -> IntegrationSort:
+        self.is_valid()
+        sort = getattr(self, "cleaned_data", {}).get("sort")
+        return IntegrationSort(sort) if sort else IntegrationSort.NEWEST
 
 
 class ApiKeyCreateForm(forms.Form):
@@ -72,6 +89,12 @@ class RequestLogFilterForm(forms.Form):
     status_code = forms.IntegerField(
         required=False, min_value=100, max_value=599, label="Status code"
     )
+    path = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Path contains",
+        widget=forms.TextInput(attrs={"placeholder": "/api/v1/hris/employees"}),
+    )
 
     def filters(self) -> dict[str, Any]:
         self.is_valid()
@@ -79,6 +102,7 @@ class RequestLogFilterForm(forms.Form):
         return {
             "integration_id": (data.get("integration_id") or "").strip() or None,
             "status_code": data.get("status_code"),
+            "path": (data.get("path") or "").strip() or None,
         }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from integrations.crypto import decrypt_json
 from integrations.models import (
@@ -13,7 +13,6 @@ from integrations.models import (
     Environment,
     Integration,
     IntegrationEvent,
-    IntegrationStatus,
     ReconnectionLink,
     RequestLog,
     ScopeSetting,
@@ -149,20 +148,6 @@ def integration_get_for_operator(*, integration_id: str) -> Integration | None:
     )
 
 
-def integration_status_counts(
-    *,
-    environment: Environment | None = None,
-    tool: str | None = None,
-    search: str | None = None,
-) -> dict[str, int]:
-    """Live integrations per status (one query), for the same filters as `integration_list`."""
-    queryset = integration_list(environment=environment, tool=tool, search=search).order_by()
-    counts = queryset.aggregate(
-        **{status.value: Count("pk", filter=Q(status=status.value)) for status in IntegrationStatus}
-    )
-    return {status: int(count or 0) for status, count in counts.items()}
-
-
 def integration_events(
     *, integration: Integration, limit: int = DASHBOARD_TIMELINE_LIMIT
 ) -> list[IntegrationEvent]:
@@ -198,6 +183,7 @@ def request_log_list(
     *,
     integration_id: str | None = None,
     status_code: int | None = None,
+    path: str | None = None,
     limit: int = REQUEST_LOG_LIST_LIMIT,
 ) -> list[RequestLog]:
     queryset = RequestLog.objects.select_related("environment", "api_key")
@@ -205,6 +191,8 @@ def request_log_list(
         queryset = queryset.filter(integration_id=integration_id)
     if status_code is not None:
         queryset = queryset.filter(status_code=status_code)
+    if path:
+        queryset = queryset.filter(path__icontains=path)
     return list(queryset.order_by("-created_at", "-id")[:limit])
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
@@ -18,16 +19,17 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from integrations import selectors, services
+from integrations import dashboard_selectors, selectors, services
 from integrations.actors import Actor
 from integrations.api.pagination import is_possible_id
+from integrations.dashboard_selectors import HealthState
 from integrations.forms import (
     ApiKeyCreateForm,
     IntegrationFilterForm,
     RelinkForm,
     RequestLogFilterForm,
 )
-from integrations.models import ApiKey, Integration, IntegrationStatus
+from integrations.models import ApiKey, Integration
 from integrations.tools import TOOLS
 from integrations.tools.base import Tool
 
@@ -52,6 +54,7 @@ def operator_required(view: View) -> View:
 class IntegrationRow:
     integration: Integration
     tool: Tool | None
+    pause_in: timedelta | None
 
 
 def get_integration_or_404(integration_id: str) -> Integration:
@@ -70,24 +73,32 @@ def get_integration_or_404(integration_id: str) -> Integration:
 def integration_list(request: HttpRequest) -> HttpResponse:
     form = IntegrationFilterForm(request.GET)
     filters = form.filters()
-    integrations = selectors.integration_list(**filters)
+    sort = form.sort_order()
+    integrations = dashboard_selectors.integration_dashboard_list(**filters, sort=sort)
     page = Paginator(integrations, INTEGRATIONS_PER_PAGE).get_page(request.GET.get("page"))
-    counts = selectors.integration_status_counts(
+    counts = dashboard_selectors.integration_state_counts(
         environment=filters["environment"], tool=filters["tool"], search=filters["search"]
     )
+    now = timezone.now()
+    rows = []
+    for integration in page.object_list:
+        pause_at = dashboard_selectors.pause_due_at(integration)
+        rows.append(
+            IntegrationRow(
+                integration, TOOLS.get(integration.tool), pause_at - now if pause_at else None
+            )
+        )
     return render(
         request,
         "integrations/integration_list.html",
         {
             "form": form,
             "page": page,
-            "rows": [IntegrationRow(i, TOOLS.get(i.tool)) for i in page.object_list],
-            "status_counts": [
-                (status, label, counts.get(status, 0))
-                for status, label in IntegrationStatus.choices
-            ],
-            "total_count": sum(counts.values()),
-            "current_status": filters["status"],
+            "rows": rows,
+            "state_chips": [(state, counts[state]) for state in HealthState],
+            "total_count": counts[None],
+            "current_state": filters["state"],
+            "sort": sort.value,
             "is_filtered": any(filters.values()),
         },
     )
@@ -97,11 +108,23 @@ def integration_list(request: HttpRequest) -> HttpResponse:
 @operator_required
 def integration_detail(request: HttpRequest, integration_id: str) -> HttpResponse:
     integration = get_integration_or_404(integration_id)
+    now = timezone.now()
+    try:
+        scope_config_url = reverse(
+            "scope_configs:scope_config_edit", args=[integration.scope_config_id]
+        )
+    except NoReverseMatch:
+        scope_config_url = None
     return render(
         request,
         "integrations/integration_detail.html",
         {
             "integration": integration,
+            "health": dashboard_selectors.integration_health_summary(
+                integration=integration, now=now
+            ),
+            "pause_at": dashboard_selectors.pause_due_at(integration),
+            "scope_config_url": scope_config_url,
             "tool": TOOLS.get(integration.tool),
             "read_models": [
                 (model, sum(field.is_available for field in model.fields))
@@ -111,7 +134,7 @@ def integration_detail(request: HttpRequest, integration_id: str) -> HttpRespons
             "events": selectors.integration_events(integration=integration),
             "relink_form": RelinkForm(integration=integration),
             "reconnection_links": selectors.reconnection_links_of(integration),
-            "now": timezone.now(),
+            "now": now,
         },
     )
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Q, QuerySet
+from django.db.models.functions import Trunc
 
 from integrations.models import Integration
-from syncs.models import AuthCheck, Employee, Group, Sync
+from integrations.tools.base import AuthOutcome
+from syncs.models import AuthCheck, Employee, Group, Sync, SyncState
 
 
 def sync_list(*, integration: Integration) -> QuerySet[Sync]:
@@ -76,3 +79,125 @@ def groups_by_remote_id(*, integration: Integration, remote_ids: set[str]) -> di
         row.remote_id: row
         for row in Group.objects.filter(integration=integration, remote_id__in=remote_ids)
     }
+
+
+# --- History strips of the integration page -------------------------------------------------
+
+STRIP_DAYS = 7
+
+
+@dataclass(frozen=True)
+class StripBucket:
+    """One hour of the strip: how many checks (or syncs) ended how."""
+
+    start: datetime
+    ok: int = 0
+    warning: int = 0
+    failed: int = 0
+    neutral: int = 0
+    detail: str = ""
+
+    @property
+    def total(self) -> int:
+        return self.ok + self.warning + self.failed + self.neutral
+
+    @property
+    def tone(self) -> str:
+        """The worst thing that happened in the hour decides its colour."""
+        if self.failed:
+            return "failed"
+        if self.warning:
+            return "warning"
+        if self.ok:
+            return "ok"
+        return "neutral" if self.neutral else "empty"
+
+
+def _hour_buckets(now: datetime) -> list[datetime]:
+    end = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    hours = STRIP_DAYS * 24
+    return [end - timedelta(hours=hours - index) for index in range(hours)]
+
+
+def auth_check_strip(*, integration: Integration, now: datetime) -> list[StripBucket]:
+    """The last seven days of auth checks, per hour, in one grouped query."""
+    starts = _hour_buckets(now)
+    rows = (
+        AuthCheck.objects.filter(integration=integration, created_at__gte=starts[0])
+        .annotate(hour=Trunc("created_at", "hour", tzinfo=UTC))
+        .values("hour")
+        .annotate(
+            ok=Count("pk", filter=Q(outcome=AuthOutcome.OK)),
+            invalid=Count("pk", filter=Q(outcome=AuthOutcome.INVALID_CREDENTIALS)),
+            unreachable=Count("pk", filter=Q(outcome=AuthOutcome.UNREACHABLE)),
+            latest_failure=Max("message", filter=~Q(outcome=AuthOutcome.OK)),
+        )
+        .order_by()
+    )
+    by_hour = {row["hour"]: row for row in rows}
+    buckets = []
+    for start in starts:
+        row = by_hour.get(start)
+        if row is None:
+            buckets.append(StripBucket(start=start))
+            continue
+        parts = [f"{row['ok']} OK"] if row["ok"] else []
+        if row["invalid"]:
+            parts.append(f"{row['invalid']} invalid credentials")
+        if row["unreachable"]:
+            parts.append(f"{row['unreachable']} unreachable")
+        detail = ", ".join(parts)
+        if row["latest_failure"]:
+            detail += f" — {row['latest_failure'][:160]}"
+        buckets.append(
+            StripBucket(
+                start=start,
+                ok=row["ok"],
+                warning=row["unreachable"],
+                failed=row["invalid"],
+                detail=detail,
+            )
+        )
+    return buckets
+
+
+SYNC_TONES = {
+    SyncState.SUCCEEDED: "ok",
+    SyncState.PARTIALLY_FAILED: "warning",
+    SyncState.FAILED: "failed",
+    SyncState.AUTHENTICATION_FAILED: "failed",
+    SyncState.CANCELLED: "neutral",
+    SyncState.QUEUED: "neutral",
+    SyncState.RUNNING: "neutral",
+}
+
+
+def sync_strip(*, integration: Integration, now: datetime) -> list[StripBucket]:
+    """The last seven days of syncs by the hour they were queued, in one grouped query."""
+    starts = _hour_buckets(now)
+    rows = (
+        Sync.objects.filter(integration=integration, created_at__gte=starts[0])
+        .annotate(hour=Trunc("created_at", "hour", tzinfo=UTC))
+        .values("hour", "state")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    by_hour: dict[datetime, dict[str, int]] = {}
+    for row in rows:
+        by_hour.setdefault(row["hour"], {})[row["state"]] = row["count"]
+    buckets = []
+    for start in starts:
+        states = by_hour.get(start, {})
+        tones = {"ok": 0, "warning": 0, "failed": 0, "neutral": 0}
+        for state, count in states.items():
+            tones[SYNC_TONES.get(SyncState(state), "neutral")] += count
+        detail = ", ".join(
+            f"{count} {SyncState(state).label.lower().replace('_', ' ')}"
+            for state, count in sorted(states.items())
+        )
+        buckets.append(StripBucket(start=start, detail=detail, **tones))
+    return buckets
+
+
+def sync_latest(*, integration: Integration) -> Sync | None:
+    return sync_list(integration=integration).first()

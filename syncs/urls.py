@@ -16,4 +16,9 @@ urlpatterns: list[URLPattern] = [
         views.integration_sync_now,
         name="integration_sync_now",
     ),
+    path(
+        "integrations/<str:integration_id>/sync-progress/",
+        views.integration_sync_progress,
+        name="integration_sync_progress",
+    ),
 ]

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.views.decorators.http import require_POST
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from integrations.models import IntegrationStatus, SyncType
 from integrations.views import get_integration_or_404, operator_required
 from syncs.models import AuthCheckTrigger, SyncTrigger
 from syncs.services import auth_check_run, sync_enqueue
+from syncs.templatetags.sync_panels import sync_progress_context
 
 
 @require_POST
@@ -39,3 +41,16 @@ def integration_sync_now(request: HttpRequest, integration_id: str) -> HttpRespo
         )
         messages.success(request, "Sync queued." if created else "A sync is already queued.")
     return redirect("dashboard:integration_detail", integration_id=integration.pk)
+
+
+@never_cache
+@require_GET
+@operator_required
+def integration_sync_progress(request: HttpRequest, integration_id: str) -> HttpResponse:
+    """The progress fragment htmx polls while a sync runs."""
+    integration = get_integration_or_404(integration_id)
+    return render(
+        request,
+        "syncs/_sync_progress.html",
+        sync_progress_context(integration=integration, polling=True),
+    )

@@ -2,16 +2,89 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import template
+from django.utils import timezone
 
 from integrations.models import Integration
-from syncs.selectors import auth_check_list, sync_active, sync_list
+from syncs.selectors import (
+    StripBucket,
+    auth_check_list,
+    auth_check_strip,
+    sync_active,
+    sync_latest,
+    sync_list,
+    sync_strip,
+)
 
 register = template.Library()
 
 SYNC_HISTORY_LENGTH = 20
+# Width of one hour in the strip's SVG user units; the SVG scales to its container.
+STRIP_HOUR_WIDTH = 6
+
+
+@dataclass(frozen=True)
+class StripBar:
+    x: int
+    bucket: StripBucket
+
+
+@dataclass(frozen=True)
+class DayTick:
+    x: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Strip:
+    id: str
+    title: str
+    summary: str
+    bars: list[StripBar]
+    ticks: list[DayTick]
+    width: int
+
+
+def _strip(strip_id: str, title: str, noun: str, buckets: list[StripBucket]) -> Strip:
+    bars = [StripBar(x=index * STRIP_HOUR_WIDTH, bucket=b) for index, b in enumerate(buckets)]
+    ticks = [
+        DayTick(x=bar.x, label=timezone.localtime(bar.bucket.start).strftime("%a %-d"))
+        for bar in bars
+        if timezone.localtime(bar.bucket.start).hour == 0
+    ]
+    total = sum(bucket.total for bucket in buckets)
+    failed = sum(bucket.failed for bucket in buckets)
+    warned = sum(bucket.warning for bucket in buckets)
+    summary = f"Last 7 days: {total} {noun}{'s' if total != 1 else ''}"
+    if total:
+        summary += f", {failed} failed, {warned} with warnings"
+    return Strip(
+        id=strip_id,
+        title=title,
+        summary=summary,
+        bars=bars,
+        ticks=ticks,
+        width=len(bars) * STRIP_HOUR_WIDTH,
+    )
+
+
+@register.inclusion_tag("syncs/_history_strips.html")
+def history_strips(integration: Integration) -> dict[str, Any]:
+    now = timezone.now()
+    return {
+        "strips": [
+            _strip(
+                "auth-strip",
+                "Auth checks",
+                "check",
+                auth_check_strip(integration=integration, now=now),
+            ),
+            _strip("sync-strip", "Syncs", "sync", sync_strip(integration=integration, now=now)),
+        ]
+    }
 
 
 @register.inclusion_tag("syncs/_sync_history.html")
@@ -19,7 +92,22 @@ def sync_history(integration: Integration) -> dict[str, Any]:
     return {
         "integration": integration,
         "syncs": list(sync_list(integration=integration)[:SYNC_HISTORY_LENGTH]),
-        "active_sync": sync_active(integration=integration),
+    }
+
+
+@register.inclusion_tag("syncs/_sync_progress.html")
+def sync_progress(integration: Integration) -> dict[str, Any]:
+    return sync_progress_context(integration=integration, polling=False)
+
+
+def sync_progress_context(*, integration: Integration, polling: bool) -> dict[str, Any]:
+    """The running sync's progress; when a poll finds none any more, the sync that just ended
+    (at 100%) is shown once more, without the poll trigger, so the polling stops."""
+    active = sync_active(integration=integration)
+    return {
+        "integration": integration,
+        "sync": active or (sync_latest(integration=integration) if polling else None),
+        "polling": active is not None,
     }
 
 

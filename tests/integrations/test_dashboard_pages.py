@@ -103,9 +103,9 @@ def test_it_lists_integrations_with_status_counts(
     assert "Broken Corp" in html
     assert "Gone Corp" not in html
     assert _detail_url(active) in html
-    assert 'data-status-count="ACTIVE">1<' in html
-    assert 'data-status-count="INVALID">1<' in html
-    assert 'data-status-count="INACTIVE">0<' in html
+    assert 'data-state-count="active">1<' in html
+    assert 'data-state-count="invalid">1<' in html
+    assert 'data-state-count="inactive">0<' in html
     assert "/static/tools/sandbox-icon.svg" in html
 
 
@@ -118,7 +118,7 @@ def test_it_filters_by_status_environment_and_tool(
     )
     IntegrationFactory(environment=other_environment, organization_name="Sandbox Active")
 
-    by_status = operator_client.get(_list_url(status="INVALID")).content.decode()
+    by_status = operator_client.get(_list_url(state="invalid")).content.decode()
     by_environment = operator_client.get(_list_url(environment="sandbox")).content.decode()
     by_tool = operator_client.get(_list_url(tool="sandbox")).content.decode()
 
@@ -182,7 +182,9 @@ def test_it_ignores_unknown_filter_values(
 ) -> None:
     IntegrationFactory(environment=environment, organization_name="Still Listed")
 
-    response = operator_client.get(_list_url(status="BOGUS", environment="nowhere", page="x"))
+    response = operator_client.get(
+        _list_url(state="BOGUS", environment="nowhere", page="x", sort="nope")
+    )
 
     assert response.status_code == 200
     assert "Still Listed" in response.content.decode()

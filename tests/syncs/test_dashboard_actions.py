@@ -64,7 +64,7 @@ def test_it_queues_a_sync_from_the_page_once(
     assert "Sync queued." in first.content.decode()
     assert "A sync is already queued." in second.content.decode()
     assert Sync.objects.filter(integration=integration).count() == 1
-    assert "QUEUED" in _page(client, integration.pk)
+    assert "Sync queued" in _page(client, integration.pk)
 
 
 def test_it_refuses_to_sync_a_disabled_integration_from_the_page(

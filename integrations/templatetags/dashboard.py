@@ -1,0 +1,55 @@
+"""Small formatting helpers for the operator dashboard's templates."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import template
+from django.http import QueryDict
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from integrations.dashboard_selectors import duration_words
+
+register = template.Library()
+
+
+@register.filter(name="duration_words")
+def duration_words_filter(value: timedelta | None) -> str:
+    return duration_words(value) if value is not None else ""
+
+
+@register.filter
+def state_words(value: str | None) -> str:
+    """PARTIALLY_FAILED -> "Partially failed"."""
+    return (value or "").replace("_", " ").capitalize()
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(
+    context: template.Context,
+    label: str,
+    ascending: str,
+    descending: str,
+    first: str = "descending",
+) -> SafeString:
+    """A column header whose link sorts by it (`first` direction first), flipping the order
+    when it already does. The page's current order comes from the context's `sort`."""
+    query: QueryDict = context["request"].GET.copy()
+    current = context.get("sort") or query.get("sort") or ""
+    if current == descending:
+        target, state, arrow = ascending, "descending", "↓"
+    elif current == ascending:
+        target, state, arrow = descending, "ascending", "↑"
+    else:
+        target, state, arrow = (ascending if first == "ascending" else descending), "", ""
+    query["sort"] = target
+    query.pop("page", None)
+    return format_html(
+        '<th scope="col"{}><a class="sort-link" href="?{}">{}'
+        '<span class="sort-link__arrow" aria-hidden="true">{}</span></a></th>',
+        format_html(' aria-sort="{}"', state) if state else "",
+        query.urlencode(),
+        label,
+        arrow,
+    )
