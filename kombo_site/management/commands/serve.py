@@ -27,9 +27,6 @@ class Command(BaseCommand):
         parser.add_argument("--no-seed", action="store_true", help="Skip the demo data.")
 
     def handle(self, *args: Any, port: int, host: str, no_seed: bool, **options: Any) -> None:
-        if settings.CELERY_BROKER_URL.startswith("filesystem"):
-            for folder in ("queue", "processed", "control"):
-                (Path(settings.CELERY_QUEUE_DIR) / folder).mkdir(parents=True, exist_ok=True)
         Path(settings.VAR_DIR).mkdir(parents=True, exist_ok=True)
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 

@@ -4,19 +4,30 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from integrations.demo import OPERATOR_USERNAME, demo_seed
+from syncs.demo import demo_history_seed
 
 
 class Command(BaseCommand):
-    help = "Seed the demo data once (operator login, API key, sandbox HR, integrations)."
+    help = (
+        "Seed the demo data once (operator login, API key, sandbox HR, integrations and a week "
+        "of their sync history)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = demo_seed()
+        with transaction.atomic():
+            result = demo_seed()
+            syncs = demo_history_seed(integration_ids=result.integration_ids)
         if not result.created:
             self.stdout.write("Demo data already present; nothing seeded.")
             return
-        self.stdout.write(self.style.SUCCESS(f"Seeded {len(result.integration_ids)} integrations."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Seeded {len(result.integration_ids)} integrations and {syncs} past syncs."
+            )
+        )
         if result.operator_password:
             self.stdout.write(
                 self.style.WARNING(
