@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
@@ -11,9 +12,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from webhooks.inspector import inspector_bin_of
-from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
 HEALTH_WINDOW = timedelta(hours=24)
+INTEGRATION_PANEL_LENGTH = 20
 
 
 def environment_names() -> dict[str, str]:
@@ -149,3 +151,55 @@ def delivery_get(*, delivery_id: str) -> WebhookDelivery | None:
         .filter(pk=delivery_id)
         .first()
     )
+
+
+def endpoint_url_scrubbed(url: str) -> str:
+    """The URL without credentials, query or fragment: receivers often put tokens there, and
+    panels on other pages show it to anyone who may see the integration."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    return f"{parts.scheme}://{host}{port}{parts.path}"
+
+
+@dataclass(frozen=True)
+class IntegrationDeliveryRow:
+    delivery: WebhookDelivery
+    endpoint_label: str
+    endpoint_url: str
+    last_attempt_at: datetime | None
+
+
+def integration_delivery_list(
+    *, integration_id: str, limit: int = INTEGRATION_PANEL_LENGTH
+) -> list[IntegrationDeliveryRow]:
+    """The newest deliveries for one integration with their endpoints and last attempt time, in
+    one query along the (integration_id, -created_at) index."""
+    last_attempt = (
+        WebhookAttempt.objects.filter(delivery=OuterRef("pk"))
+        .order_by("-number")
+        .values("started_at")[:1]
+    )
+    deliveries = (
+        WebhookDelivery.objects.filter(integration_id=integration_id)
+        .select_related("endpoint")
+        .annotate(last_attempt_at=Subquery(last_attempt))
+        .order_by("-created_at", "-pk")[:limit]
+    )
+    rows = []
+    for delivery in deliveries:
+        url = endpoint_url_scrubbed(delivery.endpoint.url)
+        rows.append(
+            IntegrationDeliveryRow(
+                delivery=delivery,
+                endpoint_label=delivery.endpoint.description or url,
+                endpoint_url=url,
+                last_attempt_at=delivery.last_attempt_at,
+            )
+        )
+    return rows

@@ -1,0 +1,203 @@
+"""The Sandbox HR control page: the demo's "break it" buttons.
+
+Operators revoke a key, take a permission away (or give it back), hire employees or mint a new
+key, and the `sandbox` connector sees the change on its next call. Each action redirects back
+with a message saying what the operator will see next; a new key is shown once, in the response
+to the POST that created it. The forms are tiny input parsers kept next to their only views.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from integrations.api.pagination import is_possible_id
+from integrations.models import Integration
+from integrations.sandbox_hr import selectors, services
+from integrations.sandbox_hr.models import SANDBOX_PERMISSIONS, SandboxAccount, SandboxApiKey
+from integrations.views import operator_required
+
+OVERVIEW = "sandbox_control:overview"
+MAX_EMPLOYEES_PER_ADD = 1000
+PERMISSION_CHOICES = [(permission, permission) for permission in SANDBOX_PERMISSIONS]
+
+
+class EmployeesAddForm(forms.Form):
+    count = forms.IntegerField(min_value=1, max_value=MAX_EMPLOYEES_PER_ADD)
+
+
+class ApiKeyCreateForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    permissions = forms.MultipleChoiceField(choices=PERMISSION_CHOICES, required=False)
+
+
+class PermissionForm(forms.Form):
+    permission = forms.ChoiceField(choices=PERMISSION_CHOICES)
+
+
+def _account_or_404(account_id: str) -> SandboxAccount:
+    account = selectors.account_get(account_id=account_id) if is_possible_id(account_id) else None
+    if account is None:
+        raise Http404("No such sandbox account.")
+    return account
+
+
+def _key_or_404(key_id: str) -> SandboxApiKey:
+    key = selectors.api_key_get_by_id(key_id=key_id) if is_possible_id(key_id) else None
+    if key is None:
+        raise Http404("No such sandbox API key.")
+    return key
+
+
+def _key_label(key: SandboxApiKey) -> str:
+    return f"API key “{key.name}” ({key.prefix}…) of {key.account.name}"
+
+
+def _names(integrations: list[Integration]) -> str:
+    names = [str(integration) for integration in integrations]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _render_overview(
+    request: HttpRequest,
+    *,
+    new_key: SandboxApiKey | None = None,
+    new_raw_key: str | None = None,
+) -> HttpResponse:
+    return render(
+        request,
+        "sandbox_hr/control.html",
+        {
+            "accounts": selectors.control_overview(),
+            "permissions": SANDBOX_PERMISSIONS,
+            "max_employees": MAX_EMPLOYEES_PER_ADD,
+            "new_key": new_key,
+            "new_raw_key": new_raw_key,
+        },
+    )
+
+
+@require_GET
+@operator_required
+def overview(request: HttpRequest) -> HttpResponse:
+    return _render_overview(request)
+
+
+@require_http_methods(["GET", "POST"])
+@operator_required
+def api_key_revoke(request: HttpRequest, key_id: str) -> HttpResponse:
+    key = _key_or_404(key_id)
+    if request.method == "GET":
+        return render(
+            request,
+            "sandbox_hr/api_key_confirm_revoke.html",
+            {"key": key, "integrations": selectors.key_integrations(key=key)},
+        )
+    if key.revoked_at is not None:
+        messages.info(request, f"{_key_label(key)} was already revoked; nothing changed.")
+        return redirect(OVERVIEW)
+    integrations = selectors.key_integrations(key=key)
+    services.sandbox_api_key_revoke(key=key)
+    if integrations:
+        consequence = (
+            f"The next auth check of {_names(integrations)} will fail with invalid credentials "
+            "until relinked with a working key."
+        )
+    else:
+        consequence = "No integration uses it, so no auth check changes."
+    messages.success(request, f"Revoked {_key_label(key)}. {consequence}")
+    return redirect(OVERVIEW)
+
+
+@require_POST
+@operator_required
+def permission_remove(request: HttpRequest, key_id: str) -> HttpResponse:
+    key = _key_or_404(key_id)
+    form = PermissionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"Choose one of {', '.join(SANDBOX_PERMISSIONS)}.")
+        return redirect(OVERVIEW)
+    permission = form.cleaned_data["permission"]
+    if permission not in key.permissions:
+        messages.info(request, f"{_key_label(key)} did not have {permission}; nothing changed.")
+        return redirect(OVERVIEW)
+    services.sandbox_permission_remove(key=key, permission=permission)
+    integrations = selectors.key_integrations(key=key)
+    if integrations:
+        consequence = (
+            f"The next sync of {_names(integrations)} will skip what needs it and warn "
+            "“Not all permissions are granted”."
+        )
+    else:
+        consequence = "No integration uses this key."
+    messages.success(request, f"{_key_label(key)} no longer has {permission}. {consequence}")
+    return redirect(OVERVIEW)
+
+
+@require_POST
+@operator_required
+def permission_grant(request: HttpRequest, key_id: str) -> HttpResponse:
+    key = _key_or_404(key_id)
+    form = PermissionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"Choose one of {', '.join(SANDBOX_PERMISSIONS)}.")
+        return redirect(OVERVIEW)
+    permission = form.cleaned_data["permission"]
+    if permission in key.permissions:
+        messages.info(request, f"{_key_label(key)} already has {permission}; nothing changed.")
+        return redirect(OVERVIEW)
+    services.sandbox_permission_grant(key=key, permission=permission)
+    integrations = selectors.key_integrations(key=key)
+    if integrations:
+        consequence = f"The next sync of {_names(integrations)} reads that data again."
+    else:
+        consequence = "No integration uses this key."
+    messages.success(request, f"{_key_label(key)} has {permission} again. {consequence}")
+    return redirect(OVERVIEW)
+
+
+@require_POST
+@operator_required
+def employees_add(request: HttpRequest, account_id: str) -> HttpResponse:
+    account = _account_or_404(account_id)
+    form = EmployeesAddForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            f"Enter a whole number of employees from 1 to {MAX_EMPLOYEES_PER_ADD}; "
+            f"nothing was added to {account.name}.",
+        )
+        return redirect(OVERVIEW)
+    count = services.sandbox_employees_add(account=account, count=form.cleaned_data["count"])
+    messages.success(
+        request,
+        f"Hired {count} employee{'' if count == 1 else 's'} at {account.name}. "
+        "The next sync of its integrations picks them up.",
+    )
+    return redirect(OVERVIEW)
+
+
+@never_cache
+@require_POST
+@operator_required
+def api_key_create(request: HttpRequest, account_id: str) -> HttpResponse:
+    account = _account_or_404(account_id)
+    form = ApiKeyCreateForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            "Give the new key a name (up to 200 characters) and choose among "
+            f"{', '.join(SANDBOX_PERMISSIONS)}; no key was created for {account.name}.",
+        )
+        return redirect(OVERVIEW)
+    # The raw key lives only in this response: never in the session or a message.
+    key, raw_key = services.sandbox_api_key_create(
+        account=account,
+        name=form.cleaned_data["name"],
+        permissions=form.cleaned_data["permissions"],
+    )
+    return _render_overview(request, new_key=key, new_raw_key=raw_key)
