@@ -31,6 +31,7 @@ from integrations.models import (
     ReconnectionLink,
     RequestLog,
     ScopeConfig,
+    ScopeConfigMigration,
 )
 
 admin.site.site_header = "kombo-site administration"
@@ -431,3 +432,13 @@ class ReconnectionLinkAdmin(ReadOnlyAdmin):
     search_fields = ["id", "integration__id", "integration__organization_name"]
     list_select_related = ["integration"]
     exclude = ["token_hash"]
+
+
+@admin.register(ScopeConfigMigration)
+class ScopeConfigMigrationAdmin(ReadOnlyAdmin):
+    """Created from a scope config's dashboard page, where its progress is tracked too."""
+
+    list_display = ["id", "scope_config", "selection_label", "emailed", "created_at"]
+    list_filter = ["emailed", "environment"]
+    search_fields = ["id", "selection_label", "scope_config__name"]
+    list_select_related = ["scope_config"]

@@ -109,12 +109,6 @@ def integration_list(request: HttpRequest) -> HttpResponse:
 def integration_detail(request: HttpRequest, integration_id: str) -> HttpResponse:
     integration = get_integration_or_404(integration_id)
     now = timezone.now()
-    try:
-        scope_config_url = reverse(
-            "scope_configs:scope_config_edit", args=[integration.scope_config_id]
-        )
-    except NoReverseMatch:
-        scope_config_url = None
     return render(
         request,
         "integrations/integration_detail.html",
@@ -124,7 +118,6 @@ def integration_detail(request: HttpRequest, integration_id: str) -> HttpRespons
                 integration=integration, now=now
             ),
             "pause_at": dashboard_selectors.pause_due_at(integration),
-            "scope_config_url": scope_config_url,
             "tool": TOOLS.get(integration.tool),
             "read_models": [
                 (model, sum(field.is_available for field in model.fields))

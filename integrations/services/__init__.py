@@ -38,12 +38,20 @@ from integrations.services.links import (
     relink_link_email,
     relink_link_revoke,
 )
+from integrations.services.scope_configs import (
+    MIGRATION_BATCH_LIMIT,
+    ScopeConfigMigrationError,
+    scope_config_migration_create,
+    scope_config_update,
+)
 
 __all__ = [
     "API_KEY_PREFIX",
+    "MIGRATION_BATCH_LIMIT",
     "AuthTransition",
     "RelinkOutcome",
     "RelinkResult",
+    "ScopeConfigMigrationError",
     "activation_token_exchange",
     "api_key_authenticate",
     "api_key_create",
@@ -68,5 +76,7 @@ __all__ = [
     "relink_link_revoke",
     "request_logs_prune",
     "scope_config_create",
+    "scope_config_migration_create",
+    "scope_config_update",
     "scope_settings_checked",
 ]
