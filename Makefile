@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench screenshot clean
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kombo-site needs Python 3.11 or newer")'
@@ -33,7 +33,15 @@ $(KOMBO_CONNECT): tests/e2e/kombo_connect/package-lock.json
 		cd tests/e2e/kombo_connect && npm ci --silent --no-audit --no-fund; \
 	else echo "npm not found: the @kombo-api/connect browser test will not run"; fi
 
-test: $(VENV)/.installed-dev $(KOMBO_CONNECT)
+# axe-core (npm) for the accessibility browser tests; same rules as above without npm.
+AXE := tests/e2e/axe/node_modules/axe-core/axe.min.js
+
+$(AXE): tests/e2e/axe/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd tests/e2e/axe && npm ci --silent --no-audit --no-fund; \
+	else echo "npm not found: the accessibility browser tests will not run"; fi
+
+test: $(VENV)/.installed-dev $(KOMBO_CONNECT) $(AXE)
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
@@ -47,6 +55,10 @@ format: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(PY) -m bench $(BENCH)
+
+# The README's dashboard picture, from a throw-away demo database in headless Chromium.
+screenshot: $(VENV)/.installed-dev
+	$(PY) docs/screenshot.py $(if $(OUTPUT),--output $(OUTPUT))
 
 clean:
 	rm -rf $(VENV) var

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, ViewportSize, sync_playwright
 
 # Playwright's sync API runs an event loop in this thread, which makes Django refuse ORM calls
 # from test code ("SynchronousOnlyOperation") although nothing here is actually async.
@@ -24,6 +24,27 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOT_DIR = Path(settings.BASE_DIR) / "var" / "screenshots"
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+
+# The outermost elements wider than the screen (content of scroll containers doesn't count).
+_ELEMENTS_STICKING_OUT = """(limit) => Array.from(document.querySelectorAll("body *"))
+    .filter((element) => element.getBoundingClientRect().right > limit)
+    .filter((element) => !element.parentElement.closest(".table-wrap"))
+    .slice(0, 5)
+    .map((element) => element.tagName.toLowerCase() + "." + element.className
+        + " " + Math.round(element.getBoundingClientRect().width) + "px")"""
+
+
+def horizontal_overflow(page: Page) -> str | None:
+    """Why the page at the current viewport needs a horizontal scrollbar, or None if it doesn't."""
+    viewport = page.viewport_size
+    assert viewport is not None
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    if scroll_width <= viewport["width"]:
+        return None
+    culprits = page.evaluate(_ELEMENTS_STICKING_OUT, viewport["width"])
+    return f"{page.url} is {scroll_width}px wide at {viewport['width']}px; sticking out: {culprits}"
 
 
 @dataclass

@@ -9,10 +9,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from integrations.models import Environment, Integration, IntegrationStatus, SyncPausedReason
-from tests.e2e.conftest import BrowserConsole
+from tests.e2e.conftest import PHONE, BrowserConsole, horizontal_overflow
 from tests.factories import IntegrationFactory
-
-PHONE = {"width": 390, "height": 844}
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,21 +47,11 @@ def _seed_integrations(environment: Environment, other_environment: Environment)
     )
 
 
-# The outermost elements wider than the screen (content of scroll containers doesn't count).
-_ELEMENTS_STICKING_OUT = """(limit) => Array.from(document.querySelectorAll("body *"))
-    .filter((element) => element.getBoundingClientRect().right > limit)
-    .filter((element) => !element.parentElement.closest(".table-wrap"))
-    .slice(0, 5)
-    .map((element) => element.tagName.toLowerCase() + "." + element.className
-        + " " + Math.round(element.getBoundingClientRect().width) + "px")"""
-
-
 def _assert_no_horizontal_overflow(page: Page, url: str) -> None:
     page.goto(url)
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    if scroll_width > PHONE["width"]:
-        culprits = page.evaluate(_ELEMENTS_STICKING_OUT, PHONE["width"])
-        pytest.fail(f"{url} is {scroll_width}px wide at phone width; sticking out: {culprits}")
+    overflow = horizontal_overflow(page)
+    if overflow:
+        pytest.fail(overflow)
 
 
 def test_it_lets_an_operator_find_disable_and_create_a_key(
