@@ -25,7 +25,7 @@ from django.test.utils import (  # noqa: E402
     teardown_databases,
 )
 
-from bench import api, ingest, scheduler, webhooks  # noqa: E402
+from bench import api, dashboard, ingest, scheduler, webhooks  # noqa: E402
 from bench.core import Row, table  # noqa: E402
 
 SUITES = {
@@ -33,6 +33,7 @@ SUITES = {
     "scheduler": scheduler.run,
     "ingest": ingest.run,
     "webhooks": webhooks.run,
+    "dashboard": dashboard.run,
 }
 
 
