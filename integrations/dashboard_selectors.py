@@ -96,9 +96,14 @@ def integration_state_counts(
 ) -> dict[HealthState | None, int]:
     """Live integrations per chip for the other filters, in one query; None counts them all."""
     queryset = integration_list(environment=environment, tool=tool, search=search).order_by()
+    # COUNT(status) rather than COUNT(id): status is never null, and unlike the id it is in
+    # integration_health_count_idx, so PostgreSQL counts from that index alone.
     counts = queryset.aggregate(
-        all=Count("pk"),
-        **{state.value: Count("pk", filter=HEALTH_STATE_FILTERS[state]) for state in HealthState},
+        all=Count("status"),
+        **{
+            state.value: Count("status", filter=HEALTH_STATE_FILTERS[state])
+            for state in HealthState
+        },
     )
     result: dict[HealthState | None, int] = {state: counts[state.value] for state in HealthState}
     result[None] = counts["all"]

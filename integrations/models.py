@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from integrations.ids import new_id
 
@@ -193,7 +193,30 @@ class Integration(models.Model):
             models.Index(fields=["-created_at", "-id"], name="integration_newest_idx"),
             models.Index(fields=["organization_name", "id"], name="integration_org_idx"),
             models.Index(
-                fields=["-last_sync_finished_at", "-id"], name="integration_last_sync_idx"
+                F("last_sync_finished_at").desc(nulls_last=True),
+                F("id").desc(),
+                name="integration_last_sync_idx",
+            ),
+            # Every list request counts the live rows per health chip: an index-only scan of
+            # this is a third of a scan of the table.
+            models.Index(
+                fields=[
+                    "status",
+                    "auth_failing_since",
+                    "last_sync_warning_count",
+                    "environment",
+                    "tool",
+                ],
+                name="integration_health_count_idx",
+                condition=Q(deleted_at__isnull=True),
+            ),
+            # The "authentication failing" chip: a few percent of the rows, read often.
+            models.Index(
+                fields=["auth_failing_since", "id"],
+                name="integration_auth_failing_idx",
+                condition=Q(
+                    status="ACTIVE", auth_failing_since__isnull=False, deleted_at__isnull=True
+                ),
             ),
         ]
 

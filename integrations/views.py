@@ -31,9 +31,10 @@ from integrations.forms import (
 )
 from integrations.models import ApiKey, Integration
 from integrations.tools import TOOLS
-from integrations.tools.base import Tool
 
 INTEGRATIONS_PER_PAGE = 50
+# The newest audit events and credential versions on the integration page; the admin has all.
+PAGE_HISTORY_LIMIT = 50
 
 View = Callable[..., HttpResponse]
 
@@ -50,10 +51,21 @@ def operator_required(view: View) -> View:
     return login_required(wrapper)
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its row count instead of running COUNT(*) for it."""
+
+    def __init__(self, object_list: Any, per_page: int, *, known_count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = known_count
+
+    @property
+    def count(self) -> int:
+        return self.known_count
+
+
 @dataclass(frozen=True)
 class IntegrationRow:
     integration: Integration
-    tool: Tool | None
     pause_in: timedelta | None
 
 
@@ -75,19 +87,19 @@ def integration_list(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     sort = form.sort_order()
     integrations = dashboard_selectors.integration_dashboard_list(**filters, sort=sort)
-    page = Paginator(integrations, INTEGRATIONS_PER_PAGE).get_page(request.GET.get("page"))
     counts = dashboard_selectors.integration_state_counts(
         environment=filters["environment"], tool=filters["tool"], search=filters["search"]
     )
+    # The chips already counted the rows of this filter: no second COUNT over the table.
+    paginator = CountedPaginator(
+        integrations, INTEGRATIONS_PER_PAGE, known_count=counts[filters["state"]]
+    )
+    page = paginator.get_page(request.GET.get("page"))
     now = timezone.now()
     rows = []
     for integration in page.object_list:
         pause_at = dashboard_selectors.pause_due_at(integration)
-        rows.append(
-            IntegrationRow(
-                integration, TOOLS.get(integration.tool), pause_at - now if pause_at else None
-            )
-        )
+        rows.append(IntegrationRow(integration, pause_at - now if pause_at else None))
     return render(
         request,
         "integrations/integration_list.html",
@@ -123,8 +135,13 @@ def integration_detail(request: HttpRequest, integration_id: str) -> HttpRespons
                 (model, sum(field.is_available for field in model.fields))
                 for model in selectors.integration_read_models(integration=integration)
             ],
-            "credential_versions": selectors.credential_history(integration=integration),
-            "events": selectors.integration_events(integration=integration),
+            "credential_versions": selectors.credential_history(
+                integration=integration, limit=PAGE_HISTORY_LIMIT
+            ),
+            "events": selectors.integration_events(
+                integration=integration, limit=PAGE_HISTORY_LIMIT
+            ),
+            "history_limit": PAGE_HISTORY_LIMIT,
             "relink_form": RelinkForm(integration=integration),
             "reconnection_links": selectors.reconnection_links_of(integration),
             "now": now,

@@ -6,10 +6,12 @@ from datetime import timedelta
 
 from django import template
 from django.http import QueryDict
+from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from integrations.dashboard_selectors import duration_words
+from integrations.tools import TOOLS
 
 register = template.Library()
 
@@ -53,3 +55,29 @@ def sort_header(
         label,
         arrow,
     )
+
+
+# Tags rather than included templates: the list renders them for every row.
+
+
+@register.simple_tag
+def tool_label(tool_id: str) -> SafeString:
+    """The tool's icon and name; an unknown id (a removed connector) shows as itself."""
+    tool = TOOLS.get(tool_id)
+    if tool is None:
+        return format_html(
+            '<span class="tool"><span class="tool__icon tool__icon--unknown" '
+            'aria-hidden="true">?</span>{}</span>',
+            tool_id,
+        )
+    return format_html(
+        '<span class="tool"><img class="tool__icon" src="{}" alt="" width="24" height="24">'
+        "{}</span>",
+        static(tool.icon),
+        tool.label,
+    )
+
+
+@register.simple_tag
+def status_badge(status: str) -> SafeString:
+    return format_html('<span class="badge badge--{}">{}</span>', status.lower(), status)

@@ -7,6 +7,8 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from integrations.models import Integration
 from syncs.selectors import (
@@ -27,12 +29,6 @@ STRIP_HOUR_WIDTH = 6
 
 
 @dataclass(frozen=True)
-class StripBar:
-    x: int
-    bucket: StripBucket
-
-
-@dataclass(frozen=True)
 class DayTick:
     x: int
     label: str
@@ -43,17 +39,28 @@ class Strip:
     id: str
     title: str
     summary: str
-    bars: list[StripBar]
+    bars: SafeString
     ticks: list[DayTick]
     width: int
 
 
+def _bar(x: int, bucket: StripBucket) -> str:
+    # 168 bars per strip: plain string formatting, not a template loop, keeps the page fast.
+    start = timezone.localtime(bucket.start)
+    detail = bucket.detail if bucket.total else "nothing"
+    return (
+        f'<rect class="strip__bar strip__bar--{bucket.tone}" x="{x}" y="2" width="5" '
+        f'height="26" rx="1" data-hour="{start.isoformat()}"><title>'
+        f"{start:%a %b} {start.day}, {start:%H}:00–{start:%H}:59 · {escape(detail)}"
+        "</title></rect>"
+    )
+
+
 def _strip(strip_id: str, title: str, noun: str, buckets: list[StripBucket]) -> Strip:
-    bars = [StripBar(x=index * STRIP_HOUR_WIDTH, bucket=b) for index, b in enumerate(buckets)]
     ticks = [
-        DayTick(x=bar.x, label=timezone.localtime(bar.bucket.start).strftime("%a %-d"))
-        for bar in bars
-        if timezone.localtime(bar.bucket.start).hour == 0
+        DayTick(x=index * STRIP_HOUR_WIDTH, label=f"{local:%a} {local.day}")
+        for index, bucket in enumerate(buckets)
+        if (local := timezone.localtime(bucket.start)).hour == 0
     ]
     total = sum(bucket.total for bucket in buckets)
     failed = sum(bucket.failed for bucket in buckets)
@@ -65,9 +72,11 @@ def _strip(strip_id: str, title: str, noun: str, buckets: list[StripBucket]) -> 
         id=strip_id,
         title=title,
         summary=summary,
-        bars=bars,
+        bars=mark_safe(  # noqa: S308 - every value in it is ours or escaped in _bar
+            "".join(_bar(index * STRIP_HOUR_WIDTH, b) for index, b in enumerate(buckets))
+        ),
         ticks=ticks,
-        width=len(bars) * STRIP_HOUR_WIDTH,
+        width=len(buckets) * STRIP_HOUR_WIDTH,
     )
 
 
