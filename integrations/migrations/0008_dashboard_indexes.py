@@ -2,6 +2,23 @@
 
 from django.db import migrations, models
 
+# The list's "last sync, newest first" order puts never-synced integrations last. SQLite can't
+# index NULLS LAST (and its tables are small); PostgreSQL gets the index outside the model state.
+LAST_SYNC_INDEX = (
+    "CREATE INDEX IF NOT EXISTS integration_last_sync_idx ON integrations_integration "
+    "(last_sync_finished_at DESC NULLS LAST, id DESC)"
+)
+
+
+def last_sync_index_create(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(LAST_SYNC_INDEX)
+
+
+def last_sync_index_drop(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("DROP INDEX IF EXISTS integration_last_sync_idx")
+
 
 class Migration(migrations.Migration):
 
@@ -14,10 +31,7 @@ class Migration(migrations.Migration):
             model_name='integration',
             name='integration_last_sync_idx',
         ),
-        migrations.AddIndex(
-            model_name='integration',
-            index=models.Index(models.OrderBy(models.F('last_sync_finished_at'), descending=True, nulls_last=True), models.OrderBy(models.F('id'), descending=True), name='integration_last_sync_idx'),
-        ),
+        migrations.RunPython(last_sync_index_create, last_sync_index_drop),
         migrations.AddIndex(
             model_name='integration',
             index=models.Index(condition=models.Q(('deleted_at__isnull', True)), fields=['status', 'auth_failing_since', 'last_sync_warning_count', 'environment', 'tool'], name='integration_health_count_idx'),
