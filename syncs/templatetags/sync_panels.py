@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django import template
@@ -109,15 +110,25 @@ def sync_progress(integration: Integration) -> dict[str, Any]:
     return sync_progress_context(integration=integration, polling=False)
 
 
+# A sync that ended this recently still shows as finished on a page load: the operator who
+# clicked "Sync now" sees its outcome even when a fast sync ended before the page loaded.
+RECENTLY_FINISHED = timedelta(seconds=30)
+
+
 def sync_progress_context(*, integration: Integration, polling: bool) -> dict[str, Any]:
-    """The running sync's progress; when a poll finds none any more, the sync that just ended
-    (at 100%) is shown once more, without the poll trigger, so the polling stops."""
+    """The running sync's progress; when none runs, the sync that just ended (at 100%), without
+    the poll trigger, so the polling stops: for a poll always, for a page load if it is recent."""
     active = sync_active(integration=integration)
-    return {
-        "integration": integration,
-        "sync": active or (sync_latest(integration=integration) if polling else None),
-        "polling": active is not None,
-    }
+    shown = active
+    if active is None:
+        latest = sync_latest(integration=integration)
+        ended_recently = (
+            latest is not None
+            and latest.finished_at is not None
+            and timezone.now() - latest.finished_at < RECENTLY_FINISHED
+        )
+        shown = latest if polling or ended_recently else None
+    return {"integration": integration, "sync": shown, "polling": active is not None}
 
 
 @register.inclusion_tag("syncs/_auth_checks.html")
