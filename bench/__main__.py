@@ -25,7 +25,7 @@ from django.test.utils import (  # noqa: E402
     teardown_databases,
 )
 
-from bench import api, dashboard, ingest, scheduler, webhooks  # noqa: E402
+from bench import api, dashboard, ingest, load, relink, scheduler, webhooks  # noqa: E402
 from bench.core import Row, table  # noqa: E402
 
 SUITES = {
@@ -34,6 +34,8 @@ SUITES = {
     "ingest": ingest.run,
     "webhooks": webhooks.run,
     "dashboard": dashboard.run,
+    "load": load.run,
+    "relink": relink.run,
 }
 
 
