@@ -115,6 +115,9 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
+# A kept-open connection the database dropped meanwhile (failover, restart, idle timeout) is
+# replaced before a request uses it, instead of failing that request.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default shares one SQLite file between the web server and the worker.
     DATABASES["default"]["OPTIONS"] = {
@@ -290,6 +293,10 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# How long an authenticated API key is kept in the cache (skipping a database lookup per
+# request). Only with Redis: a revoke deletes the shared entry, while a per-process cache would
+# let a revoked key work on other processes until it expires.
+API_KEY_CACHE_SECONDS: int = env.int("API_KEY_CACHE_SECONDS", default=60 if REDIS_URL else 0)
 
 # --- Hosted connection pages ---------------------------------------------------------------
 # Submissions of the hosted form allowed per link and per client address, per 10 minutes.
@@ -346,8 +353,30 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"link_tokens_redacted": {"()": "integrations.redaction.LinkTokensRedacted"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        # Django's own format for the development server's access log.
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Both log request paths, and the hosted form's paths carry link tokens.
+        "django.request": {"filters": ["link_tokens_redacted"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["link_tokens_redacted"],
+        },
+    },
 }

@@ -7,6 +7,8 @@ import hmac
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from integrations.ids import random_base58
@@ -37,25 +39,42 @@ def api_key_create(
     return api_key, raw_key
 
 
+def _cache_key(key_hash: str) -> str:
+    return f"api-key:{key_hash}"
+
+
 def api_key_authenticate(*, raw_key: str) -> ApiKey | None:
-    """The active key matching `raw_key`, or None; refreshes `last_used_at`."""
+    """The active key matching `raw_key`, or None; refreshes `last_used_at`.
+
+    With a shared cache (Redis), a found key is kept there for API_KEY_CACHE_SECONDS so most
+    requests skip the database lookup; revoking deletes the entry, so revocation is immediate.
+    Only the hash is used as the cache key, never the key itself.
+    """
     if not raw_key.startswith(API_KEY_PREFIX) or len(raw_key) > 128:
         return None
     candidate_hash = _api_key_hash(raw_key)
-    api_key = (
-        ApiKey.objects.select_related("environment")
-        .filter(key_hash=candidate_hash, revoked_at__isnull=True)
-        .first()
-    )
+    cache_key = _cache_key(candidate_hash)
+    api_key: ApiKey | None = cache.get(cache_key) if settings.API_KEY_CACHE_SECONDS else None
+    if api_key is None:
+        api_key = (
+            ApiKey.objects.select_related("environment")
+            .filter(key_hash=candidate_hash, revoked_at__isnull=True)
+            .first()
+        )
+        if api_key is not None and settings.API_KEY_CACHE_SECONDS:
+            cache.set(cache_key, api_key, settings.API_KEY_CACHE_SECONDS)
     if api_key is None or not hmac.compare_digest(api_key.key_hash, candidate_hash):
         return None
     now = timezone.now()
     if api_key.last_used_at is None or now - api_key.last_used_at > API_KEY_LAST_USED_RESOLUTION:
         ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
         api_key.last_used_at = now
+        if settings.API_KEY_CACHE_SECONDS:
+            cache.set(cache_key, api_key, settings.API_KEY_CACHE_SECONDS)
     return api_key
 
 
 def api_key_revoke(*, api_key: ApiKey) -> None:
     ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    cache.delete(_cache_key(api_key.key_hash))
     api_key.refresh_from_db(fields=["revoked_at"])

@@ -1,0 +1,27 @@
+"""Link and activation tokens travel in URL paths (`/connect/<token>`,
+`/api/v1/connect/integration-by-token/<token>`): they are credentials of sorts, so paths are
+redacted before they are logged or stored."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+# Tokens are `secrets.token_urlsafe(32)` (43 characters); fixed path words are far shorter.
+_TOKEN_IN_PATH = re.compile(r"(/connect/(?:integration-by-token/)?)[A-Za-z0-9_-]{20,}")
+REDACTED = "[token]"
+
+
+def path_redacted(path: str) -> str:
+    return _TOKEN_IN_PATH.sub(rf"\g<1>{REDACTED}", path)
+
+
+class LinkTokensRedacted(logging.Filter):
+    """For loggers that write request paths (Django's `django.request`, `django.server`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = path_redacted(message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        return True
