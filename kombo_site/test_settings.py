@@ -25,7 +25,11 @@ CELERY_TASK_ALWAYS_EAGER = False
 # broker. Each test process has its own queue, so a test's worker only sees that process's tasks.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
-CELERY_TASK_DEFAULT_QUEUE = f"kombo-tests-{os.getpid()}"
+# Worker processes a test starts (and restarts) are handed their test's queue, so what they
+# send themselves (ticks, syncs, deliveries) stays where they and the test consume it.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE") or (
+    f"kombo-tests-{os.getpid()}"
+)
 
 # Every test client posts from 127.0.0.1: the per-address limit is tested on its own.
 CONNECT_SUBMISSIONS_PER_ADDRESS = 100_000

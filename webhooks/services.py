@@ -6,6 +6,7 @@ never reaches a worker, and this module never imports the task module.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,6 +15,7 @@ from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from webhooks.models import (
     DeliveryStatus,
@@ -24,6 +26,8 @@ from webhooks.models import (
 )
 from webhooks.secrets import secret_encrypt, secret_generate, secret_reencrypt
 from webhooks.urlsafety import url_check
+
+logger = logging.getLogger(__name__)
 
 EVENT_TYPES = (
     "integration-created",
@@ -48,8 +52,16 @@ def deliveries_send_on_commit(delivery_ids: Iterable[str]) -> None:
     WebhookDelivery.objects.filter(pk__in=ids).update(enqueued_at=timezone.now())
 
     def send() -> None:
-        for delivery_id in ids:
-            current_app.send_task(DELIVERY_TASK, args=[delivery_id])
+        for sent, delivery_id in enumerate(ids):
+            try:
+                current_app.send_task(DELIVERY_TASK, args=[delivery_id])
+            except OperationalError:
+                # The deliveries are committed: the sweeper hands them out once the broker is
+                # back. Failing here would fail a request whose change is already saved.
+                logger.warning(
+                    "Broker unavailable: %s deliveries left to the sweeper", len(ids) - sent
+                )
+                return
 
     transaction.on_commit(send)
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Mapping
 
-from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -23,10 +22,10 @@ from integrations.models import (
     ScopeConfig,
     SyncType,
 )
+from integrations.services.health import scheduler_tick_request_on_commit
 from integrations.services.integrations import integration_create
 from integrations.services.links import (
     LINK_LIFETIMES,
-    SCHEDULER_TICK_TASK,
     RelinkOutcome,
     RelinkResult,
     link_consume,
@@ -136,5 +135,5 @@ def connect_link_complete(
             opted_out=sorted(set(opted_out)), last_auth_ok_at=now, next_sync_type=SyncType.FULL
         )
         ReconnectionLink.objects.filter(pk=link.pk).update(integration=integration)
-        transaction.on_commit(lambda: current_app.send_task(SCHEDULER_TICK_TASK))
+        scheduler_tick_request_on_commit()
     return RelinkResult(RelinkOutcome.COMPLETED, activation_token=activation_token)

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from celery import current_app
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -37,7 +36,10 @@ from integrations.models import (
     SyncType,
 )
 from integrations.read_models import READ_MODELS
-from integrations.services.health import integration_auth_ok_apply
+from integrations.services.health import (
+    integration_auth_ok_apply,
+    scheduler_tick_request_on_commit,
+)
 from integrations.services.integrations import (
     credential_version_add,
     integration_event_record,
@@ -47,7 +49,6 @@ from integrations.tools.base import AuthOutcome, AuthResult, Tool
 
 LINK_LIFETIMES = {LinkType.EMBEDDED: timedelta(hours=1), LinkType.MAGIC_LINK: timedelta(days=365)}
 ACTIVATION_TOKEN_LIFETIME = timedelta(minutes=10)
-SCHEDULER_TICK_TASK = "syncs.tasks.scheduler_tick_task"
 
 
 def token_hash(token: str) -> str:
@@ -291,7 +292,7 @@ def _relink_apply(
             data={"link_id": link.pk, "scope_changed": scope_changed},
         )
         # The scheduler picks the integration up now rather than at its next tick.
-        transaction.on_commit(lambda: current_app.send_task(SCHEDULER_TICK_TASK))
+        scheduler_tick_request_on_commit()
     return RelinkResult(RelinkOutcome.COMPLETED, activation_token=activation_token)
 
 
