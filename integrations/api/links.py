@@ -21,7 +21,12 @@ from integrations.api.serializers import (
     StrictInputSerializer,
     success_envelope,
 )
-from integrations.api.views import INTEGRATION_ID_PARAMETER, KomboApiView, success
+from integrations.api.views import (
+    ERRORS_WITH_BODY,
+    INTEGRATION_ID_PARAMETER,
+    KomboApiView,
+    success,
+)
 from integrations.models import LinkLanguage, LinkType, ReconnectionLink, ScopeConfig
 from integrations.selectors import reconnection_link_get, reconnection_links_of
 from integrations.services import (
@@ -100,7 +105,10 @@ class RelinkView(KomboApiView):
         tags=["General"],
         parameters=[INTEGRATION_ID_PARAMETER],
         request=RelinkRequestSerializer,
-        responses={200: success_envelope("RelinkResponse", RelinkLinkSerializer()), **ERRORS},
+        responses={
+            200: success_envelope("RelinkResponse", RelinkLinkSerializer()),
+            **ERRORS_WITH_BODY,
+        },
     )
     def post(self, request: Request, integration_id: str) -> Response:
         integration = self.get_integration(request, integration_id)
@@ -260,7 +268,10 @@ class CreateLinkView(KomboApiView):
         "is fixed with `integration_tool`, or the customer picks it.",
         tags=["Connect"],
         request=CreateLinkRequestSerializer,
-        responses={200: success_envelope("CreateLinkResponse", RelinkLinkSerializer()), **ERRORS},
+        responses={
+            200: success_envelope("CreateLinkResponse", RelinkLinkSerializer()),
+            **ERRORS_WITH_BODY,
+        },
     )
     def post(self, request: Request) -> Response:
         body = CreateLinkRequestSerializer(data=request.data)

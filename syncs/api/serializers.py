@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from integrations.api.pagination import IdCursor, KeysetCursor
 from integrations.api.serializers import StrictInputSerializer
@@ -25,8 +26,10 @@ UNSUPPORTED_EMPLOYEE_FILTERS = (
 class CommaSeparatedField(serializers.CharField):
     """`a,b,c` (how Kombo's SDKs send list filters) as a list of strings."""
 
-    def to_internal_value(self, data: Any) -> list[str]:  # type: ignore[override]
-        text = super().to_internal_value(data)
+    def run_validation(self, data: Any = empty) -> list[str]:
+        # Split only after CharField's validators ran: `max_length` limits the text sent, and
+        # on the list it would count items instead.
+        text = super().run_validation(data)
         return [item.strip() for item in text.split(",") if item.strip()]
 
 

@@ -10,7 +10,12 @@ from rest_framework.response import Response
 from integrations.api.errors import InputInvalid, KomboApiError
 from integrations.api.pagination import id_page, is_possible_id, keyset_page
 from integrations.api.serializers import ErrorEnvelopeSerializer, success_envelope
-from integrations.api.views import INTEGRATION_ID_PARAMETER, KomboApiView, success
+from integrations.api.views import (
+    ERRORS_WITH_BODY,
+    INTEGRATION_ID_PARAMETER,
+    KomboApiView,
+    success,
+)
 from integrations.models import Integration, IntegrationStatus, SyncType
 from integrations.selectors import integration_wanted_fields
 from integrations.tools import tool_get
@@ -64,7 +69,7 @@ class ForceSyncView(IntegrationHeaderView):
         request=ForceSyncSerializer,
         responses={
             200: success_envelope("ForceSyncResponse", ForceSyncResultSerializer()),
-            **ERRORS,
+            **ERRORS_WITH_BODY,
         },
     )
     def post(self, request: Request) -> Response:

@@ -68,6 +68,24 @@ def test_it_documents_the_response_shapes() -> None:
     assert schemas["IntegrationEnabledRequest"]["properties"]["value"]["type"] == "boolean"
 
 
+def test_it_documents_413_and_415_wherever_a_body_is_read() -> None:
+    """A body too large or not JSON gets 413 or 415 from every operation that reads one."""
+    paths = Client().get("/api/v1/schema/?format=json").json()["paths"]
+
+    with_body = {
+        (method.upper(), path): operation["responses"]
+        for path, operations in paths.items()
+        for method, operation in operations.items()
+        if "requestBody" in operation
+    }
+
+    assert ("POST", "/api/v1/connect/create-link") in with_body
+    for (method, path), responses in with_body.items():
+        for status in ("413", "415"):
+            assert status in responses, f"{method} {path} does not document {status}"
+            assert "ErrorEnvelope" in str(responses[status]), (method, path, status)
+
+
 def test_it_serves_swagger_ui_without_an_api_key() -> None:
     response = Client().get("/api/v1/docs/")
 

@@ -81,6 +81,24 @@ def test_it_names_the_bad_parameter(
     assert field in _error(response, 400, "PLATFORM.INPUT_INVALID")
 
 
+def test_it_limits_a_list_filter_by_the_length_of_its_text(
+    client: Client, integration: Integration
+) -> None:
+    many_items = client.get(
+        f"/api/v1/hris/employees?employment_statuses={'A,' * 499}A",
+        HTTP_X_INTEGRATION_ID=integration.pk,
+    )
+    one_long_item = client.get(
+        f"/api/v1/hris/employees?employment_statuses={'A' * 1_001}",
+        HTTP_X_INTEGRATION_ID=integration.pk,
+    )
+
+    assert many_items.status_code == 200, many_items.content
+    message = _error(one_long_item, 400, "PLATFORM.INPUT_INVALID")
+    assert "employment_statuses" in message
+    assert "1000 characters" in message
+
+
 def test_it_accepts_an_unsupported_filter_when_told_to_ignore_it(
     client: Client, integration: Integration
 ) -> None:
