@@ -124,6 +124,26 @@ def _over_limit(request: HttpRequest, link: ReconnectionLink) -> bool:
     return per_link or per_address
 
 
+def _posted_credentials(request: HttpRequest, tool: Tool) -> dict[str, str] | None:
+    """The credentials as entered; None when a value cannot be a credential at all: too long,
+    or with line breaks, NUL, invisible or non-ASCII characters, which no tool's keys, IDs or
+    tokens contain and which HTTP headers could not even carry to the tool."""
+    credentials = {
+        field.key: request.POST.get(field.key, "").strip() for field in tool.credential_fields
+    }
+    for value in credentials.values():
+        if len(value) > MAX_CREDENTIAL_LENGTH or not (value.isascii() and value.isprintable()):
+            return None
+    return credentials
+
+
+def _not_credentials(tool: Tool) -> str:
+    # The tool's own refusal, word for word: the customer's next step is the same.
+    return _("%(tool)s did not accept these credentials. Please check them and try again.") % {
+        "tool": tool.label
+    }
+
+
 def _unusable(request: HttpRequest) -> HttpResponse:
     return render(request, "connect/link_unusable.html", status=404)
 
@@ -179,10 +199,10 @@ def _connect_form(request: HttpRequest, link: ReconnectionLink) -> HttpResponse:
     if request.method == "POST":
         if _over_limit(request, link):
             return render(request, "connect/too_many.html", status=429)
-        credentials = {
-            field.key: request.POST.get(field.key, "").strip()[:MAX_CREDENTIAL_LENGTH]
-            for field in tool.credential_fields
-        }
+        credentials = _posted_credentials(request, tool)
+        if credentials is None:
+            context["error"] = _not_credentials(tool)
+            return render(request, "connect/relink_form.html", context)
         optional_keys = {item.key for _, items in requested for item in items if item.optional}
         result = connect_link_complete(
             link=link,
@@ -222,10 +242,10 @@ def _relink_form(request: HttpRequest, link: ReconnectionLink) -> HttpResponse:
     if request.method == "POST":
         if _over_limit(request, link):
             return render(request, "connect/too_many.html", status=429)
-        credentials = {
-            field.key: request.POST.get(field.key, "").strip()[:MAX_CREDENTIAL_LENGTH]
-            for field in tool.credential_fields
-        }
+        credentials = _posted_credentials(request, tool)
+        if credentials is None:
+            context["error"] = _not_credentials(tool)
+            return render(request, "connect/relink_form.html", context)
         optional_keys = {item.key for _, items in requested for item in items if item.optional}
         opted_out = sorted(key for key in optional_keys if key not in request.POST.getlist("keep"))
         result = relink_link_complete(

@@ -6,10 +6,12 @@ import logging
 import time
 from collections.abc import Callable
 
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
 
 from integrations.ids import new_id
 from integrations.models import RequestLog
+from integrations.redaction import path_redacted
 
 logger = logging.getLogger(__name__)
 
@@ -32,20 +34,33 @@ class ApiRequestLogMiddleware:
         integration_id = getattr(request, "kombo_integration_id", None) or request.headers.get(
             "X-Integration-Id"
         )
+        log = RequestLog(
+            id=request.kombo_log_id,  # type: ignore[attr-defined]
+            environment_id=api_key.environment_id if api_key else None,
+            api_key=api_key,
+            method=request.method or "",
+            # PostgreSQL text cannot hold NUL bytes, which a hostile path may carry.
+            path=path_redacted(request.path.replace("\x00", ""))[:500],
+            status_code=response.status_code,
+            integration_id=(integration_id or "").replace("\x00", "")[:80] or None,
+            error_code=getattr(request, "kombo_error_code", "")[:64],
+            latency_ms=latency_ms,
+        )
         try:
-            RequestLog.objects.create(
-                id=request.kombo_log_id,  # type: ignore[attr-defined]
-                environment_id=api_key.environment_id if api_key else None,
-                api_key=api_key,
-                method=request.method or "",
-                # PostgreSQL text cannot hold NUL bytes, which a hostile path may carry.
-                path=request.path.replace("\x00", "")[:500],
-                status_code=response.status_code,
-                integration_id=(integration_id or "").replace("\x00", "")[:80] or None,
-                error_code=getattr(request, "kombo_error_code", "")[:64],
-                latency_ms=latency_ms,
-            )
+            _save(log)
         except Exception:
             # Losing a log row must never turn a served response into an error.
-            logger.exception("Could not write the request log for %s", request.path)
+            logger.exception("Could not write the request log for %s", log.path)
         return response
+
+
+def _save(log: RequestLog) -> None:
+    try:
+        log.save(force_insert=True)
+    except (OperationalError, InterfaceError):
+        # The database dropped this request's connection (which is likely why it failed):
+        # its `log_url` should still lead somewhere, so try once more on a fresh connection.
+        if connection.in_atomic_block:
+            raise
+        connection.close()
+        log.save(force_insert=True)

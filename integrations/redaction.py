@@ -7,8 +7,11 @@ from __future__ import annotations
 import logging
 import re
 
-# Tokens are `secrets.token_urlsafe(32)` (43 characters); fixed path words are far shorter.
-_TOKEN_IN_PATH = re.compile(r"(/connect/(?:integration-by-token/)?)[A-Za-z0-9_-]{20,}")
+# Tokens are `secrets.token_urlsafe(32)` (43 characters). The lookahead keeps the endpoint's
+# own name from passing for a token, so redacting twice changes nothing more.
+_TOKEN_IN_PATH = re.compile(
+    r"(/connect/(?:integration-by-token/)?)(?!integration-by-token/)[A-Za-z0-9_-]{20,}"
+)
 REDACTED = "[token]"
 
 

@@ -17,6 +17,8 @@ from django.views import defaults
 from rest_framework import exceptions
 from rest_framework.response import Response
 
+from integrations.redaction import path_redacted
+
 logger = logging.getLogger(__name__)
 
 
@@ -130,7 +132,9 @@ def kombo_exception_handler(exc: Exception, context: dict[str, Any]) -> Response
     request: HttpRequest = context["request"]._request
     classified = _classify(exc)
     if classified is None:
-        logger.exception("Unhandled API error on %s %s", request.method, request.path)
+        logger.exception(
+            "Unhandled API error on %s %s", request.method, path_redacted(request.path)
+        )
         classified = (
             500,
             "PLATFORM.UNKNOWN_ERROR",

@@ -172,6 +172,20 @@ class CheckApiKeyDataSerializer(serializers.Serializer):
 # --- Responses: integrations ----------------------------------------------------------------------
 
 
+_TOOL_PAYLOADS: dict[tuple[str, str], dict[str, Any]] = {}
+
+
+def _tool_payload(tool_id: str, site_url: str, request: Any) -> dict[str, Any]:
+    """A tool's part of an integration only changes with the site's address (its logo URLs are
+    absolute): serialized once per tool and address, not per integration and request."""
+    key = (tool_id, site_url)
+    if key not in _TOOL_PAYLOADS:
+        _TOOL_PAYLOADS[key] = dict(
+            IntegrationToolSerializer(tool_get(tool_id), context={"request": request}).data
+        )
+    return _TOOL_PAYLOADS[key]
+
+
 class IntegrationToolSerializer(serializers.Serializer):
     id = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
@@ -243,7 +257,8 @@ class IntegrationSerializer(serializers.Serializer):
 
     @extend_schema_field(IntegrationToolSerializer)
     def get_tool(self, integration: Integration) -> dict[str, Any]:
-        return IntegrationToolSerializer(tool_get(integration.tool), context=self.context).data
+        request = self.context["request"]
+        return _tool_payload(integration.tool, request.build_absolute_uri("/"), request)
 
     @extend_schema_field(ReadModelStateSerializer(many=True))
     def get_read_models(self, integration: Integration) -> list[dict[str, Any]]:

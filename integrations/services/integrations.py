@@ -109,7 +109,8 @@ def credential_version_add(
             set_by_user=set_by_user,
             link_id=link_id,
             ip_address=ip_address,
-            user_agent=user_agent[:500],
+            # The client's header, so anything: PostgreSQL text cannot hold NUL bytes.
+            user_agent=user_agent.replace("\x00", "")[:500],
         )
         integration_event_record(
             integration=integration,

@@ -7,6 +7,7 @@ means. Messages never contain request headers or credentials.
 from __future__ import annotations
 
 import email.utils
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -15,6 +16,8 @@ import requests
 from django.conf import settings
 
 USER_AGENT = "kombo-site/1.0"
+# `type/subtype` with optional plain `; name=value` parameters: no quotes, markup or controls.
+_PLAIN_CONTENT_TYPE = re.compile(r"[\w.+-]+/[\w.+-]+(?:\s*;\s*[\w.+-]+=[\w.+-]+)*", re.ASCII)
 
 
 class HttpFailure(Exception):
@@ -123,8 +126,20 @@ def http_request_json(
     try:
         return response.json()
     except ValueError:
-        content_type = response.headers.get("Content-Type", "unknown")
+        content_type = _content_type_label(response.headers.get("Content-Type", ""))
         raise HttpFailure(
             f"the response was not JSON (Content-Type {content_type})",
             status_code=response.status_code,
         ) from None
+
+
+def _content_type_label(value: str) -> str:
+    """The vendor's (or a proxy's) Content-Type, fit for a message shown on pages: kept only
+    when short and plain, else its media type, else a placeholder."""
+    value = value.strip()
+    if len(value) <= 100 and _PLAIN_CONTENT_TYPE.fullmatch(value):
+        return value
+    media_type = value.split(";", 1)[0].strip()
+    if len(media_type) <= 100 and _PLAIN_CONTENT_TYPE.fullmatch(media_type):
+        return media_type
+    return "unknown"

@@ -48,6 +48,8 @@ def worker(redis_url: str) -> Iterator[None]:
         settings.CELERY_BROKER_URL.startswith("redis"),
         "set REDIS_URL so the test settings use Redis",
     )
+    # Tasks earlier tests of this process sent (ticks, syncs) would run here otherwise.
+    app.control.purge()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=15):
         yield
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +29,11 @@ class Fault:
     # when `status` is set to something other than 0.
     delay: float = 0.0
     times: int = 1
+    # Only requests this accepts get the fault (every request by default); the others are
+    # answered normally, e.g. to break page 2 of a listing but not the token request.
+    matches: Callable[[Request], bool] | None = None
+    # Matching requests answered normally before the fault starts (page 1 fine, page 2 broken).
+    after: int = 0
 
 
 class FakeVendor:
@@ -44,15 +49,19 @@ class FakeVendor:
         with self._lock:
             self.faults.append(fault)
 
-    def _take_fault(self) -> Fault | None:
+    def _take_fault(self, request: Request) -> Fault | None:
         with self._lock:
-            if not self.faults:
-                return None
-            fault = self.faults[0]
-            fault.times -= 1
-            if fault.times <= 0:
-                self.faults.pop(0)
-            return fault
+            for index, fault in enumerate(self.faults):
+                if fault.matches is not None and not fault.matches(request):
+                    continue
+                if fault.after > 0:
+                    fault.after -= 1
+                    return None
+                fault.times -= 1
+                if fault.times <= 0:
+                    self.faults.pop(index)
+                return fault
+            return None
 
     def handle(self, request: Request) -> Response:
         raise NotImplementedError
@@ -60,7 +69,7 @@ class FakeVendor:
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         request = Request(environ)
         self.requests.append(request)
-        fault = self._take_fault()
+        fault = self._take_fault(request)
         if fault is not None:
             if fault.delay:
                 time.sleep(fault.delay)
