@@ -21,6 +21,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+import kombu.pools
 import redis
 from django.db import connection
 
@@ -177,13 +178,11 @@ def celery_app_on(broker_url: str) -> Iterator[None]:
 
 def _reset_broker_connections() -> None:
     # Pools are keyed by the connection they were made for: cached ones would keep publishing
-    # to the old broker.
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
-    if app.amqp._producer_pool is not None:
-        app.amqp._producer_pool.force_close_all()
-        app.amqp._producer_pool = None
+    # to the old broker. kombu also keeps them in process-wide registries, which would hand a
+    # closed pool back to the app ("Acquire on closed pool"): those are emptied too.
+    kombu.pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 class CeleryWorkers:

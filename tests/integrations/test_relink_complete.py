@@ -323,7 +323,13 @@ def test_it_lets_exactly_one_of_twenty_simultaneous_submissions_win(
         thread.join()
 
     assert sorted(outcomes).count(RelinkOutcome.COMPLETED) == 1
-    assert set(outcomes) == {RelinkOutcome.COMPLETED, RelinkOutcome.LINK_UNUSABLE}
+    # The losers find the link used; on a loaded machine some may not even get their live
+    # check through in time (the sandbox runs in this same process), which changes nothing.
+    assert set(outcomes) <= {
+        RelinkOutcome.COMPLETED,
+        RelinkOutcome.LINK_UNUSABLE,
+        RelinkOutcome.UNREACHABLE,
+    }
     assert setup.integration.credential_versions.count() == 2
     assert Sync.objects.filter(state=SyncState.QUEUED).count() == 0
 
