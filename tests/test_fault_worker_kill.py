@@ -99,7 +99,10 @@ def test_it_syncs_every_integration_exactly_once_per_row_when_the_worker_is_kill
     reaped = set(
         Sync.objects.filter(state=SyncState.FAILED, error=WORKER_LOST).values_list("pk", flat=True)
     )
-    assert all(syncs & reaped for syncs in cut_short), (cut_short, reaped)
+    # The kills landed mid-sync: what they cut short was reaped. (A sync seen RUNNING just
+    # before a kill may still finish before the signal lands, so not every snapshot must hit.)
+    assert reaped
+    assert any(syncs & reaped for syncs in cut_short), (cut_short, reaped)
     assert not Sync.objects.filter(state__in=(SyncState.QUEUED, SyncState.RUNNING)).exists()
     assert set(Sync.objects.exclude(state=SyncState.SUCCEEDED).values_list("state", "error")) <= {
         (SyncState.FAILED, WORKER_LOST)
