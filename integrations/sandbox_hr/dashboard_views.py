@@ -113,27 +113,38 @@ def api_key_revoke(request: HttpRequest, key_id: str) -> HttpResponse:
     return redirect(OVERVIEW)
 
 
+def _permission_posted(request: HttpRequest) -> str | None:
+    form = PermissionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, f"Choose one of {', '.join(SANDBOX_PERMISSIONS)}.")
+        return None
+    permission: str = form.cleaned_data["permission"]
+    return permission
+
+
+def _consequence(key: SandboxApiKey, if_used: str) -> str:
+    integrations = selectors.key_integrations(key=key)
+    if not integrations:
+        return "No integration uses this key."
+    return if_used.format(names=_names(integrations))
+
+
 @require_POST
 @operator_required
 def permission_remove(request: HttpRequest, key_id: str) -> HttpResponse:
     key = _key_or_404(key_id)
-    form = PermissionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, f"Choose one of {', '.join(SANDBOX_PERMISSIONS)}.")
+    permission = _permission_posted(request)
+    if permission is None:
         return redirect(OVERVIEW)
-    permission = form.cleaned_data["permission"]
     if permission not in key.permissions:
         messages.info(request, f"{_key_label(key)} did not have {permission}; nothing changed.")
         return redirect(OVERVIEW)
     services.sandbox_permission_remove(key=key, permission=permission)
-    integrations = selectors.key_integrations(key=key)
-    if integrations:
-        consequence = (
-            f"The next sync of {_names(integrations)} will skip what needs it and warn "
-            "“Not all permissions are granted”."
-        )
-    else:
-        consequence = "No integration uses this key."
+    consequence = _consequence(
+        key,
+        "The next sync of {names} will skip what needs it and warn "
+        "“Not all permissions are granted”.",
+    )
     messages.success(request, f"{_key_label(key)} no longer has {permission}. {consequence}")
     return redirect(OVERVIEW)
 
@@ -142,20 +153,14 @@ def permission_remove(request: HttpRequest, key_id: str) -> HttpResponse:
 @operator_required
 def permission_grant(request: HttpRequest, key_id: str) -> HttpResponse:
     key = _key_or_404(key_id)
-    form = PermissionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, f"Choose one of {', '.join(SANDBOX_PERMISSIONS)}.")
+    permission = _permission_posted(request)
+    if permission is None:
         return redirect(OVERVIEW)
-    permission = form.cleaned_data["permission"]
     if permission in key.permissions:
         messages.info(request, f"{_key_label(key)} already has {permission}; nothing changed.")
         return redirect(OVERVIEW)
     services.sandbox_permission_grant(key=key, permission=permission)
-    integrations = selectors.key_integrations(key=key)
-    if integrations:
-        consequence = f"The next sync of {_names(integrations)} reads that data again."
-    else:
-        consequence = "No integration uses this key."
+    consequence = _consequence(key, "The next sync of {names} reads that data again.")
     messages.success(request, f"{_key_label(key)} has {permission} again. {consequence}")
     return redirect(OVERVIEW)
 
