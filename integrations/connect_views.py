@@ -28,6 +28,7 @@ from integrations.services import (
     link_find,
     relink_link_complete,
 )
+from integrations.services.links import credentials_refused_message
 from integrations.tools import TOOLS, tool_get
 from integrations.tools.base import Coverage, Tool
 
@@ -137,13 +138,6 @@ def _posted_credentials(request: HttpRequest, tool: Tool) -> dict[str, str] | No
     return credentials
 
 
-def _not_credentials(tool: Tool) -> str:
-    # The tool's own refusal, word for word: the customer's next step is the same.
-    return _("%(tool)s did not accept these credentials. Please check them and try again.") % {
-        "tool": tool.label
-    }
-
-
 def _unusable(request: HttpRequest) -> HttpResponse:
     return render(request, "connect/link_unusable.html", status=404)
 
@@ -201,7 +195,7 @@ def _connect_form(request: HttpRequest, link: ReconnectionLink) -> HttpResponse:
             return render(request, "connect/too_many.html", status=429)
         credentials = _posted_credentials(request, tool)
         if credentials is None:
-            context["error"] = _not_credentials(tool)
+            context["error"] = credentials_refused_message(tool)
             return render(request, "connect/relink_form.html", context)
         optional_keys = {item.key for _, items in requested for item in items if item.optional}
         result = connect_link_complete(
@@ -244,7 +238,7 @@ def _relink_form(request: HttpRequest, link: ReconnectionLink) -> HttpResponse:
             return render(request, "connect/too_many.html", status=429)
         credentials = _posted_credentials(request, tool)
         if credentials is None:
-            context["error"] = _not_credentials(tool)
+            context["error"] = credentials_refused_message(tool)
             return render(request, "connect/relink_form.html", context)
         optional_keys = {item.key for _, items in requested for item in items if item.optional}
         opted_out = sorted(key for key in optional_keys if key not in request.POST.getlist("keep"))

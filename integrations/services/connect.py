@@ -28,10 +28,12 @@ from integrations.services.links import (
     LINK_LIFETIMES,
     RelinkOutcome,
     RelinkResult,
+    credentials_refused_message,
     link_consume,
     link_url,
     missing_required_permissions,
     token_hash,
+    tool_unreachable_message,
 )
 from integrations.tools import tool_get
 from integrations.tools.base import AuthOutcome
@@ -93,21 +95,13 @@ def connect_link_complete(
     tool = tool_get(link.tool or tool_id)
     result = tool.check_auth(credentials)
     if result.outcome == AuthOutcome.UNREACHABLE:
-        return RelinkResult(
-            RelinkOutcome.UNREACHABLE,
-            _("%(tool)s could not be reached. Please try again in a minute.")
-            % {"tool": tool.label},
-        )
+        return RelinkResult(RelinkOutcome.UNREACHABLE, tool_unreachable_message(tool))
     if result.outcome == AuthOutcome.INVALID_CREDENTIALS:
         with transaction.atomic():
             connect_flow_failed_emit(
                 link=link, tool_id=tool.id, log_url=f"{settings.BASE_URL}/dashboard/"
             )
-        return RelinkResult(
-            RelinkOutcome.INVALID_CREDENTIALS,
-            _("%(tool)s did not accept these credentials. Please check them and try again.")
-            % {"tool": tool.label},
-        )
+        return RelinkResult(RelinkOutcome.INVALID_CREDENTIALS, credentials_refused_message(tool))
     missing = missing_required_permissions(tool, link.target_scope_config, result)
     if missing:
         return RelinkResult(

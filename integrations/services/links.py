@@ -188,6 +188,16 @@ def link_consume(link: ReconnectionLink, now: datetime) -> tuple[bool, str | Non
     return bool(consumed), activation_token
 
 
+def tool_unreachable_message(tool: Tool) -> str:
+    return _("%(tool)s could not be reached. Please try again in a minute.") % {"tool": tool.label}
+
+
+def credentials_refused_message(tool: Tool) -> str:
+    return _("%(tool)s did not accept these credentials. Please check them and try again.") % {
+        "tool": tool.label
+    }
+
+
 def relink_link_complete(
     *,
     link: ReconnectionLink,
@@ -204,22 +214,14 @@ def relink_link_complete(
     tool = tool_get(integration.tool)
     result = tool.check_auth(credentials)
     if result.outcome == AuthOutcome.UNREACHABLE:
-        return RelinkResult(
-            RelinkOutcome.UNREACHABLE,
-            _("%(tool)s could not be reached. Please try again in a minute.")
-            % {"tool": tool.label},
-        )
+        return RelinkResult(RelinkOutcome.UNREACHABLE, tool_unreachable_message(tool))
     if result.outcome == AuthOutcome.INVALID_CREDENTIALS:
         with transaction.atomic():
             connection_flow_failed_emit(
                 integration=integration,
                 log_url=f"{settings.BASE_URL}/dashboard/integrations/{integration.pk}/",
             )
-        return RelinkResult(
-            RelinkOutcome.INVALID_CREDENTIALS,
-            _("%(tool)s did not accept these credentials. Please check them and try again.")
-            % {"tool": tool.label},
-        )
+        return RelinkResult(RelinkOutcome.INVALID_CREDENTIALS, credentials_refused_message(tool))
     if (
         integration.remote_account_id
         and result.remote_account_id
