@@ -17,6 +17,7 @@ from integrations.models import (
     RequestLog,
     ScopeSetting,
 )
+from integrations.precompiled import integration_with_scope_config
 from integrations.read_models import READ_MODELS
 from integrations.tools import tool_get
 from integrations.tools.base import Coverage, Tool
@@ -24,13 +25,8 @@ from integrations.tools.base import Coverage, Tool
 
 def integration_get(*, environment: Environment, integration_id: str) -> Integration | None:
     """A live integration of this environment, or None (other environments are invisible)."""
-    # The API's hottest query: no ordering, and the environment is the caller's, not joined.
-    integration = (
-        Integration.objects.alive()
-        .select_related("scope_config")
-        .filter(environment=environment, pk=integration_id)
-        .order_by()
-        .first()
+    integration = integration_with_scope_config(
+        environment_id=environment.pk, integration_id=integration_id
     )
     if integration is not None:
         integration.environment = environment

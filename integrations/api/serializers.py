@@ -11,9 +11,9 @@ from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from integrations.api.pagination import KeysetCursor
-from integrations.models import Integration, IntegrationStatus, ScopeSetting, SetupStatus
-from integrations.selectors import integration_read_models, tool_read_model_coverage
-from integrations.tools import TOOLS, tool_get
+from integrations.models import IntegrationStatus, ScopeSetting, SetupStatus
+from integrations.selectors import tool_read_model_coverage
+from integrations.tools import TOOLS
 from integrations.tools.base import Coverage, Tool
 
 INTEGRATION_CATEGORIES = ("HRIS", "ATS", "ASSESSMENT", "LMS")
@@ -172,20 +172,6 @@ class CheckApiKeyDataSerializer(serializers.Serializer):
 # --- Responses: integrations ----------------------------------------------------------------------
 
 
-_TOOL_PAYLOADS: dict[tuple[str, str], dict[str, Any]] = {}
-
-
-def _tool_payload(tool_id: str, site_url: str, request: Any) -> dict[str, Any]:
-    """A tool's part of an integration only changes with the site's address (its logo URLs are
-    absolute): serialized once per tool and address, not per integration and request."""
-    key = (tool_id, site_url)
-    if key not in _TOOL_PAYLOADS:
-        _TOOL_PAYLOADS[key] = dict(
-            IntegrationToolSerializer(tool_get(tool_id), context={"request": request}).data
-        )
-    return _TOOL_PAYLOADS[key]
-
-
 class IntegrationToolSerializer(serializers.Serializer):
     id = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]
@@ -241,50 +227,20 @@ class WriteActionStateSerializer(ReadModelStateSerializer):
         return fields
 
 
+# The shape of an integration, for the schema; the data is built by `integration_payload`.
 class IntegrationSerializer(serializers.Serializer):
     id = serializers.CharField()
-    tool = serializers.SerializerMethodField()
+    tool = IntegrationToolSerializer(read_only=True)
     category = serializers.ChoiceField(choices=INTEGRATION_CATEGORIES)
     status = serializers.ChoiceField(choices=IntegrationStatus.choices)
     setup_status = serializers.ChoiceField(choices=SetupStatus.choices)
-    end_user = EndUserSerializer(source="*")
+    end_user = EndUserSerializer()
     scope_config = ScopeConfigRefSerializer()
     data_expired_at = serializers.DateTimeField(allow_null=True)
     created_at = serializers.DateTimeField()
     beta = serializers.BooleanField()
-    read_models = serializers.SerializerMethodField()
+    read_models = ReadModelStateSerializer(many=True, read_only=True)
     write_actions = EmptyListField(child=WriteActionStateSerializer())
-
-    @extend_schema_field(IntegrationToolSerializer)
-    def get_tool(self, integration: Integration) -> dict[str, Any]:
-        request = self.context["request"]
-        return _tool_payload(integration.tool, request.build_absolute_uri("/"), request)
-
-    @extend_schema_field(ReadModelStateSerializer(many=True))
-    def get_read_models(self, integration: Integration) -> list[dict[str, Any]]:
-        # Built directly: ~30 nested field serializers per integration cost more than the rest
-        # of the request (see `make bench`); ReadModelStateSerializer documents the shape.
-        return [
-            {
-                "id": state.id,
-                "label": state.label,
-                "is_available": state.is_available,
-                "coverage_status": str(state.coverage_status),
-                "scope_config_setting": state.scope_config_setting,
-                "opted_out_by_customer": state.opted_out_by_customer,
-                "fields": [
-                    {
-                        "id": field.id,
-                        "is_available": field.is_available,
-                        "coverage_status": str(field.coverage_status),
-                        "scope_config_setting": field.scope_config_setting,
-                        "opted_out_by_customer": field.opted_out_by_customer,
-                    }
-                    for field in state.fields
-                ],
-            }
-            for state in integration_read_models(integration=integration)
-        ]
 
 
 class IntegrationPageSerializer(serializers.Serializer):

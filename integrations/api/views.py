@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 from integrations.actors import Actor
 from integrations.api.errors import IntegrationNotFound
 from integrations.api.pagination import keyset_page
+from integrations.api.payloads import integration_payload
 from integrations.api.serializers import (
     TOOL_CATEGORY_PARAMS,
     CheckApiKeyDataSerializer,
@@ -116,8 +117,12 @@ class IntegrationListView(KomboApiView):
             cursor=params.validated_data.get("cursor"),
             page_size=params.validated_data["page_size"],
         )
-        page = {"next": next_cursor.encode() if next_cursor else None, "results": rows}
-        return success(IntegrationPageSerializer(page, context={"request": request}).data)
+        return success(
+            {
+                "next": next_cursor.encode() if next_cursor else None,
+                "results": [integration_payload(integration, request) for integration in rows],
+            }
+        )
 
 
 class IntegrationDetailView(KomboApiView):
@@ -133,7 +138,7 @@ class IntegrationDetailView(KomboApiView):
     )
     def get(self, request: Request, integration_id: str) -> Response:
         integration = self.get_integration(request, integration_id)
-        return success(IntegrationSerializer(integration, context={"request": request}).data)
+        return success(integration_payload(integration, request))
 
     @extend_schema(
         operation_id="DeleteIntegrationsIntegrationId",

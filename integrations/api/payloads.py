@@ -1,0 +1,94 @@
+"""Response bodies built as plain data, for the API's hottest responses.
+
+DRF serializers copy their declared fields for every instance they render (a deepcopy of about
+thirty field objects for one integration), which cost more than the rest of
+`GET /integrations/{id}` together (`make bench`, suite `load`). The serializers in
+`serializers.py` still document these shapes for the schema; tests check the bodies built here
+against them and against the official `kombo` SDK's models.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.templatetags.static import static
+from django.utils import timezone
+from rest_framework.request import Request
+
+from integrations.models import Integration
+from integrations.selectors import integration_read_models
+from integrations.tools import tool_get
+
+_TOOL_PAYLOADS: dict[tuple[str, str], dict[str, Any]] = {}
+
+
+def iso_datetime(value: datetime | None) -> str | None:
+    """As DRF's DateTimeField writes it: ISO 8601 in the current time zone, UTC as `Z`."""
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def tool_payload(tool_id: str, request: Request) -> dict[str, Any]:
+    """A tool's part of an integration changes only with the site's address (its logo URLs are
+    absolute): built once per tool and address, not per integration and request."""
+    site_url = request.build_absolute_uri("/")
+    key = (tool_id, site_url)
+    payload = _TOOL_PAYLOADS.get(key)
+    if payload is None:
+        tool = tool_get(tool_id)
+        payload = _TOOL_PAYLOADS[key] = {
+            "id": tool.id,
+            "label": tool.label,
+            "internal_label": None,
+            "logo_url": request.build_absolute_uri(static(tool.logo)),
+            "icon_url": request.build_absolute_uri(static(tool.icon)),
+        }
+    return payload
+
+
+def integration_payload(integration: Integration, request: Request) -> dict[str, Any]:
+    """An integration as Kombo's `GET /integrations/{id}` returns it (`IntegrationSerializer`)."""
+    return {
+        "id": integration.id,
+        "tool": tool_payload(integration.tool, request),
+        "category": integration.category,
+        "status": integration.status,
+        "setup_status": integration.setup_status,
+        "end_user": {
+            "organization_name": integration.organization_name,
+            "creator_email": integration.creator_email,
+            "origin_id": integration.origin_id,
+        },
+        "scope_config": {
+            "id": integration.scope_config.id,
+            "name": integration.scope_config.name,
+        },
+        "data_expired_at": iso_datetime(integration.data_expired_at),
+        "created_at": iso_datetime(integration.created_at),
+        "beta": integration.beta,
+        "read_models": [
+            {
+                "id": state.id,
+                "label": state.label,
+                "is_available": state.is_available,
+                "coverage_status": str(state.coverage_status),
+                "scope_config_setting": state.scope_config_setting,
+                "opted_out_by_customer": state.opted_out_by_customer,
+                "fields": [
+                    {
+                        "id": field.id,
+                        "is_available": field.is_available,
+                        "coverage_status": str(field.coverage_status),
+                        "scope_config_setting": field.scope_config_setting,
+                        "opted_out_by_customer": field.opted_out_by_customer,
+                    }
+                    for field in state.fields
+                ],
+            }
+            for state in integration_read_models(integration=integration)
+        ],
+        "write_actions": [],
+    }

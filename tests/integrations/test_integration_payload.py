@@ -1,0 +1,81 @@
+"""The integration body is built as plain data: the shape and formats its serializer documents."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from django.test import Client, override_settings
+from rest_framework import serializers
+
+from integrations.api.serializers import IntegrationSerializer
+from integrations.models import ApiKey, Integration
+from tests.factories import IntegrationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def fetch(api_key: tuple[ApiKey, str], integration: Integration) -> dict[str, Any]:
+    # A host name URLField accepts (it refuses the test client's default `testserver`).
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {api_key[1]}", HTTP_HOST="localhost")
+    response = client.get(f"/api/v1/integrations/{integration.pk}")
+    assert response.status_code == 200, response.content
+    return dict(response.json()["data"])
+
+
+def assert_documented(value: Any, field: serializers.Field, path: str) -> None:
+    """`value` has the keys, nesting, nulls and choices that `field` documents, nothing else."""
+    if value is None:
+        assert field.allow_null, f"{path} is null"
+    elif isinstance(field, serializers.ListSerializer | serializers.ListField):
+        assert isinstance(value, list), path
+        for n, item in enumerate(value):
+            assert_documented(item, field.child, f"{path}[{n}]")
+    elif isinstance(field, serializers.Serializer):
+        assert isinstance(value, dict), path
+        assert set(value) == set(field.fields), path
+        for name, child in field.fields.items():
+            assert_documented(value[name], child, f"{path}.{name}")
+    elif isinstance(field, serializers.ChoiceField):
+        assert value in field.choices, f"{path}: {value!r}"
+    elif isinstance(field, serializers.BooleanField):
+        assert isinstance(value, bool), path
+    else:
+        # Raises for a value the field would refuse: a malformed date, URL, or a number.
+        field.run_validation(value)
+
+
+def test_it_has_exactly_the_documented_shape(api_key: tuple[ApiKey, str]) -> None:
+    integration: Integration = IntegrationFactory(
+        environment=api_key[0].environment,
+        data_expired_at=datetime(2026, 3, 1, 12, 30, 5, 123456, tzinfo=UTC),
+        opted_out=["hris_employees.ssn"],
+    )
+    body = fetch(api_key, integration)
+
+    assert_documented(body, IntegrationSerializer(), "data")
+    assert body["data_expired_at"] == "2026-03-01T12:30:05.123456Z"
+    assert body["end_user"] == {
+        "organization_name": integration.organization_name,
+        "creator_email": integration.creator_email,
+        "origin_id": integration.origin_id,
+    }
+    assert body["tool"]["logo_url"].startswith("http://localhost/static/")
+    employees = next(model for model in body["read_models"] if model["id"] == "hris_employees")
+    ssn = next(field for field in employees["fields"] if field["id"] == "ssn")
+    assert ssn["opted_out_by_customer"] is True
+    assert ssn["is_available"] is False
+
+
+@override_settings(TIME_ZONE="Europe/Berlin")
+def test_it_writes_datetimes_as_drf_does(api_key: tuple[ApiKey, str]) -> None:
+    created = datetime(2026, 7, 1, 8, 0, tzinfo=UTC)
+    integration: Integration = IntegrationFactory(environment=api_key[0].environment)
+    Integration.objects.filter(pk=integration.pk).update(created_at=created)
+
+    body = fetch(api_key, integration)
+
+    assert body["created_at"] == serializers.DateTimeField().to_representation(created)
+    assert body["created_at"] == "2026-07-01T10:00:00+02:00"
+    assert body["data_expired_at"] is None
