@@ -288,7 +288,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 # Shared by every web process (rate limits): Redis when there is one.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "kombo_site.cache.ReusingRedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
