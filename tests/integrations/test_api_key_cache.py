@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.test.utils import override_settings
 
 from integrations.models import Environment
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def shared_cache(redis_url: str) -> None:
     """The test settings use Redis as the cache whenever REDIS_URL is set."""
-    assert "redis" in type(caches["default"]).__module__
+    assert isinstance(caches["default"], RedisCache)
 
 
 def test_it_authenticates_from_the_cache_after_the_first_request(
