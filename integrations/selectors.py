@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db.models import Q, QuerySet
 
@@ -15,6 +17,7 @@ from integrations.models import (
     IntegrationEvent,
     ReconnectionLink,
     RequestLog,
+    ScopeConfig,
     ScopeSetting,
 )
 from integrations.precompiled import integration_with_scope_config
@@ -102,14 +105,26 @@ class ReadModelState:
         )
 
 
-def integration_read_models(*, integration: Integration) -> list[ReadModelState]:
+def integration_read_models(*, integration: Integration) -> tuple[ReadModelState, ...]:
     """Per read model of the integration's category: what the tool covers and the scope wants."""
-    tool = tool_get(integration.tool)
-    scope = integration.scope_config
-    opted_out = set(integration.opted_out or [])
+    # Computed once per distinct input (the states are immutable): the API renders them for
+    # every integration it returns, and most integrations share a few scope configs.
+    return _read_model_states(
+        tool_get(integration.tool),
+        integration.category,
+        json.dumps(integration.scope_config.settings, sort_keys=True),
+        frozenset(integration.opted_out or ()),
+    )
+
+
+@lru_cache(maxsize=1024)
+def _read_model_states(
+    tool: Tool, category: str, scope_settings: str, opted_out: frozenset[str]
+) -> tuple[ReadModelState, ...]:
+    scope = ScopeConfig(settings=json.loads(scope_settings))
     states = []
     for model in READ_MODELS.values():
-        if model.category != integration.category:
+        if model.category != category:
             continue
         support = tool.model_support(model.id)
         states.append(
@@ -130,7 +145,7 @@ def integration_read_models(*, integration: Integration) -> list[ReadModelState]
                 ),
             )
         )
-    return states
+    return tuple(states)
 
 
 # --- Operator dashboard -------------------------------------------------------------------

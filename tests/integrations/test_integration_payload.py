@@ -9,9 +9,11 @@ import pytest
 from django.test import Client, override_settings
 from rest_framework import serializers
 
+from integrations.actors import Actor
 from integrations.api.serializers import IntegrationSerializer
 from integrations.models import ApiKey, Integration
-from tests.factories import IntegrationFactory
+from integrations.services import scope_config_update
+from tests.factories import IntegrationFactory, scope_settings_all_enabled
 
 pytestmark = pytest.mark.django_db
 
@@ -79,3 +81,31 @@ def test_it_writes_datetimes_as_drf_does(api_key: tuple[ApiKey, str]) -> None:
     assert body["created_at"] == serializers.DateTimeField().to_representation(created)
     assert body["created_at"] == "2026-07-01T10:00:00+02:00"
     assert body["data_expired_at"] is None
+
+
+def test_it_shows_scope_config_edits_and_opt_outs_at_once(api_key: tuple[ApiKey, str]) -> None:
+    integration: Integration = IntegrationFactory(environment=api_key[0].environment)
+    before = fetch(api_key, integration)
+    employees = next(model for model in before["read_models"] if model["id"] == "hris_employees")
+    assert employees["scope_config_setting"] == "ENABLED"
+
+    settings = scope_settings_all_enabled()
+    settings["hris_employees"]["setting"] = "DISABLED"
+    scope_config_update(
+        scope_config=integration.scope_config,
+        name=integration.scope_config.name,
+        settings=settings,
+        actor=Actor.system("tests"),
+    )
+    after_edit = fetch(api_key, integration)
+    Integration.objects.filter(pk=integration.pk).update(opted_out=["hris_teams"])
+    after_opt_out = fetch(api_key, integration)
+
+    def state(body: dict[str, Any], model_id: str) -> dict[str, Any]:
+        return next(model for model in body["read_models"] if model["id"] == model_id)
+
+    assert state(after_edit, "hris_employees")["scope_config_setting"] == "DISABLED"
+    assert state(after_edit, "hris_employees")["is_available"] is False
+    assert state(after_edit, "hris_teams")["opted_out_by_customer"] is False
+    assert state(after_opt_out, "hris_teams")["opted_out_by_customer"] is True
+    assert state(after_opt_out, "hris_teams")["is_available"] is False

@@ -24,7 +24,7 @@ def test_it_loads_every_field_as_the_orm_does() -> None:
         environment=environment,
         creator_email=None,
         origin_id="crm-42",
-        opted_out=["hris_employees.ssn", "hris_groups"],
+        opted_out=["hris_employees.ssn", "hris_teams"],
         status=IntegrationStatus.INVALID,
         enabled=False,
         beta=True,
