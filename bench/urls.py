@@ -67,7 +67,7 @@ def relink_floor_view(request: HttpRequest, integration_id: str) -> JsonResponse
             [
                 *(link_id, integration.environment_id, integration.id),
                 *(body["link_type"], body["language"], token_hash(token), "API key bench"),
-                *(now, now + LINK_LIFETIMES[LinkType.MAGIC_LINK]),
+                *(now, now + LINK_LIFETIMES[LinkType(body["link_type"])]),
             ],
         )
         cursor.execute(

@@ -129,6 +129,7 @@ class SyncType(models.TextChoices):
 
 class IntegrationQuerySet(models.QuerySet["Integration"]):
     def alive(self) -> IntegrationQuerySet:
+        # `integrations.precompiled` writes this condition in SQL too.
         return self.filter(deleted_at__isnull=True)
 
 

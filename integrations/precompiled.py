@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from django.db import connections
+from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
 
@@ -72,30 +72,49 @@ class _IntegrationWithScopeConfig:
     scope_config: _Columns
 
 
-@cache
-def _integration_with_scope_config(alias: str) -> _IntegrationWithScopeConfig:
-    connection = connections[alias]
+# Per connection object: converters are bound to the connection that made them (SQLite's read
+# its time zone), and each thread has its own. Weak keys let a closed thread's entry go.
+_STATEMENTS: WeakKeyDictionary[BaseDatabaseWrapper, _IntegrationWithScopeConfig] = (
+    WeakKeyDictionary()
+)
+
+
+def _integration_with_scope_config(connection: BaseDatabaseWrapper) -> _IntegrationWithScopeConfig:
+    statement = _STATEMENTS.get(connection)
+    if statement is not None:
+        return statement
     quote = connection.ops.quote_name
+
+    def column(model: type[Model], name: str) -> str:
+        field = model._meta.get_field(name)
+        assert isinstance(field, Field)
+        return quote(str(field.column))
+
     integration = _Columns.of(Integration, "i", connection)
     scope_config = _Columns.of(ScopeConfig, "s", connection)
-    # Names from the models' metadata only; the values are parameters.
+    # Table and column names come from the models; the values are parameters. The last
+    # condition is `Integration.objects.alive()`.
     sql = (
         f"SELECT {integration.select_list(connection)}, {scope_config.select_list(connection)} "  # noqa: S608
         f"FROM {quote(Integration._meta.db_table)} i "
         f"INNER JOIN {quote(ScopeConfig._meta.db_table)} s "
-        f"ON s.{quote('id')} = i.{quote('scope_config_id')} "
-        f"WHERE i.{quote('id')} = %s AND i.{quote('environment_id')} = %s "
-        f"AND i.{quote('deleted_at')} IS NULL"
+        f"ON s.{column(ScopeConfig, 'id')} = i.{column(Integration, 'scope_config')} "
+        f"WHERE i.{column(Integration, 'id')} = %s "
+        f"AND i.{column(Integration, 'environment')} = %s "
+        f"AND i.{column(Integration, 'deleted_at')} IS NULL"
     )
-    return _IntegrationWithScopeConfig(sql, integration, scope_config)
+    statement = _STATEMENTS[connection] = _IntegrationWithScopeConfig(
+        sql, integration, scope_config
+    )
+    return statement
 
 
 def integration_with_scope_config(
-    *, environment_id: str, integration_id: str, alias: str = "default"
+    *, environment_id: str, integration_id: str
 ) -> Integration | None:
     """The live integration `integration_id` of the environment, its scope config loaded."""
-    statement = _integration_with_scope_config(alias)
-    connection = connections[alias]
+    connection = connections[router.db_for_read(Integration)]
+    statement = _integration_with_scope_config(connection)
     with connection.cursor() as cursor:
         cursor.execute(statement.sql, [integration_id, environment_id])
         row = cursor.fetchone()

@@ -46,7 +46,8 @@ def tool_payload(tool_id: str, request: Request) -> dict[str, Any]:
             "logo_url": request.build_absolute_uri(static(tool.logo)),
             "icon_url": request.build_absolute_uri(static(tool.icon)),
         }
-    return payload
+    # A copy: the cached one must stay as built whatever a caller does with its response.
+    return dict(payload)
 
 
 def integration_payload(integration: Integration, request: Request) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from django.test import Client, override_settings
 from rest_framework import serializers
 
 from integrations.actors import Actor
-from integrations.api.serializers import IntegrationSerializer
+from integrations.api.serializers import IntegrationPageSerializer, IntegrationSerializer
 from integrations.models import ApiKey, Integration
 from integrations.services import scope_config_update
 from tests.factories import IntegrationFactory, scope_settings_all_enabled
@@ -109,3 +109,26 @@ def test_it_shows_scope_config_edits_and_opt_outs_at_once(api_key: tuple[ApiKey,
     assert state(after_edit, "hris_teams")["opted_out_by_customer"] is False
     assert state(after_opt_out, "hris_teams")["opted_out_by_customer"] is True
     assert state(after_opt_out, "hris_teams")["is_available"] is False
+
+
+def test_it_lists_integrations_of_one_scope_config_with_their_own_opt_outs(
+    api_key: tuple[ApiKey, str],
+) -> None:
+    environment = api_key[0].environment
+    first: Integration = IntegrationFactory(environment=environment, opted_out=["hris_teams"])
+    second: Integration = IntegrationFactory(environment=environment, opted_out=[])
+    assert first.scope_config_id == second.scope_config_id
+
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {api_key[1]}", HTTP_HOST="localhost")
+    response = client.get("/api/v1/integrations")
+    assert response.status_code == 200, response.content
+    page = response.json()["data"]
+
+    assert_documented(page, IntegrationPageSerializer(), "data")
+    by_id = {result["id"]: result for result in page["results"]}
+
+    def teams(body: dict[str, Any]) -> dict[str, Any]:
+        return next(model for model in body["read_models"] if model["id"] == "hris_teams")
+
+    assert teams(by_id[first.pk])["opted_out_by_customer"] is True
+    assert teams(by_id[second.pk])["opted_out_by_customer"] is False

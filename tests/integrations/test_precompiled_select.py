@@ -41,12 +41,15 @@ def test_it_loads_every_field_as_the_orm_does() -> None:
         scope_config = loaded.scope_config
 
     assert len(queries) == 1
-    for field in Integration._meta.concrete_fields:
-        assert getattr(loaded, field.attname) == getattr(expected, field.attname), field.name
-    for field in ScopeConfig._meta.concrete_fields:
-        assert getattr(scope_config, field.attname) == getattr(
-            expected.scope_config, field.attname
-        ), field.name
+    pairs = [(loaded, expected, Integration), (scope_config, expected.scope_config, ScopeConfig)]
+    for instance, orm_instance, model in pairs:
+        for field in model._meta.concrete_fields:
+            value, orm_value = (
+                getattr(instance, field.attname),
+                getattr(orm_instance, field.attname),
+            )
+            # The type too: SQLite's 1 equals True, so == alone would pass a missing converter.
+            assert (value, type(value)) == (orm_value, type(orm_value)), field.name
     assert loaded.environment == environment
     assert loaded._state.adding is False
     assert loaded._state.db == "default"
@@ -62,6 +65,20 @@ def test_it_saves_what_it_loaded() -> None:
     loaded.save(update_fields=["organization_name"])
 
     assert Integration.objects.get(pk=integration.pk).organization_name == "Renamed GmbH"
+
+
+def test_it_finds_what_alive_finds() -> None:
+    environment = environment_get_or_create(name="production")
+    IntegrationFactory.create_batch(3, environment=environment)
+    IntegrationFactory(environment=environment, deleted_at=timezone.now())
+
+    found = {
+        integration.pk
+        for integration in Integration.objects.all()
+        if integration_get(environment=environment, integration_id=integration.pk) is not None
+    }
+
+    assert found == set(Integration.objects.alive().values_list("pk", flat=True))
 
 
 def test_it_finds_nothing_deleted_or_of_another_environment() -> None:
