@@ -9,6 +9,7 @@ token's existence is never revealed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -153,10 +154,34 @@ def _framing(response: HttpResponse, link: ReconnectionLink | None) -> HttpRespo
     return response
 
 
+def _sent_from_another_site(request: HttpRequest) -> bool:
+    """Whether the customer's browser says this post comes from a page that is not ours.
+
+    Browsers label every form post with where it was made: Fetch Metadata (`Sec-Fetch-Site`)
+    and `Origin`. Our own form is same-origin even inside the operator's cross-site iframe;
+    a form another site makes the browser submit is not. Clients that send neither (scripts)
+    carry no victim's browser with them, so they are no forgery; the link token decides.
+    """
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None and fetch_site not in ("same-origin", "none"):
+        return True
+    origin = request.headers.get("Origin")
+    return origin is not None and origin not in _own_origins(request)
+
+
+def _own_origins(request: HttpRequest) -> set[str]:
+    base = urlsplit(settings.BASE_URL)
+    return {
+        f"{request.scheme}://{request.get_host()}",
+        f"{base.scheme}://{base.netloc}",
+        *settings.CSRF_TRUSTED_ORIGINS,
+    }
+
+
 @never_cache
-# The form is bound to the link: its unguessable token is in the URL, so a forged
-# cross-site submission is impossible without it. A CSRF cookie would not even reach an
-# EMBEDDED link's form inside the operator's (cross-site) iframe.
+# Django's CSRF check needs its cookie, which does not reach an EMBEDDED link's form inside
+# the operator's cross-site iframe. Forged posts are refused by `_sent_from_another_site`
+# instead, and nothing is accepted without the link's unguessable token in the URL.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def relink_form(request: HttpRequest, token: str) -> HttpResponse:
@@ -166,6 +191,9 @@ def relink_form(request: HttpRequest, token: str) -> HttpResponse:
         with translation.override(link.language if link else None):
             return _framing(_unusable(request), link)
     with translation.override(link.language):
+        if request.method == "POST" and _sent_from_another_site(request):
+            forged = render(request, "connect/sent_from_another_site.html", status=403)
+            return _framing(forged, link)
         if link.kind == LinkKind.CONNECT:
             return _framing(_connect_form(request, link), link)
         return _framing(_relink_form(request, link), link)

@@ -202,7 +202,8 @@ def test_it_does_not_need_a_csrf_token_but_still_refuses_bad_values_and_changes_
 ) -> None:
     """The link token in the URL is what authorises a submission (an EMBEDDED form sits in
     the operator's cross-site iframe, where no CSRF cookie arrives); without a valid token a
-    CSRF-less post changes nothing."""
+    CSRF-less post changes nothing. Posts a browser marks as made by another website are
+    refused outright (`test_hosted_form_forged_posts.py`)."""
     setup = _failing(environment)
     url = _relink(setup.integration)
     before = _snapshot(setup.integration)
