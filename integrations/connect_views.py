@@ -8,7 +8,9 @@ token's existence is never revealed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -25,6 +27,7 @@ from integrations.ratelimit import rate_limit_hit
 from integrations.read_models import READ_MODELS
 from integrations.services import (
     RelinkOutcome,
+    RelinkResult,
     connect_link_complete,
     link_find,
     relink_link_complete,
@@ -206,60 +209,65 @@ def _connect_form(request: HttpRequest, link: ReconnectionLink) -> HttpResponse:
         tools = [tool for tool in TOOLS.values() if tool.category == "HRIS"]
         return render(request, "connect/tool_picker.html", {"tools": tools, "link": link})
     tool = TOOLS[tool_id]
-    scope = link.target_scope_config
-    assert scope is not None
-    requested = _requested(tool, scope)
-    context: dict[str, object] = {
-        "link": link,
-        "organization": link.end_user_organization_name,
-        "tool": tool,
-        "requested": requested,
-        "guide": tool.guide(link.language),
-        "fields": [(field, "") for field in tool.credential_fields],
-        "connect": True,
-    }
-    if request.method == "POST":
-        if _over_limit(request, link):
-            return render(request, "connect/too_many.html", status=429)
-        credentials = _posted_credentials(request, tool)
-        if credentials is None:
-            context["error"] = credentials_refused_message(tool)
-            return render(request, "connect/relink_form.html", context)
-        optional_keys = {item.key for _, items in requested for item in items if item.optional}
-        result = connect_link_complete(
-            link=link,
-            tool_id=tool.id,
-            credentials=credentials,
-            opted_out=sorted(k for k in optional_keys if k not in request.POST.getlist("keep")),
-            ip_address=_client_address(request),
-            user_agent=request.headers.get("User-Agent", ""),
-        )
-        if result.outcome == RelinkOutcome.COMPLETED:
-            context["activation_token"] = result.activation_token
-            return render(request, "connect/relink_done.html", context)
-        if result.outcome == RelinkOutcome.LINK_UNUSABLE:
-            return _unusable(request)
-        context["error"] = result.message
-        context["missing"] = result.missing_permissions
-        context["fields"] = [
-            (f, "" if f.secret else credentials[f.key]) for f in tool.credential_fields
-        ]
-    return render(request, "connect/relink_form.html", context)
+    assert link.target_scope_config is not None
+
+    def complete(**submission: Any) -> RelinkResult:
+        return connect_link_complete(link=link, tool_id=tool.id, **submission)
+
+    return _credentials_form(
+        request,
+        link,
+        tool=tool,
+        organization=link.end_user_organization_name,
+        scope=link.target_scope_config,
+        complete=complete,
+        connect=True,
+    )
 
 
 def _relink_form(request: HttpRequest, link: ReconnectionLink) -> HttpResponse:
     integration = link.integration
     assert integration is not None
-    tool = tool_get(integration.tool)
-    scope = link.target_scope_config or integration.scope_config
+    if request.method != "POST":
+        ReconnectionLink.objects.filter(pk=link.pk, opened_at__isnull=True).update(
+            opened_at=timezone.now()
+        )
+
+    def complete(**submission: Any) -> RelinkResult:
+        return relink_link_complete(link=link, **submission)
+
+    return _credentials_form(
+        request,
+        link,
+        tool=tool_get(integration.tool),
+        organization=integration.organization_name,
+        scope=link.target_scope_config or integration.scope_config,
+        complete=complete,
+        connect=False,
+    )
+
+
+def _credentials_form(
+    request: HttpRequest,
+    link: ReconnectionLink,
+    *,
+    tool: Tool,
+    organization: str,
+    scope: ScopeConfig,
+    complete: Callable[..., RelinkResult],
+    connect: bool,
+) -> HttpResponse:
+    """The credential form of a connect or relink link; on POST, `complete` checks and stores
+    the credentials (`connect_link_complete` or `relink_link_complete`)."""
     requested = _requested(tool, scope)
     context: dict[str, object] = {
         "link": link,
-        "organization": integration.organization_name,
+        "organization": organization,
         "tool": tool,
         "requested": requested,
         "guide": tool.guide(link.language),
         "fields": [(field, "") for field in tool.credential_fields],
+        "connect": connect,
     }
     if request.method == "POST":
         if _over_limit(request, link):
@@ -270,8 +278,7 @@ def _relink_form(request: HttpRequest, link: ReconnectionLink) -> HttpResponse:
             return render(request, "connect/relink_form.html", context)
         optional_keys = {item.key for _, items in requested for item in items if item.optional}
         opted_out = sorted(key for key in optional_keys if key not in request.POST.getlist("keep"))
-        result = relink_link_complete(
-            link=link,
+        result = complete(
             credentials=credentials,
             opted_out=opted_out,
             ip_address=_client_address(request),
@@ -288,8 +295,4 @@ def _relink_form(request: HttpRequest, link: ReconnectionLink) -> HttpResponse:
         context["fields"] = [
             (f, "" if f.secret else credentials[f.key]) for f in tool.credential_fields
         ]
-    else:
-        ReconnectionLink.objects.filter(pk=link.pk, opened_at__isnull=True).update(
-            opened_at=timezone.now()
-        )
     return render(request, "connect/relink_form.html", context)
