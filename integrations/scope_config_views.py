@@ -25,7 +25,6 @@ from integrations.scope_config_forms import (
     ScopeConfigEditForm,
 )
 from integrations.scope_config_selectors import LinkState
-from integrations.tools import TOOLS
 from integrations.views import operator_required
 
 CANDIDATES_PER_PAGE = 200
@@ -163,7 +162,6 @@ def scope_config_migrate(request: HttpRequest, scope_config_id: str) -> HttpResp
             "filter_form": filter_form,
             "form": form,
             "page": page,
-            "rows": [(i, TOOLS.get(i.tool)) for i in page.object_list],
             "batch_limit": services.MIGRATION_BATCH_LIMIT,
             "is_filtered": any(filter_form.filters().values()),
         },
@@ -180,10 +178,6 @@ def scope_config_migration_detail(request: HttpRequest, migration_id: str) -> Ht
     now = timezone.now()
     progress = selectors.migration_progress(migration=migration, now=now, state=state)
     page = Paginator(progress.links, PROGRESS_ROWS_PER_PAGE).get_page(request.GET.get("page"))
-    rows = [
-        (link, TOOLS.get(link.integration.tool) if link.integration else None)
-        for link in page.object_list
-    ]
     return render(
         request,
         "integrations/scope_config_migration_detail.html",
@@ -194,6 +188,5 @@ def scope_config_migration_detail(request: HttpRequest, migration_id: str) -> Ht
             "state_totals": [(s, s.label, progress.count_of(s)) for s in LinkState],
             "current_state": state,
             "page": page,
-            "rows": rows,
         },
     )
