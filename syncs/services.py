@@ -12,11 +12,9 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from integrations.crypto import CredentialDecryptionError
 from integrations.ids import new_id
@@ -40,6 +38,7 @@ from syncs.models import (
     SyncState,
     SyncTrigger,
 )
+from webhooks.broker import tasks_send_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -47,20 +46,11 @@ SYNC_RUN_TASK = "syncs.tasks.sync_run_task"
 
 
 def _send_sync_tasks_on_commit(sync_ids: list[str]) -> None:
-    def send() -> None:
-        for sent, sync_id in enumerate(sync_ids):
-            try:
-                current_app.send_task(SYNC_RUN_TASK, args=[sync_id])
-            except OperationalError:
-                # The syncs are committed QUEUED: the tick resends them once their lease is
-                # over. Failing here would fail a request (force-sync) whose sync is saved.
-                logger.warning(
-                    "Broker unavailable: %s syncs left to the scheduler", len(sync_ids) - sent
-                )
-                return
-
-    if sync_ids:
-        transaction.on_commit(send)
+    tasks_send_on_commit(
+        SYNC_RUN_TASK,
+        [[sync_id] for sync_id in sync_ids],
+        recovery="the scheduler, once their lease is over",
+    )
 
 
 def sync_enqueue(

@@ -15,15 +15,14 @@ from datetime import datetime, timedelta
 
 import certifi
 import urllib3
-from celery import current_app
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
+from webhooks.broker import tasks_send_on_commit
 from webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from webhooks.secrets import secret_decrypt
 from webhooks.services import DELIVERY_TASK, deliveries_send_on_commit
@@ -256,18 +255,14 @@ def _settle(
         )
         if wait <= COUNTDOWN_LIMIT:
             WebhookDelivery.objects.filter(pk=delivery.pk).update(enqueued_at=now)
-            seconds = wait.total_seconds()
-            transaction.on_commit(lambda: _retry_send(delivery.pk, seconds))
+            # The on-commit callbacks after this one (the auto-disable email) still run.
+            tasks_send_on_commit(
+                DELIVERY_TASK,
+                [[delivery.pk]],
+                countdown=wait.total_seconds(),
+                recovery="the sweeper, once the retry is due",
+            )
     _endpoint_note_failure(endpoint, now)
-
-
-def _retry_send(delivery_id: str, seconds: float) -> None:
-    """Hand the retry to a worker; without a broker the sweeper resends it once it is due,
-    and the on-commit callbacks after this one (the auto-disable email) still run."""
-    try:
-        current_app.send_task(DELIVERY_TASK, args=[delivery_id], countdown=seconds)
-    except OperationalError:
-        logger.warning("Broker unavailable: the sweeper retries delivery %s", delivery_id)
 
 
 def _endpoint_note_failure(endpoint: WebhookEndpoint, now: datetime) -> None:

@@ -6,17 +6,15 @@ never reaches a worker, and this module never imports the task module.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
+from webhooks.broker import tasks_send_on_commit
 from webhooks.models import (
     DeliveryStatus,
     WebhookDelivery,
@@ -26,8 +24,6 @@ from webhooks.models import (
 )
 from webhooks.secrets import secret_encrypt, secret_generate, secret_reencrypt
 from webhooks.urlsafety import url_check
-
-logger = logging.getLogger(__name__)
 
 EVENT_TYPES = (
     "integration-created",
@@ -51,19 +47,9 @@ def deliveries_send_on_commit(delivery_ids: Iterable[str]) -> None:
         return
     WebhookDelivery.objects.filter(pk__in=ids).update(enqueued_at=timezone.now())
 
-    def send() -> None:
-        for sent, delivery_id in enumerate(ids):
-            try:
-                current_app.send_task(DELIVERY_TASK, args=[delivery_id])
-            except OperationalError:
-                # The deliveries are committed: the sweeper hands them out once the broker is
-                # back. Failing here would fail a request whose change is already saved.
-                logger.warning(
-                    "Broker unavailable: %s deliveries left to the sweeper", len(ids) - sent
-                )
-                return
-
-    transaction.on_commit(send)
+    tasks_send_on_commit(
+        DELIVERY_TASK, [[delivery_id] for delivery_id in ids], recovery="the sweeper"
+    )
 
 
 def event_emit(

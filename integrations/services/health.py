@@ -6,16 +6,13 @@ services change `status`, the failure streak, the pause and `next_sync_at`.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 
-from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
 from integrations.actors import Actor
 from integrations.events import integration_state_changed_emit, issue_status_changed_emit
@@ -32,8 +29,7 @@ from integrations.models import (
 from integrations.services.integrations import integration_event_record
 from integrations.tools import tool_get
 from integrations.tools.base import AuthOutcome, AuthResult
-
-logger = logging.getLogger(__name__)
+from webhooks.broker import tasks_send_on_commit
 
 # Sent by name: the integrations app never imports the syncs app.
 SCHEDULER_TICK_TASK = "syncs.tasks.scheduler_tick_task"
@@ -44,13 +40,7 @@ def scheduler_tick_request_on_commit() -> None:
     just set to now syncs at once. Without a broker it simply waits for the next beat tick: the
     change is committed either way, so the caller's request must not fail."""
 
-    def send() -> None:
-        try:
-            current_app.send_task(SCHEDULER_TICK_TASK)
-        except OperationalError:
-            logger.warning("Broker unavailable: the next scheduler tick picks the sync up")
-
-    transaction.on_commit(send)
+    tasks_send_on_commit(SCHEDULER_TICK_TASK, [[]], recovery="the next beat tick")
 
 
 HEALTH_ACTOR = Actor.system("health check")
