@@ -21,6 +21,7 @@ from integrations.models import (
     ScopeConfigMigration,
 )
 from integrations.read_models import READ_MODELS, ReadModel
+from integrations.selectors import integration_list
 from integrations.tools import tools_for_category
 from integrations.tools.base import Coverage
 
@@ -144,24 +145,12 @@ def migration_candidates(
     """Live integrations of the config's environment on *other* configs, filtered; each with
     `has_open_link`: an unused, unrevoked, unexpired link to this config is already out."""
     candidates = (
-        Integration.objects.alive()
+        integration_list(tool=tool, status=status, search=search)
         .filter(environment_id=scope_config.environment_id)
         .exclude(scope_config_id=scope_config.pk)
-        .select_related("scope_config")
     )
     if source_config is not None:
         candidates = candidates.filter(scope_config_id=source_config.pk)
-    if tool:
-        candidates = candidates.filter(tool=tool)
-    if status:
-        candidates = candidates.filter(status=status)
-    if search:
-        candidates = candidates.filter(
-            Q(organization_name__icontains=search)
-            | Q(creator_email__icontains=search)
-            | Q(origin_id__icontains=search)
-            | Q(id=search)
-        )
     open_links = ReconnectionLink.objects.filter(
         integration_id=OuterRef("pk"),
         target_scope_config_id=scope_config.pk,
