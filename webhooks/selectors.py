@@ -185,12 +185,9 @@ def integration_delivery_list(
         .order_by("-number")
         .values("started_at")[:1]
     )
-    deliveries = (
-        WebhookDelivery.objects.filter(integration_id=integration_id)
-        .select_related("endpoint")
-        .annotate(last_attempt_at=Subquery(last_attempt))
-        .order_by("-created_at", "-pk")[:limit]
-    )
+    deliveries = delivery_list(integration_id=integration_id).annotate(
+        last_attempt_at=Subquery(last_attempt)
+    )[:limit]
     rows = []
     for delivery in deliveries:
         url = endpoint_url_scrubbed(delivery.endpoint.url)
