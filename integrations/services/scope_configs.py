@@ -28,6 +28,7 @@ from integrations.models import (
     SyncType,
 )
 from integrations.read_models import READ_MODELS
+from integrations.scope_config_selectors import scope_config_name_taken
 from integrations.services.integrations import scope_settings_checked
 from integrations.services.links import LINK_LIFETIMES, link_url, relink_link_email, token_hash
 
@@ -83,12 +84,9 @@ def scope_config_update(
             # foreign key takes a KEY SHARE lock on this row), so the set updated below is
             # exactly the set that gets events.
             locked = ScopeConfig.objects.select_for_update().get(pk=scope_config.pk)
-            taken = (
-                ScopeConfig.objects.filter(environment_id=locked.environment_id, name=name)
-                .exclude(pk=locked.pk)
-                .exists()
-            )
-            if taken:
+            if scope_config_name_taken(
+                environment=locked.environment_id, name=name, exclude=locked
+            ):
                 raise ValueError(f"A scope config named “{name}” already exists here.")
             changes = scope_setting_changes(locked.settings, checked)
             locked.name = name
