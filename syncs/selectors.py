@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import Trunc
+from django.utils import timezone
 
 from integrations.models import Integration
 from integrations.tools.base import AuthOutcome
-from syncs.models import AuthCheck, Employee, Group, Sync, SyncState
+from syncs.models import ACTIVE_SYNC_STATES, AuthCheck, Employee, Group, Sync, SyncState
 
 
 def sync_list(*, integration: Integration) -> QuerySet[Sync]:
@@ -24,10 +25,6 @@ def sync_get(*, environment_id: str, sync_id: str) -> Sync | None:
         .filter(pk=sync_id, integration__environment_id=environment_id)
         .first()
     )
-
-
-def sync_active(*, integration: Integration) -> Sync | None:
-    return Sync.objects.filter(integration=integration, state__in=("QUEUED", "RUNNING")).first()
 
 
 def auth_check_list(*, integration: Integration, limit: int = 50) -> list[AuthCheck]:
@@ -201,3 +198,26 @@ def sync_strip(*, integration: Integration, now: datetime) -> list[StripBucket]:
 
 def sync_latest(*, integration: Integration) -> Sync | None:
     return sync_list(integration=integration).first()
+
+
+# A sync that ended this recently still shows as finished on a page load: the operator who
+# clicked "Sync now" sees its outcome even when a fast sync ended before the page loaded.
+RECENTLY_FINISHED = timedelta(seconds=30)
+
+
+def sync_progress_shown(*, integration: Integration, polling: bool) -> tuple[Sync | None, bool]:
+    """The sync the progress panel shows, and whether it still runs.
+
+    A running sync is always the newest (one active sync per integration, and none is created
+    while one is active). When none runs: the one that just ended, shown at 100% without the
+    poll trigger so the polling stops; for a poll always, for a page load if it is recent.
+    """
+    latest = sync_latest(integration=integration)
+    if latest is not None and latest.state in ACTIVE_SYNC_STATES:
+        return latest, True
+    ended_recently = (
+        latest is not None
+        and latest.finished_at is not None
+        and timezone.now() - latest.finished_at < RECENTLY_FINISHED
+    )
+    return (latest if polling or ended_recently else None), False

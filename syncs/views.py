@@ -11,8 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 from integrations.models import IntegrationStatus, SyncType
 from integrations.views import get_integration_or_404, operator_required
 from syncs.models import AuthCheckTrigger, SyncTrigger
+from syncs.selectors import sync_progress_shown
 from syncs.services import auth_check_run, sync_enqueue
-from syncs.templatetags.sync_panels import sync_progress_context
 
 
 @require_POST
@@ -49,8 +49,9 @@ def integration_sync_now(request: HttpRequest, integration_id: str) -> HttpRespo
 def integration_sync_progress(request: HttpRequest, integration_id: str) -> HttpResponse:
     """The progress fragment htmx polls while a sync runs."""
     integration = get_integration_or_404(integration_id)
+    sync, running = sync_progress_shown(integration=integration, polling=True)
     return render(
         request,
         "syncs/_sync_progress.html",
-        sync_progress_context(integration=integration, polling=True),
+        {"integration": integration, "sync": sync, "polling": running},
     )

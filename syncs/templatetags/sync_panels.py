@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from django import template
@@ -16,9 +15,8 @@ from syncs.selectors import (
     StripBucket,
     auth_check_list,
     auth_check_strip,
-    sync_active,
-    sync_latest,
     sync_list,
+    sync_progress_shown,
     sync_strip,
 )
 
@@ -107,28 +105,8 @@ def sync_history(integration: Integration) -> dict[str, Any]:
 
 @register.inclusion_tag("syncs/_sync_progress.html")
 def sync_progress(integration: Integration) -> dict[str, Any]:
-    return sync_progress_context(integration=integration, polling=False)
-
-
-# A sync that ended this recently still shows as finished on a page load: the operator who
-# clicked "Sync now" sees its outcome even when a fast sync ended before the page loaded.
-RECENTLY_FINISHED = timedelta(seconds=30)
-
-
-def sync_progress_context(*, integration: Integration, polling: bool) -> dict[str, Any]:
-    """The running sync's progress; when none runs, the sync that just ended (at 100%), without
-    the poll trigger, so the polling stops: for a poll always, for a page load if it is recent."""
-    active = sync_active(integration=integration)
-    shown = active
-    if active is None:
-        latest = sync_latest(integration=integration)
-        ended_recently = (
-            latest is not None
-            and latest.finished_at is not None
-            and timezone.now() - latest.finished_at < RECENTLY_FINISHED
-        )
-        shown = latest if polling or ended_recently else None
-    return {"integration": integration, "sync": shown, "polling": active is not None}
+    sync, running = sync_progress_shown(integration=integration, polling=False)
+    return {"integration": integration, "sync": sync, "polling": running}
 
 
 @register.inclusion_tag("syncs/_auth_checks.html")
