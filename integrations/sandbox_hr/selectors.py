@@ -16,10 +16,13 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypedDict, TypeVar
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 from integrations.crypto import CredentialDecryptionError, decrypt_json
 from integrations.models import CredentialVersion, Integration
@@ -135,10 +138,18 @@ def api_key_get(*, prefix_or_id: str) -> list[SandboxApiKey]:
     )
 
 
-def accounts_overview() -> QuerySet[SandboxAccount]:
-    """Every account with its employee count and keys, for operators (never raw keys)."""
+class AccountCounts(TypedDict):
+    employee_count: int
+    group_count: int
+
+
+def accounts_overview() -> QuerySet[WithAnnotations[SandboxAccount, AccountCounts]]:
+    """Every account with its employee and group counts and its keys, for operators (never raw
+    keys)."""
     return (
-        SandboxAccount.objects.annotate(employee_count=Count("employees"))
+        SandboxAccount.objects.annotate(
+            employee_count=_row_count(SandboxEmployee), group_count=_row_count(SandboxGroup)
+        )
         .prefetch_related(
             Prefetch("api_keys", queryset=SandboxApiKey.objects.order_by("created_at", "id"))
         )
@@ -186,15 +197,7 @@ def _row_count(model: type[SandboxEmployee] | type[SandboxGroup]) -> Coalesce:
 
 def control_overview() -> list[ControlAccountRow]:
     """Every account with its counts, keys and the integrations using each key: three queries."""
-    accounts = list(
-        SandboxAccount.objects.annotate(
-            employee_count=_row_count(SandboxEmployee), group_count=_row_count(SandboxGroup)
-        )
-        .prefetch_related(
-            Prefetch("api_keys", queryset=SandboxApiKey.objects.order_by("created_at", "id"))
-        )
-        .order_by("created_at", "id")
-    )
+    accounts = list(accounts_overview())
     keys_by_account = {account.pk: list(account.api_keys.all()) for account in accounts}
     by_key, others = _integrations_by_key(keys_by_account)
     return [

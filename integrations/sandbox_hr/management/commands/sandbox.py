@@ -177,9 +177,7 @@ class Command(BaseCommand):
             self.stdout.write("No sandbox accounts yet. Create one with `sandbox create-account`.")
             return
         for account in accounts:
-            self.stdout.write(
-                f"{account.pk}  {account.name}  {account.employee_count} employees"  # type: ignore[attr-defined]
-            )
+            self.stdout.write(f"{account.pk}  {account.name}  {account.employee_count} employees")
             keys = list(account.api_keys.all())
             if not keys:
                 self.stdout.write("    (no API keys)")
