@@ -100,15 +100,13 @@ def api_key_revoke(request: HttpRequest, key_id: str) -> HttpResponse:
     if key.revoked_at is not None:
         messages.info(request, f"{_key_label(key)} was already revoked; nothing changed.")
         return redirect(OVERVIEW)
-    integrations = selectors.key_integrations(key=key)
+    consequence = _consequence(
+        key,
+        "The next auth check of {names} will fail with invalid credentials until relinked "
+        "with a working key.",
+        unused="No integration uses it, so no auth check changes.",
+    )
     services.sandbox_api_key_revoke(key=key)
-    if integrations:
-        consequence = (
-            f"The next auth check of {_names(integrations)} will fail with invalid credentials "
-            "until relinked with a working key."
-        )
-    else:
-        consequence = "No integration uses it, so no auth check changes."
     messages.success(request, f"Revoked {_key_label(key)}. {consequence}")
     return redirect(OVERVIEW)
 
@@ -122,10 +120,13 @@ def _permission_posted(request: HttpRequest) -> str | None:
     return permission
 
 
-def _consequence(key: SandboxApiKey, if_used: str) -> str:
+def _consequence(
+    key: SandboxApiKey, if_used: str, unused: str = "No integration uses this key."
+) -> str:
+    """What happens next to the integrations using `key` (`if_used` names them)."""
     integrations = selectors.key_integrations(key=key)
     if not integrations:
-        return "No integration uses this key."
+        return unused
     return if_used.format(names=_names(integrations))
 
 
