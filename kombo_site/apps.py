@@ -14,5 +14,6 @@ class KomboSiteConfig(AppConfig):
         # The filesystem transport (the embedded default) fails to send into a folder that
         # doesn't exist, so every process that may queue a task makes sure they do.
         if settings.CELERY_BROKER_URL.startswith("filesystem"):
-            for folder in ("queue", "processed", "control"):
-                (Path(settings.CELERY_QUEUE_DIR) / folder).mkdir(parents=True, exist_ok=True)
+            options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+            for name in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
+                Path(str(options[name])).mkdir(parents=True, exist_ok=True)
