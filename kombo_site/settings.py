@@ -294,7 +294,7 @@ CACHES = {
     )
 }
 # How long an authenticated API key is kept in the cache (skipping a database lookup per
-# request). Only with Redis: a revoke deletes the shared entry, while a per-process cache would
+# request). Only with Redis: a revoke marks the shared entry, while a per-process cache would
 # let a revoked key work on other processes until it expires.
 API_KEY_CACHE_SECONDS: int = env.int("API_KEY_CACHE_SECONDS", default=60 if REDIS_URL else 0)
 

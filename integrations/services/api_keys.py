@@ -39,6 +39,10 @@ def api_key_create(
     return api_key, raw_key
 
 
+# What a revoked key's cache entry holds until it expires.
+_REVOKED = "revoked"
+
+
 def _cache_key(key_hash: str) -> str:
     return f"api-key:{key_hash}"
 
@@ -47,34 +51,55 @@ def api_key_authenticate(*, raw_key: str) -> ApiKey | None:
     """The active key matching `raw_key`, or None; refreshes `last_used_at`.
 
     With a shared cache (Redis), a found key is kept there for API_KEY_CACHE_SECONDS so most
-    requests skip the database lookup; revoking deletes the entry, so revocation is immediate.
-    Only the hash is used as the cache key, never the key itself.
+    requests skip the database lookup. Revoking leaves a marker in its place, and requests only
+    ever *add* the entry: a request that read the key just before the revoke cannot put it
+    back, so revocation is immediate. Only the hash is used as the cache key, never the key.
     """
     if not raw_key.startswith(API_KEY_PREFIX) or len(raw_key) > 128:
         return None
     candidate_hash = _api_key_hash(raw_key)
     cache_key = _cache_key(candidate_hash)
-    api_key: ApiKey | None = cache.get(cache_key) if settings.API_KEY_CACHE_SECONDS else None
+    seconds = settings.API_KEY_CACHE_SECONDS
+    cached: ApiKey | str | None = cache.get(cache_key) if seconds else None
+    if cached == _REVOKED:
+        return None
+    api_key = cached if isinstance(cached, ApiKey) else None
     if api_key is None:
         api_key = (
             ApiKey.objects.select_related("environment")
             .filter(key_hash=candidate_hash, revoked_at__isnull=True)
             .first()
         )
-        if api_key is not None and settings.API_KEY_CACHE_SECONDS:
-            cache.set(cache_key, api_key, settings.API_KEY_CACHE_SECONDS)
+        if api_key is not None and seconds:
+            cache.add(cache_key, api_key, seconds)
     if api_key is None or not hmac.compare_digest(api_key.key_hash, candidate_hash):
         return None
+    _last_used_refresh(api_key)
+    return api_key
+
+
+def _last_used_refresh(api_key: ApiKey) -> None:
     now = timezone.now()
-    if api_key.last_used_at is None or now - api_key.last_used_at > API_KEY_LAST_USED_RESOLUTION:
+    if settings.API_KEY_CACHE_SECONDS:
+        # Due once per resolution across all processes; the cached key itself is never
+        # rewritten, which could overwrite a revoke's marker.
+        due = cache.add(
+            f"api-key-used:{api_key.key_hash}",
+            True,
+            int(API_KEY_LAST_USED_RESOLUTION.total_seconds()),
+        )
+    else:
+        due = (
+            api_key.last_used_at is None
+            or now - api_key.last_used_at > API_KEY_LAST_USED_RESOLUTION
+        )
+    if due:
         ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
         api_key.last_used_at = now
-        if settings.API_KEY_CACHE_SECONDS:
-            cache.set(cache_key, api_key, settings.API_KEY_CACHE_SECONDS)
-    return api_key
 
 
 def api_key_revoke(*, api_key: ApiKey) -> None:
     ApiKey.objects.filter(pk=api_key.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    cache.delete(_cache_key(api_key.key_hash))
+    if settings.API_KEY_CACHE_SECONDS:
+        cache.set(_cache_key(api_key.key_hash), _REVOKED, settings.API_KEY_CACHE_SECONDS)
     api_key.refresh_from_db(fields=["revoked_at"])

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from django.db import connection, connections, transaction
 from django.test.utils import override_settings
 
-from integrations.models import Environment
+from integrations.models import ApiKey, Environment
 from integrations.services import api_key_authenticate, api_key_create, api_key_revoke
+from tests.conftest import require_service
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +66,50 @@ def test_it_looks_every_request_up_when_caching_is_off(
 
     with django_assert_num_queries(1):  # type: ignore[operator]
         assert api_key_authenticate(raw_key=raw_key) is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_keeps_a_key_revoked_that_a_request_was_using_meanwhile(
+    shared_cache: None, environment: Environment
+) -> None:
+    """A request that read the key just before the revoke finishes after it: it must not put
+    the key back into the cache. The request is held at its `last_used_at` write by a row lock
+    while the revoke commits."""
+    require_service("PostgreSQL", connection.vendor == "postgresql", "set DATABASE_URL")
+    api_key, raw_key = api_key_create(environment=environment, name="backend")
+    answers: list[object] = []
+
+    def request() -> None:
+        try:
+            answers.append(api_key_authenticate(raw_key=raw_key))
+        finally:
+            connections.close_all()
+
+    with transaction.atomic():
+        ApiKey.objects.select_for_update().get(pk=api_key.pk)
+        racing = threading.Thread(target=request)
+        racing.start()
+        _wait_for_a_lock_wait()
+        api_key_revoke(api_key=api_key)
+    racing.join(timeout=30)
+
+    assert len(answers) == 1
+    assert answers[0] is not None  # valid when it was read
+    assert api_key_authenticate(raw_key=raw_key) is None
+
+
+def _wait_for_a_lock_wait() -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            # Inside a transaction the activity view is a snapshot unless cleared.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            (waiting,) = cursor.fetchone()
+        if waiting:
+            return
+        time.sleep(0.02)
+    raise AssertionError("the racing request never waited for the row lock")
