@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django import template
 from django.http import QueryDict
 from django.templatetags.static import static
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from integrations.dashboard_selectors import duration_words
+from integrations.scope_config_selectors import ToolSupport
 from integrations.tools import TOOLS
 
 register = template.Library()
@@ -81,3 +83,33 @@ def tool_label(tool_id: str) -> SafeString:
 @register.simple_tag
 def status_badge(status: str) -> SafeString:
     return format_html('<span class="badge badge--{}">{}</span>', status.lower(), status)
+
+
+_SUPPORTED = mark_safe('✓<span class="visually-hidden"> supported</span>')
+_UNSUPPORTED = mark_safe('—<span class="visually-hidden"> not supported</span>')
+
+
+@register.simple_tag
+def scope_tools(tools: Iterable[ToolSupport], subject: str) -> SafeString:
+    """The tools reading a model or field, as one list: a tag rather than an include per tool,
+    which the scope config editor would render for every tool of every field."""
+    items = format_html_join(
+        "",
+        '<li><span class="tag{}" data-tool="{}" data-coverage="{}" title="{}: {}">'
+        "{} {}</span></li>",
+        (
+            (
+                " tag--enabled" if support.is_supported else "",
+                support.tool_id,
+                support.coverage,
+                support.tool_label,
+                support.coverage_label,
+                support.tool_label,
+                _SUPPORTED if support.is_supported else _UNSUPPORTED,
+            )
+            for support in tools
+        ),
+    )
+    return format_html(
+        '<ul class="scope-tools" aria-label="Tools reading {}">{}</ul>', subject, items
+    )
