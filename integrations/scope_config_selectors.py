@@ -200,6 +200,21 @@ class LinkState(StrEnum):
             LinkState.REVOKED: "Revoked",
         }[self]
 
+    @property
+    def short_label(self) -> str:
+        return "Sent" if self is LinkState.SENT else self.label
+
+    @property
+    def badge(self) -> str:
+        """The dashboard badge tone (`badge--<tone>`) of the state."""
+        return {
+            LinkState.SENT: "outline",
+            LinkState.OPENED: "info",
+            LinkState.COMPLETED: "active",
+            LinkState.EXPIRED: "inactive",
+            LinkState.REVOKED: "invalid",
+        }[self]
+
 
 def link_state_conditions(now: datetime) -> dict[LinkState, Q]:
     """Each link is in exactly one state; a used link counts as completed even if it has

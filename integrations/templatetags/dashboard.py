@@ -12,7 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from integrations.dashboard_selectors import duration_words
-from integrations.scope_config_selectors import ToolSupport
+from integrations.scope_config_selectors import LinkState, ToolSupport
 from integrations.tools import TOOLS
 
 register = template.Library()
@@ -83,6 +83,17 @@ def tool_label(tool_id: str) -> SafeString:
 @register.simple_tag
 def status_badge(status: str) -> SafeString:
     return format_html('<span class="badge badge--{}">{}</span>', status.lower(), status)
+
+
+@register.simple_tag
+def link_state_badge(state: str) -> SafeString:
+    """A migration link's state (`LinkState`) as a badge."""
+    link_state = LinkState(state)
+    return format_html(
+        '<span class="badge badge--{}" data-link-state>{}</span>',
+        link_state.badge,
+        link_state.short_label,
+    )
 
 
 _SUPPORTED = mark_safe('✓<span class="visually-hidden"> supported</span>')
