@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import Client
 
 from integrations.actors import Actor
 from integrations.models import ApiKey, Environment
@@ -91,6 +92,13 @@ def operator(db: None, django_user_model: type) -> object:
         is_superuser=True,
     )
     return user
+
+
+@pytest.fixture
+def operator_client(client: Client, operator: object) -> Client:
+    """The test client signed in as the operator."""
+    client.force_login(operator)  # type: ignore[arg-type]
+    return client
 
 
 @pytest.fixture(scope="session", autouse=True)

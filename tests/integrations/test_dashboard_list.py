@@ -21,12 +21,6 @@ pytestmark = pytest.mark.django_db
 NOW = timezone.make_aware(timezone.datetime(2026, 11, 23, 14, 2))
 
 
-@pytest.fixture
-def operator_client(client: Client, operator: object) -> Client:
-    client.force_login(operator)  # type: ignore[arg-type]
-    return client
-
-
 def _page(client: Client, **params: str) -> str:
     response = client.get(reverse("dashboard:integration_list"), params)
     assert response.status_code == 200

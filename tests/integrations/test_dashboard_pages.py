@@ -39,12 +39,6 @@ CANARY_SECRET = "sbx_CANARY-d0-not-l3ak-7731"
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def operator_client(client: Client, operator: object) -> Client:
-    client.force_login(operator)  # type: ignore[arg-type]
-    return client
-
-
 def _list_url(**params: str) -> str:
     url = reverse("dashboard:integration_list")
     if params:

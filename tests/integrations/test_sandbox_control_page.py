@@ -31,18 +31,12 @@ from integrations.tools.sandbox import (
     SandboxTool,
 )
 from tests.factories import IntegrationFactory
+from tests.syncs.conftest import ALL_PERMISSIONS
 
-ALL_PERMISSIONS = (PERM_EMPLOYEES, PERM_PERSONAL, PERM_SENSITIVE, PERM_GROUPS)
 RAW_KEY_PATTERN = re.compile(r"sbx_[1-9A-HJ-NP-Za-km-z]{32}")
 OVERVIEW_URL = "/dashboard/sandbox-hr/"
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def operator_client(client: Client, operator: object) -> Client:
-    client.force_login(operator)  # type: ignore[arg-type]
-    return client
 
 
 @pytest.fixture

@@ -33,12 +33,6 @@ pytestmark = pytest.mark.django_db
 NOW = timezone.make_aware(timezone.datetime(2026, 11, 23, 16, 30))
 
 
-@pytest.fixture
-def operator_client(client: Client, operator: object) -> Client:
-    client.force_login(operator)  # type: ignore[arg-type]
-    return client
-
-
 def _page(client: Client, integration: Integration) -> str:
     response = client.get(reverse("dashboard:integration_detail", args=[integration.pk]))
     assert response.status_code == 200

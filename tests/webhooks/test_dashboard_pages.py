@@ -27,12 +27,6 @@ LIST_URL = reverse("webhooks:endpoint_list")
 DELIVERIES_URL = reverse("webhooks:delivery_list")
 
 
-@pytest.fixture
-def operator_client(client: Client, operator: object) -> Client:
-    client.force_login(operator)  # type: ignore[arg-type]
-    return client
-
-
 def _endpoint(
     environment: Environment, url: str = "https://receiver.example/hooks", **fields: object
 ) -> tuple[WebhookEndpoint, str]:
