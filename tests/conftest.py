@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.db import connection
 from django.test import Client
@@ -15,6 +16,7 @@ from django.test import Client
 from integrations.actors import Actor
 from integrations.models import ApiKey, Environment
 from integrations.services import api_key_create, environment_get_or_create
+from kombo_site.celery import app
 
 REQUIRE_SERVICES = os.environ.get("CI_REQUIRE_SERVICES") == "1"
 
@@ -109,3 +111,17 @@ def _purge_this_processes_task_queue() -> Iterator[None]:
         from kombo_site.celery import app
 
         app.control.purge()
+
+
+@pytest.fixture
+def redis_worker(redis_url: str) -> Iterator[None]:
+    """A real Celery worker consuming the test broker on Redis, in a thread of this process."""
+    require_service(
+        "Redis as the Celery broker",
+        settings.CELERY_BROKER_URL.startswith("redis"),
+        "set REDIS_URL so the test settings use Redis",
+    )
+    # Tasks earlier tests of this process sent (ticks, syncs) would run here otherwise.
+    app.control.purge()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=15):
+        yield

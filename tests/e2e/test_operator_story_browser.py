@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 from django.test import override_settings
 from playwright.sync_api import Page, expect
 from pytest_httpserver import HTTPServer
@@ -25,9 +23,7 @@ from integrations.models import (
     SyncPausedReason,
 )
 from integrations.services import link_find
-from kombo_site.celery import app
 from syncs.models import Sync, SyncState
-from tests.conftest import require_service
 from tests.e2e.conftest import BrowserConsole
 from tests.factories import IntegrationFactory
 from tests.syncs.conftest import sandbox_integration
@@ -38,20 +34,6 @@ from webhooks.services import endpoint_create, event_emit
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def worker(redis_url: str) -> Iterator[None]:
-    """A real Celery worker consuming the test broker on Redis, in a thread of this process."""
-    require_service(
-        "Redis as the Celery broker",
-        settings.CELERY_BROKER_URL.startswith("redis"),
-        "set REDIS_URL so the test settings use Redis",
-    )
-    # Tasks earlier tests of this process sent (ticks, syncs) would run here otherwise.
-    app.control.purge()
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=15):
-        yield
 
 
 @pytest.fixture
@@ -128,7 +110,7 @@ def test_it_follows_a_forced_sync_to_100_percent(
     console: BrowserConsole,
     live_server: Any,
     environment: Environment,
-    worker: None,
+    redis_worker: None,
     screenshot_dir: Path,
 ) -> None:
     page = signed_in
@@ -163,7 +145,7 @@ def test_it_redelivers_a_failed_webhook(
     live_server: Any,
     environment: Environment,
     httpserver: HTTPServer,
-    worker: None,
+    redis_worker: None,
     screenshot_dir: Path,
 ) -> None:
     page = signed_in

@@ -3,35 +3,17 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 from django.utils import timezone
 
 from integrations.models import Environment, Integration
-from kombo_site.celery import app
 from syncs.models import Employee, Sync, SyncState
 from syncs.tasks import scheduler_tick_task
-from tests.conftest import require_service
 from tests.syncs.conftest import sandbox_integration
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def redis_worker(redis_url: str) -> Iterator[None]:
-    require_service(
-        "Redis as the Celery broker",
-        settings.CELERY_BROKER_URL.startswith("redis"),
-        "set REDIS_URL so the test settings use Redis",
-    )
-    # Tasks earlier tests of this process sent (ticks, syncs) would run here otherwise.
-    app.control.purge()
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=15):
-        yield
 
 
 def _wait_for(predicate: object, timeout: float = 30) -> None:
