@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import json
+import signal
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -66,3 +74,30 @@ def table(rows: list[Row]) -> str:
             f"{'pass' if row.passed else 'FAIL'}"
         )
     return "\n".join(lines)
+
+
+def process_stop(process: subprocess.Popen[Any], *, timeout: float) -> None:
+    """SIGTERM; SIGKILL when it has not exited within `timeout` seconds."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def subprocess_json(module: str, spec: Any, *, timeout: float, what: str) -> Any:
+    """Run `python -m module` with `spec` as JSON on stdin; its stdout parsed as JSON. The
+    benchmarks' clients run this way so that their CPU time is not the measured side's."""
+    completed = subprocess.run(
+        [sys.executable, "-m", module],
+        cwd=ROOT,
+        input=json.dumps(spec),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise SystemExit(f"{what} failed:\n{completed.stderr[-4000:]}")
+    return json.loads(completed.stdout)

@@ -14,16 +14,14 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
 from werkzeug.serving import make_server
 
-from bench.core import Row
+from bench.core import ROOT, Row
 
-ROOT = Path(__file__).resolve().parent.parent
 SMALL, LARGE = 5_000, 50_000
 
 

@@ -24,7 +24,6 @@ import http.client
 import json
 import os
 import secrets
-import signal
 import socket
 import subprocess
 import sys
@@ -37,16 +36,14 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
 from django.db import connection
 
-from bench.core import Row
+from bench.core import ROOT, Row, process_stop, subprocess_json
 
-ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 2
 CLIENTS = 8
 # gthread, not sync: a sync worker closes the connection after every response (it expects a
@@ -135,12 +132,7 @@ def site_server(env: Mapping[str, str] | None = None) -> Iterator[str]:
             _wait_until_serving(url, process, log)
             yield url
         finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+            process_stop(process, timeout=30)
             _report_server_errors(log)
             _queue_delete(queue)
             _cache_delete(cache_prefix)
@@ -361,18 +353,14 @@ def drive(
         "warmup": WARMUP_SECONDS,
         "clients": clients,
     }
-    completed = subprocess.run(
-        [sys.executable, "-m", "bench.load"],
-        cwd=ROOT,
-        input=json.dumps(spec),
-        capture_output=True,
-        text=True,
-        timeout=seconds + WARMUP_SECONDS + 120,
-        check=False,
+    result = LoadResult(
+        **subprocess_json(
+            "bench.load",
+            spec,
+            timeout=seconds + WARMUP_SECONDS + 120,
+            what="load generator",
+        )
     )
-    if completed.returncode != 0:
-        raise SystemExit(f"load generator failed:\n{completed.stderr[-4000:]}")
-    result = LoadResult(**json.loads(completed.stdout))
     print(
         f"load: {method} {paths[0]}{' ...' if len(paths) > 1 else ''}: {result.requests:,} "
         f"requests, {result.per_second:.0f}/s, {result.percentiles}, "

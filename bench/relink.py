@@ -24,7 +24,6 @@ import json
 import os
 import queue
 import re
-import subprocess
 import sys
 import threading
 import time
@@ -36,10 +35,9 @@ from urllib.parse import urlencode
 from django.db import transaction
 from django.db.models import Count
 
-from bench.core import Row
+from bench.core import Row, subprocess_json
 from bench.load import (
     CLIENTS,
-    ROOT,
     SECONDS,
     LoadResult,
     drive,
@@ -308,18 +306,9 @@ def _links(integration_ids: list[str]) -> list[tuple[str, str]]:
 def _run_client(base_url: str, jobs: list[dict[str, Any]]) -> dict[str, Any]:
     host, port = base_url.removeprefix("http://").split(":")
     spec = {"host": host, "port": int(port), "clients": CLIENTS, "jobs": jobs}
-    completed = subprocess.run(
-        [sys.executable, "-m", "bench.relink"],
-        cwd=ROOT,
-        input=json.dumps(spec),
-        capture_output=True,
-        text=True,
-        timeout=CLIENT_TIMEOUT,
-        check=False,
+    result: dict[str, Any] = subprocess_json(
+        "bench.relink", spec, timeout=CLIENT_TIMEOUT, what="relink client"
     )
-    if completed.returncode != 0:
-        raise SystemExit(f"relink client failed:\n{completed.stderr[-4000:]}")
-    result: dict[str, Any] = json.loads(completed.stdout)
     return result
 
 

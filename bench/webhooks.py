@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -23,15 +22,13 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import requests
 from django.conf import settings
 from django.db import connection, transaction
 
-from bench.core import Row
+from bench.core import ROOT, Row, process_stop
 
-ROOT = Path(__file__).resolve().parent.parent
 EVENTS = 10_000
 EMIT_BATCH = 500
 LATENCY_EVENTS = 500
@@ -145,12 +142,7 @@ def _worker() -> Iterator[subprocess.Popen[bytes]]:
     try:
         yield process
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        process_stop(process, timeout=60)
 
 
 def _wait_for(url: str, count: int, worker: subprocess.Popen[bytes]) -> None:
