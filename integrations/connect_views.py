@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 from integrations.models import LinkKind, LinkType, ReconnectionLink, ScopeConfig, ScopeSetting
 from integrations.ratelimit import rate_limit_hit
 from integrations.read_models import READ_MODELS
+from integrations.selectors import scope_permissions
 from integrations.services import (
     RelinkOutcome,
     RelinkResult,
@@ -265,6 +266,7 @@ def _credentials_form(
         "organization": organization,
         "tool": tool,
         "requested": requested,
+        "permissions": scope_permissions(tool=tool, scope=scope),
         "guide": tool.guide(link.language),
         "fields": [(field, "") for field in tool.credential_fields],
         "connect": connect,

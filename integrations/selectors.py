@@ -281,3 +281,40 @@ def reconnection_link_get(*, environment_id: str, link_id: str) -> ReconnectionL
 
 def reconnection_link_for_operator(*, link_id: str) -> ReconnectionLink | None:
     return ReconnectionLink.objects.select_related("integration").filter(pk=link_id).first()
+
+
+@dataclass(frozen=True)
+class PermissionRequest:
+    """A permission of the tool the customer is asked to grant, and whether they may skip it."""
+
+    id: str
+    description: str
+    optional: bool
+
+
+def scope_permissions(*, tool: Tool, scope: ScopeConfig) -> list[PermissionRequest]:
+    """The tool's permissions the scope needs (ENABLED) or may use (OPTIONAL), in the tool's order.
+
+    A permission both needed and optional is needed: one required field makes it required.
+    """
+    required: set[str] = set()
+    wanted: set[str] = set()
+    for model in READ_MODELS.values():
+        setting = scope.model_setting(model.id)
+        if setting == ScopeSetting.DISABLED:
+            continue
+        by_setting: dict[str, list[str]] = {}
+        for field_id in model.fields:
+            by_setting.setdefault(scope.field_setting(model.id, field_id), []).append(field_id)
+        enabled = tool.permissions_needed(model.id, by_setting.get(ScopeSetting.ENABLED, ()))
+        optional = tool.permissions_needed(model.id, by_setting.get(ScopeSetting.OPTIONAL, ()))
+        wanted |= enabled | optional
+        if setting == ScopeSetting.ENABLED:
+            required |= enabled
+    return [
+        PermissionRequest(
+            id=permission, description=description, optional=permission not in required
+        )
+        for permission, description in tool.permissions.items()
+        if permission in wanted
+    ]

@@ -116,6 +116,9 @@ class Tool(ABC):
     credential_fields: ClassVar[tuple[CredentialField, ...]]
     # Permission id -> what it grants, in plain words.
     permissions: ClassVar[Mapping[str, str]]
+    # Whether the vendor's own screens name permissions by these ids, so a customer ticks them
+    # by name (Sandbox HR); otherwise the ids are ours and only the plain words are shown.
+    permission_ids_are_vendor_names: ClassVar[bool] = False
     # Unified read model id -> how this tool covers it.
     models: ClassVar[Mapping[str, ModelSupport]]
     # Language -> the steps a customer follows to create credentials with the right permissions.

@@ -78,6 +78,7 @@ class SandboxTool(Tool):
             placeholder="sbx_…",
         ),
     )
+    permission_ids_are_vendor_names = True
     permissions = {
         PERM_EMPLOYEES: "Read employees (names, work email, job, employment dates, manager)",
         PERM_PERSONAL: (

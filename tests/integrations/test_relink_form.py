@@ -49,6 +49,9 @@ def test_it_shows_the_tool_the_requested_data_the_guide_and_the_fields(
     assert "<b>Acme</b>" not in html
     assert "First name" in html
     assert "Open Settings → API keys" in html
+    # The guide says "tick the permissions listed above": they are listed by Sandbox HR's names.
+    assert "Permissions to grant in Sandbox HR" in html
+    assert '<code class="permission">employees.personal:read</code>' in html
     assert 'name="api_key" type="password"' in html
     assert page["X-Frame-Options"] == "DENY"
 
