@@ -41,6 +41,15 @@ def _database_is_postgres_in_ci(django_db_setup: None, django_db_blocker: object
         )
 
 
+@pytest.fixture(autouse=True)
+def _no_settings_override_leaks() -> Iterator[None]:
+    """Overrides that end out of order restore each other's values for every later test (a
+    1 s vendor timeout once leaked into other files this way): fail the test that leaks."""
+    before = settings._wrapped
+    yield
+    assert settings._wrapped is before, "this test left a settings override active"
+
+
 @pytest.fixture
 def redis_url() -> str:
     url = settings.REDIS_URL

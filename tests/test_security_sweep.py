@@ -424,20 +424,21 @@ def _browse_everything(story: Story, integration: Integration) -> None:
         story.api(method, path)
 
 
+TEXT_FIELD_TYPES = {"CharField", "TextField", "JSONField", "BinaryField", "SlugField", "EmailField"}
+
+
 def _text_columns() -> dict[str, list[str]]:
-    """Every text, JSON and binary column of every table in the database."""
+    """Every text, JSON and binary column of every table in the database, read from the
+    database's own catalogue through Django's introspection (so it works on SQLite, the
+    embedded default, as on PostgreSQL), not from our models."""
+    introspection = connection.introspection
+    columns: dict[str, list[str]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT table_name, column_name FROM information_schema.columns
-            WHERE table_schema = 'public'
-              AND data_type IN ('text', 'character varying', 'json', 'jsonb', 'bytea')
-            ORDER BY table_name, ordinal_position
-            """
-        )
-        columns: dict[str, list[str]] = {}
-        for table, column in cursor.fetchall():
-            columns.setdefault(table, []).append(column)
+        for table in sorted(introspection.table_names(cursor)):
+            for column in introspection.get_table_description(cursor, table):
+                field_type = introspection.get_field_type(column.type_code, column)
+                if field_type in TEXT_FIELD_TYPES:
+                    columns.setdefault(table, []).append(column.name)
     return columns
 
 
@@ -454,7 +455,7 @@ def _assert_database_holds_no_plaintext(sweep: Sweep, integration: Integration) 
     stored = []
     with connection.cursor() as cursor:
         for table, names in columns.items():
-            selected = ", ".join(f'"{name}"::text' for name in names)
+            selected = ", ".join(f'CAST("{name}" AS TEXT)' for name in names)
             cursor.execute(f'SELECT {selected} FROM "{table}"')
             for row in cursor.fetchall():
                 stored.extend(

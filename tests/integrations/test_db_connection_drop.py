@@ -35,9 +35,22 @@ from integrations.read_models import HRIS_EMPLOYEES
 from integrations.services import api_key_create
 from syncs.ingest import ingest_page
 from syncs.models import Employee
+from tests.conftest import require_service
 from tests.factories import IntegrationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _on_postgresql(db: None) -> None:
+    """These tests terminate PostgreSQL backends: they need the suite itself on PostgreSQL,
+    whatever else happens to listen on 5432."""
+    require_service(
+        "PostgreSQL",
+        connection.vendor == "postgresql",
+        "set DATABASE_URL to PostgreSQL (the tests terminate its backends)",
+    )
+
 
 EMPLOYEES = 400
 MAX_STORM_REQUESTS = 400

@@ -174,13 +174,16 @@ def _hibob_rename(fake: FakeHiBob, name: str) -> str:
 
 @pytest.fixture(params=["personio", "bamboohr", "hibob"])
 def vendor(request: pytest.FixtureRequest) -> Iterator[Vendor]:
+    # The fake (and its own settings override) first: overrides must end in the reverse order
+    # they began, or the one ending last restores the other's settings for every later test.
+    fake = request.getfixturevalue(f"fake_{request.param}")
     with override_settings(TOOL_HTTP_TIMEOUT=TOOL_TIMEOUT):
         if request.param == "personio":
-            yield _personio(request.getfixturevalue("fake_personio"))
+            yield _personio(fake)
         elif request.param == "bamboohr":
-            yield _bamboohr(request.getfixturevalue("fake_bamboohr"))
+            yield _bamboohr(fake)
         else:
-            yield _hibob(request.getfixturevalue("fake_hibob"))
+            yield _hibob(fake)
 
 
 def _integration(environment: Environment, vendor: Vendor) -> Integration:
