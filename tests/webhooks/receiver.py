@@ -81,9 +81,11 @@ class Received:
 
 
 def kombo_signature(secret: str, body: bytes) -> str:
-    """X-Kombo-Signature as the docs describe it, computed independently of webhooks.signing."""
+    """X-Kombo-Signature as Kombo's webhooks page describes it (docs.kombo.dev/webhooks, "Validate
+    the data"): HMAC-SHA256 of the request body with the webhook secret, digested as base64url
+    without the optional trailing `=` padding. Written from that text, not from webhooks.signing."""
     digest = hmac.new(secret.encode(), body, hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).decode()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
 class Receiver:
@@ -125,11 +127,13 @@ class Receiver:
         return tuple(verified), "" if verified else (errors[0] if errors else "no secret")
 
     def kombo_signed_with(self, body: bytes, headers: dict[str, str]) -> tuple[str, ...]:
-        sent = headers.get("X-Kombo-Signature", "").split()
+        """The secrets whose signature is the header's whole value, compared as a Kombo
+        receiver compares it: one string against one string."""
+        sent = headers.get("X-Kombo-Signature", "")
         return tuple(
             secret
             for secret in self.secrets
-            if any(hmac.compare_digest(kombo_signature(secret, body), value) for value in sent)
+            if hmac.compare_digest(kombo_signature(secret, body), sent)
         )
 
     def wait_for(self, count: int, timeout: float = 20.0) -> list[Received]:
