@@ -76,20 +76,23 @@ class ForceSyncView(IntegrationHeaderView):
         integration = self.integration_from_header(request)
         body = ForceSyncSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        # `trigger_sync` is a general endpoint: the SDK parses only the PLATFORM.* codes of
+        # KomboGeneralError there, so the integration's state is told in title and message.
         if not integration.enabled:
             raise KomboApiError(
                 status_code=400,
-                code="INTEGRATION.INACTIVE",
+                code="PLATFORM.INPUT_INVALID",
                 title="Integration inactive",
-                message="The integration is disabled; enable it before syncing.",
+                message="The integration is disabled; enable it "
+                "(PUT /integrations/{integration_id}/enabled) before syncing.",
             )
         if integration.status == IntegrationStatus.INVALID:
             raise KomboApiError(
                 status_code=400,
-                code="INTEGRATION.AUTHENTICATION_INVALID",
-                title="Authentication invalid",
-                message="The integration's credentials are invalid; the customer must "
-                "reconnect it through a reconnection link.",
+                code="PLATFORM.INPUT_INVALID",
+                title="Credentials invalid",
+                message="The integration's credentials are invalid and its syncs are paused; "
+                "the customer must reconnect it through a reconnection link.",
             )
         sync_type = body.validated_data["type"]
         if sync_type == SyncType.DELTA and not tool_get(integration.tool).supports_delta:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, get_args
 
 import hypothesis
 import hypothesis.strategies as st
@@ -18,6 +18,8 @@ import schemathesis
 from django.conf import settings
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
+from kombo.models.kombogeneralerror import KomboGeneralErrorCode
+from kombo.models.kombohriserror import KomboHrisErrorCode
 from pytest_django.live_server_helper import LiveServer
 from pytest_httpserver import HTTPServer
 from schemathesis.checks import not_a_server_error
@@ -69,11 +71,19 @@ RESPONSE_CHECKS = [
 ]
 
 
+# The codes the official SDK (kombo 1.4.0) can parse: `KomboHrisError` on the HRIS endpoints,
+# `KomboGeneralError` on every other one. Any other code makes the SDK raise
+# ResponseValidationError instead of the typed error a customer's code catches.
+HRIS_ERROR_CODES = frozenset(get_args(KomboHrisErrorCode))
+GENERAL_ERROR_CODES = frozenset(get_args(KomboGeneralErrorCode))
+
+
 def kombo_error_envelope(
     ctx: schemathesis.CheckContext, response: schemathesis.Response, case: schemathesis.Case
 ) -> None:
     """Every error is `{"status": "error", "error": {code, title, message, log_url}}` in JSON,
-    its `log_url` pointing at the request's log entry."""
+    its `log_url` pointing at the request's log entry, its code one the SDK's error model of
+    that endpoint declares."""
     if response.status_code < 400:
         return None
     headers = {name.lower(): values for name, values in response.headers.items()}
@@ -88,6 +98,8 @@ def kombo_error_envelope(
     for key in ("code", "title", "message"):
         assert isinstance(error[key], str), body
         assert error[key], body
+    codes = HRIS_ERROR_CODES if "/hris/" in case.path else GENERAL_ERROR_CODES
+    assert error["code"] in codes, f"{error['code']} is not a code the SDK knows here: {body}"
     assert str(error["log_url"]).startswith(f"{settings.BASE_URL}/dashboard/logs/"), body
     return None
 
@@ -149,7 +161,10 @@ def fuzz_world(
     synced = sandbox_integration(environment=environment, employees=6)
     relinked = sandbox_integration(environment=environment, employees=2)
     invalid = IntegrationFactory(environment=environment, status=IntegrationStatus.INVALID)
-    world.integrations += [synced.integration.pk, relinked.integration.pk, invalid.pk]
+    disabled = IntegrationFactory(
+        environment=environment, enabled=False, status=IntegrationStatus.INACTIVE
+    )
+    world.integrations += [synced.integration.pk, relinked.integration.pk, invalid.pk, disabled.pk]
     world.scope_configs.append(synced.integration.scope_config_id)
 
     sync_enqueue(integration=synced.integration, sync_type="FULL", trigger=SyncTrigger.API)
