@@ -6,15 +6,11 @@ the change it describes.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from integrations.models import Integration, Issue, ReconnectionLink
+from integrations.timestamps import iso_timestamp_or_none
 from webhooks.services import event_emit
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat().replace("+00:00", "Z") if moment else None
 
 
 def _end_user(integration: Integration) -> dict[str, Any]:
@@ -38,7 +34,7 @@ def integration_state_changed_emit(*, integration: Integration) -> None:
             "qa_status": integration.qa_status,
             "setup_status": integration.setup_status,
             "state": integration.status,
-            "updated_at": _iso(integration.updated_at),
+            "updated_at": iso_timestamp_or_none(integration.updated_at),
         },
     )
 
@@ -56,8 +52,8 @@ def issue_status_changed_emit(*, issue: Issue, integration: Integration, change:
                 "title": issue.title,
                 "status": issue.status,
                 "markdown_message": issue.markdown_message,
-                "first_observed_at": _iso(issue.first_observed_at),
-                "resolved_at": _iso(issue.resolved_at),
+                "first_observed_at": iso_timestamp_or_none(issue.first_observed_at),
+                "resolved_at": iso_timestamp_or_none(issue.resolved_at),
             },
             "integration": {
                 "id": integration.pk,
@@ -92,7 +88,10 @@ def integration_deleted_emit(*, integration: Integration) -> None:
         environment_id=integration.environment_id,
         integration_id=integration.pk,
         type="integration-deleted",
-        data={**_integration_summary(integration), "deleted_at": _iso(integration.deleted_at)},
+        data={
+            **_integration_summary(integration),
+            "deleted_at": iso_timestamp_or_none(integration.deleted_at),
+        },
     )
 
 

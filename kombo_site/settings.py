@@ -323,7 +323,9 @@ TOOL_HTTP_TIMEOUT: float = env.float("TOOL_HTTP_TIMEOUT", default=15.0)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["integrations.api.authentication.ApiKeyAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["integrations.api.authentication.HasApiKey"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["integrations.api.renderers.KomboJSONRenderer"],
+    # Datetimes reach the renderer untouched and are written there, one way for every field.
+    "DATETIME_FORMAT": None,
     "DEFAULT_PARSER_CLASSES": ["integrations.api.parsers.BoundedJSONParser"],
     "EXCEPTION_HANDLER": "integrations.api.errors.kombo_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 
 from django.conf import settings
 
 from integrations.models import Integration
+from integrations.timestamps import iso_timestamp
 from syncs.models import Sync
 from webhooks.services import event_emit
-
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat().replace("+00:00", "Z")
 
 
 def sync_finished_emit(*, sync: Sync, integration: Integration) -> None:
@@ -26,8 +22,8 @@ def sync_finished_emit(*, sync: Sync, integration: Integration) -> None:
         data={
             "sync_id": sync.pk,
             "sync_state": sync.state,
-            "sync_started_at": _iso(started),
-            "sync_ended_at": _iso(ended),
+            "sync_started_at": iso_timestamp(started),
+            "sync_ended_at": iso_timestamp(ended),
             "sync_duration_seconds": int((ended - started).total_seconds()),
             "integration_id": integration.pk,
             "integration_tool": integration.tool,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import datetime
 
 import pytest
 from celery.contrib.testing.worker import start_worker
@@ -39,6 +40,11 @@ def _database_is_postgres_in_ci(django_db_setup: None, django_db_blocker: object
             f"{connection.vendor}; set DATABASE_URL to PostgreSQL.",
             pytrace=False,
         )
+
+
+def to_milliseconds(moment: datetime) -> datetime:
+    """A stored timestamp as it goes on the wire: Kombo's `toISOString()` keeps milliseconds."""
+    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 @pytest.fixture(autouse=True)

@@ -35,6 +35,7 @@ from integrations.services import (
     relink_link_create,
     relink_link_revoke,
 )
+from integrations.timestamps import iso_timestamp, iso_timestamp_or_none
 from integrations.tools import TOOLS
 
 ERRORS = dict.fromkeys((400, 401, 404), ErrorEnvelopeSerializer)
@@ -88,10 +89,10 @@ def _link_data(link: ReconnectionLink, now: Any) -> dict[str, Any]:
         "target_scope_config_id": link.target_scope_config_id,
         "state": state,
         "created_by": link.created_by_label,
-        "created_at": link.created_at.isoformat(),
-        "expires_at": link.expires_at.isoformat(),
-        "used_at": link.used_at.isoformat() if link.used_at else None,
-        "revoked_at": link.revoked_at.isoformat() if link.revoked_at else None,
+        "created_at": iso_timestamp(link.created_at),
+        "expires_at": iso_timestamp(link.expires_at),
+        "used_at": iso_timestamp_or_none(link.used_at),
+        "revoked_at": iso_timestamp_or_none(link.revoked_at),
     }
 
 

@@ -9,26 +9,17 @@ against them and against the official `kombo` SDK's models.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.templatetags.static import static
-from django.utils import timezone
 from rest_framework.request import Request
 
 from integrations.models import Integration
 from integrations.selectors import integration_read_models
+from integrations.timestamps import iso_timestamp, iso_timestamp_or_none
 from integrations.tools import tool_get
 
 _TOOL_PAYLOADS: dict[tuple[str, str], dict[str, Any]] = {}
-
-
-def iso_datetime(value: datetime | None) -> str | None:
-    """As DRF's DateTimeField writes it: ISO 8601 in the current time zone, UTC as `Z`."""
-    if value is None:
-        return None
-    text = timezone.localtime(value).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def tool_payload(tool_id: str, request: Request) -> dict[str, Any]:
@@ -67,8 +58,8 @@ def integration_payload(integration: Integration, request: Request) -> dict[str,
             "id": integration.scope_config.id,
             "name": integration.scope_config.name,
         },
-        "data_expired_at": iso_datetime(integration.data_expired_at),
-        "created_at": iso_datetime(integration.created_at),
+        "data_expired_at": iso_timestamp_or_none(integration.data_expired_at),
+        "created_at": iso_timestamp(integration.created_at),
         "beta": integration.beta,
         "read_models": [
             {

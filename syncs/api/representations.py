@@ -8,9 +8,10 @@ the same shapes for the OpenAPI schema.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
+from integrations.timestamps import iso_timestamp, iso_timestamp_or_none
 from syncs.models import Employee, Group
 
 # Unified fields that are dates in our rows and ISO datetimes in Kombo's API.
@@ -40,12 +41,6 @@ SCALAR_FIELDS = (
 )
 
 
-def iso(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
-
-
 def iso_date(value: Any) -> str | None:
     """A stored date (`2021-03-01`, or a full timestamp) as an ISO datetime at UTC midnight."""
     if not value:
@@ -54,7 +49,9 @@ def iso_date(value: Any) -> str | None:
     try:
         if len(text) == 10:
             return f"{date.fromisoformat(text).isoformat()}T00:00:00.000Z"
-        return iso(datetime.fromisoformat(text.replace("Z", "+00:00")))
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        # A vendor's timestamp without an offset is read as UTC, as the vendors document them.
+        return iso_timestamp(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
     except ValueError:
         return None
 
@@ -109,8 +106,8 @@ def employee_representation(
     result["time_off_balances"] = []
     result["legal_entity"] = None
     result["work_location"] = None
-    result["changed_at"] = iso(employee.changed_at)
-    result["remote_deleted_at"] = iso(employee.remote_deleted_at)
+    result["changed_at"] = iso_timestamp_or_none(employee.changed_at)
+    result["remote_deleted_at"] = iso_timestamp_or_none(employee.remote_deleted_at)
     return result
 
 
@@ -121,9 +118,9 @@ def sync_representation(sync: Any) -> dict[str, Any]:
         "type": sync.type,
         "trigger": sync.trigger,
         "state": sync.state,
-        "created_at": iso(sync.created_at),
-        "started_at": iso(sync.started_at),
-        "finished_at": iso(sync.finished_at),
+        "created_at": iso_timestamp_or_none(sync.created_at),
+        "started_at": iso_timestamp_or_none(sync.started_at),
+        "finished_at": iso_timestamp_or_none(sync.finished_at),
         "duration_seconds": sync.duration_seconds,
         "progress": sync.progress,
         "counts": sync.counts,

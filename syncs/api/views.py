@@ -18,8 +18,9 @@ from integrations.api.views import (
 )
 from integrations.models import Integration, IntegrationStatus, SyncType
 from integrations.selectors import integration_wanted_fields
+from integrations.timestamps import iso_timestamp
 from integrations.tools import tool_get
-from syncs.api.representations import employee_representation, iso, sync_representation
+from syncs.api.representations import employee_representation, sync_representation
 from syncs.api.serializers import (
     AuthCheckResultSerializer,
     EmployeeListParamsSerializer,
@@ -239,7 +240,7 @@ class IntegrationCheckAuthView(KomboApiView):
                 "message": run.check.message or None,
                 "granted_permissions": run.check.granted_permissions,
                 "missing_permissions": missing,
-                "checked_at": iso(run.check.created_at),
+                "checked_at": iso_timestamp(run.check.created_at),
                 "latency_ms": run.check.latency_ms,
                 "integration_status": integration.status,
             }

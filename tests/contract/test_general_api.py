@@ -12,6 +12,7 @@ from pytest_django.live_server_helper import LiveServer
 from integrations.models import ApiKey, Environment, Integration, IntegrationStatus
 from integrations.read_models import HRIS_EMPLOYEES, HRIS_GROUPS
 from integrations.services import api_key_revoke
+from tests.conftest import to_milliseconds
 from tests.factories import IntegrationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -60,7 +61,7 @@ def test_it_returns_the_integration_details(
     assert data.scope_config.id == integration.scope_config_id
     assert data.scope_config.name == "Default"
     assert data.data_expired_at is None
-    assert data.created_at == integration.created_at
+    assert data.created_at == to_milliseconds(integration.created_at)
     assert data.beta is False
     assert data.write_actions == []
     employees, groups = data.read_models

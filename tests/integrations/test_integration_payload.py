@@ -57,7 +57,7 @@ def test_it_has_exactly_the_documented_shape(api_key: tuple[ApiKey, str]) -> Non
     body = fetch(api_key, integration)
 
     assert_documented(body, IntegrationSerializer(), "data")
-    assert body["data_expired_at"] == "2026-03-01T12:30:05.123456Z"
+    assert body["data_expired_at"] == "2026-03-01T12:30:05.123Z"
     assert body["end_user"] == {
         "organization_name": integration.organization_name,
         "creator_email": integration.creator_email,
@@ -71,15 +71,17 @@ def test_it_has_exactly_the_documented_shape(api_key: tuple[ApiKey, str]) -> Non
 
 
 @override_settings(TIME_ZONE="Europe/Berlin")
-def test_it_writes_datetimes_as_drf_does(api_key: tuple[ApiKey, str]) -> None:
+def test_it_writes_datetimes_in_utc_whatever_the_sites_time_zone(
+    api_key: tuple[ApiKey, str],
+) -> None:
+    """As Kombo writes them (`Date.toISOString()`), not in the server's local time."""
     created = datetime(2026, 7, 1, 8, 0, tzinfo=UTC)
     integration: Integration = IntegrationFactory(environment=api_key[0].environment)
     Integration.objects.filter(pk=integration.pk).update(created_at=created)
 
     body = fetch(api_key, integration)
 
-    assert body["created_at"] == serializers.DateTimeField().to_representation(created)
-    assert body["created_at"] == "2026-07-01T10:00:00+02:00"
+    assert body["created_at"] == "2026-07-01T08:00:00.000Z"
     assert body["data_expired_at"] is None
 
 

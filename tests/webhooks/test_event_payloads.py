@@ -22,6 +22,7 @@ from integrations.tools.base import AuthResult
 from kombo_site.celery import app as celery_app
 from syncs.events import data_changed_emit, sync_finished_emit
 from syncs.models import Sync, SyncState, SyncTrigger
+from tests.conftest import to_milliseconds
 from tests.factories import IntegrationFactory
 from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from webhooks.services import DELIVERY_TASK, endpoint_create, endpoint_update
@@ -78,7 +79,7 @@ def test_it_sends_integration_deleted(integration: Integration) -> None:
     assert event.type == "integration-deleted"
     assert event.data.id == integration.pk
     assert event.data.tool == "sandbox"
-    assert event.data.deleted_at == integration.deleted_at
+    assert event.data.deleted_at == to_milliseconds(integration.deleted_at)
     assert_end_user(event.data.end_user)
 
 
@@ -96,7 +97,7 @@ def test_it_sends_state_changes_and_issues_through_the_three_day_rule(
     assert raised.data.change == "raised"
     assert raised.data.issue.type == "integration.authentication_failed"
     assert raised.data.issue.status == "OPEN"
-    assert raised.data.issue.first_observed_at == first_failure
+    assert raised.data.issue.first_observed_at == to_milliseconds(first_failure)
     assert raised.data.issue.resolved_at is None
     assert "key revoked" in raised.data.issue.markdown_message
     assert raised.data.integration is not None
@@ -132,7 +133,7 @@ def test_it_sends_state_changes_and_issues_through_the_three_day_rule(
     assert resolved.data.change == "resolved"
     assert resolved.data.issue.id == raised.data.issue.id
     assert resolved.data.issue.status == "RESOLVED"
-    assert resolved.data.issue.resolved_at == recovered_at
+    assert resolved.data.issue.resolved_at == to_milliseconds(recovered_at)
 
 
 def test_it_sends_sync_finished(integration: Integration) -> None:
@@ -153,8 +154,8 @@ def test_it_sends_sync_finished(integration: Integration) -> None:
     assert event.type == "sync-finished"
     assert event.data.sync_id == sync.pk
     assert event.data.sync_state == "PARTIALLY_FAILED"
-    assert event.data.sync_started_at == sync.started_at
-    assert event.data.sync_ended_at == sync.finished_at
+    assert event.data.sync_started_at == to_milliseconds(sync.started_at)
+    assert event.data.sync_ended_at == to_milliseconds(sync.finished_at)
     assert event.data.sync_duration_seconds == 95
     assert event.data.integration_id == integration.pk
     assert event.data.integration_tool == "sandbox"
