@@ -14,6 +14,8 @@ from syncs.models import SyncState, SyncTrigger
 
 MAX_PAGE_SIZE = 250
 DEFAULT_PAGE_SIZE = 100
+# The values Kombo documents for the `employment_statuses` filter (the SDK's GetHrisEmployees).
+EMPLOYMENT_STATUSES = ("ACTIVE", "PENDING", "INACTIVE", "LEAVE")
 UNSUPPORTED_EMPLOYEE_FILTERS = (
     "group_ids",
     "legal_entity_ids",
@@ -67,6 +69,15 @@ class EmployeeListParamsSerializer(serializers.Serializer):
 
     def validate_cursor(self, value: str) -> IdCursor | None:
         return _cursor(value, IdCursor)
+
+    def validate_employment_statuses(self, value: list[str]) -> list[str]:
+        unknown = sorted(set(value) - set(EMPLOYMENT_STATUSES))
+        if unknown:
+            raise serializers.ValidationError(
+                f"Unknown value {', '.join(repr(v[:40]) for v in unknown[:5])}; "
+                f"use a comma-separated list of {', '.join(EMPLOYMENT_STATUSES)}."
+            )
+        return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         unsupported = [name for name in UNSUPPORTED_EMPLOYEE_FILTERS if name in self.initial_data]

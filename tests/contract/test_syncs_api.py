@@ -194,3 +194,23 @@ def test_it_lists_syncs_and_shows_one(
     hidden = requests.get(f"{base}/syncs/{foreign_sync.pk}", headers=headers, timeout=10)
     assert hidden.status_code == 404
     assert hidden.json()["status"] == "error"
+
+
+def test_it_refuses_an_employment_status_kombo_does_not_document(
+    environment: Environment, hris_sdk: Callable[[str], Kombo]
+) -> None:
+    """`hris.get_employees(employment_statuses=...)` takes `ACTIVE`, `PENDING`, `INACTIVE` or
+    `LEAVE` (the SDK's parameter description); anything else is invalid input, answered with
+    the HRIS error model's PLATFORM.INPUT_INVALID, not with an empty page."""
+    integration = IntegrationFactory(environment=environment)
+    sdk = hris_sdk(integration.pk)
+
+    with pytest.raises(errors.KomboHrisError) as refused:
+        sdk.hris.get_employees(employment_statuses=["ACTIVE", "EVIL"])
+
+    assert refused.value.data.error.code == "PLATFORM.INPUT_INVALID"
+    assert "EVIL" in refused.value.data.error.message
+    accepted = sdk.hris.get_employees(
+        employment_statuses=["ACTIVE", "PENDING", "INACTIVE", "LEAVE"]
+    )
+    assert accepted.result.data.results == []
