@@ -158,11 +158,15 @@ class Integration(models.Model):
     )
     qa_status = models.CharField(max_length=16, choices=QaStatus.choices, default=QaStatus.PASSED)
     beta = models.BooleanField(default=False)
+    # When what is read last changed (scope config edited or switched): the synced data is
+    # stale until a FULL sync that started after it succeeds (Kombo's SDK documents the same).
     data_expired_at = models.DateTimeField(null=True, blank=True)
     # When the scheduler should start the next sync; NULL while one is queued or running.
     next_sync_at = models.DateTimeField(null=True, blank=True)
-    # A sync type asked for (e.g. FULL after a scope change); NULL lets the scheduler decide.
-    next_sync_type = models.CharField(max_length=8, choices=SyncType.choices, null=True, blank=True)
+    # Since when a FULL sync is owed (what is read changed, or someone asked for one while
+    # another sync was active). Every sync started while it is set runs FULL; a FULL sync that
+    # started after it and succeeded clears it, so no request is ever lost to a running sync.
+    full_sync_requested_at = models.DateTimeField(null=True, blank=True)
     sync_paused_reason = models.CharField(
         max_length=32, choices=SyncPausedReason.choices, null=True, blank=True
     )

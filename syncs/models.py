@@ -17,6 +17,11 @@ class SyncTrigger(models.TextChoices):
 
 
 class SyncState(models.TextChoices):
+    """Kombo's `sync_state` values and meanings (docs.kombo.dev/webhooks, sync-finished;
+    docs.kombo.dev/integration-states): a sync whose only trouble is warnings (fields or models
+    skipped because a permission is missing) "was successful with warnings", so it SUCCEEDED;
+    PARTIALLY_FAILED means errors cost part of the data."""
+
     QUEUED = "QUEUED"
     RUNNING = "RUNNING"
     SUCCEEDED = "SUCCEEDED"
@@ -27,6 +32,9 @@ class SyncState(models.TextChoices):
 
 
 ACTIVE_SYNC_STATES = (SyncState.QUEUED, SyncState.RUNNING)
+# Syncs that read everything the scope wanted: succeeded without warnings. Deltas build only on
+# these; after a sync that skipped something, the next one reads it all again.
+COMPLETE_SYNCS = Q(state=SyncState.SUCCEEDED, warnings=[])
 
 
 class Sync(models.Model):

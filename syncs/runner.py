@@ -10,6 +10,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Case, Exists, F, OuterRef, Value, When
 from django.utils import timezone
 
 from integrations.models import Integration, SyncType
@@ -18,7 +19,7 @@ from integrations.selectors import credentials_current, integration_wanted_field
 from integrations.tools import tool_get
 from integrations.tools.base import AuthOutcome, Tool, ToolError
 from syncs.ingest import IngestCounts, ingest_page, mark_unseen_deleted
-from syncs.models import UNIFIED_MODELS, AuthCheckTrigger, Sync, SyncState
+from syncs.models import COMPLETE_SYNCS, UNIFIED_MODELS, AuthCheckTrigger, Sync, SyncState
 from syncs.readahead import read_ahead
 from syncs.services import auth_check_run, sync_finish, sync_heartbeat
 
@@ -35,13 +36,37 @@ class SyncCancelled(Exception):
 
 def sync_run(*, sync_id: str) -> Sync | None:
     """Run a QUEUED sync to its end; None when another worker already took it."""
+    sync = sync_claim(sync_id=sync_id)
+    if sync is not None:
+        sync_run_claimed(sync=sync)
+    return sync
+
+
+def sync_claim(*, sync_id: str) -> Sync | None:
+    """QUEUED -> RUNNING (compare-and-set); None when another worker already took it.
+
+    A sync that starts while its integration owes a FULL sync runs FULL, whatever it was
+    queued as: the same statement claims it and decides, so no request slips in between.
+    """
     now = timezone.now()
+    full_owed = Exists(
+        Integration.objects.filter(
+            pk=OuterRef("integration_id"), full_sync_requested_at__isnull=False
+        )
+    )
     claimed = Sync.objects.filter(pk=sync_id, state=SyncState.QUEUED).update(
-        state=SyncState.RUNNING, started_at=now, heartbeat_at=now
+        state=SyncState.RUNNING,
+        started_at=now,
+        heartbeat_at=now,
+        type=Case(When(full_owed, then=Value(SyncType.FULL)), default=F("type")),
     )
     if not claimed:
         return None
-    sync = Sync.objects.select_related("integration__scope_config").get(pk=sync_id)
+    return Sync.objects.select_related("integration__scope_config").get(pk=sync_id)
+
+
+def sync_run_claimed(*, sync: Sync) -> None:
+    """Run a sync this worker claimed to its end, whatever happens on the way."""
     try:
         _run_claimed(sync)
     except Exception as error:
@@ -53,7 +78,6 @@ def sync_run(*, sync_id: str) -> Sync | None:
             state=SyncState.FAILED,
             error=f"Internal error ({type(error).__name__}); see the worker log.",
         )
-    return sync
 
 
 def _run_claimed(sync: Sync) -> None:
@@ -86,6 +110,8 @@ def _run_claimed(sync: Sync) -> None:
     granted = run.result.granted_permissions
     since = _delta_since(sync) if sync.type == SyncType.DELTA else None
     changed_models: list[str] = []
+    read: list[str] = []
+    failures: list[ToolError] = []
     try:
         for index, (model_id, field_ids) in enumerate(wanted.items()):
             gaps = tool.permission_gaps(model_id=model_id, field_ids=field_ids, granted=granted)
@@ -94,15 +120,22 @@ def _run_claimed(sync: Sync) -> None:
                 continue
             blocked = {gap.field_id for gap in gaps}
             fields = frozenset(field_ids) - blocked
-            counts = _sync_model(
-                sync=sync,
-                tool=tool,
-                credentials=credentials,
-                model_id=model_id,
-                fields=fields,
-                since=since,
-                progress_span=(index / len(wanted), (index + 1) / len(wanted)),
-            )
+            try:
+                counts = _sync_model(
+                    sync=sync,
+                    tool=tool,
+                    credentials=credentials,
+                    model_id=model_id,
+                    fields=fields,
+                    since=since,
+                    progress_span=(index / len(wanted), (index + 1) / len(wanted)),
+                )
+            except ToolError as failure:
+                # One model's failure does not cost the others their data (Kombo's
+                # PARTIALLY_FAILED); what it read so far is kept, nothing is marked deleted.
+                failures.append(failure)
+                continue
+            read.append(model_id)
             if counts.changed:
                 changed_models.append(model_id)
     except SyncCancelled as cancelled:
@@ -113,19 +146,17 @@ def _run_claimed(sync: Sync) -> None:
             changed_models=changed_models,
         )
         return
-    except ToolError as failure:
+    if failures:
         # Transient vendor trouble is retried soon; a permanent error waits for the next sync.
         sync_finish(
             sync=sync,
-            state=SyncState.FAILED,
-            error=str(failure),
+            state=SyncState.PARTIALLY_FAILED if read else SyncState.FAILED,
+            error="; ".join(str(failure) for failure in failures),
             changed_models=changed_models,
-            retry_after=TRANSIENT_RETRY if failure.transient else None,
+            retry_after=TRANSIENT_RETRY if any(f.transient for f in failures) else None,
         )
         return
-    state = SyncState.PARTIALLY_FAILED if sync.warnings else SyncState.SUCCEEDED
-    sync_finish(sync=sync, state=state, changed_models=changed_models)
-    return
+    sync_finish(sync=sync, state=SyncState.SUCCEEDED, changed_models=changed_models)
 
 
 def _sync_model(
@@ -190,7 +221,7 @@ def _is_active(integration_id: str) -> bool:
 
 def _previous_success(sync: Sync) -> Sync | None:
     return (
-        Sync.objects.filter(integration_id=sync.integration_id, state=SyncState.SUCCEEDED)
+        Sync.objects.filter(COMPLETE_SYNCS, integration_id=sync.integration_id)
         .exclude(pk=sync.pk)
         .order_by("-started_at")
         .first()

@@ -22,6 +22,7 @@ from integrations.models import Integration, SyncType
 from integrations.selectors import credentials_current
 from integrations.services import (
     AuthTransition,
+    integration_full_sync_request,
     integration_record_auth_result,
     integration_record_sync_finished,
     integration_schedule_next,
@@ -32,6 +33,7 @@ from integrations.tools.base import AuthResult
 from syncs.events import data_changed_emit, sync_finished_emit
 from syncs.models import (
     ACTIVE_SYNC_STATES,
+    COMPLETE_SYNCS,
     AuthCheck,
     AuthCheckTrigger,
     Sync,
@@ -56,7 +58,8 @@ def _send_sync_tasks_on_commit(sync_ids: list[str]) -> None:
 def sync_enqueue(
     *, integration: Integration, sync_type: SyncType, trigger: SyncTrigger
 ) -> tuple[Sync, bool]:
-    """Queue a sync now; returns (the sync, created). An active one is returned, not doubled."""
+    """Queue a sync now; returns (the sync, created). An active one is returned, not doubled;
+    a FULL sync asked for meanwhile is owed and runs right after it."""
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -72,6 +75,8 @@ def sync_enqueue(
             ).first()
             if existing is None:
                 raise
+            if sync_type == SyncType.FULL:
+                integration_full_sync_request(integration_id=integration.pk, now=timezone.now())
             return existing, False
         integrations_mark_sync_queued(integration_ids=[integration.pk])
         _send_sync_tasks_on_commit([sync.pk])
@@ -116,26 +121,29 @@ def _enqueue_due_batch(*, now: datetime, limit: int) -> tuple[int, int]:
                 next_sync_at__lte=now,
             )
             .order_by("next_sync_at")
-            .values_list("id", "tool", "next_sync_type")[:limit]
+            .values_list("id", "tool", "full_sync_requested_at")[:limit]
         )
         if not due:
             return 0, 0
         ids = [integration_id for integration_id, _, _ in due]
         recent_full = set(
             Sync.objects.filter(
+                COMPLETE_SYNCS,
                 integration_id__in=ids,
                 type=SyncType.FULL,
-                # Deltas build only on a sync that read everything it wanted: after warnings
-                # (something skipped for a missing permission) the next sync is FULL again.
-                state=SyncState.SUCCEEDED,
                 finished_at__gte=now - settings.FULL_SYNC_INTERVAL,
             ).values_list("integration_id", flat=True)
         )
         syncs = []
-        for integration_id, tool_id, wanted_type in due:
+        for integration_id, tool_id, full_requested_at in due:
             tool = TOOLS.get(tool_id)
-            delta_ok = tool is not None and tool.supports_delta and integration_id in recent_full
-            sync_type = wanted_type or (SyncType.DELTA if delta_ok else SyncType.FULL)
+            delta_ok = (
+                full_requested_at is None
+                and tool is not None
+                and tool.supports_delta
+                and integration_id in recent_full
+            )
+            sync_type = SyncType.DELTA if delta_ok else SyncType.FULL
             syncs.append(
                 Sync(
                     id=new_id(),
@@ -187,13 +195,13 @@ def syncs_reap_stale(*, now: datetime) -> int:
             if not claimed:
                 continue
             sync.refresh_from_db()
-            integration_schedule_next(integration_id=sync.integration_id, at=now)
             integration_record_sync_finished(
                 integration_id=sync.integration_id,
                 state=sync.state,
                 finished_at=now,
                 warning_count=len(sync.warnings),
             )
+            integration_schedule_next(integration_id=sync.integration_id, at=now)
             sync_finished_emit(sync=sync, integration=sync.integration)
         reaped += 1
     return reaped
@@ -279,15 +287,18 @@ def sync_finish(
             return False
         sync.refresh_from_db()
         integration = sync.integration
-        integration_schedule_next(
-            integration_id=integration.pk,
-            at=now + next_sync_delay(failed_auth=failed_auth, retry_after=retry_after),
-        )
+        read_everything = sync.type == SyncType.FULL and state == SyncState.SUCCEEDED
         integration_record_sync_finished(
             integration_id=integration.pk,
             state=state,
             finished_at=now,
             warning_count=len(sync.warnings),
+            read_everything_since=sync.started_at if read_everything else None,
+        )
+        integration_schedule_next(
+            integration_id=integration.pk,
+            at=now + next_sync_delay(failed_auth=failed_auth, retry_after=retry_after),
+            sync_started_at=sync.started_at,
         )
         sync_finished_emit(sync=sync, integration=integration)
         if changed_models:

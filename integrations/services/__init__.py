@@ -11,6 +11,7 @@ from integrations.services.api_keys import (
 from integrations.services.connect import connect_link_complete, connect_link_create
 from integrations.services.health import (
     AuthTransition,
+    integration_full_sync_request,
     integration_record_auth_result,
     integration_record_sync_finished,
     integration_schedule_next,
@@ -64,6 +65,7 @@ __all__ = [
     "integration_create",
     "integration_delete",
     "integration_event_record",
+    "integration_full_sync_request",
     "integration_record_auth_result",
     "integration_record_sync_finished",
     "integration_schedule_next",

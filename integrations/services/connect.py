@@ -20,7 +20,6 @@ from integrations.models import (
     LinkType,
     ReconnectionLink,
     ScopeConfig,
-    SyncType,
 )
 from integrations.services.health import scheduler_tick_request_on_commit
 from integrations.services.integrations import integration_create
@@ -126,7 +125,7 @@ def connect_link_complete(
             source=CredentialSource.CONNECT_LINK,
         )
         Integration.objects.filter(pk=integration.pk).update(
-            opted_out=sorted(set(opted_out)), last_auth_ok_at=now, next_sync_type=SyncType.FULL
+            opted_out=sorted(set(opted_out)), last_auth_ok_at=now, full_sync_requested_at=now
         )
         ReconnectionLink.objects.filter(pk=link.pk).update(integration=integration)
         scheduler_tick_request_on_commit()

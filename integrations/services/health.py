@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Case, DateTimeField, F, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from integrations.actors import Actor
@@ -24,7 +27,6 @@ from integrations.models import (
     IssueStatus,
     IssueType,
     SyncPausedReason,
-    SyncType,
 )
 from integrations.services.integrations import integration_event_record
 from integrations.tools import tool_get
@@ -196,32 +198,67 @@ def _issue_resolve(integration: Integration, now: datetime) -> None:
 
 
 def integrations_mark_sync_queued(*, integration_ids: Iterable[str]) -> None:
-    """A sync is queued for these: nothing more is scheduled until it finishes."""
-    Integration.objects.filter(pk__in=list(integration_ids)).update(
-        next_sync_at=None, next_sync_type=None
+    """A sync is queued for these: nothing more is scheduled until it finishes. A FULL sync
+    owed stays owed (`full_sync_requested_at`) until one delivers it."""
+    Integration.objects.filter(pk__in=list(integration_ids)).update(next_sync_at=None)
+
+
+def integration_full_sync_request(*, integration_id: str, now: datetime) -> None:
+    """A FULL sync is wanted while another sync is active: it runs right after that one."""
+    Integration.objects.filter(pk=integration_id).update(
+        full_sync_requested_at=Coalesce(F("full_sync_requested_at"), Value(now))
     )
 
 
 def integration_schedule_next(
-    *, integration_id: str, at: datetime, sync_type: SyncType | None = None
+    *, integration_id: str, at: datetime, sync_started_at: datetime | None = None
 ) -> bool:
-    """Set when the next sync runs, unless the integration is paused, disabled or deleted."""
+    """Set when the next sync runs, unless the integration is paused, disabled or deleted.
+
+    A FULL sync requested after `sync_started_at` (while the sync that just ended ran, so it
+    could not deliver it) is due at once instead of at `at`.
+    """
+    next_sync_at: Any = Value(at)
+    if sync_started_at is not None:
+        next_sync_at = Case(
+            When(full_sync_requested_at__gt=sync_started_at, then=Value(timezone.now())),
+            default=Value(at),
+            output_field=DateTimeField(),
+        )
     return bool(
         Integration.objects.filter(
             pk=integration_id,
             enabled=True,
             sync_paused_reason__isnull=True,
             deleted_at__isnull=True,
-        ).update(next_sync_at=at, next_sync_type=sync_type)
+        ).update(next_sync_at=next_sync_at)
     )
 
 
 def integration_record_sync_finished(
-    *, integration_id: str, state: str, finished_at: datetime, warning_count: int
+    *,
+    integration_id: str,
+    state: str,
+    finished_at: datetime,
+    warning_count: int,
+    read_everything_since: datetime | None = None,
 ) -> None:
-    """Remember the newest finished sync on the integration (the list filters and sorts on it)."""
-    Integration.objects.filter(pk=integration_id).update(
-        last_sync_state=state,
-        last_sync_finished_at=finished_at,
-        last_sync_warning_count=warning_count,
-    )
+    """Remember the newest finished sync on the integration (the list filters and sorts on it).
+
+    `read_everything_since`: the start of a FULL sync that just succeeded. What was owed or
+    expired before then is delivered: the FULL request and `data_expired_at` are cleared
+    (Kombo: `data_expired_at` "is cleared after a successful sync"); later ones stay.
+    """
+    updates: dict[str, Any] = {
+        "last_sync_state": state,
+        "last_sync_finished_at": finished_at,
+        "last_sync_warning_count": warning_count,
+    }
+    if read_everything_since is not None:
+        for name in ("full_sync_requested_at", "data_expired_at"):
+            updates[name] = Case(
+                When(**{f"{name}__lte": read_everything_since}, then=Value(None)),
+                default=F(name),
+                output_field=DateTimeField(),
+            )
+    Integration.objects.filter(pk=integration_id).update(**updates)

@@ -33,7 +33,6 @@ from integrations.models import (
     ReconnectionLink,
     ScopeConfig,
     ScopeSetting,
-    SyncType,
 )
 from integrations.read_models import READ_MODELS
 from integrations.services.health import (
@@ -279,14 +278,13 @@ def _relink_apply(
             )
             integration.scope_config_id = target_scope_id
             integration.data_expired_at = now
+            integration.full_sync_requested_at = now
         integration.opted_out = sorted(set(opted_out))
         if not integration.enabled:
             # An operator's disable stands; the pause no longer has a reason.
             integration.sync_paused_reason = None
         integration_auth_ok_apply(integration, result, now)
-        Integration.objects.filter(pk=integration.pk, enabled=True).update(
-            next_sync_at=now, next_sync_type=SyncType.FULL if scope_changed else None
-        )
+        Integration.objects.filter(pk=integration.pk, enabled=True).update(next_sync_at=now)
         integration_event_record(
             integration=integration,
             kind=EventKind.LINK_COMPLETED,

@@ -25,7 +25,6 @@ from integrations.models import (
     ReconnectionLink,
     ScopeConfig,
     ScopeConfigMigration,
-    SyncType,
 )
 from integrations.read_models import READ_MODELS
 from integrations.scope_config_selectors import scope_config_name_taken
@@ -96,7 +95,7 @@ def scope_config_update(
             if changes:
                 users = Integration.objects.alive().filter(scope_config=locked)
                 affected = users.update(
-                    data_expired_at=now, next_sync_type=SyncType.FULL, updated_at=now
+                    data_expired_at=now, full_sync_requested_at=now, updated_at=now
                 )
                 data = {"scope_config_id": locked.pk, "edited": True, "changes": changes}
                 IntegrationEvent.objects.bulk_create(

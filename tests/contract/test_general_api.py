@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from kombo import Kombo
 from kombo.errors import KomboGeneralError
 from pytest_django.live_server_helper import LiveServer
 
-from integrations.models import ApiKey, Environment, Integration, IntegrationStatus
+from integrations.actors import Actor
+from integrations.models import ApiKey, Environment, Integration, IntegrationStatus, SyncType
 from integrations.read_models import HRIS_EMPLOYEES, HRIS_GROUPS
-from integrations.services import api_key_revoke
+from integrations.services import api_key_revoke, scope_config_update
+from syncs.models import SyncTrigger
+from syncs.services import sync_enqueue
 from tests.conftest import to_milliseconds
-from tests.factories import IntegrationFactory
+from tests.factories import IntegrationFactory, scope_settings_all_enabled
+from tests.syncs.conftest import run_queued_syncs, sandbox_integration
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -202,3 +207,28 @@ def test_it_never_sends_credentials_or_keys_back(
         assert SECRET not in body
         assert api_key[1] not in body
         assert api_key[0].key_hash not in body
+
+
+def test_it_clears_data_expired_at_with_the_next_successful_sync(
+    sdk: Kombo, environment: Environment, live_server: LiveServer, settings: Any
+) -> None:
+    """The SDK's `data_expired_at`: set when the scope config changed, "set to `null` with the
+    next successful sync"."""
+    settings.SANDBOX_HR_URL = live_server.url + "/sandbox-hr"
+    integration = sandbox_integration(environment=environment, employees=3).integration
+    scope_config_update(
+        scope_config=integration.scope_config,
+        name="Without tax IDs",
+        settings=scope_settings_all_enabled()
+        | {"hris_employees": {"setting": "ENABLED", "fields": {"first_name": "ENABLED"}}},
+        actor=Actor.system("tests"),
+    )
+    expired = sdk.general.get_integration_details(integration_id=integration.id).data
+
+    sync_enqueue(integration=integration, sync_type=SyncType.DELTA, trigger=SyncTrigger.API)
+    [sync] = run_queued_syncs()
+    synced = sdk.general.get_integration_details(integration_id=integration.id).data
+
+    assert expired.data_expired_at is not None
+    assert sync.state == "SUCCEEDED"
+    assert synced.data_expired_at is None

@@ -71,7 +71,7 @@ def test_it_connects_a_new_integration_with_a_tool_the_customer_picks(
         IntegrationStatus.ACTIVE,
         account.id,
     )
-    assert integration.next_sync_type == "FULL"
+    assert integration.full_sync_requested_at is not None
     assert WebhookEvent.objects.filter(type="integration-created").count() == 1
     token = json.loads(
         done.split('id="activation-token" type="application/json">')[1].split("<")[0]

@@ -243,7 +243,7 @@ def test_it_keeps_the_old_scope_until_the_link_is_completed(
     integration.refresh_from_db()
     assert integration.scope_config_id == wide.pk
     assert integration.data_expired_at is not None
-    assert integration.next_sync_type == "FULL"
+    assert integration.full_sync_requested_at is not None
     scheduler_tick()
     [after] = run_queued_syncs()
     assert after.type == "FULL"

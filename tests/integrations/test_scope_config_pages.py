@@ -19,7 +19,6 @@ from integrations.models import (
     Integration,
     IntegrationEvent,
     ScopeConfig,
-    SyncType,
 )
 from integrations.read_models import READ_MODELS
 from integrations.services import integration_delete, scope_config_migration_create
@@ -156,7 +155,7 @@ def test_it_saves_and_expires_the_data_of_the_integrations_using_the_config(
         user.refresh_from_db()
         assert user.data_expired_at is not None
         assert user.data_expired_at >= before
-        assert user.next_sync_type == SyncType.FULL
+        assert user.full_sync_requested_at == user.data_expired_at
         event = user.events.get(kind=EventKind.SCOPE_CONFIG_CHANGED)
         assert event.actor_label == "operator"
         assert "hris_employees.ssn: ENABLED → DISABLED" in event.data["changes"]

@@ -58,11 +58,11 @@ def test_it_never_queues_a_second_sync(environment: Environment) -> None:
 
 
 @pytest.mark.django_db
-def test_it_picks_delta_after_a_recent_full_sync_and_honours_a_wanted_type(
+def test_it_picks_delta_after_a_recent_full_sync_and_honours_a_requested_full_sync(
     environment: Environment,
 ) -> None:
     recent, stale, wanted = _due(environment, 3)
-    wanted.next_sync_type = SyncType.FULL
+    wanted.full_sync_requested_at = timezone.now()
     wanted.save()
     for integration, age in ((recent, 2), (stale, 11), (wanted, 1)):
         Sync.objects.create(

@@ -94,7 +94,8 @@ def test_it_warns_about_a_field_the_key_cannot_read_and_syncs_the_rest(
 
     sync = _sync(setup.integration)
 
-    assert sync.state == SyncState.PARTIALLY_FAILED
+    # Kombo: "Sync has warnings — the last sync was successful with warnings".
+    assert sync.state == SyncState.SUCCEEDED
     assert sync.warnings == [
         "Not all permissions are granted: Sandbox HR: the credentials cannot read field "
         f"'date_of_birth' (needs '{PERM_PERSONAL}')."
@@ -115,7 +116,8 @@ def test_it_skips_a_model_whose_permission_is_missing(
 
     sync = _sync(setup.integration)
 
-    assert sync.state == SyncState.PARTIALLY_FAILED
+    # Kombo: "Sync has warnings — the last sync was successful with warnings".
+    assert sync.state == SyncState.SUCCEEDED
     assert sync.warnings == [
         "Not all permissions are granted: Sandbox HR: the credentials lack the permission "
         f"'{PERM_GROUPS}' to read hris_teams."
