@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.urls import reverse
 
 from integrations.models import Integration
 from integrations.timestamps import iso_timestamp
@@ -33,7 +34,8 @@ def sync_finished_emit(*, sync: Sync, integration: Integration) -> None:
                 "creator_email": integration.creator_email,
                 "origin_id": integration.origin_id,
             },
-            "log_url": f"{settings.BASE_URL}/dashboard/integrations/{integration.pk}/",
+            # The sync's own log page, like Kombo's `/logs/<id>` (its sync-finished example).
+            "log_url": settings.BASE_URL + reverse("syncs:sync_detail", args=[sync.pk]),
         },
     )
 

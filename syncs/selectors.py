@@ -27,6 +27,11 @@ def sync_get(*, environment_id: str, sync_id: str) -> Sync | None:
     )
 
 
+def sync_get_for_operator(*, sync_id: str) -> Sync | None:
+    """A sync of any environment, with its integration and the auth check it began with."""
+    return Sync.objects.select_related("integration", "auth_check").filter(pk=sync_id).first()
+
+
 def auth_check_list(*, integration: Integration, limit: int = 50) -> list[AuthCheck]:
     return list(AuthCheck.objects.filter(integration=integration).order_by("-created_at")[:limit])
 

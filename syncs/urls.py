@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern] = [
         views.integration_sync_now,
         name="integration_sync_now",
     ),
+    path("syncs/<str:sync_id>/", views.sync_detail, name="sync_detail"),
     path(
         "integrations/<str:integration_id>/sync-progress/",
         views.integration_sync_progress,

@@ -1,9 +1,9 @@
-"""Dashboard actions of the syncs app: check auth now, sync now."""
+"""Dashboard pages of the syncs app: check auth now, sync now, a sync's log."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from integrations.models import IntegrationStatus, SyncType
 from integrations.views import get_integration_or_404, operator_required
 from syncs.models import AuthCheckTrigger, SyncTrigger
-from syncs.selectors import sync_progress_shown
+from syncs.selectors import sync_get_for_operator, sync_progress_shown
 from syncs.services import auth_check_run, sync_enqueue
 
 
@@ -55,3 +55,13 @@ def integration_sync_progress(request: HttpRequest, integration_id: str) -> Http
         "syncs/_sync_progress.html",
         {"integration": integration, "sync": sync, "polling": running},
     )
+
+
+@require_GET
+@operator_required
+def sync_detail(request: HttpRequest, sync_id: str) -> HttpResponse:
+    """A sync's log: what the `log_url` of its sync-finished webhook opens."""
+    sync = sync_get_for_operator(sync_id=sync_id)
+    if sync is None:
+        raise Http404("No such sync.")
+    return render(request, "syncs/sync_detail.html", {"sync": sync})
