@@ -180,7 +180,6 @@ def api_key_create(request: HttpRequest, session: SandboxSession) -> HttpRespons
             session,
             "api_key_create.html",
             {"section": "settings", "form": form, "permissions": _permission_rows(form)},
-            status=400 if form.is_bound else 200,
         )
     key, raw_key = services.sandbox_api_key_create(
         account=session.user.account,
