@@ -1,4 +1,5 @@
-"""Reads of Sandbox HR: keyset pages over `(updated_at, id)`, and the overview for operators.
+"""Reads of Sandbox HR: keyset pages over `(updated_at, id)` for its API, what its customers'
+pages show (always within the signed-in user's account), and the overview for operators.
 
 A cursor is opaque to clients: URL-safe base64 of `[updated_at, id]` of the last row served.
 Keyset pagination never skips or repeats a row while others are being added, and costs the same
@@ -178,8 +179,8 @@ def user_get(*, user_id: str) -> SandboxUser | None:
 
 
 def account_employee_directory(*, account: SandboxAccount, page_number: str | None) -> Page:
-    """One page of the account's employees by name, with their departments: three queries
-    (count, page, departments) on every page."""
+    """One page of the account's employees by name, with their groups: three queries (count,
+    page, groups) on every page."""
     employees = (
         SandboxEmployee.objects.filter(account=account)
         .prefetch_related(Prefetch("departments", queryset=SandboxGroup.objects.order_by("name")))
