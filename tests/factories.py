@@ -10,7 +10,12 @@ import factory
 from integrations.actors import Actor
 from integrations.models import CredentialSource, Environment, Integration, ScopeConfig
 from integrations.read_models import READ_MODELS
+from integrations.sandbox_hr.models import SandboxUser, SandboxUserRole
+from integrations.sandbox_hr.services import sandbox_user_create
 from integrations.services import integration_create
+
+# Every SandboxUserFactory login signs in with this password.
+SANDBOX_PASSWORD = "sandcastle on a windy beach"
 
 
 def scope_settings_all_enabled() -> dict[str, Any]:
@@ -84,3 +89,23 @@ class IntegrationFactory(factory.django.DjangoModelFactory):
             Integration.objects.filter(pk=integration.pk).update(**extra)
             integration.refresh_from_db()
         return integration
+
+
+class SandboxUserFactory(factory.django.DjangoModelFactory):
+    """A Sandbox HR login of `account` (required), made by the service: the password is hashed
+    as in real life. It signs in with SANDBOX_PASSWORD."""
+
+    class Meta:
+        model = SandboxUser
+
+    email = factory.Sequence(lambda n: f"person-{n}@sandbox.example")
+    role = SandboxUserRole.ADMINISTRATOR
+
+    @classmethod
+    def _create(cls, model_class: type[SandboxUser], *args: Any, **kwargs: Any) -> SandboxUser:
+        return sandbox_user_create(
+            account=kwargs["account"],
+            email=kwargs["email"],
+            password=SANDBOX_PASSWORD,
+            role=kwargs["role"],
+        )

@@ -11,6 +11,7 @@ from integrations.sandbox_hr.models import (
     SandboxApiKey,
     SandboxEmployee,
     SandboxGroup,
+    SandboxUser,
 )
 from integrations.sandbox_hr.services import sandbox_api_key_revoke
 
@@ -50,7 +51,9 @@ class SandboxApiKeyAdmin(admin.ModelAdmin):
         "key_hash",
         "permissions",
         "created_at",
+        "created_by",
         "revoked_at",
+        "revoked_by",
     )
     # Permissions change through `manage.py sandbox grant/remove-permission`, revocation through
     # the action below, so every change goes through the services.
@@ -61,7 +64,9 @@ class SandboxApiKeyAdmin(admin.ModelAdmin):
         "key_hash",
         "permissions",
         "created_at",
+        "created_by",
         "revoked_at",
+        "revoked_by",
     )
     actions = ("revoke_keys",)
 
@@ -75,6 +80,22 @@ class SandboxApiKeyAdmin(admin.ModelAdmin):
             sandbox_api_key_revoke(key=key)
             revoked += 1
         self.message_user(request, f"Revoked {revoked} API key(s).", messages.SUCCESS)
+
+
+@admin.register(SandboxUser)
+class SandboxUserAdmin(admin.ModelAdmin):
+    """Users are created with `manage.py sandbox create-user`, which hashes the password and
+    shows it once; the hash never appears here."""
+
+    list_display = ("email", "role", "account", "created_at", "last_signed_in_at")
+    list_filter = ("role",)
+    search_fields = ("id", "email", "account__id", "account__name")
+    fields = ("id", "account", "email", "role", "created_at", "last_signed_in_at")
+    readonly_fields = fields
+    list_select_related = ("account",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 @admin.register(SandboxGroup)

@@ -1,8 +1,8 @@
 """Sandbox HR: a small HR system of its own, served under `/sandbox-hr/`.
 
-It has accounts (the "companies" using it), API keys with per-key permissions, groups and
-employees. The `sandbox` connector reads it over HTTP like any other tool. Every write goes
-through `integrations.sandbox_hr.services`.
+It has accounts (the "companies" using it), their users (who sign in to its pages), API keys
+with per-key permissions, groups and employees. The `sandbox` connector reads it over HTTP like
+any other tool. Every write goes through `integrations.sandbox_hr.services`.
 """
 
 from __future__ import annotations
@@ -15,6 +15,18 @@ from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS, PERM_PERSONA
 
 # The permission vocabulary, in the order it is shown and stored.
 SANDBOX_PERMISSIONS: tuple[str, ...] = (PERM_EMPLOYEES, PERM_PERSONAL, PERM_SENSITIVE, PERM_GROUPS)
+# What each permission lets a key read, in Sandbox HR's own words (its API keys page shows them).
+SANDBOX_PERMISSION_DESCRIPTIONS: dict[str, str] = {
+    PERM_EMPLOYEES: "See employees: names, work email, job title, employment dates and manager",
+    PERM_PERSONAL: (
+        "See employees' personal data: birth date, gender, nationality, marital status, "
+        "private email, mobile phone and home address"
+    ),
+    PERM_SENSITIVE: (
+        "See employees' sensitive data: social security and tax numbers, bank accounts"
+    ),
+    PERM_GROUPS: "See departments, teams and cost centers, and who belongs to them",
+}
 
 
 def new_account_id() -> str:
@@ -23,6 +35,10 @@ def new_account_id() -> str:
 
 def new_api_key_id() -> str:
     return f"key_{random_base58(16)}"
+
+
+def new_user_id() -> str:
+    return f"usr_{random_base58(16)}"
 
 
 def new_group_id() -> str:
@@ -46,6 +62,39 @@ class SandboxAccount(models.Model):
         return f"{self.name} ({self.id})"
 
 
+class SandboxUserRole(models.TextChoices):
+    ADMINISTRATOR = "administrator", "Administrator"
+    EMPLOYEE = "employee", "Employee"
+
+
+class SandboxUser(models.Model):
+    """Someone who signs in to an account's Sandbox HR pages.
+
+    Not a Django user: Sandbox HR stands for a vendor on another website, so its logins must
+    never open the operator dashboard or the Django admin. `email` is stored lower-cased and
+    `password` in Django's hasher format, never in plain text.
+    """
+
+    id = models.CharField(primary_key=True, max_length=32, default=new_user_id, editable=False)
+    account = models.ForeignKey(SandboxAccount, on_delete=models.CASCADE, related_name="users")
+    email = models.EmailField(unique=True)
+    password = models.CharField(max_length=128)
+    role = models.CharField(max_length=16, choices=SandboxUserRole.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_signed_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "sandbox user"
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_role_display()})"
+
+    @property
+    def may_manage_api_keys(self) -> bool:
+        return self.role == SandboxUserRole.ADMINISTRATOR
+
+
 class SandboxApiKey(models.Model):
     """Only a SHA-256 of the raw key is kept; `prefix` is for recognising it."""
 
@@ -57,6 +106,13 @@ class SandboxApiKey(models.Model):
     permissions = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Who did it in Sandbox HR's pages; empty for keys made or revoked by the operator's tools.
+    created_by = models.ForeignKey(
+        SandboxUser, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_by = models.ForeignKey(
+        SandboxUser, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -1,4 +1,5 @@
-"""Reads of Sandbox HR: keyset pages over `(updated_at, id)`, and the overview for operators.
+"""Reads of Sandbox HR: keyset pages over `(updated_at, id)` for its API, what its customers'
+pages show (always within the signed-in user's account), and the overview for operators.
 
 A cursor is opaque to clients: URL-safe base64 of `[updated_at, id]` of the last row served.
 Keyset pagination never skips or repeats a row while others are being added, and costs the same
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Generic, TypedDict, TypeVar
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -32,6 +34,8 @@ from integrations.sandbox_hr.models import (
     SandboxApiKey,
     SandboxEmployee,
     SandboxGroup,
+    SandboxUser,
+    SandboxUserRole,
 )
 from integrations.sandbox_hr.services import API_KEY_DISPLAY_LENGTH
 from integrations.tools.sandbox import SandboxTool
@@ -157,6 +161,52 @@ def accounts_overview() -> QuerySet[WithAnnotations[SandboxAccount, AccountCount
     )
 
 
+def administrators_by_account() -> dict[str, list[SandboxUser]]:
+    """Account id -> its administrators (who sign in to manage its keys), in one query."""
+    administrators: defaultdict[str, list[SandboxUser]] = defaultdict(list)
+    for user in SandboxUser.objects.filter(role=SandboxUserRole.ADMINISTRATOR).order_by(
+        "created_at", "id"
+    ):
+        administrators[user.account_id].append(user)
+    return dict(administrators)
+
+
+EMPLOYEES_PER_PAGE = 25
+
+
+def user_get(*, user_id: str) -> SandboxUser | None:
+    return SandboxUser.objects.select_related("account").filter(pk=user_id).first()
+
+
+def account_employee_directory(*, account: SandboxAccount, page_number: str | None) -> Page:
+    """One page of the account's employees by name, with their groups: three queries (count,
+    page, groups) on every page."""
+    employees = (
+        SandboxEmployee.objects.filter(account=account)
+        .prefetch_related(Prefetch("departments", queryset=SandboxGroup.objects.order_by("name")))
+        .order_by("last_name", "first_name", "id")
+    )
+    return Paginator(employees, EMPLOYEES_PER_PAGE).get_page(page_number)
+
+
+def account_api_keys(*, account: SandboxAccount) -> list[SandboxApiKey]:
+    """The account's keys, newest first, with who created and revoked them."""
+    return list(
+        SandboxApiKey.objects.filter(account=account)
+        .select_related("created_by", "revoked_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def account_api_key_get(*, account: SandboxAccount, key_id: str) -> SandboxApiKey | None:
+    """The account's key with this id; another account's key is as unknown as a made-up id."""
+    return (
+        SandboxApiKey.objects.select_related("account", "revoked_by")
+        .filter(account=account, pk=key_id)
+        .first()
+    )
+
+
 def api_key_get_by_id(*, key_id: str) -> SandboxApiKey | None:
     return SandboxApiKey.objects.select_related("account").filter(pk=key_id).first()
 
@@ -178,6 +228,8 @@ class ControlAccountRow:
     employee_count: int
     group_count: int
     keys: list[ControlKeyRow]
+    # Who can sign in to the account's Sandbox HR pages and manage its keys.
+    administrators: list[SandboxUser]
     # Integrations connected to this account whose current key is none of its keys (or whose
     # credentials cannot be read): shown so that no user of the account goes unnoticed.
     other_integrations: list[Integration]
@@ -196,9 +248,11 @@ def _row_count(model: type[SandboxEmployee] | type[SandboxGroup]) -> Coalesce:
 
 
 def control_overview() -> list[ControlAccountRow]:
-    """Every account with its counts, keys and the integrations using each key: three queries."""
+    """Every account with its counts, keys, administrators and the integrations using each key:
+    four queries."""
     accounts = list(accounts_overview())
     keys_by_account = {account.pk: list(account.api_keys.all()) for account in accounts}
+    administrators = administrators_by_account()
     by_key, others = _integrations_by_key(keys_by_account)
     return [
         ControlAccountRow(
@@ -209,6 +263,7 @@ def control_overview() -> list[ControlAccountRow]:
                 ControlKeyRow(key=key, integrations=by_key.get(key.pk, []))
                 for key in keys_by_account[account.pk]
             ],
+            administrators=administrators.get(account.pk, []),
             other_integrations=others.get(account.pk, []),
         )
         for account in accounts

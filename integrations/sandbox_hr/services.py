@@ -1,7 +1,8 @@
 """Every write of Sandbox HR. Each service owns its transaction.
 
 These are the levers of the break-and-relink story: revoke a key or remove a permission and the
-`sandbox` connector sees it on its next call.
+`sandbox` connector sees it on its next call. Sandbox HR's own users sign in here too; only an
+account's administrators create and revoke its keys.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ import hmac
 import random
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from integrations.ids import random_base58
@@ -29,6 +33,8 @@ from integrations.sandbox_hr.models import (
     SandboxEmployee,
     SandboxEmployeeStatus,
     SandboxGroup,
+    SandboxUser,
+    SandboxUserRole,
 )
 
 API_KEY_PREFIX = "sbx_"
@@ -174,10 +180,30 @@ def _employees_create(
     )
 
 
+class ApiKeyManagementDeniedError(PermissionError):
+    """A Sandbox HR user tried to manage keys they may not (not an administrator, or of another
+    account)."""
+
+
+def _key_manager_checked(user: SandboxUser | None, account_id: str) -> None:
+    # None: the operator's tools (dashboard control page, `manage.py sandbox`), which may.
+    if user is None:
+        return
+    if user.account_id != account_id or not user.may_manage_api_keys:
+        raise ApiKeyManagementDeniedError(
+            "Only an administrator of the account can create or revoke its API keys."
+        )
+
+
 def sandbox_api_key_create(
-    *, account: SandboxAccount, name: str, permissions: Iterable[str]
+    *,
+    account: SandboxAccount,
+    name: str,
+    permissions: Iterable[str],
+    created_by: SandboxUser | None = None,
 ) -> tuple[SandboxApiKey, str]:
     """Create a key and return it with its raw value, which is never stored or shown again."""
+    _key_manager_checked(created_by, account.pk)
     granted = _permissions_normalized(permissions)
     raw_key = f"{API_KEY_PREFIX}{random_base58(32)}"
     with transaction.atomic():
@@ -187,6 +213,7 @@ def sandbox_api_key_create(
             prefix=raw_key[:API_KEY_DISPLAY_LENGTH],
             key_hash=_api_key_hash(raw_key),
             permissions=granted,
+            created_by=created_by,
         )
     return key, raw_key
 
@@ -206,12 +233,13 @@ def sandbox_api_key_authenticate(*, raw_key: str) -> SandboxApiKey | None:
     return key
 
 
-def sandbox_api_key_revoke(*, key: SandboxApiKey) -> None:
+def sandbox_api_key_revoke(*, key: SandboxApiKey, revoked_by: SandboxUser | None = None) -> None:
+    _key_manager_checked(revoked_by, key.account_id)
     with transaction.atomic():
         SandboxApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
+            revoked_at=timezone.now(), revoked_by=revoked_by
         )
-    key.refresh_from_db(fields=["revoked_at"])
+    key.refresh_from_db(fields=["revoked_at", "revoked_by"])
 
 
 def sandbox_permission_grant(*, key: SandboxApiKey, permission: str) -> None:
@@ -230,3 +258,57 @@ def _permissions_change(*, key: SandboxApiKey, add: set[str], remove: set[str]) 
         locked.permissions = _permissions_normalized((set(locked.permissions) | add) - remove)
         locked.save(update_fields=["permissions"])
     key.permissions = locked.permissions
+
+
+class SandboxUserInvalidError(ValueError):
+    pass
+
+
+def _email_normalized(email: str) -> str:
+    normalized = email.strip().lower()
+    try:
+        validate_email(normalized)
+    except ValidationError:
+        raise SandboxUserInvalidError(f"{email!r} is not an email address.") from None
+    return normalized
+
+
+def sandbox_user_create(
+    *, account: SandboxAccount, email: str, password: str, role: SandboxUserRole
+) -> SandboxUser:
+    """A user who signs in to the account's Sandbox HR pages with `email` and `password`."""
+    normalized = _email_normalized(email)
+    if not password:
+        raise SandboxUserInvalidError("A Sandbox HR user needs a password.")
+    try:
+        with transaction.atomic():
+            return SandboxUser.objects.create(
+                account=account, email=normalized, password=make_password(password), role=role
+            )
+    except IntegrityError:
+        raise SandboxUserInvalidError(
+            f"A Sandbox HR user with the email {normalized} exists already."
+        ) from None
+
+
+def sandbox_user_authenticate(*, email: str, password: str) -> SandboxUser | None:
+    """The user with this email and password (their account loaded), or None.
+
+    An unknown email costs the same hashing as a wrong password, so the answer's timing does
+    not tell which addresses have a login.
+    """
+    user = SandboxUser.objects.select_related("account").filter(email=email.strip().lower()).first()
+    if user is None:
+        make_password(password)
+        return None
+
+    def password_rehash(raw_password: str) -> None:
+        # Django's hashers ask for this when the stored hash uses outdated parameters.
+        user.password = make_password(raw_password)
+        user.save(update_fields=["password"])
+
+    if not check_password(password, user.password, setter=password_rehash):
+        return None
+    user.last_signed_in_at = timezone.now()
+    user.save(update_fields=["last_signed_in_at"])
+    return user

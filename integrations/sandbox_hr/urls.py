@@ -2,13 +2,21 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path, re_path
 
-from integrations.sandbox_hr import views
+from integrations.sandbox_hr.views import api, pages
 
 app_name = "sandbox_hr"
 urlpatterns: list[URLPattern] = [
-    path("api/v1/me", views.me, name="api_me"),
-    path("api/v1/employees", views.employees, name="api_employees"),
-    path("api/v1/groups", views.groups, name="api_groups"),
+    path("", pages.home, name="home"),
+    path("sign-in/", pages.sign_in, name="sign_in"),
+    path("sign-out/", pages.sign_out, name="sign_out"),
+    path("employees/", pages.employee_list, name="employee_list"),
+    path("settings/", pages.settings_overview, name="settings"),
+    path("settings/api-keys/", pages.api_key_list, name="api_key_list"),
+    path("settings/api-keys/new/", pages.api_key_create, name="api_key_create"),
+    path("settings/api-keys/<slug:key_id>/revoke/", pages.api_key_revoke, name="api_key_revoke"),
+    path("api/v1/me", api.me, name="api_me"),
+    path("api/v1/employees", api.employees, name="api_employees"),
+    path("api/v1/groups", api.groups, name="api_groups"),
     # Anything else under the API answers in JSON too, never with an HTML error page.
-    re_path(r"^api/(?P<path>.*)$", views.not_found),
+    re_path(r"^api/(?P<path>.*)$", api.not_found),
 ]

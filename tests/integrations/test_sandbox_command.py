@@ -7,9 +7,15 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.test import override_settings
+from django.test import Client, override_settings
 
-from integrations.sandbox_hr.models import SandboxAccount, SandboxApiKey, SandboxEmployee
+from integrations.sandbox_hr.models import (
+    SandboxAccount,
+    SandboxApiKey,
+    SandboxEmployee,
+    SandboxUser,
+    SandboxUserRole,
+)
 from integrations.sandbox_hr.services import (
     sandbox_account_create,
     sandbox_api_key_authenticate,
@@ -159,8 +165,52 @@ def test_it_lists_accounts_keys_and_counts_without_raw_keys(account: SandboxAcco
         (("grant", "--key-prefix", "sbx_x", "--permission", "payroll:write"), "invalid choice"),
         (("add-employees", "--account", "acc_x", "--count", "many"), "whole number"),
         (("create-key", "--account", "acc_x", "--name", "K"), "--permission"),
+        (("create-user", "--account", "acc_nope", "--email", "a@b.example"), "acc_nope"),
+        (("create-user", "--account", "acc_x", "--email", "a@b.example", "--role", "boss"), "boss"),
     ],
 )
 def test_it_explains_unknown_ids_and_bad_arguments(args: tuple[str, ...], message: str) -> None:
     with pytest.raises(CommandError, match=message):
         sandbox(*args)
+
+
+def test_it_creates_a_sandbox_hr_login_and_prints_its_password_once(
+    account: SandboxAccount,
+) -> None:
+    password = sandbox("create-user", "--account", account.pk, "--email", "Hanna@Acme.example")
+
+    user = SandboxUser.objects.get()
+    assert user.email == "hanna@acme.example"
+    assert user.account == account
+    assert user.role == SandboxUserRole.ADMINISTRATOR
+    assert password not in user.password
+    browser = Client()
+    signed_in = browser.post(
+        "/sandbox-hr/sign-in/", {"email": "hanna@acme.example", "password": password}
+    )
+    assert signed_in.status_code == 302
+    assert "login hanna@acme.example (administrator)" in sandbox("list")
+    assert password not in sandbox("list")
+
+
+def test_it_creates_an_employee_login(account: SandboxAccount) -> None:
+    sandbox(
+        "create-user", "--account", account.pk, "--email", "max@acme.example", "--role", "employee"
+    )
+
+    assert SandboxUser.objects.get().role == SandboxUserRole.EMPLOYEE
+
+
+@pytest.mark.parametrize(
+    ("email", "message"),
+    [("taken@acme.example", "exists already"), ("not-an-address", "is not an email address")],
+)
+def test_it_explains_why_a_login_cannot_be_created(
+    account: SandboxAccount, email: str, message: str
+) -> None:
+    sandbox("create-user", "--account", account.pk, "--email", "taken@acme.example")
+
+    with pytest.raises(CommandError, match=message):
+        sandbox("create-user", "--account", account.pk, "--email", email)
+
+    assert SandboxUser.objects.count() == 1

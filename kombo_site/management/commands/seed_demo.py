@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from integrations.demo import OPERATOR_USERNAME, demo_seed
+from integrations.sandbox_hr.demo_data import demo_logins_seed, demo_logins_text
 from syncs.demo import demo_history_seed
 
 
@@ -20,6 +21,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             result = demo_seed()
             syncs = demo_history_seed(integration_ids=result.integration_ids)
+            sandbox_logins = demo_logins_seed()
+        if sandbox_logins:
+            self.stdout.write(
+                self.style.WARNING(demo_logins_text(sandbox_logins, base_url=settings.BASE_URL))
+            )
         if not result.created:
             self.stdout.write("Demo data already present; nothing seeded.")
             return

@@ -3,6 +3,7 @@
 Break a connection for real (revoke a key, remove a permission), then relink it:
 
     manage.py sandbox create-account --name "Acme GmbH" --employees 40
+    manage.py sandbox create-user --account acc_... --email it@acme.example --role administrator
     manage.py sandbox create-key --account acc_... --name "Kombo" --all-permissions
     manage.py sandbox remove-permission --key-prefix sbx_AbCdEfGh --permission groups:read
     manage.py sandbox revoke-key --key-prefix sbx_AbCdEfGh
@@ -11,21 +12,34 @@ Break a connection for real (revoke a key, remove a permission), then relink it:
 from __future__ import annotations
 
 import argparse
+import secrets
 from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from integrations.sandbox_hr.models import SANDBOX_PERMISSIONS, SandboxAccount, SandboxApiKey
-from integrations.sandbox_hr.selectors import account_get, accounts_overview, api_key_get
+from integrations.sandbox_hr.models import (
+    SANDBOX_PERMISSIONS,
+    SandboxAccount,
+    SandboxApiKey,
+    SandboxUserRole,
+)
+from integrations.sandbox_hr.selectors import (
+    account_get,
+    accounts_overview,
+    administrators_by_account,
+    api_key_get,
+)
 from integrations.sandbox_hr.services import (
     MAX_EMPLOYEES_PER_CALL,
+    SandboxUserInvalidError,
     sandbox_account_create,
     sandbox_api_key_create,
     sandbox_api_key_revoke,
     sandbox_employees_add,
     sandbox_permission_grant,
     sandbox_permission_remove,
+    sandbox_user_create,
 )
 
 
@@ -49,6 +63,20 @@ class Command(BaseCommand):
         create_account.add_argument("--name", required=True)
         create_account.add_argument("--employees", type=_employee_count, default=25)
         create_account.add_argument("--seed", type=int, help="Make the demo data reproducible.")
+
+        create_user = subcommands.add_parser(
+            "create-user",
+            help="Create a login for an account's Sandbox HR pages; prints its password "
+            "(shown only this once).",
+        )
+        create_user.add_argument("--account", required=True, help="Account id (acc_...).")
+        create_user.add_argument("--email", required=True)
+        create_user.add_argument(
+            "--role",
+            choices=SandboxUserRole.values,
+            default=SandboxUserRole.ADMINISTRATOR,
+            help="Administrators manage API keys; employees only see the employees list.",
+        )
 
         create_key = subcommands.add_parser(
             "create-key", help="Create an API key; prints the raw key (shown only this once)."
@@ -85,6 +113,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, subcommand: str, **options: Any) -> None:
         handlers: dict[str, Callable[..., None]] = {
             "create-account": self._create_account,
+            "create-user": self._create_user,
             "create-key": self._create_key,
             "revoke-key": self._revoke_key,
             "grant": self._grant,
@@ -120,6 +149,21 @@ class Command(BaseCommand):
         account = sandbox_account_create(name=name, employees=employees, seed=seed)
         self.stderr.write(f"Created {account.name!r} with {employees} employees.")
         self.stdout.write(account.pk)
+
+    def _create_user(self, *, account: str, email: str, role: str, **_: Any) -> None:
+        target = self._account(account)
+        password = secrets.token_urlsafe(12)
+        try:
+            user = sandbox_user_create(
+                account=target, email=email, password=password, role=SandboxUserRole(role)
+            )
+        except SandboxUserInvalidError as exc:
+            raise CommandError(str(exc)) from None
+        self.stderr.write(
+            f"Created {user.get_role_display().lower()} {user.email} of {target.name!r}; "
+            "sign in at /sandbox-hr/sign-in/ with the password below, shown only this once."
+        )
+        self.stdout.write(password)
 
     def _create_key(
         self,
@@ -173,11 +217,14 @@ class Command(BaseCommand):
 
     def _list(self, **_: Any) -> None:
         accounts = list(accounts_overview())
+        administrators = administrators_by_account()
         if not accounts:
             self.stdout.write("No sandbox accounts yet. Create one with `sandbox create-account`.")
             return
         for account in accounts:
             self.stdout.write(f"{account.pk}  {account.name}  {account.employee_count} employees")
+            for administrator in administrators.get(account.pk, []):
+                self.stdout.write(f"    login {administrator.email} (administrator)")
             keys = list(account.api_keys.all())
             if not keys:
                 self.stdout.write("    (no API keys)")

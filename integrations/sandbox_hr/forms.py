@@ -1,0 +1,29 @@
+"""Input parsers of Sandbox HR's customer pages."""
+
+from __future__ import annotations
+
+from django import forms
+
+from integrations.sandbox_hr.models import SANDBOX_PERMISSIONS
+
+PERMISSION_CHOICES = [(permission, permission) for permission in SANDBOX_PERMISSIONS]
+UNNAMED_KEY = "Unnamed key"
+
+
+class SignInForm(forms.Form):
+    email = forms.EmailField(max_length=254)
+    password = forms.CharField(max_length=4096, strip=False)
+
+
+class ApiKeyCreateForm(forms.Form):
+    name = forms.CharField(max_length=200, required=False)
+    permissions = forms.MultipleChoiceField(
+        choices=PERMISSION_CHOICES,
+        error_messages={
+            "required": "Tick at least one permission: a key without any reads nothing."
+        },
+    )
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"]
+        return name or UNNAMED_KEY

@@ -1,0 +1,225 @@
+"""Sandbox HR's own pages for its customers: sign-in, employees, Settings → API keys.
+
+Everything the hosted form's guide tells a customer to do happens here. A page shows only the
+signed-in user's account; another account's key is as unknown as a made-up id. Only
+administrators manage keys. A new key is shown once, in the response to the POST that created
+it, and never kept in the session.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from integrations.sandbox_hr import selectors, services
+from integrations.sandbox_hr.forms import ApiKeyCreateForm, SignInForm
+from integrations.sandbox_hr.models import (
+    SANDBOX_PERMISSION_DESCRIPTIONS,
+    SANDBOX_PERMISSIONS,
+    SandboxApiKey,
+)
+from integrations.sandbox_hr.sessions import (
+    COOKIE_PATH,
+    SandboxSession,
+    session_end,
+    session_open,
+    session_start,
+)
+
+SIGN_IN_ERROR = "The email address or password is incorrect."
+HOME = "sandbox_hr:employee_list"
+API_KEYS = "sandbox_hr:api_key_list"
+
+CustomerView = Callable[..., HttpResponse]
+
+
+def signed_in(view: CustomerView) -> CustomerView:
+    """Sandbox HR users only: the view gets their session; anyone else goes to the sign-in."""
+
+    @never_cache
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        session = session_open(request)
+        if session is None:
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('sandbox_hr:sign_in')}?{query}")
+        response = view(request, session, *args, **kwargs)
+        session.save_if_modified()
+        return response
+
+    return wrapper
+
+
+def administrators_only(view: CustomerView) -> CustomerView:
+    @wraps(view)
+    def wrapper(
+        request: HttpRequest, session: SandboxSession, *args: Any, **kwargs: Any
+    ) -> HttpResponse:
+        if not session.user.may_manage_api_keys:
+            return _render(request, session, "forbidden.html", {"section": "settings"}, status=403)
+        return view(request, session, *args, **kwargs)
+
+    return wrapper
+
+
+def _render(
+    request: HttpRequest,
+    session: SandboxSession,
+    template: str,
+    context: dict[str, Any],
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        f"sandbox_hr/customer/{template}",
+        {
+            "sandbox_user": session.user,
+            "account": session.user.account,
+            "notice": session.notice_pop(),
+            **context,
+        },
+        status=status,
+    )
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Where to go after signing in: the Sandbox HR page that asked for it, or the employees."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith(COOKIE_PATH) and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse(HOME)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if session_open(request) is not None:
+        return redirect(_next_url(request))
+    form = SignInForm(request.POST if request.method == "POST" else None)
+    error = None
+    if form.is_valid():
+        user = services.sandbox_user_authenticate(
+            email=form.cleaned_data["email"], password=form.cleaned_data["password"]
+        )
+        if user is not None:
+            response = redirect(_next_url(request))
+            session_start(request=request, response=response, user=user)
+            return response
+        error = SIGN_IN_ERROR
+    return render(
+        request,
+        "sandbox_hr/customer/sign_in.html",
+        {"form": form, "error": error, "next": _next_url(request)},
+    )
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    response = redirect("sandbox_hr:sign_in")
+    session_end(request=request, response=response)
+    return response
+
+
+@require_GET
+@signed_in
+def home(request: HttpRequest, session: SandboxSession) -> HttpResponse:
+    return redirect(HOME)
+
+
+@require_GET
+@signed_in
+def employee_list(request: HttpRequest, session: SandboxSession) -> HttpResponse:
+    page = selectors.account_employee_directory(
+        account=session.user.account, page_number=request.GET.get("page")
+    )
+    return _render(request, session, "employee_list.html", {"section": "employees", "page": page})
+
+
+@require_GET
+@signed_in
+def settings_overview(request: HttpRequest, session: SandboxSession) -> HttpResponse:
+    return _render(request, session, "settings.html", {"section": "settings"})
+
+
+@require_GET
+@signed_in
+@administrators_only
+def api_key_list(request: HttpRequest, session: SandboxSession) -> HttpResponse:
+    keys = selectors.account_api_keys(account=session.user.account)
+    return _render(request, session, "api_key_list.html", {"section": "settings", "keys": keys})
+
+
+def _permission_rows(form: ApiKeyCreateForm) -> list[tuple[str, str, bool]]:
+    """(permission, what it lets a key read, ticked) for each checkbox."""
+    ticked = set(form["permissions"].value() or [])
+    return [
+        (permission, SANDBOX_PERMISSION_DESCRIPTIONS[permission], permission in ticked)
+        for permission in SANDBOX_PERMISSIONS
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+@administrators_only
+def api_key_create(request: HttpRequest, session: SandboxSession) -> HttpResponse:
+    form = ApiKeyCreateForm(request.POST if request.method == "POST" else None)
+    if not form.is_valid():
+        return _render(
+            request,
+            session,
+            "api_key_create.html",
+            {"section": "settings", "form": form, "permissions": _permission_rows(form)},
+        )
+    key, raw_key = services.sandbox_api_key_create(
+        account=session.user.account,
+        name=form.cleaned_data["name"],
+        permissions=form.cleaned_data["permissions"],
+        created_by=session.user,
+    )
+    return _render(
+        request,
+        session,
+        "api_key_created.html",
+        {
+            "section": "settings",
+            "key": key,
+            "raw_key": raw_key,
+            "permissions": [(p, SANDBOX_PERMISSION_DESCRIPTIONS[p]) for p in key.permissions],
+        },
+    )
+
+
+def _key_label(key: SandboxApiKey) -> str:
+    return f"“{key.name}” ({key.prefix}…)"
+
+
+@require_http_methods(["GET", "POST"])
+@signed_in
+@administrators_only
+def api_key_revoke(request: HttpRequest, session: SandboxSession, key_id: str) -> HttpResponse:
+    key = selectors.account_api_key_get(account=session.user.account, key_id=key_id)
+    if key is None:
+        return _render(request, session, "key_not_found.html", {"section": "settings"}, status=404)
+    if request.method == "GET":
+        return _render(
+            request, session, "api_key_confirm_revoke.html", {"section": "settings", "key": key}
+        )
+    if key.revoked_at is not None:
+        session.notice_set(f"The API key {_key_label(key)} was already revoked; nothing changed.")
+        return redirect(API_KEYS)
+    services.sandbox_api_key_revoke(key=key, revoked_by=session.user)
+    session.notice_set(
+        f"Revoked the API key {_key_label(key)}. Tools using it can no longer read your data."
+    )
+    return redirect(API_KEYS)
