@@ -2,8 +2,9 @@
 
 Completing is one transaction after the live check: the link is consumed with a
 compare-and-set (two submissions of one link: exactly one wins), the credentials are stored,
-the target scope config applied, the failure streak cleared and the integration resumed.
-Until then nothing about the integration changes.
+the target scope config applied, the failure streak cleared, the integration resumed and its
+other open links revoked (they were made for a repair that is now done). Until then nothing
+about the integration changes.
 """
 
 from __future__ import annotations
@@ -253,10 +254,13 @@ def _relink_apply(
     now = timezone.now()
     actor = Actor.customer(f"customer via link {link.pk}")
     with transaction.atomic():
+        # Locked before the link is consumed: two links of one integration completed at once
+        # take turns, and the second finds itself revoked by the first (no deadlock between
+        # consuming one link and revoking the other).
+        integration = Integration.objects.select_for_update().get(pk=link.integration_id)
         consumed, activation_token = link_consume(link, now)
         if not consumed:
             return RelinkResult(RelinkOutcome.LINK_UNUSABLE, _("This link has already been used."))
-        integration = Integration.objects.select_for_update().get(pk=link.integration_id)
         credential_version_add(
             integration=integration,
             credentials=credentials,
@@ -293,9 +297,36 @@ def _relink_apply(
             actor=actor,
             data={"link_id": link.pk, "scope_changed": scope_changed},
         )
+        _other_links_revoke(integration=integration, completed=link, actor=actor, now=now)
         # The scheduler picks the integration up now rather than at its next tick.
         scheduler_tick_request_on_commit()
     return RelinkResult(RelinkOutcome.COMPLETED, activation_token=activation_token)
+
+
+def _other_links_revoke(
+    *, integration: Integration, completed: ReconnectionLink, actor: Actor, now: datetime
+) -> None:
+    """Revoke the integration's other open relink links, with an audit row each: the repair
+    they were sent for is done, and a customer opening one later is told it was replaced."""
+    open_links = ReconnectionLink.objects.filter(
+        integration=integration,
+        kind=LinkKind.RELINK,
+        used_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=now,
+    ).exclude(pk=completed.pk)
+    link_ids = list(open_links.select_for_update().values_list("pk", flat=True))
+    ReconnectionLink.objects.filter(pk__in=link_ids).update(revoked_at=now)
+    for link_id in link_ids:
+        integration_event_record(
+            integration=integration,
+            kind=EventKind.LINK_REVOKED,
+            actor=actor,
+            data={
+                "link_id": link_id,
+                "reason": f"replaced by link {completed.pk}, completed {now.isoformat()}",
+            },
+        )
 
 
 def activation_token_exchange(*, environment_id: str, token: str) -> Integration | None:
