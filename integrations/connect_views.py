@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -22,10 +22,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from integrations.connect_forms import CredentialsForm
 from integrations.models import LinkKind, LinkType, ReconnectionLink, ScopeConfig, ScopeSetting
 from integrations.ratelimit import rate_limit_hit
 from integrations.read_models import READ_MODELS
-from integrations.selectors import scope_permissions
+from integrations.selectors import PermissionRequest, scope_permissions
 from integrations.services import (
     RelinkOutcome,
     RelinkResult,
@@ -33,11 +34,12 @@ from integrations.services import (
     link_find,
     relink_link_complete,
 )
-from integrations.services.links import credentials_refused_message
 from integrations.tools import TOOLS, tool_get
 from integrations.tools.base import Coverage, Tool
 
-MAX_CREDENTIAL_LENGTH = 4096
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 RATE_WINDOW_SECONDS = 600
 # What customers read on the form, in their language.
 MODEL_LABELS = {"hris_employees": _("Employees"), "hris_teams": _("Groups")}
@@ -80,17 +82,13 @@ FIELD_LABELS = {
 @dataclass(frozen=True)
 class RequestedItem:
     key: str
-    label: str
+    label: StrOrPromise
     optional: bool
 
 
-def _label(field_id: str) -> str:
-    return str(FIELD_LABELS.get(field_id) or field_id.replace("_", " ").capitalize())
-
-
-def _requested(tool: Tool, scope: ScopeConfig) -> list[tuple[str, list[RequestedItem]]]:
+def _requested(tool: Tool, scope: ScopeConfig) -> list[tuple[StrOrPromise, list[RequestedItem]]]:
     """Per read model the scope reads (and the tool covers): its fields, required or optional."""
-    requested = []
+    requested: list[tuple[StrOrPromise, list[RequestedItem]]] = []
     for model in READ_MODELS.values():
         if model.id not in tool.models or scope.model_setting(model.id) == ScopeSetting.DISABLED:
             continue
@@ -98,14 +96,14 @@ def _requested(tool: Tool, scope: ScopeConfig) -> list[tuple[str, list[Requested
         items = [
             RequestedItem(
                 key=f"{model.id}.{field_id}",
-                label=_label(field_id),
+                label=FIELD_LABELS[field_id],
                 optional=scope.field_setting(model.id, field_id) == ScopeSetting.OPTIONAL,
             )
             for field_id in model.fields
             if scope.field_setting(model.id, field_id) != ScopeSetting.DISABLED
             and support.field_support(field_id).coverage == Coverage.SUPPORTED
         ]
-        requested.append((str(MODEL_LABELS.get(model.id, model.label)), items))
+        requested.append((MODEL_LABELS[model.id], items))
     return requested
 
 
@@ -130,17 +128,12 @@ def _over_limit(request: HttpRequest, link: ReconnectionLink) -> bool:
     return per_link or per_address
 
 
-def _posted_credentials(request: HttpRequest, tool: Tool) -> dict[str, str] | None:
-    """The credentials as entered; None when a value cannot be a credential at all: too long,
-    or with line breaks, NUL, invisible or non-ASCII characters, which no tool's keys, IDs or
-    tokens contain and which HTTP headers could not even carry to the tool."""
-    credentials = {
-        field.key: request.POST.get(field.key, "").strip() for field in tool.credential_fields
-    }
-    for value in credentials.values():
-        if len(value) > MAX_CREDENTIAL_LENGTH or not (value.isascii() and value.isprintable()):
-            return None
-    return credentials
+def _missing(tool: Tool, permissions: list[str]) -> list[PermissionRequest]:
+    """The permissions the credentials lack, described like the ones to grant."""
+    return [
+        PermissionRequest(id=p, description=tool.permissions.get(p, p), optional=False)
+        for p in permissions
+    ]
 
 
 def _unusable(request: HttpRequest) -> HttpResponse:
@@ -261,6 +254,7 @@ def _credentials_form(
     """The credential form of a connect or relink link; on POST, `complete` checks and stores
     the credentials (`connect_link_complete` or `relink_link_complete`)."""
     requested = _requested(tool, scope)
+    form = CredentialsForm(request.POST if request.method == "POST" else None, tool=tool)
     context: dict[str, object] = {
         "link": link,
         "organization": organization,
@@ -268,20 +262,17 @@ def _credentials_form(
         "requested": requested,
         "permissions": scope_permissions(tool=tool, scope=scope),
         "guide": tool.guide(link.language),
-        "fields": [(field, "") for field in tool.credential_fields],
         "connect": connect,
     }
     if request.method == "POST":
         if _over_limit(request, link):
             return render(request, "connect/too_many.html", status=429)
-        credentials = _posted_credentials(request, tool)
-        if credentials is None:
-            context["error"] = credentials_refused_message(tool)
-            return render(request, "connect/relink_form.html", context)
+        if not form.is_valid():
+            return render(request, "connect/relink_form.html", context | {"rows": form.rows()})
         optional_keys = {item.key for _, items in requested for item in items if item.optional}
         opted_out = sorted(key for key in optional_keys if key not in request.POST.getlist("keep"))
         result = complete(
-            credentials=credentials,
+            credentials=form.cleaned_data,
             opted_out=opted_out,
             ip_address=_client_address(request),
             user_agent=request.headers.get("User-Agent", ""),
@@ -292,9 +283,5 @@ def _credentials_form(
         if result.outcome == RelinkOutcome.LINK_UNUSABLE:
             return _unusable(request)
         context["error"] = result.message
-        context["missing"] = result.missing_permissions
-        # Non-secret fields are filled in again; secrets are never echoed back.
-        context["fields"] = [
-            (f, "" if f.secret else credentials[f.key]) for f in tool.credential_fields
-        ]
-    return render(request, "connect/relink_form.html", context)
+        context["missing"] = _missing(tool, result.missing_permissions)
+    return render(request, "connect/relink_form.html", context | {"rows": form.rows()})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
@@ -24,6 +25,9 @@ from integrations.precompiled import integration_with_scope_config
 from integrations.read_models import READ_MODELS
 from integrations.tools import tool_get
 from integrations.tools.base import Coverage, Tool
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def integration_get(*, environment: Environment, integration_id: str) -> Integration | None:
@@ -288,7 +292,8 @@ class PermissionRequest:
     """A permission of the tool the customer is asked to grant, and whether they may skip it."""
 
     id: str
-    description: str
+    # In the language the page is read in (the tool's lazy translation).
+    description: StrOrPromise
     optional: bool
 
 

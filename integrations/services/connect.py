@@ -1,5 +1,6 @@
 """New connections: a link through which a customer connects a new integration (the tool
-fixed or picked), checked live and created in one transaction when it works."""
+fixed or picked), checked live and created in one transaction when it works. A failed check
+emits `connection-flow-failed` like a relink's (see `integrations.services.links`)."""
 
 from __future__ import annotations
 
@@ -27,15 +28,12 @@ from integrations.services.links import (
     LINK_LIFETIMES,
     RelinkOutcome,
     RelinkResult,
-    credentials_refused_message,
+    flow_failure,
     link_consume,
     link_url,
-    missing_required_permissions,
     token_hash,
-    tool_unreachable_message,
 )
 from integrations.tools import tool_get
-from integrations.tools.base import AuthOutcome
 
 
 def connect_link_create(
@@ -93,21 +91,14 @@ def connect_link_complete(
         return RelinkResult(RelinkOutcome.LINK_UNUSABLE, _("This link can no longer be used."))
     tool = tool_get(link.tool or tool_id)
     result = tool.check_auth(credentials)
-    if result.outcome == AuthOutcome.UNREACHABLE:
-        return RelinkResult(RelinkOutcome.UNREACHABLE, tool_unreachable_message(tool))
-    if result.outcome == AuthOutcome.INVALID_CREDENTIALS:
+    # A new connection has no account to match yet.
+    failure = flow_failure(tool, result, scope=link.target_scope_config)
+    if failure is not None:
         with transaction.atomic():
             connect_flow_failed_emit(
                 link=link, tool_id=tool.id, log_url=f"{settings.BASE_URL}/dashboard/"
             )
-        return RelinkResult(RelinkOutcome.INVALID_CREDENTIALS, credentials_refused_message(tool))
-    missing = missing_required_permissions(tool, link.target_scope_config, result)
-    if missing:
-        return RelinkResult(
-            RelinkOutcome.MISSING_PERMISSIONS,
-            _("These credentials lack permissions the requested data needs."),
-            missing,
-        )
+        return failure
     with transaction.atomic():
         consumed, activation_token = link_consume(link, now)
         if not consumed:

@@ -2,8 +2,16 @@
 
 Completing is one transaction after the live check: the link is consumed with a
 compare-and-set (two submissions of one link: exactly one wins), the credentials are stored,
-the target scope config applied, the failure streak cleared and the integration resumed.
-Until then nothing about the integration changes.
+the target scope config applied, the failure streak cleared, the integration resumed and its
+other open links revoked (they were made for a repair that is now done). Until then nothing
+about the integration changes.
+
+A live check the customer's credentials fail (refused, tool unreachable, another account,
+permissions missing) is a failed connection flow: Kombo's webhooks guide sends
+`connection-flow-failed` "whenever an error occurs during the connection flow", e.g. "a user
+entering incorrect credentials or ... a mismatch between the required and supplied API
+permissions". Exactly one per failed check; the hosted form keeps empty or malformed values
+from ever reaching a check.
 """
 
 from __future__ import annotations
@@ -13,14 +21,15 @@ import hmac
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from integrations.actors import Actor
 from integrations.events import connection_flow_failed_emit
@@ -163,14 +172,17 @@ def _required_fields(scope: ScopeConfig, model_ids: Iterable[str]) -> dict[str, 
 
 
 def missing_required_permissions(tool: Tool, scope: ScopeConfig, result: AuthResult) -> list[str]:
-    """Warnings for what the scope requires (ENABLED) and the granted permissions don't cover."""
-    return [
-        gap.message
+    """The permissions the scope requires (ENABLED) and the credentials lack, once each, in
+    the tool's order (the customer grants them from the tool's list)."""
+    missing = {
+        gap.permission
         for model_id, field_ids in _required_fields(scope, tool.models).items()
         for gap in tool.permission_gaps(
             model_id=model_id, field_ids=field_ids, granted=result.granted_permissions
         )
-    ]
+    }
+    in_order = [permission for permission in tool.permissions if permission in missing]
+    return in_order + sorted(missing - set(in_order))
 
 
 def link_consume(link: ReconnectionLink, now: datetime) -> tuple[bool, str | None]:
@@ -212,25 +224,40 @@ def relink_link_complete(
         return RelinkResult(RelinkOutcome.LINK_UNUSABLE, _("This link can no longer be used."))
     tool = tool_get(integration.tool)
     result = tool.check_auth(credentials)
-    if result.outcome == AuthOutcome.UNREACHABLE:
-        return RelinkResult(RelinkOutcome.UNREACHABLE, tool_unreachable_message(tool))
-    if result.outcome == AuthOutcome.INVALID_CREDENTIALS:
+    failure = flow_failure(
+        tool,
+        result,
+        scope=link.target_scope_config or integration.scope_config,
+        remote_account_id=integration.remote_account_id,
+    )
+    if failure is not None:
         with transaction.atomic():
             connection_flow_failed_emit(
                 integration=integration,
                 log_url=f"{settings.BASE_URL}/dashboard/integrations/{integration.pk}/",
             )
+        return failure
+    return _relink_apply(link, result, credentials, opted_out, ip_address, user_agent)
+
+
+def flow_failure(
+    tool: Tool, result: AuthResult, *, scope: ScopeConfig, remote_account_id: str = ""
+) -> RelinkResult | None:
+    """Why a flow cannot go on with these checked credentials, for the customer (in the
+    current language); None when they will do."""
+    if result.outcome == AuthOutcome.UNREACHABLE:
+        return RelinkResult(RelinkOutcome.UNREACHABLE, tool_unreachable_message(tool))
+    if result.outcome == AuthOutcome.INVALID_CREDENTIALS:
         return RelinkResult(RelinkOutcome.INVALID_CREDENTIALS, credentials_refused_message(tool))
     if (
-        integration.remote_account_id
+        remote_account_id
         and result.remote_account_id
-        and result.remote_account_id != integration.remote_account_id
+        and result.remote_account_id != remote_account_id
     ):
         return RelinkResult(
             RelinkOutcome.OTHER_ACCOUNT,
             _("These credentials belong to another %(tool)s account.") % {"tool": tool.label},
         )
-    scope = link.target_scope_config or integration.scope_config
     missing = missing_required_permissions(tool, scope, result)
     if missing:
         return RelinkResult(
@@ -238,7 +265,7 @@ def relink_link_complete(
             _("These credentials lack permissions the requested data needs."),
             missing,
         )
-    return _relink_apply(link, result, credentials, opted_out, ip_address, user_agent)
+    return None
 
 
 def _relink_apply(
@@ -252,10 +279,13 @@ def _relink_apply(
     now = timezone.now()
     actor = Actor.customer(f"customer via link {link.pk}")
     with transaction.atomic():
+        # Locked before the link is consumed: two links of one integration completed at once
+        # take turns, and the second finds itself revoked by the first (no deadlock between
+        # consuming one link and revoking the other).
+        integration = Integration.objects.select_for_update().get(pk=link.integration_id)
         consumed, activation_token = link_consume(link, now)
         if not consumed:
             return RelinkResult(RelinkOutcome.LINK_UNUSABLE, _("This link has already been used."))
-        integration = Integration.objects.select_for_update().get(pk=link.integration_id)
         credential_version_add(
             integration=integration,
             credentials=credentials,
@@ -291,9 +321,36 @@ def _relink_apply(
             actor=actor,
             data={"link_id": link.pk, "scope_changed": scope_changed},
         )
+        _other_links_revoke(integration=integration, completed=link, actor=actor, now=now)
         # The scheduler picks the integration up now rather than at its next tick.
         scheduler_tick_request_on_commit()
     return RelinkResult(RelinkOutcome.COMPLETED, activation_token=activation_token)
+
+
+def _other_links_revoke(
+    *, integration: Integration, completed: ReconnectionLink, actor: Actor, now: datetime
+) -> None:
+    """Revoke the integration's other open relink links, with an audit row each: the repair
+    they were sent for is done, and a customer opening one later is told it was replaced."""
+    open_links = ReconnectionLink.objects.filter(
+        integration=integration,
+        kind=LinkKind.RELINK,
+        used_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=now,
+    ).exclude(pk=completed.pk)
+    link_ids = list(open_links.select_for_update().values_list("pk", flat=True))
+    ReconnectionLink.objects.filter(pk__in=link_ids).update(revoked_at=now)
+    for link_id in link_ids:
+        integration_event_record(
+            integration=integration,
+            kind=EventKind.LINK_REVOKED,
+            actor=actor,
+            data={
+                "link_id": link_id,
+                "reason": f"replaced by link {completed.pk}, completed {now.isoformat()}",
+            },
+        )
 
 
 def activation_token_exchange(*, environment_id: str, token: str) -> Integration | None:
@@ -319,6 +376,33 @@ def activation_token_exchange(*, environment_id: str, token: str) -> Integration
     return Integration.objects.alive().filter(pk=link.integration_id).first()
 
 
+# Ours rather than Django's date formats: Django's Italian catalog capitalises month names
+# and pads the day ("05 Marzo 2027"), which an Italian sentence never does.
+MONTHS = (
+    gettext_lazy("January"),
+    gettext_lazy("February"),
+    gettext_lazy("March"),
+    gettext_lazy("April"),
+    gettext_lazy("May"),
+    gettext_lazy("June"),
+    gettext_lazy("July"),
+    gettext_lazy("August"),
+    gettext_lazy("September"),
+    gettext_lazy("October"),
+    gettext_lazy("November"),
+    gettext_lazy("December"),
+)
+
+
+def date_in_words(day: date) -> str:
+    """A date as a sentence in the current language writes it ("March 10, 2027")."""
+    return _("%(month)s %(day)s, %(year)s") % {
+        "month": MONTHS[day.month - 1],
+        "day": day.day,
+        "year": day.year,
+    }
+
+
 def relink_link_email(*, link: ReconnectionLink, url: str) -> bool:
     """Send the link to the integration's contact, in the link's language; False without one."""
     integration = link.integration
@@ -335,7 +419,7 @@ def relink_link_email(*, link: ReconnectionLink, url: str) -> bool:
         ) % {
             "tool": tool.label,
             "url": url,
-            "expires": formats.date_format(link.expires_at, "DATE_FORMAT"),
+            "expires": date_in_words(timezone.localtime(link.expires_at).date()),
         }
     send_mail(subject, body, None, [integration.creator_email])
     return True

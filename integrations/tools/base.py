@@ -8,11 +8,14 @@ permission each needs), and how to check auth and fetch data over real HTTP.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class AuthOutcome(StrEnum):
@@ -87,11 +90,21 @@ class PermissionGap:
 
 @dataclass(frozen=True)
 class CredentialField:
+    """One value the customer enters on the hosted form. The texts are lazy translations: they
+    are read in the link's language when the form is shown."""
+
     key: str
-    label: str
+    label: StrOrPromise
     secret: bool
-    help_text: str = ""
+    # The field's error when it is left empty ("Enter your API key").
+    required_message: StrOrPromise
+    help_text: StrOrPromise = ""
+    # An example in the vendor's format, not words ("sbx_…", "acme").
     placeholder: str = ""
+    # A format the value must have before it is worth asking the tool, and the field's error
+    # when it has not.
+    well_formed: Callable[[str], bool] | None = None
+    malformed_message: StrOrPromise = ""
 
 
 class ToolError(Exception):
@@ -114,8 +127,9 @@ class Tool(ABC):
     icon: ClassVar[str]
     supports_delta: ClassVar[bool] = False
     credential_fields: ClassVar[tuple[CredentialField, ...]]
-    # Permission id -> what it grants, in plain words.
-    permissions: ClassVar[Mapping[str, str]]
+    # Permission id -> what it grants, in plain words, for the customer (lazy translations; the
+    # operator's warnings are `permission_message`, always English).
+    permissions: ClassVar[Mapping[str, StrOrPromise]]
     # Whether the vendor's own screens name permissions by these ids, so a customer ticks them
     # by name (Sandbox HR); otherwise the ids are ours and only the plain words are shown.
     permission_ids_are_vendor_names: ClassVar[bool] = False

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 from integrations.tools.base import (
     AuthResult,
@@ -72,22 +73,23 @@ class SandboxTool(Tool):
     credential_fields = (
         CredentialField(
             key="api_key",
-            label="API key",
+            label=_("API key"),
             secret=True,
-            help_text="The API key from Sandbox HR → Settings → API keys.",
+            required_message=_("Enter your API key"),
+            help_text=_("The API key from Sandbox HR → Settings → API keys."),
             placeholder="sbx_…",
         ),
     )
     permission_ids_are_vendor_names = True
     permissions = {
-        PERM_EMPLOYEES: "Read employees (names, work email, job, employment dates, manager)",
-        PERM_PERSONAL: (
+        PERM_EMPLOYEES: _("Read employees (names, work email, job, employment dates, manager)"),
+        PERM_PERSONAL: _(
             "Read employees' personal data (birth date, gender, private contact, address)"
         ),
-        PERM_SENSITIVE: (
+        PERM_SENSITIVE: _(
             "Read employees' sensitive data (social security and tax numbers, bank accounts)"
         ),
-        PERM_GROUPS: "Read departments, teams and cost centers",
+        PERM_GROUPS: _("Read departments, teams and cost centers"),
     }
     models = {
         "hris_employees": ModelSupport(
@@ -143,10 +145,10 @@ class SandboxTool(Tool):
         ),
         "fr": (
             "Connectez-vous à Sandbox HR en tant qu’administrateur.",
-            "Ouvrez Paramètres → Clés API et cliquez sur « Créer une clé API ».",
+            "Ouvrez Paramètres → Clés API et cliquez sur « Créer une clé API ».",
             "Cochez les autorisations indiquées ci-dessus comme requises "
             "(et les facultatives que vous acceptez).",
-            "Copiez la clé (elle commence par « sbx_ ») et collez-la ci-dessous.",
+            "Copiez la clé (elle commence par « sbx_ ») et collez-la ci-dessous.",
         ),
         "it": (
             "Accedi a Sandbox HR come amministratore.",

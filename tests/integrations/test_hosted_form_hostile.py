@@ -62,6 +62,18 @@ HOSTILE_VALUES = {
     "attribute-breakout": IMG,
 }
 REFUSED = "Sandbox HR did not accept these credentials. Please check them and try again."
+# Values no API key can be are the customer's typo, answered next to the field; the others
+# are asked of Sandbox HR, which refuses them.
+TOO_LONG = "This is far too long. Please paste only the value itself."
+UNUSABLE = "This contains line breaks, invisible or special characters that it can’t contain."
+ANSWERS = {
+    "oversized": TOO_LONG,
+    "nul-byte": UNUSABLE,
+    "line-break": UNUSABLE,
+    "rtl-and-emoji": UNUSABLE,
+    "script": REFUSED,
+    "attribute-breakout": REFUSED,
+}
 
 
 @pytest.fixture
@@ -130,9 +142,11 @@ def assert_escaped(html: str) -> None:
 # --- the hosted form ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value", list(HOSTILE_VALUES.values()), ids=list(HOSTILE_VALUES))
+@pytest.mark.parametrize(
+    ("value", "answer"), [(HOSTILE_VALUES[k], ANSWERS[k]) for k in ANSWERS], ids=list(ANSWERS)
+)
 def test_it_refuses_a_hostile_value_in_every_posted_field_and_changes_nothing(
-    sandbox_hr: None, environment: Environment, value: str
+    sandbox_hr: None, environment: Environment, value: str, answer: str
 ) -> None:
     setup = _failing(environment)
     other = sandbox_integration(environment=environment)
@@ -153,7 +167,7 @@ def test_it_refuses_a_hostile_value_in_every_posted_field_and_changes_nothing(
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert REFUSED in html
+    assert answer in html
     assert value not in html, "a submitted secret was echoed back"
     assert_no_raw_markup(html)
     assert 'name="api_key" type="password"' in html

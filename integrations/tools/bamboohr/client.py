@@ -53,7 +53,8 @@ class UnexpectedBodyError(Exception):
     pass
 
 
-def _company_domain(raw: str) -> str | None:
+def company_domain(raw: str) -> str | None:
+    """The company part of what was entered as the company domain; None if there is none."""
     value = raw.strip().lower()
     address = _BAMBOOHR_ADDRESS.fullmatch(value)
     if address:
@@ -66,7 +67,7 @@ def company_from(credentials: Mapping[str, str]) -> Company | str:
     raw_domain = credentials.get(CRED_COMPANY_DOMAIN, "")
     if not raw_domain.strip():
         return "Enter your BambooHR company domain (the part before .bamboohr.com)."
-    domain = _company_domain(raw_domain)
+    domain = company_domain(raw_domain)
     if domain is None:
         return (
             "That is not a BambooHR company domain: enter only the part before .bamboohr.com, "

@@ -9,12 +9,16 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
 from integrations.tools.bamboohr.client import (
     CRED_API_KEY,
     CRED_COMPANY_DOMAIN,
     Company,
     UnexpectedBodyError,
     auth_failure,
+    company_domain,
     company_from,
     is_permanent,
 )
@@ -30,7 +34,12 @@ from integrations.tools.bamboohr.fields import (
     UNSUPPORTED,
     field_permission,
 )
-from integrations.tools.bamboohr.guides import API_KEY_HELP, COMPANY_DOMAIN_HELP, GUIDES
+from integrations.tools.bamboohr.guides import (
+    API_KEY_HELP,
+    COMPANY_DOMAIN_HELP,
+    COMPANY_DOMAIN_MALFORMED,
+    GUIDES,
+)
 from integrations.tools.bamboohr.mapping import group_id, map_employee
 from integrations.tools.base import (
     AuthResult,
@@ -62,26 +71,34 @@ class BambooHrTool(Tool):
     credential_fields = (
         CredentialField(
             key=CRED_COMPANY_DOMAIN,
-            label="Company domain",
+            label=_("Company domain"),
             secret=False,
+            required_message=_("Enter your company domain"),
             help_text=COMPANY_DOMAIN_HELP,
             placeholder="acme",
+            well_formed=lambda value: company_domain(value) is not None,
+            malformed_message=COMPANY_DOMAIN_MALFORMED,
         ),
         CredentialField(
             key=CRED_API_KEY,
-            label="API key",
+            label=_("API key"),
             secret=True,
+            required_message=_("Enter your API key"),
             help_text=API_KEY_HELP,
         ),
     )
     permissions = {
-        PERM_EMPLOYEE_DATASET: (
-            "Query the employee dataset (BambooHR's reporting API) — the user's access level "
+        PERM_EMPLOYEE_DATASET: _(
+            "Query the employee dataset (BambooHR’s reporting API): the user’s access level "
             "must be allowed to run reports on employees"
         ),
-        PERM_LISTS: "Read the department and division lists",
+        PERM_LISTS: _("Read the department and division lists"),
         **{
-            field_permission(vendor): f"Read each employee's {label} (BambooHR field '{vendor}')"
+            field_permission(vendor): format_lazy(
+                _("Read each employee’s “{label}” (BambooHR field {field})"),
+                label=label,
+                field=vendor,
+            )
             for vendor, label in FIELD_LABELS.items()
         },
     }

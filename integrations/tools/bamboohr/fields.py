@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 FIELD_PREFIX = "field:"
 PERM_EMPLOYEE_DATASET = "dataset:employee"
 PERM_LISTS = "meta:lists"
@@ -52,23 +54,24 @@ SOURCES: dict[str, Source] = {
     "groups": Source(("jobInformationDepartment", "jobInformationDivision"), PERM_LISTS),
 }
 
-FIELD_LABELS: dict[str, str] = {
-    "employeeNumber": "employee number",
-    "firstName": "first name",
-    "lastName": "last name",
-    "jobInformationJobTitle": "job title",
-    "email": "work email",
-    "homeEmail": "home email",
-    "mobilePhone": "mobile phone",
-    "gender": "gender",
-    "maritalStatus": "marital status",
-    "status": "status (active or inactive)",
-    "employmentStatus": "employment status (full-time, part-time, ...)",
-    "supervisorEid": "supervisor",
-    "dateOfBirth": "date of birth",
-    "hireDate": "hire date",
-    "terminationDate": "termination date",
-    "addressLineOne": "home address",
+# What each field the permissions name holds, for the customer (lazy translations).
+FIELD_LABELS = {
+    "employeeNumber": _("Employee number"),
+    "firstName": _("First name"),
+    "lastName": _("Last name"),
+    "jobInformationJobTitle": _("Job title"),
+    "email": _("Work email"),
+    "homeEmail": _("Home email"),
+    "mobilePhone": _("Mobile phone"),
+    "gender": _("Gender"),
+    "maritalStatus": _("Marital status"),
+    "status": _("Status (active or inactive)"),
+    "employmentStatus": _("Employment status (full-time, part-time, …)"),
+    "supervisorEid": _("Supervisor"),
+    "dateOfBirth": _("Date of birth"),
+    "hireDate": _("Hire date"),
+    "terminationDate": _("Termination date"),
+    "addressLineOne": _("Home address"),
 }
 
 # BambooHR has these but this connector does not read them (yet).

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-COMPANY_DOMAIN_HELP = (
+from django.utils.translation import gettext_lazy as _
+
+COMPANY_DOMAIN_HELP = _(
     "The part before .bamboohr.com in your BambooHR address: for "
     "https://acme.bamboohr.com it is “acme”."
 )
-API_KEY_HELP = (
+COMPANY_DOMAIN_MALFORMED = _(
+    "Enter only the part before .bamboohr.com, e.g. “acme” for https://acme.bamboohr.com."
+)
+API_KEY_HELP = _(
     "Created under your name (top right) → API Keys → Add New Key. The key can read "
-    "exactly what its user's access level can read."
+    "exactly what its user’s access level can read."
 )
 
 GUIDES: dict[str, tuple[str, ...]] = {
@@ -46,18 +51,18 @@ GUIDES: dict[str, tuple[str, ...]] = {
         "Connectez-vous à BambooHR avec un utilisateur dont le niveau d’accès voit tous les "
         "champs salariés listés ci-dessus et peut générer des rapports sur les salariés (un "
         "administrateur à accès complet le peut toujours).",
-        "Cliquez sur votre nom ou votre photo en haut à droite et choisissez « API Keys ». "
-        "Si l’option n’apparaît pas, cet utilisateur ne peut pas créer de clés API : "
+        "Cliquez sur votre nom ou votre photo en haut à droite et choisissez « API Keys ». "
+        "Si l’option n’apparaît pas, cet utilisateur ne peut pas créer de clés API : "
         "adressez-vous à un administrateur BambooHR.",
-        "Cliquez sur « Add New Key », nommez la clé (p. ex. « Synchro RH ») puis cliquez "
-        "sur « Generate Key ».",
+        "Cliquez sur « Add New Key », nommez la clé (p. ex. « Synchro RH ») puis cliquez "
+        "sur « Generate Key ».",
         "Copiez la clé immédiatement — BambooHR ne l’affiche qu’une seule fois — et "
         "collez-la ci-dessous.",
-        "Saisissez le domaine de votre entreprise : la partie avant .bamboohr.com dans "
-        "votre adresse BambooHR (« acme » pour https://acme.bamboohr.com).",
+        "Saisissez le domaine de votre entreprise : la partie avant .bamboohr.com dans "
+        "votre adresse BambooHR (« acme » pour https://acme.bamboohr.com).",
         "La clé lit exactement ce que son utilisateur a le droit de lire. Si un champ est "
         "signalé comme manquant, élargissez le niveau d’accès de cet utilisateur dans "
-        "BambooHR (Settings → Access Levels) ; inutile de créer une nouvelle clé.",
+        "BambooHR (Settings → Access Levels) ; inutile de créer une nouvelle clé.",
     ),
     "it": (
         "Accedi a BambooHR con un utente il cui livello di accesso vede tutti i campi dei "

@@ -10,6 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from integrations.tools.base import (
     AuthResult,
@@ -70,26 +72,31 @@ class HiBobTool(Tool):
     credential_fields = (
         CredentialField(
             key="service_user_id",
-            label="Service user ID",
+            label=_("Service user ID"),
             secret=False,
+            required_message=_("Enter the service user ID"),
             help_text=SERVICE_USER_ID_HELP,
         ),
         CredentialField(
             key="token",
-            label="Service user token",
+            label=_("Service user token"),
             secret=True,
+            required_message=_("Enter the service user token"),
             help_text=TOKEN_HELP,
         ),
     )
+    # Bob's field and category names stay as Bob's settings show them, like in the guide.
     permissions = {
-        PERM_PEOPLE: (
-            "Search employees (People's data: View on the employees' Basic info category)"
+        PERM_PEOPLE: _(
+            "Search employees (People’s data: View on the employees’ “Basic info” category)"
         ),
-        PERM_DEPARTMENTS: "Read the company list of departments",
+        PERM_DEPARTMENTS: _("Read the company list of departments"),
         **{
-            permission: (
-                f"Read the employee field “{field.name}” ({field.field_id}) "
-                f"in the “{field.category}” category"
+            permission: format_lazy(
+                _("Read the employee field “{name}” ({field_id}) in the “{category}” category"),
+                name=field.name,
+                field_id=field.field_id,
+                category=field.category,
             )
             for permission, field in PERMISSION_FIELDS.items()
         },

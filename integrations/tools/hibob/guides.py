@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-SERVICE_USER_ID_HELP = (
+from django.utils.translation import gettext_lazy as _
+
+SERVICE_USER_ID_HELP = _(
     "The ID shown when the service user was created in Bob "
     "(Settings → Integrations → Automation → Service users)."
 )
-TOKEN_HELP = (
+TOKEN_HELP = _(
     "The token shown next to the ID when the service user was created. Bob shows "
     "it only once; if it is lost, generate a new token for the service user."
 )
@@ -44,18 +46,18 @@ GUIDES: dict[str, tuple[str, ...]] = {
     ),
     "fr": (
         "Connectez-vous à Bob en tant qu’administrateur. Dans le menu de gauche, ouvrez "
-        "Settings → Integrations et choisissez la catégorie « Automation ».",
-        "Ouvrez « Service users », ajoutez un nouvel utilisateur de service (par exemple "
-        "« Kombo ») avec un nom et un nom d’affichage, puis enregistrez.",
-        "Bob affiche alors l’ID et le jeton de l’utilisateur de service. Copiez les deux : "
+        "Settings → Integrations et choisissez la catégorie « Automation ».",
+        "Ouvrez « Service users », ajoutez un nouvel utilisateur de service (par exemple "
+        "« Kombo ») avec un nom et un nom d’affichage, puis enregistrez.",
+        "Bob affiche alors l’ID et le jeton de l’utilisateur de service. Copiez les deux : "
         "le jeton n’est affiché qu’une seule fois.",
         "Ouvrez Settings → Permission groups, créez un groupe pour les utilisateurs de "
         "service et ajoutez-y le nouvel utilisateur de service (il n’a aucune autorisation "
         "avant cela).",
-        "Dans les autorisations « People’s data » du groupe, autorisez la consultation des "
+        "Dans les autorisations « People’s data » du groupe, autorisez la consultation des "
         "catégories de tous les employés qui contiennent les champs listés ci-dessus (au "
-        "moins « Basic info » ; p. ex. « Work », « Lifecycle », « Employment », et "
-        "« Personal » ou « Address » seulement si ces champs sont demandés), puis "
+        "moins « Basic info » ; p. ex. « Work », « Lifecycle », « Employment », et "
+        "« Personal » ou « Address » seulement si ces champs sont demandés), puis "
         "enregistrez.",
         "Collez l’ID de l’utilisateur de service et le jeton ci-dessous.",
     ),

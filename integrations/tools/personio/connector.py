@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from integrations.tools.base import (
     AuthResult,
@@ -63,21 +65,25 @@ class PersonioTool(Tool):
     credential_fields = (
         CredentialField(
             key="client_id",
-            label="Client ID",
+            label=_("Client ID"),
             secret=False,
+            required_message=_("Enter the Client ID"),
             help_text=CLIENT_ID_HELP,
         ),
         CredentialField(
             key="client_secret",
-            label="Client secret",
+            label=_("Client secret"),
             secret=True,
+            required_message=_("Enter the Client secret"),
             help_text=CLIENT_SECRET_HELP,
         ),
     )
     permissions = {
-        PERM_EMPLOYEES: "Read employees (access scope “Employees”)",
+        PERM_EMPLOYEES: _("Read employees (access scope “Employees”)"),
         **{
-            attribute_permission(key): f"Read the employee attribute “{label}”"
+            attribute_permission(key): format_lazy(
+                _("Read the employee attribute “{label}”"), label=label
+            )
             for key, label in ATTRIBUTE_LABELS.items()
         },
     }

@@ -5,28 +5,31 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 PERM_EMPLOYEES = "employees:read"
 ATTRIBUTE_PREFIX = "attribute:"
 
-# The readable employee attributes we map, with the labels Personio shows for them.
+# The readable employee attributes we map, with the labels Personio shows for them (lazy
+# translations: the customer ticks them in Personio's screens, in their language).
 ATTRIBUTE_LABELS = {
-    "first_name": "First name",
-    "last_name": "Last name",
-    "email": "Email",
-    "gender": "Gender",
-    "status": "Status",
-    "position": "Position",
-    "supervisor": "Supervisor",
-    "weekly_working_hours": "Weekly hours",
-    "hire_date": "Hire date",
-    "termination_date": "Termination date",
-    "created_at": "Created at",
-    "office": "Office",
-    "subcompany": "Subcompany",
-    "department": "Department",
-    "team": "Team",
-    "cost_centers": "Cost center",
-    "iban": "IBAN",
+    "first_name": _("First name"),
+    "last_name": _("Last name"),
+    "email": _("Email"),
+    "gender": _("Gender"),
+    "status": _("Status"),
+    "position": _("Position"),
+    "supervisor": _("Supervisor"),
+    "weekly_working_hours": _("Weekly hours"),
+    "hire_date": _("Hire date"),
+    "termination_date": _("Termination date"),
+    "created_at": _("Created at"),
+    "office": _("Office"),
+    "subcompany": _("Subcompany"),
+    "department": _("Department"),
+    "team": _("Team"),
+    "cost_centers": _("Cost center"),
+    "iban": _("IBAN"),
 }
 
 

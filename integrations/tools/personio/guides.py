@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-CLIENT_ID_HELP = "Shown in Personio under Settings → Integrations → API credentials."
-CLIENT_SECRET_HELP = "Shown once, when the API credential is created. Lost it? Create a new one."
+from django.utils.translation import gettext_lazy as _
+
+CLIENT_ID_HELP = _("Shown in Personio under Settings → Integrations → API credentials.")
+CLIENT_SECRET_HELP = _("Shown once, when the API credential is created. Lost it? Create a new one.")
 
 GUIDES: dict[str, tuple[str, ...]] = {
     "en": (
@@ -31,10 +33,10 @@ GUIDES: dict[str, tuple[str, ...]] = {
     "fr": (
         "Connectez-vous à Personio en tant qu’administrateur et ouvrez les Paramètres "
         "(en bas à gauche).",
-        "Dans Intégrations, ouvrez « Identifiants API » et créez un nouvel identifiant ; "
-        "donnez-lui un nom comme « Kombo ».",
-        "Dans les périmètres d’accès, accordez l’accès en lecture aux « Employés ».",
-        "Sous « Attributs d’employé lisibles », cochez tous les attributs indiqués ci-dessus "
+        "Dans Intégrations, ouvrez « Identifiants API » et créez un nouvel identifiant ; "
+        "donnez-lui un nom comme « Kombo ».",
+        "Dans les périmètres d’accès, accordez l’accès en lecture aux « Employés ».",
+        "Sous « Attributs d’employé lisibles », cochez tous les attributs indiqués ci-dessus "
         "comme requis (et les facultatifs que vous acceptez).",
         "Créez l’identifiant, puis copiez le Client ID et le Client secret et collez-les "
         "ci-dessous. Le secret n’est affiché qu’une seule fois.",
