@@ -108,7 +108,7 @@ def _run_claimed(sync: Sync) -> None:
     credentials = credentials_current(integration=integration) or {}
     wanted = integration_wanted_fields(integration=integration)
     granted = run.result.granted_permissions
-    since = _delta_since(sync) if sync.type == SyncType.DELTA else None
+    since = sync_delta_since(sync) if sync.type == SyncType.DELTA else None
     changed_models: list[str] = []
     read: list[str] = []
     failures: list[ToolError] = []
@@ -228,7 +228,8 @@ def _previous_success(sync: Sync) -> Sync | None:
     )
 
 
-def _delta_since(sync: Sync) -> datetime | None:
+def sync_delta_since(sync: Sync) -> datetime | None:
+    """Where a DELTA sync starts reading: the start of the newest complete sync."""
     previous = _previous_success(sync)
     return previous.started_at if previous else None
 

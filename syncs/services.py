@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -126,33 +127,17 @@ def _enqueue_due_batch(*, now: datetime, limit: int) -> tuple[int, int]:
         if not due:
             return 0, 0
         ids = [integration_id for integration_id, _, _ in due]
-        recent_full = set(
-            Sync.objects.filter(
-                COMPLETE_SYNCS,
-                integration_id__in=ids,
-                type=SyncType.FULL,
-                finished_at__gte=now - settings.FULL_SYNC_INTERVAL,
-            ).values_list("integration_id", flat=True)
-        )
-        syncs = []
-        for integration_id, tool_id, full_requested_at in due:
-            tool = TOOLS.get(tool_id)
-            delta_ok = (
-                full_requested_at is None
-                and tool is not None
-                and tool.supports_delta
-                and integration_id in recent_full
+        types = sync_types_due(due=due, now=now)
+        syncs = [
+            Sync(
+                id=new_id(),
+                integration_id=integration_id,
+                type=types[integration_id],
+                trigger=SyncTrigger.SCHEDULE,
+                heartbeat_at=now,
             )
-            sync_type = SyncType.DELTA if delta_ok else SyncType.FULL
-            syncs.append(
-                Sync(
-                    id=new_id(),
-                    integration_id=integration_id,
-                    type=sync_type,
-                    trigger=SyncTrigger.SCHEDULE,
-                    heartbeat_at=now,
-                )
-            )
+            for integration_id in ids
+        ]
         # An integration that already has an active sync is skipped by the constraint.
         Sync.objects.bulk_create(syncs, ignore_conflicts=True)
         created = list(
@@ -161,6 +146,33 @@ def _enqueue_due_batch(*, now: datetime, limit: int) -> tuple[int, int]:
         integrations_mark_sync_queued(integration_ids=ids)
         _send_sync_tasks_on_commit(created)
     return len(due), len(created)
+
+
+def sync_types_due(
+    *, due: Sequence[tuple[str, str, datetime | None]], now: datetime
+) -> dict[str, SyncType]:
+    """The type of the scheduled sync of each due `(integration id, tool id, FULL owed since)`:
+    FULL while one is owed; DELTA on top of a complete FULL sync within FULL_SYNC_INTERVAL when
+    the tool can read changes only; else FULL."""
+    recent_full = set(
+        Sync.objects.filter(
+            COMPLETE_SYNCS,
+            integration_id__in=[integration_id for integration_id, _, _ in due],
+            type=SyncType.FULL,
+            finished_at__gte=now - settings.FULL_SYNC_INTERVAL,
+        ).values_list("integration_id", flat=True)
+    )
+    types = {}
+    for integration_id, tool_id, full_owed_since in due:
+        tool = TOOLS.get(tool_id)
+        delta_ok = (
+            full_owed_since is None
+            and tool is not None
+            and tool.supports_delta
+            and integration_id in recent_full
+        )
+        types[integration_id] = SyncType.DELTA if delta_ok else SyncType.FULL
+    return types
 
 
 def _requeue_lost(*, now: datetime) -> int:

@@ -198,8 +198,8 @@ class SandboxTool(Tool):
         since: datetime | None = None,
     ) -> Iterator[Page]:
         resource, mapper = {
-            "hris_employees": ("employees", _map_employee),
-            "hris_teams": ("groups", _map_group),
+            "hris_employees": ("employees", map_employee),
+            "hris_teams": ("groups", map_group),
         }.get(model_id, (None, None))
         if resource is None or mapper is None:
             raise ToolError(f"Sandbox HR does not provide {model_id}.", transient=False)
@@ -239,7 +239,7 @@ class SandboxTool(Tool):
             params["cursor"] = str(next_cursor)
 
 
-def _map_employee(raw: dict[str, Any]) -> dict[str, Any]:
+def map_employee(raw: dict[str, Any]) -> dict[str, Any]:
     first, last = raw.get("first_name"), raw.get("last_name")
     address = raw.get("home_address")
     return {
@@ -282,7 +282,7 @@ def _map_employee(raw: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _map_group(raw: dict[str, Any]) -> dict[str, Any]:
+def map_group(raw: dict[str, Any]) -> dict[str, Any]:
     return {
         "remote_id": str(raw["id"]),
         "name": raw.get("name"),

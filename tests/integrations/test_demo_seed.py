@@ -1,25 +1,31 @@
-"""`make run`'s demo: integrations in every state, reached through the real services."""
+"""`make run`'s demo: integrations in every state, reached through the real services, seeded
+once."""
 
 from __future__ import annotations
 
-import pytest
+from io import StringIO
 
-from integrations.demo import demo_seed
+import pytest
+from django.core.management import call_command
+
 from integrations.models import Integration, IntegrationStatus, IssueStatus, SyncPausedReason
-from webhooks.models import WebhookEvent
+from syncs.models import Sync
+from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 pytestmark = pytest.mark.django_db
 
 
 def test_it_seeds_integrations_in_every_state_once() -> None:
-    result = demo_seed()
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
 
-    assert result.created
-    assert result.operator_password
-    assert result.api_key is not None
-    assert result.api_key.startswith("ks_")
+    printed = out.getvalue()
+    assert "username: operator" in printed
+    assert "password: " in printed
+    assert "\n    ks_" in printed
     by_name = {i.organization_name: i for i in Integration.objects.all()}
     assert by_name["Acme GmbH"].status == IntegrationStatus.ACTIVE
+    assert by_name["Acme GmbH"].auth_failing_since is None
     failing = by_name["Initech AG"]
     assert failing.status == IntegrationStatus.ACTIVE
     assert failing.auth_failing_since is not None
@@ -34,8 +40,16 @@ def test_it_seeds_integrations_in_every_state_once() -> None:
         == 1
     )
     assert by_name["Hooli Inc."].status == IntegrationStatus.INACTIVE
+    # The inspector's endpoint is set up now, after the week: it gets what happens from here
+    # on, not a week of past events at once.
+    assert WebhookEndpoint.objects.get().url.endswith("/inspector/demo/")
+    assert not WebhookDelivery.objects.exists()
 
-    again = demo_seed()
+    syncs = Sync.objects.count()
+    again = StringIO()
 
-    assert not again.created
+    call_command("seed_demo", stdout=again)
+
+    assert "already present" in again.getvalue()
     assert Integration.objects.count() == 5
+    assert Sync.objects.count() == syncs > 0

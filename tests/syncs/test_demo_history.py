@@ -1,51 +1,112 @@
-"""`seed_demo` gives every demo integration a week of history that matches its health."""
+"""`seed_demo` gives every demo integration the week it would have had: syncs on the product's
+schedule, and checks that fail exactly while the customer's Sandbox HR key doesn't work.
+
+The schedule and the three-day rule are DESIGN.md's ("The health loop"); when a key was
+revoked is what Sandbox HR itself recorded.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from io import StringIO
+from itertools import pairwise
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
-from integrations.models import Integration
+from integrations.models import EventKind, Integration, IntegrationEvent
+from integrations.sandbox_hr.models import SandboxApiKey
+from integrations.tools.sandbox import PERM_PERSONAL
 from syncs.models import AuthCheck, Sync, SyncState
 
 pytestmark = pytest.mark.django_db
 
+# Intervals get up to 5% of jitter; a due sync waits for the next tick (once a minute) and
+# counts from when the previous one finished (seconds after it was queued).
+SLACK = timedelta(minutes=1, seconds=30)
 
-def test_it_backfills_a_week_of_syncs_and_checks_matching_each_integration() -> None:
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
 
-    assert "past syncs" in out.getvalue()
+def _syncs(integration: Integration) -> list[Sync]:
+    return list(Sync.objects.filter(integration=integration).order_by("created_at"))
+
+
+def _checks(integration: Integration) -> list[AuthCheck]:
+    return list(AuthCheck.objects.filter(integration=integration).order_by("created_at"))
+
+
+def _event_at(integration: Integration, kind: EventKind) -> IntegrationEvent:
+    return IntegrationEvent.objects.get(integration=integration, kind=kind)
+
+
+def test_it_replays_each_integrations_week_as_the_product_would_have() -> None:
+    call_command("seed_demo", stdout=StringIO())
+
     by_name = {i.organization_name: i for i in Integration.objects.all()}
-    healthy, partial = by_name["Acme GmbH"], by_name["Globex Corporation"]
-    failing, invalid = by_name["Initech AG"], by_name["Umbrella SA"]
-    assert set(Sync.objects.filter(integration=healthy).values_list("state", flat=True)) == {
-        SyncState.SUCCEEDED
-    }
-    assert healthy.last_sync_state == SyncState.SUCCEEDED
-    assert partial.last_sync_warning_count == 1
-    # The failing one's checks fail from the start of its streak on, and not before.
-    assert not AuthCheck.objects.filter(
-        integration=failing, outcome="OK", created_at__gte=failing.auth_failing_since
-    ).exists()
-    assert AuthCheck.objects.filter(integration=failing, outcome="INVALID_CREDENTIALS").exists()
-    assert failing.last_sync_state == SyncState.AUTHENTICATION_FAILED
-    # Paused integrations stop syncing once paused.
-    newest = Sync.objects.filter(integration=invalid).latest("created_at")
-    assert newest.created_at <= invalid.auth_failing_since + timedelta(days=3)
-    assert (
-        Sync.objects.filter(integration=invalid).count()
-        < Sync.objects.filter(integration=healthy).count()
+    healthy, globex = by_name["Acme GmbH"], by_name["Globex Corporation"]
+    failing, invalid, disabled = (
+        by_name["Initech AG"],
+        by_name["Umbrella SA"],
+        by_name["Hooli Inc."],
     )
 
+    # A healthy integration syncs every DELTA_SYNC_INTERVAL, FULL when the last FULL is older
+    # than FULL_SYNC_INTERVAL, and every sync succeeds.
+    syncs = _syncs(healthy)
+    assert {s.state for s in syncs} == {SyncState.SUCCEEDED}
+    assert len(syncs) >= 6 * 24 // 3
+    interval = settings.DELTA_SYNC_INTERVAL
+    for earlier, later in pairwise(syncs):
+        gap = later.created_at - earlier.created_at
+        assert interval * 0.95 <= gap <= interval * 1.05 + SLACK
+    assert syncs[0].type == "FULL"
+    last_full = syncs[0]
+    for sync in syncs[1:]:
+        assert last_full.finished_at is not None
+        full_is_due = sync.created_at - last_full.finished_at >= settings.FULL_SYNC_INTERVAL
+        assert sync.type == ("FULL" if full_is_due else "DELTA")
+        last_full = sync if sync.type == "FULL" else last_full
 
-def test_it_seeds_history_only_once() -> None:
-    call_command("seed_demo", stdout=StringIO())
-    syncs = Sync.objects.count()
+    # Globex's key lost a permission mid-week: from then on every sync warns about it.
+    warned = [bool(s.warnings) for s in _syncs(globex)]
+    assert warned[0] is False
+    assert warned[-1] is True
+    assert warned == sorted(warned)
+    assert (
+        PERM_PERSONAL
+        not in SandboxApiKey.objects.get(account_id=globex.remote_account_id).permissions
+    )
+    assert globex.last_sync_state == SyncState.SUCCEEDED
 
-    call_command("seed_demo", stdout=StringIO())
+    # The revoked keys: checks pass until Sandbox HR revoked the key, and fail from then on.
+    for integration in (failing, invalid):
+        key = SandboxApiKey.objects.get(account_id=integration.remote_account_id)
+        assert key.revoked_at is not None
+        checks = _checks(integration)
+        assert {c.outcome for c in checks if c.created_at < key.revoked_at} == {"OK"}
+        assert {c.outcome for c in checks if c.created_at > key.revoked_at} == {
+            "INVALID_CREDENTIALS"
+        }
+        assert integration.auth_failing_since is not None
+        assert (
+            integration.auth_failing_since - key.revoked_at
+            <= settings.DELTA_SYNC_INTERVAL * 1.05 + SLACK
+        )
+    assert failing.last_sync_state == SyncState.AUTHENTICATION_FAILED
 
-    assert Sync.objects.count() == syncs > 0
+    # Umbrella turned INVALID at its first failed check AUTH_FAILURE_GRACE_PERIOD into the
+    # streak, and nothing synced after that pause.
+    paused = _event_at(invalid, EventKind.PAUSED).created_at
+    assert invalid.auth_failing_since is not None
+    failures_after_grace = [
+        c.created_at
+        for c in _checks(invalid)
+        if c.created_at - invalid.auth_failing_since >= settings.AUTH_FAILURE_GRACE_PERIOD
+    ]
+    assert failures_after_grace == [paused]
+    assert _syncs(invalid)[-1].created_at == paused
+
+    # Hooli was disabled mid-week and never synced again.
+    disabled_at = _event_at(disabled, EventKind.DISABLED).created_at
+    assert _syncs(disabled)[-1].created_at < disabled_at
+    assert any(s.created_at > disabled_at for s in _syncs(healthy))

@@ -140,7 +140,7 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _employee_json(employee: SandboxEmployee, key: SandboxApiKey) -> dict[str, Any]:
+def employee_json(employee: SandboxEmployee, key: SandboxApiKey) -> dict[str, Any]:
     record: dict[str, Any] = {
         "id": employee.pk,
         "employee_number": employee.employee_number,
@@ -182,7 +182,7 @@ def _employee_json(employee: SandboxEmployee, key: SandboxApiKey) -> dict[str, A
     return record
 
 
-def _group_json(group: SandboxGroup) -> dict[str, Any]:
+def group_json(group: SandboxGroup) -> dict[str, Any]:
     return {
         "id": group.pk,
         "name": group.name,
@@ -213,7 +213,7 @@ def employees(request: HttpRequest, key: SandboxApiKey) -> HttpResponse:
     )
     return JsonResponse(
         {
-            "data": [_employee_json(employee, key) for employee in page.records],
+            "data": [employee_json(employee, key) for employee in page.records],
             "next_cursor": page.next_cursor,
         }
     )
@@ -228,7 +228,7 @@ def groups(request: HttpRequest, key: SandboxApiKey) -> HttpResponse:
         updated_since=_updated_since(request),
     )
     return JsonResponse(
-        {"data": [_group_json(group) for group in page.records], "next_cursor": page.next_cursor}
+        {"data": [group_json(group) for group in page.records], "next_cursor": page.next_cursor}
     )
 
 

@@ -5,22 +5,30 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from integrations.demo import OPERATOR_USERNAME, demo_seed
 from integrations.sandbox_hr.demo_data import demo_logins_seed, demo_logins_text
 from syncs.demo import demo_history_seed
+from webhooks.demo import demo_webhook_endpoint_seed
 
 
 class Command(BaseCommand):
     help = (
-        "Seed the demo data once (operator login, API key, sandbox HR, integrations and a week "
-        "of their sync history)."
+        "Seed the demo data once (operator login, API key, sandbox HR, integrations and the "
+        "week of syncs behind them)."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        now = timezone.now()
         with transaction.atomic():
-            result = demo_seed()
-            syncs = demo_history_seed(integration_ids=result.integration_ids)
+            result = demo_seed(now=now)
+            syncs = 0
+            if result.created:
+                syncs = demo_history_seed(integrations=result.integrations, now=now)
+                # Set up now, after the week: the inspector receives what happens from here
+                # on, not a week of past events at once.
+                demo_webhook_endpoint_seed(result.environment_id)
             sandbox_logins = demo_logins_seed()
         if sandbox_logins:
             self.stdout.write(
@@ -31,7 +39,7 @@ class Command(BaseCommand):
             return
         self.stdout.write(
             self.style.SUCCESS(
-                f"Seeded {len(result.integration_ids)} integrations and {syncs} past syncs."
+                f"Seeded {len(result.integrations)} integrations and {syncs} past syncs."
             )
         )
         if result.operator_password:
