@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from integrations import dashboard_selectors, selectors, services
+from integrations import dashboard_selectors, history_selectors, selectors, services
 from integrations.actors import Actor
 from integrations.api.pagination import is_possible_id
 from integrations.dashboard_selectors import HealthState
@@ -138,7 +138,7 @@ def integration_detail(request: HttpRequest, integration_id: str) -> HttpRespons
             "credential_versions": selectors.credential_history(
                 integration=integration, limit=PAGE_HISTORY_LIMIT
             ),
-            "events": selectors.integration_events(
+            "timeline": history_selectors.integration_timeline(
                 integration=integration, limit=PAGE_HISTORY_LIMIT
             ),
             "history_limit": PAGE_HISTORY_LIMIT,
