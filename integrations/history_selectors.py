@@ -1,5 +1,5 @@
-"""Reads for the integration page's history sections: its audit timeline, in the operator's
-words (`integrations.words`).
+"""Reads for the integration page's history sections: its reconnection links and its audit
+timeline, in the operator's words (`integrations.words`).
 
 Each function runs a fixed number of queries, however long the history.
 """
@@ -13,8 +13,8 @@ from typing import Any
 
 from django.utils import formats, timezone
 
-from integrations.models import EventKind, Integration, IntegrationEvent
-from integrations.scope_config_selectors import scope_configs_of_environment
+from integrations.models import EventKind, Integration, IntegrationEvent, ReconnectionLink
+from integrations.scope_config_selectors import link_state_expression, scope_configs_of_environment
 from integrations.selectors import integration_events
 from integrations.tools import TOOLS
 from integrations.words import (
@@ -98,3 +98,16 @@ def _event_detail(
     if event.kind == EventKind.AUTH_FAILING and data.get("message"):
         return str(data["message"])
     return ""
+
+
+def integration_relink_links(
+    *, integration: Integration, now: datetime, limit: int = 100
+) -> list[ReconnectionLink]:
+    """The integration's links, newest first, each with its `state` (a `LinkState` value) and
+    its target scope config loaded."""
+    return list(
+        ReconnectionLink.objects.filter(integration=integration)
+        .select_related("target_scope_config")
+        .annotate(state=link_state_expression(now))
+        .order_by("-created_at", "-pk")[:limit]
+    )

@@ -30,6 +30,11 @@ urlpatterns: list[URLPattern] = [
         name="integration_relink",
     ),
     path(
+        "reconnection-links/<str:link_id>/created/",
+        views.reconnection_link_created,
+        name="reconnection_link_created",
+    ),
+    path(
         "reconnection-links/<str:link_id>/revoke/",
         views.reconnection_link_revoke,
         name="reconnection_link_revoke",

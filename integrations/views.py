@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from integrations import dashboard_selectors, history_selectors, selectors, services
 from integrations.actors import Actor
 from integrations.api.pagination import is_possible_id
+from integrations.crypto import decrypt_json, encrypt_json
 from integrations.dashboard_selectors import HealthState
 from integrations.forms import (
     ApiKeyCreateForm,
@@ -29,7 +30,7 @@ from integrations.forms import (
     RelinkForm,
     RequestLogFilterForm,
 )
-from integrations.models import ApiKey, Integration
+from integrations.models import ApiKey, Integration, ReconnectionLink
 from integrations.tools import TOOLS
 
 INTEGRATIONS_PER_PAGE = 50
@@ -78,6 +79,18 @@ def get_integration_or_404(integration_id: str) -> Integration:
     if integration is None:
         raise Http404("No such integration.")
     return integration
+
+
+def get_link_or_404(link_id: str) -> ReconnectionLink:
+    """A reconnection link of a live integration."""
+    link = (
+        selectors.reconnection_link_for_operator(link_id=link_id)
+        if is_possible_id(link_id)
+        else None
+    )
+    if link is None or link.integration is None or link.integration.deleted_at is not None:
+        raise Http404("No such link.")
+    return link
 
 
 @require_GET
@@ -143,7 +156,9 @@ def integration_detail(request: HttpRequest, integration_id: str) -> HttpRespons
             ),
             "history_limit": PAGE_HISTORY_LIMIT,
             "relink_form": RelinkForm(integration=integration),
-            "reconnection_links": selectors.reconnection_links_of(integration),
+            "reconnection_links": history_selectors.integration_relink_links(
+                integration=integration, now=now
+            ),
             "now": now,
         },
     )
@@ -264,10 +279,21 @@ def request_log_detail(request: HttpRequest, log_id: str) -> HttpResponse:
     )
 
 
+class HttpResponseSeeOther(HttpResponseRedirect):
+    """After a POST that created something: the browser GETs the result, and a reload of that
+    page repeats the GET, never the POST."""
+
+    status_code = 303
+
+
+# Session key of the link URLs created but not shown yet: {link id: encrypted URL}.
+LINKS_TO_SHOW = "relink_urls_to_show"
+
+
 @require_POST
 @operator_required
 def integration_relink(request: HttpRequest, integration_id: str) -> HttpResponse:
-    """Create a reconnection link and show it once (it is a credential of sorts)."""
+    """Create a reconnection link; the next page shows its URL, once."""
     integration = get_integration_or_404(integration_id)
     form = RelinkForm(request.POST, integration=integration)
     if not form.is_valid():
@@ -281,30 +307,42 @@ def integration_relink(request: HttpRequest, integration_id: str) -> HttpRespons
         scope_config=form.cleaned_data["scope_config"],
         actor=Actor.operator(request.user),
     )
-    emailed = bool(form.cleaned_data.get("send_email")) and services.relink_link_email(
-        link=link, url=url
-    )
-    response = render(
+    if form.cleaned_data.get("send_email") and services.relink_link_email(link=link, url=url):
+        messages.success(request, f"Sent by email to {integration.creator_email}.")
+    # The URL is a credential of sorts: encrypted like stored credentials while it waits in
+    # the session for the one page that shows it (never in a URL, a message or a log).
+    to_show = request.session.get(LINKS_TO_SHOW, {})
+    to_show[link.pk] = encrypt_json({"url": url})
+    request.session[LINKS_TO_SHOW] = to_show
+    return HttpResponseSeeOther(reverse("dashboard:reconnection_link_created", args=[link.pk]))
+
+
+@never_cache
+@require_GET
+@operator_required
+def reconnection_link_created(request: HttpRequest, link_id: str) -> HttpResponse:
+    link = get_link_or_404(link_id)
+    to_show = request.session.get(LINKS_TO_SHOW, {})
+    encrypted_url = to_show.pop(link.pk, None)
+    if encrypted_url is not None:
+        request.session[LINKS_TO_SHOW] = to_show
+    return render(
         request,
         "integrations/relink_created.html",
-        {"integration": integration, "link": link, "url": url, "emailed": emailed},
+        {
+            "integration": link.integration,
+            "link": link,
+            "url": decrypt_json(encrypted_url)["url"] if encrypted_url else None,
+        },
     )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @require_POST
 @operator_required
 def reconnection_link_revoke(request: HttpRequest, link_id: str) -> HttpResponse:
-    link = (
-        selectors.reconnection_link_for_operator(link_id=link_id)
-        if is_possible_id(link_id)
-        else None
-    )
-    if link is None or link.integration is None:
-        raise Http404("No such link.")
+    link = get_link_or_404(link_id)
     if services.relink_link_revoke(link=link, actor=Actor.operator(request.user)):
         messages.success(request, "The link was revoked; it no longer works.")
     else:
         messages.info(request, "The link was already used or revoked.")
-    return redirect("dashboard:integration_detail", integration_id=link.integration.pk)
+    return redirect("dashboard:integration_detail", integration_id=link.integration_id)

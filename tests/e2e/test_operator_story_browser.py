@@ -79,7 +79,7 @@ def test_it_finds_an_invalid_integration_then_creates_copies_and_revokes_a_link(
 
     expect(page.get_by_role("heading", name="Initech Ltd")).to_be_visible()
     expect(page.locator(".health-banner")).to_contain_text("(31 failed checks). Syncs are paused.")
-    page.get_by_label("Link type").select_option("MAGIC_LINK")
+    page.get_by_role("radio", name="Magic link").check()
     with override_settings(BASE_URL=live_server.url):
         page.get_by_role("button", name="Create link").click()
         expect(page.locator("#relink-url")).to_be_visible()
