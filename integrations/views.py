@@ -231,14 +231,22 @@ def api_key_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @operator_required
 def api_key_revoke(request: HttpRequest, api_key_id: str) -> HttpResponse:
+    """GET asks for confirmation, naming the key; only the POST from that page revokes it."""
     api_key = selectors.api_key_get(api_key_id=api_key_id)
     if api_key is None:
         raise Http404("No such API key.")
-    services.api_key_revoke(api_key=api_key)
-    messages.success(request, f"API key “{api_key.name}” is revoked; requests with it now fail.")
+    if request.method == "GET":
+        return render(request, "integrations/api_key_confirm_revoke.html", {"api_key": api_key})
+    if api_key.revoked_at is not None:
+        messages.info(request, f"API key “{api_key.name}” was already revoked; nothing changed.")
+    else:
+        services.api_key_revoke(api_key=api_key)
+        messages.success(
+            request, f"API key “{api_key.name}” is revoked; requests with it now fail."
+        )
     return redirect("dashboard:api_key_list")
 
 
