@@ -15,6 +15,11 @@ urlpatterns: list[URLPattern] = [
         name="integration_detail",
     ),
     path(
+        "integrations/<str:integration_id>/live/",
+        views.integration_live,
+        name="integration_live",
+    ),
+    path(
         "integrations/<str:integration_id>/enabled/",
         views.integration_enabled_update,
         name="integration_enabled_update",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any
 
@@ -129,6 +129,20 @@ def integration_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _live_context(integration: Integration, now: datetime) -> dict[str, Any]:
+    """What the parts of the integration page that a sync or an auth check changes show."""
+    return {
+        "integration": integration,
+        "health": dashboard_selectors.integration_health_summary(integration=integration, now=now),
+        "pause_at": dashboard_selectors.pause_due_at(integration),
+        "timeline": history_selectors.integration_timeline(
+            integration=integration, limit=PAGE_HISTORY_LIMIT
+        ),
+        "history_limit": PAGE_HISTORY_LIMIT,
+        "now": now,
+    }
+
+
 @require_GET
 @operator_required
 def integration_detail(request: HttpRequest, integration_id: str) -> HttpResponse:
@@ -138,11 +152,7 @@ def integration_detail(request: HttpRequest, integration_id: str) -> HttpRespons
         request,
         "integrations/integration_detail.html",
         {
-            "integration": integration,
-            "health": dashboard_selectors.integration_health_summary(
-                integration=integration, now=now
-            ),
-            "pause_at": dashboard_selectors.pause_due_at(integration),
+            **_live_context(integration, now),
             "tool": TOOLS.get(integration.tool),
             "read_models": [
                 (model, sum(field.is_available for field in model.fields))
@@ -151,16 +161,25 @@ def integration_detail(request: HttpRequest, integration_id: str) -> HttpRespons
             "credential_versions": selectors.credential_history(
                 integration=integration, limit=PAGE_HISTORY_LIMIT
             ),
-            "timeline": history_selectors.integration_timeline(
-                integration=integration, limit=PAGE_HISTORY_LIMIT
-            ),
-            "history_limit": PAGE_HISTORY_LIMIT,
             "relink_form": RelinkForm(integration=integration),
             "reconnection_links": history_selectors.integration_relink_links(
                 integration=integration, now=now
             ),
-            "now": now,
         },
+    )
+
+
+@never_cache
+@require_GET
+@operator_required
+def integration_live(request: HttpRequest, integration_id: str) -> HttpResponse:
+    """The integration page's parts that a sync or an auth check changes, swapped in by htmx
+    (out of band, each by its id) when the page hears `integration-changed`."""
+    integration = get_integration_or_404(integration_id)
+    return render(
+        request,
+        "integrations/_integration_live.html",
+        _live_context(integration, timezone.now()),
     )
 
 
