@@ -74,7 +74,7 @@ def _event_detail(
     if event.kind == EventKind.CREDENTIALS_UPDATED and data.get("source"):
         fields = ", ".join(field_labels.get(key, key) for key in data.get("fields", []))
         source = credential_source_words(data["source"])
-        return f"{source} ({fields})" if fields else source
+        return f"{source} (fields: {fields})" if fields else source
     if event.kind == EventKind.SCOPE_CONFIG_CHANGED:
         if data.get("edited"):
             changes: list[str] = data.get("changes", [])

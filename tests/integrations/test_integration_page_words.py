@@ -139,7 +139,7 @@ def test_it_words_every_kind_of_audit_event(
     for words in (
         "Magic link, valid until",
         "moving to “Wider” when completed",
-        "Customer, through a reconnection link (API key)",
+        "Customer, through a reconnection link (fields: API key)",
         "Sandbox HR answered 401",
         "Active → Credentials invalid",
         "Because authentication kept failing.",
