@@ -14,7 +14,9 @@ from integrations.models import (
     LinkType,
     ScopeConfig,
 )
+from integrations.scope_config_selectors import scope_configs_of_environment
 from integrations.tools import TOOLS
+from integrations.words import LINK_TYPE_LABELS, language_name
 
 
 class IntegrationFilterForm(forms.Form):
@@ -107,20 +109,45 @@ class RequestLogFilterForm(forms.Form):
 
 
 class RelinkForm(forms.Form):
-    link_type = forms.ChoiceField(choices=LinkType.choices, initial=LinkType.MAGIC_LINK)
-    language = forms.ChoiceField(choices=LinkLanguage.choices, initial="en")
-    scope_config = forms.ModelChoiceField(
-        queryset=ScopeConfig.objects.none(),
-        required=False,
-        empty_label="Keep the current scope config",
+    link_type = forms.ChoiceField(
+        choices=[
+            (link_type, LINK_TYPE_LABELS[link_type])
+            for link_type in (LinkType.MAGIC_LINK, LinkType.EMBEDDED)
+        ],
+        initial=LinkType.MAGIC_LINK,
+        widget=forms.RadioSelect,
     )
-
+    scope_config = forms.ChoiceField(
+        required=False,
+        help_text="With another scope config, the integration moves to it once the customer "
+        "completes the link; until then syncs keep the current one.",
+    )
+    language = forms.ChoiceField(
+        choices=[(code, language_name(code)) for code in LinkLanguage.values],
+        initial="en",
+        label="Customer's language",
+        help_text="The hosted form and the email are in this language.",
+    )
     send_email = forms.BooleanField(required=False, label="Email the link to the customer")
 
     def __init__(self, *args: Any, integration: Integration, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not integration.creator_email:
             del self.fields["send_email"]
+        self.scope_configs = {
+            config.pk: config
+            for config in scope_configs_of_environment(environment_id=integration.environment_id)
+        }
+        others = [
+            (pk, config.name)
+            for pk, config in self.scope_configs.items()
+            if pk != integration.scope_config_id
+        ]
+        keep = ("", f"Keep the current one ({integration.scope_config.name})")
         field = self.fields["scope_config"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = ScopeConfig.objects.filter(environment_id=integration.environment_id)
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [keep, ("Move to", others)] if others else [keep]
+
+    def clean_scope_config(self) -> ScopeConfig | None:
+        scope_config_id: str = self.cleaned_data["scope_config"]
+        return self.scope_configs[scope_config_id] if scope_config_id else None

@@ -229,6 +229,14 @@ def link_state_conditions(now: datetime) -> dict[LinkState, Q]:
     }
 
 
+def link_state_expression(now: datetime) -> Case:
+    """A link's `LinkState` value, computed by the database (for `.annotate(state=...)`)."""
+    return Case(
+        *(When(q, then=Value(s.value)) for s, q in link_state_conditions(now).items()),
+        output_field=CharField(),
+    )
+
+
 @dataclass(frozen=True)
 class MigrationProgress:
     total: int
@@ -252,12 +260,7 @@ def migration_progress(
     )
     rows = (
         links.select_related("integration")
-        .annotate(
-            state=Case(
-                *(When(q, then=Value(s.value)) for s, q in conditions.items()),
-                output_field=CharField(),
-            )
-        )
+        .annotate(state=link_state_expression(now))
         .order_by("integration__organization_name", "pk")
     )
     if state is not None:

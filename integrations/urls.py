@@ -15,6 +15,11 @@ urlpatterns: list[URLPattern] = [
         name="integration_detail",
     ),
     path(
+        "integrations/<str:integration_id>/live/",
+        views.integration_live,
+        name="integration_live",
+    ),
+    path(
         "integrations/<str:integration_id>/enabled/",
         views.integration_enabled_update,
         name="integration_enabled_update",
@@ -28,6 +33,11 @@ urlpatterns: list[URLPattern] = [
         "integrations/<str:integration_id>/relink/",
         views.integration_relink,
         name="integration_relink",
+    ),
+    path(
+        "reconnection-links/<str:link_id>/created/",
+        views.reconnection_link_created,
+        name="reconnection_link_created",
     ),
     path(
         "reconnection-links/<str:link_id>/revoke/",

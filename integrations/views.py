@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import wraps
 from typing import Any
 
@@ -12,16 +12,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from integrations import dashboard_selectors, selectors, services
+from integrations import dashboard_selectors, history_selectors, selectors, services
 from integrations.actors import Actor
 from integrations.api.pagination import is_possible_id
+from integrations.crypto import decrypt_json, encrypt_json
 from integrations.dashboard_selectors import HealthState
 from integrations.forms import (
     ApiKeyCreateForm,
@@ -29,7 +30,7 @@ from integrations.forms import (
     RelinkForm,
     RequestLogFilterForm,
 )
-from integrations.models import ApiKey, Integration
+from integrations.models import ApiKey, Integration, ReconnectionLink
 from integrations.tools import TOOLS
 
 INTEGRATIONS_PER_PAGE = 50
@@ -80,6 +81,18 @@ def get_integration_or_404(integration_id: str) -> Integration:
     return integration
 
 
+def get_link_or_404(link_id: str) -> ReconnectionLink:
+    """A reconnection link of a live integration."""
+    link = (
+        selectors.reconnection_link_for_operator(link_id=link_id)
+        if is_possible_id(link_id)
+        else None
+    )
+    if link is None or link.integration is None or link.integration.deleted_at is not None:
+        raise Http404("No such link.")
+    return link
+
+
 @require_GET
 @operator_required
 def integration_list(request: HttpRequest) -> HttpResponse:
@@ -116,6 +129,20 @@ def integration_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _live_context(integration: Integration, now: datetime) -> dict[str, Any]:
+    """What the parts of the integration page that a sync or an auth check changes show."""
+    return {
+        "integration": integration,
+        "health": dashboard_selectors.integration_health_summary(integration=integration, now=now),
+        "pause_at": dashboard_selectors.pause_due_at(integration),
+        "timeline": history_selectors.integration_timeline(
+            integration=integration, limit=PAGE_HISTORY_LIMIT
+        ),
+        "history_limit": PAGE_HISTORY_LIMIT,
+        "now": now,
+    }
+
+
 @require_GET
 @operator_required
 def integration_detail(request: HttpRequest, integration_id: str) -> HttpResponse:
@@ -125,11 +152,7 @@ def integration_detail(request: HttpRequest, integration_id: str) -> HttpRespons
         request,
         "integrations/integration_detail.html",
         {
-            "integration": integration,
-            "health": dashboard_selectors.integration_health_summary(
-                integration=integration, now=now
-            ),
-            "pause_at": dashboard_selectors.pause_due_at(integration),
+            **_live_context(integration, now),
             "tool": TOOLS.get(integration.tool),
             "read_models": [
                 (model, sum(field.is_available for field in model.fields))
@@ -138,14 +161,25 @@ def integration_detail(request: HttpRequest, integration_id: str) -> HttpRespons
             "credential_versions": selectors.credential_history(
                 integration=integration, limit=PAGE_HISTORY_LIMIT
             ),
-            "events": selectors.integration_events(
-                integration=integration, limit=PAGE_HISTORY_LIMIT
-            ),
-            "history_limit": PAGE_HISTORY_LIMIT,
             "relink_form": RelinkForm(integration=integration),
-            "reconnection_links": selectors.reconnection_links_of(integration),
-            "now": now,
+            "reconnection_links": history_selectors.integration_relink_links(
+                integration=integration, now=now
+            ),
         },
+    )
+
+
+@never_cache
+@require_GET
+@operator_required
+def integration_live(request: HttpRequest, integration_id: str) -> HttpResponse:
+    """The integration page's parts that a sync or an auth check changes, swapped in by htmx
+    (out of band, each by its id) when the page hears `integration-changed`."""
+    integration = get_integration_or_404(integration_id)
+    return render(
+        request,
+        "integrations/_integration_live.html",
+        _live_context(integration, timezone.now()),
     )
 
 
@@ -216,14 +250,22 @@ def api_key_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @operator_required
 def api_key_revoke(request: HttpRequest, api_key_id: str) -> HttpResponse:
+    """GET asks for confirmation, naming the key; only the POST from that page revokes it."""
     api_key = selectors.api_key_get(api_key_id=api_key_id)
     if api_key is None:
         raise Http404("No such API key.")
-    services.api_key_revoke(api_key=api_key)
-    messages.success(request, f"API key “{api_key.name}” is revoked; requests with it now fail.")
+    if request.method == "GET":
+        return render(request, "integrations/api_key_confirm_revoke.html", {"api_key": api_key})
+    if api_key.revoked_at is not None:
+        messages.info(request, f"API key “{api_key.name}” was already revoked; nothing changed.")
+    else:
+        services.api_key_revoke(api_key=api_key)
+        messages.success(
+            request, f"API key “{api_key.name}” is revoked; requests with it now fail."
+        )
     return redirect("dashboard:api_key_list")
 
 
@@ -264,10 +306,21 @@ def request_log_detail(request: HttpRequest, log_id: str) -> HttpResponse:
     )
 
 
+class HttpResponseSeeOther(HttpResponseRedirect):
+    """After a POST that created something: the browser GETs the result, and a reload of that
+    page repeats the GET, never the POST."""
+
+    status_code = 303
+
+
+# Session key of the link URLs created but not shown yet: {link id: encrypted URL}.
+LINKS_TO_SHOW = "relink_urls_to_show"
+
+
 @require_POST
 @operator_required
 def integration_relink(request: HttpRequest, integration_id: str) -> HttpResponse:
-    """Create a reconnection link and show it once (it is a credential of sorts)."""
+    """Create a reconnection link; the next page shows its URL, once."""
     integration = get_integration_or_404(integration_id)
     form = RelinkForm(request.POST, integration=integration)
     if not form.is_valid():
@@ -281,30 +334,42 @@ def integration_relink(request: HttpRequest, integration_id: str) -> HttpRespons
         scope_config=form.cleaned_data["scope_config"],
         actor=Actor.operator(request.user),
     )
-    emailed = bool(form.cleaned_data.get("send_email")) and services.relink_link_email(
-        link=link, url=url
-    )
-    response = render(
+    if form.cleaned_data.get("send_email") and services.relink_link_email(link=link, url=url):
+        messages.success(request, f"Sent by email to {integration.creator_email}.")
+    # The URL is a credential of sorts: encrypted like stored credentials while it waits in
+    # the session for the one page that shows it (never in a URL, a message or a log).
+    to_show = request.session.get(LINKS_TO_SHOW, {})
+    to_show[link.pk] = encrypt_json({"url": url})
+    request.session[LINKS_TO_SHOW] = to_show
+    return HttpResponseSeeOther(reverse("dashboard:reconnection_link_created", args=[link.pk]))
+
+
+@never_cache
+@require_GET
+@operator_required
+def reconnection_link_created(request: HttpRequest, link_id: str) -> HttpResponse:
+    link = get_link_or_404(link_id)
+    to_show = request.session.get(LINKS_TO_SHOW, {})
+    encrypted_url = to_show.pop(link.pk, None)
+    if encrypted_url is not None:
+        request.session[LINKS_TO_SHOW] = to_show
+    return render(
         request,
         "integrations/relink_created.html",
-        {"integration": integration, "link": link, "url": url, "emailed": emailed},
+        {
+            "integration": link.integration,
+            "link": link,
+            "url": decrypt_json(encrypted_url)["url"] if encrypted_url else None,
+        },
     )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @require_POST
 @operator_required
 def reconnection_link_revoke(request: HttpRequest, link_id: str) -> HttpResponse:
-    link = (
-        selectors.reconnection_link_for_operator(link_id=link_id)
-        if is_possible_id(link_id)
-        else None
-    )
-    if link is None or link.integration is None:
-        raise Http404("No such link.")
+    link = get_link_or_404(link_id)
     if services.relink_link_revoke(link=link, actor=Actor.operator(request.user)):
         messages.success(request, "The link was revoked; it no longer works.")
     else:
         messages.info(request, "The link was already used or revoked.")
-    return redirect("dashboard:integration_detail", integration_id=link.integration.pk)
+    return redirect("dashboard:integration_detail", integration_id=link.integration_id)

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import Trunc
-from django.utils import timezone
 
 from integrations.models import Integration
 from integrations.tools.base import AuthOutcome
@@ -207,24 +206,11 @@ def sync_latest(*, integration: Integration) -> Sync | None:
     return sync_list(integration=integration).first()
 
 
-# A sync that ended this recently still shows as finished on a page load: the operator who
-# clicked "Sync now" sees its outcome even when a fast sync ended before the page loaded.
-RECENTLY_FINISHED = timedelta(seconds=30)
+def sync_progress_shown(*, integration: Integration) -> tuple[Sync | None, bool]:
+    """The newest sync, and whether it still runs (the progress panel polls while it does).
 
-
-def sync_progress_shown(*, integration: Integration, polling: bool) -> tuple[Sync | None, bool]:
-    """The sync the progress panel shows, and whether it still runs.
-
-    A running sync is always the newest (one active sync per integration, and none is created
-    while one is active). When none runs: the one that just ended, shown at 100% without the
-    poll trigger so the polling stops; for a poll always, for a page load if it is recent.
+    A running sync is always the newest: one active sync per integration, and none is created
+    while one is active.
     """
     latest = sync_latest(integration=integration)
-    if latest is not None and latest.state in ACTIVE_SYNC_STATES:
-        return latest, True
-    ended_recently = (
-        latest is not None
-        and latest.finished_at is not None
-        and timezone.now() - latest.finished_at < RECENTLY_FINISHED
-    )
-    return (latest if polling or ended_recently else None), False
+    return latest, latest is not None and latest.state in ACTIVE_SYNC_STATES

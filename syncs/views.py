@@ -1,45 +1,99 @@
-"""Dashboard pages of the syncs app: check auth now, sync now, a sync's log."""
+"""Dashboard pages of the syncs app: check auth now, sync now, the progress of a sync, and a
+sync's log.
+
+Both actions work as plain forms (POST, message, redirect). From htmx they answer with the
+integration page's activity area instead — the action's outcome, and the sync progress that
+polls while a sync runs — and with an `integration-changed` event, on which the page refreshes
+its banner, health cards and tables (`integrations.views.integration_live`) without a reload.
+"""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import trigger_client_event
+from django_htmx.middleware import HtmxDetails
 
-from integrations.models import IntegrationStatus, SyncType
+from integrations.models import Integration, IntegrationStatus, SyncType
 from integrations.views import get_integration_or_404, operator_required
 from syncs.models import AuthCheckTrigger, SyncTrigger
 from syncs.selectors import sync_get_for_operator, sync_progress_shown
-from syncs.services import auth_check_run, sync_enqueue
+from syncs.services import AuthCheckRun, auth_check_run, sync_enqueue
+
+# What the integration page's panels listen for to refresh themselves.
+INTEGRATION_CHANGED = "integration-changed"
+
+
+class HtmxHttpRequest(HttpRequest):
+    """A request seen by django-htmx's middleware (its documented way to type `request.htmx`)."""
+
+    htmx: HtmxDetails
+
+
+def _check_outcome(run: AuthCheckRun) -> tuple[int, str]:
+    """The message level and words of a manual auth check's outcome."""
+    if run.result.outcome == "OK":
+        return messages.SUCCESS, f"Authentication works ({run.check.latency_ms} ms)."
+    if run.result.outcome == "UNREACHABLE":
+        return messages.WARNING, f"The tool could not be reached: {run.result.message}"
+    return messages.ERROR, f"Authentication failed: {run.result.message}"
+
+
+def _activity(
+    request: HttpRequest, integration: Integration, *, level: str = "", text: str = ""
+) -> HttpResponse:
+    """The activity area after an action: its outcome (if it has words) replaces the previous
+    one, and the progress shows the sync that runs now, if any — never a finished one, which
+    would sit, stale, under the outcome of a newer action."""
+    sync, running = sync_progress_shown(integration=integration)
+    return render(
+        request,
+        "syncs/_action_outcome.html",
+        {
+            "integration": integration,
+            "level": level,
+            "text": text,
+            "at": timezone.now(),
+            "sync": sync if running else None,
+            "polling": running,
+        },
+    )
 
 
 @require_POST
 @operator_required
-def integration_check_auth(request: HttpRequest, integration_id: str) -> HttpResponse:
+def integration_check_auth(request: HtmxHttpRequest, integration_id: str) -> HttpResponse:
     integration = get_integration_or_404(integration_id)
     run = auth_check_run(integration=integration, trigger=AuthCheckTrigger.MANUAL)
-    if run.result.outcome == "OK":
-        messages.success(request, f"Authentication works ({run.check.latency_ms} ms).")
-    elif run.result.outcome == "UNREACHABLE":
-        messages.warning(request, f"The tool could not be reached: {run.result.message}")
-    else:
-        messages.error(request, f"Authentication failed: {run.result.message}")
+    level, text = _check_outcome(run)
+    if request.htmx:
+        activity = _activity(request, integration, level=messages.DEFAULT_TAGS[level], text=text)
+        return trigger_client_event(activity, INTEGRATION_CHANGED)
+    messages.add_message(request, level, text)
     return redirect("dashboard:integration_detail", integration_id=integration.pk)
 
 
 @require_POST
 @operator_required
-def integration_sync_now(request: HttpRequest, integration_id: str) -> HttpResponse:
+def integration_sync_now(request: HtmxHttpRequest, integration_id: str) -> HttpResponse:
     integration = get_integration_or_404(integration_id)
     if not integration.enabled or integration.status == IntegrationStatus.INVALID:
-        messages.error(request, "Only an active integration can sync.")
-    else:
-        _, created = sync_enqueue(
-            integration=integration, sync_type=SyncType.FULL, trigger=SyncTrigger.OPERATOR
-        )
-        messages.success(request, "Sync queued." if created else "A sync is already queued.")
+        refusal = "Only an active integration can sync."
+        if request.htmx:
+            return _activity(request, integration, level="error", text=refusal)
+        messages.error(request, refusal)
+        return redirect("dashboard:integration_detail", integration_id=integration.pk)
+    _, created = sync_enqueue(
+        integration=integration, sync_type=SyncType.FULL, trigger=SyncTrigger.OPERATOR
+    )
+    if request.htmx:
+        # The progress says "Sync queued" (or shows the one already running) by itself.
+        return trigger_client_event(_activity(request, integration), INTEGRATION_CHANGED)
+    messages.success(request, "Sync queued." if created else "A sync is already queued.")
     return redirect("dashboard:integration_detail", integration_id=integration.pk)
 
 
@@ -47,14 +101,16 @@ def integration_sync_now(request: HttpRequest, integration_id: str) -> HttpRespo
 @require_GET
 @operator_required
 def integration_sync_progress(request: HttpRequest, integration_id: str) -> HttpResponse:
-    """The progress fragment htmx polls while a sync runs."""
+    """The progress fragment htmx polls while a sync runs. The poll that sees the sync ended
+    shows how, stops polling, and tells the page to refresh what the sync changed."""
     integration = get_integration_or_404(integration_id)
-    sync, running = sync_progress_shown(integration=integration, polling=True)
-    return render(
+    sync, running = sync_progress_shown(integration=integration)
+    response = render(
         request,
         "syncs/_sync_progress.html",
-        {"integration": integration, "sync": sync, "polling": running},
+        {"integration": integration, "sync": sync, "polling": running, "just_ended": not running},
     )
+    return response if running else trigger_client_event(response, INTEGRATION_CHANGED)
 
 
 @require_GET

@@ -76,7 +76,10 @@ def _page(client: Client, integration: Integration) -> str:
 def _fact(html: str, label: str) -> str:
     match = re.search(rf"<dt>{label}</dt><dd[^>]*>(.*?)</dd>", html, re.S)
     assert match, f"no {label!r} on the page"
-    return match.group(1).strip()
+    value = match.group(1).strip()
+    # A relative time ("2 days ago") carries its moment, to the second, in its title.
+    timed = re.search(r'<time [^>]*title="([^"]+)"', value)
+    return re.sub(r":\d\d$", "", timed.group(1)) if timed else value
 
 
 def _minute(moment: datetime) -> str:

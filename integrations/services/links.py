@@ -346,10 +346,7 @@ def _other_links_revoke(
             integration=integration,
             kind=EventKind.LINK_REVOKED,
             actor=actor,
-            data={
-                "link_id": link_id,
-                "reason": f"replaced by link {completed.pk}, completed {now.isoformat()}",
-            },
+            data={"link_id": link_id, "replaced_by": completed.pk},
         )
 
 

@@ -3,24 +3,53 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import template
 from django.http import QueryDict
 from django.templatetags.static import static
+from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from integrations.dashboard_selectors import duration_words
 from integrations.scope_config_selectors import LinkState, ToolSupport
 from integrations.tools import TOOLS
+from integrations.words import (
+    credential_set_by,
+    language_name,
+    link_type_help,
+    link_type_label,
+    pause_reason_words,
+    relative_time_words,
+)
 
 register = template.Library()
+
+register.filter("credential_set_by", credential_set_by)
+register.filter("language_name", language_name)
+register.filter("link_type_help", link_type_help)
+register.filter("link_type_label", link_type_label)
+register.filter("pause_reason_words", pause_reason_words)
 
 
 @register.filter(name="duration_words")
 def duration_words_filter(value: timedelta | None) -> str:
     return duration_words(value) if value is not None else ""
+
+
+@register.simple_tag
+def relative_time(moment: datetime | None, empty: str = "—") -> SafeString:
+    """'just now', '5 min ago', 'in 2 h' (the exact time on hover): how every dashboard page
+    writes a moment relative to now."""
+    if moment is None:
+        return format_html("{}", empty)
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        moment.isoformat(),
+        formats.date_format(timezone.localtime(moment), "M j, Y H:i:s"),
+        relative_time_words(moment),
+    )
 
 
 @register.filter
@@ -93,6 +122,17 @@ def link_state_badge(state: str) -> SafeString:
         '<span class="badge badge--{}" data-link-state>{}</span>',
         link_state.badge,
         link_state.short_label,
+    )
+
+
+@register.simple_tag
+def relink_state_badge(state: str) -> SafeString:
+    """A reconnection link's state (`LinkState`) on the integration page: the migration's tones,
+    but "Not opened yet" rather than "Sent" (an embedded link is never sent)."""
+    link_state = LinkState(state)
+    label = "Not opened yet" if link_state is LinkState.SENT else link_state.label
+    return format_html(
+        '<span class="badge badge--{}" data-link-state>{}</span>', link_state.badge, label
     )
 
 

@@ -103,10 +103,12 @@ def sync_history(integration: Integration) -> dict[str, Any]:
     }
 
 
-@register.inclusion_tag("syncs/_sync_progress.html")
+@register.inclusion_tag("syncs/_activity.html")
 def sync_progress(integration: Integration) -> dict[str, Any]:
-    sync, running = sync_progress_shown(integration=integration, polling=False)
-    return {"integration": integration, "sync": sync, "polling": running}
+    """Where the page's actions say how they went, and a running sync's progress: a finished
+    sync is in the tables, not here."""
+    sync, running = sync_progress_shown(integration=integration)
+    return {"integration": integration, "sync": sync if running else None, "polling": running}
 
 
 @register.inclusion_tag("syncs/_auth_checks.html")

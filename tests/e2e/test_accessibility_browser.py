@@ -31,6 +31,7 @@ from integrations.models import (
 from integrations.read_models import READ_MODELS
 from integrations.sandbox_hr.services import sandbox_account_create
 from integrations.services import (
+    api_key_create,
     credential_version_add,
     integration_record_auth_result,
     relink_link_create,
@@ -138,6 +139,7 @@ class Seeded:
     request_log_id: str
     relink_path: str
     migration_id: str
+    api_key_id: str
 
 
 @dataclass(frozen=True)
@@ -179,6 +181,11 @@ PAGES = [
         lambda seeded: reverse("webhooks:delivery_detail", args=[seeded.delivery_id]),
     ),
     _routed("api-keys", lambda _: reverse("dashboard:api_key_list")),
+    _routed(
+        "api-key-revoke",
+        lambda seeded: reverse("dashboard:api_key_revoke", args=[seeded.api_key_id]),
+        shows="Revoke API key",
+    ),
     _routed("request-logs", lambda _: reverse("dashboard:request_log_list")),
     _routed(
         "request-log",
@@ -363,7 +370,9 @@ def seeded(environment: Environment) -> Seeded:
         send_email=False,
         actor=Actor.system("tests"),
     )
+    api_key, _ = api_key_create(environment=environment, name="Backend")
     return Seeded(
+        api_key_id=api_key.pk,
         migration_id=migration.pk,
         integration_id=integration.pk,
         scope_config_id=default.pk,

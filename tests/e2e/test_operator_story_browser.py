@@ -1,5 +1,6 @@
 """An operator's day in Chromium, with a real Celery worker on Redis behind the site: find the
-broken integration, relink and revoke, follow a forced sync to 100%, redeliver a webhook."""
+broken integration, relink and revoke, redeliver a webhook. (Following a forced sync to 100%:
+test_integration_page_live_browser.py.)"""
 
 from __future__ import annotations
 
@@ -23,10 +24,8 @@ from integrations.models import (
     SyncPausedReason,
 )
 from integrations.services import link_find
-from syncs.models import Sync, SyncState
 from tests.e2e.conftest import BrowserConsole
 from tests.factories import IntegrationFactory
-from tests.syncs.conftest import sandbox_integration
 from webhooks.delivery import delivery_attempt
 from webhooks.models import DeliveryStatus, WebhookDelivery
 from webhooks.services import endpoint_create, event_emit
@@ -79,7 +78,7 @@ def test_it_finds_an_invalid_integration_then_creates_copies_and_revokes_a_link(
 
     expect(page.get_by_role("heading", name="Initech Ltd")).to_be_visible()
     expect(page.locator(".health-banner")).to_contain_text("(31 failed checks). Syncs are paused.")
-    page.get_by_label("Link type").select_option("MAGIC_LINK")
+    page.get_by_role("radio", name="Magic link").check()
     with override_settings(BASE_URL=live_server.url):
         page.get_by_role("button", name="Create link").click()
         expect(page.locator("#relink-url")).to_be_visible()
@@ -103,40 +102,6 @@ def test_it_finds_an_invalid_integration_then_creates_copies_and_revokes_a_link(
     expect(page.locator("body")).to_contain_text("This link can't be used")
     page.goto(f"{live_server.url}/dashboard/integrations/{broken.pk}/")
     page.screenshot(path=str(screenshot_dir / "story-relink-revoked.png"), full_page=True)
-
-
-def test_it_follows_a_forced_sync_to_100_percent(
-    signed_in: Page,
-    console: BrowserConsole,
-    live_server: Any,
-    environment: Environment,
-    redis_worker: None,
-    screenshot_dir: Path,
-) -> None:
-    page = signed_in
-    with override_settings(SANDBOX_HR_URL=f"{live_server.url}/sandbox-hr"):
-        setup = sandbox_integration(environment=environment, employees=400)
-        page.goto(f"{live_server.url}/dashboard/integrations/{setup.integration.pk}/")
-        progress = page.get_by_role("progressbar", name="Sync progress")
-        expect(progress).to_have_count(0)
-
-        page.get_by_role("button", name="Sync now").click()
-
-        expect(page.locator(".messages")).to_contain_text("Sync queued.")
-        expect(progress).to_be_visible()
-        expect(progress).to_have_attribute("aria-valuenow", "100", timeout=30_000)
-        expect(page.locator("#sync-progress")).to_contain_text("Sync finished: succeeded")
-        assert page.locator("#sync-progress").get_attribute("hx-trigger") is None
-        page.screenshot(path=str(screenshot_dir / "story-sync-finished.png"), full_page=True)
-
-    sync = Sync.objects.get(integration=setup.integration)
-    assert sync.state == SyncState.SUCCEEDED
-    page.get_by_role("link", name="Refresh the page").click()
-    # Just after, the page still shows how the sync ended, and no longer polls.
-    expect(page.locator("#sync-progress")).to_contain_text("Sync finished: succeeded")
-    assert page.locator("#sync-progress").get_attribute("hx-trigger") is None
-    expect(page.locator("#syncs-title + .card")).to_contain_text("hris_employees: 400")
-    assert console.errors == []
 
 
 def test_it_redelivers_a_failed_webhook(

@@ -102,7 +102,7 @@ def test_it_repairs_a_broken_integration_through_a_magic_link(
         page.get_by_label("Password").fill("correct horse battery staple")
         page.get_by_role("button", name="Sign in").click()
         expect(page.get_by_text("Syncs are paused")).to_be_visible()
-        page.select_option("#id_link_type", "MAGIC_LINK")
+        page.get_by_role("radio", name="Magic link").check()
         page.select_option("#id_scope_config", wider.pk)
         page.get_by_role("button", name="Create link").click()
         link = page.locator("#relink-url").inner_text()

@@ -180,7 +180,7 @@ def test_it_shows_the_last_sync_with_its_warnings(
 
     assert "Partially failed" in html
     assert "2 warnings" in html
-    assert "30\xa0minutes ago" in html
+    assert "30 min ago" in html
     assert "Never" in _page(operator_client, state="inactive")
 
 

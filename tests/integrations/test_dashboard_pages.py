@@ -242,7 +242,7 @@ def test_it_shows_the_integration_page(operator_client: Client, environment: Env
         "hris_employees",
         "203.0.113.7",
         "Mozilla/5.0 (RelinkBrowser)",
-        "Reconnection link",
+        "Customer, through a reconnection link",
         "Credentials updated",
         "Integration created",
         "Disable integration",

@@ -368,6 +368,7 @@ def test_it_escapes_hostile_end_user_data_on_every_page_and_in_emails(
     relinked = operator_browser.post(
         f"{detail}relink/",
         {"link_type": "MAGIC_LINK", "language": "en", "send_email": "on"},
+        follow=True,
     )
     migration_created = operator_browser.post(
         f"/dashboard/scope-configs/{ScopeConfigFactory(environment=environment).pk}/migrate/",

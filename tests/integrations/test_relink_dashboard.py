@@ -22,10 +22,11 @@ def test_it_creates_a_link_shown_once_and_lists_it(
     created = client.post(
         f"/dashboard/integrations/{integration.pk}/relink/",
         {"link_type": "MAGIC_LINK", "language": "fr", "scope_config": wider.pk},
+        follow=True,
     )
 
     assert created.status_code == 200
-    assert created["Cache-Control"] == "no-store"
+    assert "no-store" in created["Cache-Control"]
     html = created.content.decode()
     token = html.split("/connect/", 1)[1].split("<", 1)[0]
     link = link_find(token=token)
@@ -38,7 +39,7 @@ def test_it_creates_a_link_shown_once_and_lists_it(
     assert "Wider" in html
     page = client.get(f"/dashboard/integrations/{integration.pk}/").content.decode()
     assert "Relink integration" in page
-    assert "open" in page
+    assert "Not opened yet" in page
     assert token not in page
 
 
@@ -99,6 +100,7 @@ def test_it_emails_the_link_to_the_customer_in_the_links_language(
     created = client.post(
         f"/dashboard/integrations/{integration.pk}/relink/",
         {"link_type": "MAGIC_LINK", "language": "it", "send_email": "on"},
+        follow=True,
     )
 
     assert "Sent by email to hr@acme.example" in created.content.decode()

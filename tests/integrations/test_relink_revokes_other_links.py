@@ -92,7 +92,7 @@ def test_it_revokes_the_other_open_links_when_one_is_completed(
     ).exclude(data__link_id=already_revoked.pk)
     assert sorted(e.data["link_id"] for e in events) == sorted([older.pk, embedded.pk])
     for event in events:
-        assert event.data["reason"].startswith(f"replaced by link {completed.pk}, completed ")
+        assert event.data["replaced_by"] == completed.pk
         assert event.actor_type == "CUSTOMER"
     expired.refresh_from_db()
     neighbours_link.refresh_from_db()
@@ -111,11 +111,11 @@ def test_it_revokes_the_other_open_links_when_one_is_completed(
     html = detail.content.decode()
     table = html.split('aria-label="Reconnection links"', 1)[1].split("</table>", 1)[0]
     words = re.sub(r"<[^>]+>", " ", table).lower().split()
-    assert (words.count("revoked"), words.count("expired"), words.count("used")) == (3, 1, 1)
+    assert (words.count("revoked"), words.count("expired"), words.count("completed")) == (3, 1, 1)
     assert "open" not in words
     assert "revoke" not in words
     timeline = html.split('id="timeline-title"', 1)[1]
-    assert timeline.count(f"replaced by link {completed.pk}, completed ") == 2
+    assert timeline.count(f"Replaced by link {completed.pk}, which the customer completed.") == 2
 
 
 def test_it_leaves_open_connect_links_alone(sandbox_hr: None, environment: Environment) -> None:
