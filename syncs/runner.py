@@ -7,6 +7,7 @@ Memory stays bounded: one vendor page is held at a time.
 from __future__ import annotations
 
 import logging
+from dataclasses import asdict
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -89,7 +90,10 @@ def _run_claimed(sync: Sync) -> None:
     try:
         for index, (model_id, field_ids) in enumerate(wanted.items()):
             gaps = tool.permission_gaps(model_id=model_id, field_ids=field_ids, granted=granted)
-            sync.warnings.extend(f"Not all permissions are granted: {gap.message}" for gap in gaps)
+            sync.warnings.extend(
+                {**asdict(gap), "message": f"Not all permissions are granted: {gap.message}"}
+                for gap in gaps
+            )
             if any(gap.field_id is None for gap in gaps):
                 continue
             blocked = {gap.field_id for gap in gaps}

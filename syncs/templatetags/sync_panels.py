@@ -11,13 +11,16 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from integrations.models import Integration
+from syncs.models import Sync
 from syncs.selectors import (
     StripBucket,
+    WarningGroup,
     auth_check_list,
     auth_check_strip,
     sync_list,
     sync_progress_shown,
     sync_strip,
+    sync_warning_groups,
 )
 
 register = template.Library()
@@ -95,11 +98,20 @@ def history_strips(integration: Integration) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class SyncRow:
+    sync: Sync
+    warnings: list[WarningGroup]
+
+
 @register.inclusion_tag("syncs/_sync_history.html")
 def sync_history(integration: Integration) -> dict[str, Any]:
     return {
         "integration": integration,
-        "syncs": list(sync_list(integration=integration)[:SYNC_HISTORY_LENGTH]),
+        "rows": [
+            SyncRow(sync, sync_warning_groups(warnings=sync.warnings, tool_id=integration.tool))
+            for sync in sync_list(integration=integration)[:SYNC_HISTORY_LENGTH]
+        ],
     }
 
 
