@@ -70,7 +70,7 @@ def _warnings_cell(client: Client, sync: Sync) -> str:
     page = client.get(reverse("dashboard:integration_detail", args=[sync.integration_id]))
     assert page.status_code == 200
     section = page.content.decode().split('id="syncs-title"', 1)[1]
-    cell = re.search(r'<td class="small sync-outcome">(.*?)</td>', section, re.S)
+    cell = re.search(r'<td class="small sync-outcome"[^>]*>(.*?)</td>', section, re.S)
     assert cell is not None
     return cell.group(1)
 
