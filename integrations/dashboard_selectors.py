@@ -19,7 +19,12 @@ from integrations.selectors import integration_list
 
 
 class HealthState(StrEnum):
-    """The dashboard's chips: four exclusive health states plus "has warnings" across them."""
+    """The dashboard's chips: four exclusive states, the names of Kombo's integrations page
+    (docs.kombo.dev/integration-states), plus "has warnings", a facet across them.
+
+    The API's `status` is coarser: an integration whose authentication fails is still ACTIVE
+    there until the grace period makes it INVALID.
+    """
 
     ACTIVE = "active"
     AUTH_FAILING = "auth_failing"
@@ -31,6 +36,22 @@ class HealthState(StrEnum):
     def label(self) -> str:
         return HEALTH_STATE_LABELS[self]
 
+    @property
+    def is_facet(self) -> bool:
+        """Whether it cuts across the states rather than being one of them."""
+        return self is HealthState.WARNINGS
+
+    @property
+    def label_is_api_status(self) -> bool:
+        """Whether its label is also the API's `status` (Active, Inactive); where it isn't, the
+        list shows the API's word too, which is what the operator's backend sees."""
+        return self in (HealthState.ACTIVE, HealthState.INACTIVE)
+
+    @property
+    def badge(self) -> str:
+        """The tone of its badge (`.badge--<tone>`), the colour of its chip's dot."""
+        return HEALTH_STATE_BADGES[self]
+
 
 HEALTH_STATE_LABELS = {
     HealthState.ACTIVE: "Active",
@@ -40,6 +61,17 @@ HEALTH_STATE_LABELS = {
     HealthState.WARNINGS: "Has warnings",
 }
 
+HEALTH_STATE_BADGES = {
+    HealthState.ACTIVE: "active",
+    HealthState.AUTH_FAILING: "warning",
+    HealthState.INVALID: "invalid",
+    HealthState.INACTIVE: "inactive",
+    HealthState.WARNINGS: "warning",
+}
+
+# The same rule twice, next to each other: as SQL for the chips and filters, and in Python for
+# a row already loaded (`integration_health_state`). tests/integrations/
+# test_dashboard_state_badges.py checks that every row's badge is the chip counting it.
 HEALTH_STATE_FILTERS = {
     HealthState.ACTIVE: Q(status=IntegrationStatus.ACTIVE, auth_failing_since__isnull=True),
     HealthState.AUTH_FAILING: Q(status=IntegrationStatus.ACTIVE, auth_failing_since__isnull=False),
@@ -47,6 +79,17 @@ HEALTH_STATE_FILTERS = {
     HealthState.INACTIVE: Q(status=IntegrationStatus.INACTIVE),
     HealthState.WARNINGS: Q(last_sync_warning_count__gt=0),
 }
+
+
+def integration_health_state(integration: Integration) -> HealthState:
+    """The one exclusive state (never the facet) the chips count this integration under."""
+    if integration.status == IntegrationStatus.INVALID:
+        return HealthState.INVALID
+    if integration.status == IntegrationStatus.INACTIVE:
+        return HealthState.INACTIVE
+    if integration.auth_failing_since is not None:
+        return HealthState.AUTH_FAILING
+    return HealthState.ACTIVE
 
 
 class IntegrationSort(StrEnum):

@@ -67,6 +67,7 @@ class CountedPaginator(Paginator):
 @dataclass(frozen=True)
 class IntegrationRow:
     integration: Integration
+    health: HealthState
     pause_in: timedelta | None
 
 
@@ -112,7 +113,13 @@ def integration_list(request: HttpRequest) -> HttpResponse:
     rows = []
     for integration in page.object_list:
         pause_at = dashboard_selectors.pause_due_at(integration)
-        rows.append(IntegrationRow(integration, pause_at - now if pause_at else None))
+        rows.append(
+            IntegrationRow(
+                integration,
+                dashboard_selectors.integration_health_state(integration),
+                pause_at - now if pause_at else None,
+            )
+        )
     return render(
         request,
         "integrations/integration_list.html",

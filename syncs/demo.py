@@ -42,7 +42,7 @@ from integrations.tools.base import AuthOutcome, AuthResult, Tool
 from syncs.events import data_changed_emit, sync_finished_emit
 from syncs.ingest import IngestCounts, ingest_page, mark_unseen_deleted
 from syncs.models import UNIFIED_MODELS, AuthCheck, AuthCheckTrigger, Sync, SyncState, SyncTrigger
-from syncs.runner import sync_delta_since
+from syncs.runner import permission_warnings, sync_delta_since
 from syncs.services import next_sync_delay, sync_types_due
 
 # Rows this module writes itself; `demo_happened_at` moves their wall-clock stamps too.
@@ -169,7 +169,7 @@ def _data_replay(
         gaps = tool.permission_gaps(
             model_id=model_id, field_ids=field_ids, granted=result.granted_permissions
         )
-        sync.warnings.extend(f"Not all permissions are granted: {gap.message}" for gap in gaps)
+        sync.warnings.extend(permission_warnings(gaps))
         if any(gap.field_id is None for gap in gaps):
             continue
         fields = frozenset(field_ids) - {gap.field_id for gap in gaps}

@@ -7,7 +7,10 @@ Memory stays bounded: one vendor page is held at a time.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from dataclasses import asdict
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Case, Exists, F, OuterRef, Value, When
@@ -17,7 +20,7 @@ from integrations.models import Integration, SyncType
 from integrations.read_models import READ_MODELS
 from integrations.selectors import credentials_current, integration_wanted_fields
 from integrations.tools import tool_get
-from integrations.tools.base import AuthOutcome, Tool, ToolError
+from integrations.tools.base import AuthOutcome, PermissionGap, Tool, ToolError
 from syncs.ingest import IngestCounts, ingest_page, mark_unseen_deleted
 from syncs.models import COMPLETE_SYNCS, UNIFIED_MODELS, AuthCheckTrigger, Sync, SyncState
 from syncs.readahead import read_ahead
@@ -115,7 +118,7 @@ def _run_claimed(sync: Sync) -> None:
     try:
         for index, (model_id, field_ids) in enumerate(wanted.items()):
             gaps = tool.permission_gaps(model_id=model_id, field_ids=field_ids, granted=granted)
-            sync.warnings.extend(f"Not all permissions are granted: {gap.message}" for gap in gaps)
+            sync.warnings.extend(permission_warnings(gaps))
             if any(gap.field_id is None for gap in gaps):
                 continue
             blocked = {gap.field_id for gap in gaps}
@@ -157,6 +160,14 @@ def _run_claimed(sync: Sync) -> None:
         )
         return
     sync_finish(sync=sync, state=SyncState.SUCCEEDED, changed_models=changed_models)
+
+
+def permission_warnings(gaps: Iterable[PermissionGap]) -> list[dict[str, Any]]:
+    """How a sync stores what missing permissions kept it from reading (`Sync.warnings`)."""
+    return [
+        {**asdict(gap), "message": f"Not all permissions are granted: {gap.message}"}
+        for gap in gaps
+    ]
 
 
 def _sync_model(

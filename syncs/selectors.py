@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TypedDict
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import Trunc
+from django.utils import translation
 
 from integrations.models import Integration
+from integrations.read_models import READ_MODELS
+from integrations.tools import TOOLS
 from integrations.tools.base import AuthOutcome
 from syncs.models import ACTIVE_SYNC_STATES, AuthCheck, Employee, Group, Sync, SyncState
 
@@ -164,9 +168,11 @@ def auth_check_strip(*, integration: Integration, now: datetime) -> list[StripBu
     return buckets
 
 
+# A sync that succeeded with warnings is counted apart, as "warning" (Kombo's "Sync has
+# warnings"); a partial failure is a failure ("Sync failing").
 SYNC_TONES = {
     SyncState.SUCCEEDED: "ok",
-    SyncState.PARTIALLY_FAILED: "warning",
+    SyncState.PARTIALLY_FAILED: "failed",
     SyncState.FAILED: "failed",
     SyncState.AUTHENTICATION_FAILED: "failed",
     SyncState.CANCELLED: "neutral",
@@ -182,23 +188,27 @@ def sync_strip(*, integration: Integration, now: datetime) -> list[StripBucket]:
         Sync.objects.filter(integration=integration, created_at__gte=starts[0])
         .annotate(hour=Trunc("created_at", "hour", tzinfo=UTC))
         .values("hour", "state")
-        .annotate(count=Count("pk"))
+        .annotate(count=Count("pk"), warned=Count("pk", filter=~Q(warnings=[])))
         .order_by()
     )
-    by_hour: dict[datetime, dict[str, int]] = {}
+    by_hour: dict[datetime, dict[str, tuple[int, int]]] = {}
     for row in rows:
-        by_hour.setdefault(row["hour"], {})[row["state"]] = row["count"]
+        by_hour.setdefault(row["hour"], {})[row["state"]] = (row["count"], row["warned"])
     buckets = []
     for start in starts:
         states = by_hour.get(start, {})
         tones = {"ok": 0, "warning": 0, "failed": 0, "neutral": 0}
-        for state, count in states.items():
-            tones[SYNC_TONES.get(SyncState(state), "neutral")] += count
-        detail = ", ".join(
-            f"{count} {SyncState(state).label.lower().replace('_', ' ')}"
-            for state, count in sorted(states.items())
-        )
-        buckets.append(StripBucket(start=start, detail=detail, **tones))
+        words = []
+        for state, (count, warned) in sorted(states.items()):
+            tone = SYNC_TONES.get(SyncState(state), "neutral")
+            if tone == "ok":
+                tones["ok"] += count - warned
+                tones["warning"] += warned
+            else:
+                tones[tone] += count
+            word = f"{count} {SyncState(state).label.lower().replace('_', ' ')}"
+            words.append(f"{word} ({warned} with warnings)" if tone == "ok" and warned else word)
+        buckets.append(StripBucket(start=start, detail=", ".join(words), **tones))
     return buckets
 
 
@@ -214,3 +224,70 @@ def sync_progress_shown(*, integration: Integration) -> tuple[Sync | None, bool]
     """
     latest = sync_latest(integration=integration)
     return latest, latest is not None and latest.state in ACTIVE_SYNC_STATES
+
+
+# --- Sync warnings ---------------------------------------------------------------------------
+
+
+class PermissionWarning(TypedDict):
+    """A sync warning as `Sync.warnings` stores it: the tool's `PermissionGap` as a dict, its
+    message as the API shows it. Syncs stored before this structure hold plain strings."""
+
+    permission: str
+    model_id: str
+    field_id: str | None
+    message: str
+
+
+StoredWarning = PermissionWarning | str
+
+
+def sync_warning_messages(warnings: Sequence[StoredWarning]) -> list[str]:
+    """The warnings as the syncs API has always listed them: one sentence each."""
+    return [warning if isinstance(warning, str) else warning["message"] for warning in warnings]
+
+
+@dataclass(frozen=True)
+class WarningGroup:
+    """One line of a sync's warnings: what of one model a missing permission kept from being
+    read. `text` alone is a warning stored as a sentence, which cannot be grouped."""
+
+    text: str
+    needs: str = ""
+    field_ids: tuple[str, ...] = ()
+
+    @property
+    def line(self) -> str:
+        return f"{self.text} — needs ‘{self.needs}’" if self.needs else self.text
+
+
+def sync_warning_groups(*, warnings: Sequence[StoredWarning], tool_id: str) -> list[WarningGroup]:
+    """The warnings one line per (model, permission), in the order they were raised:
+    "Employees: 9 fields not readable", needing the tool's words for the permission."""
+    tool = TOOLS.get(tool_id)
+    fields: dict[tuple[str, str], list[str]] = {}
+    plain: list[str] = []
+    for warning in warnings:
+        if isinstance(warning, str):
+            plain.append(warning)
+            continue
+        model_fields = fields.setdefault((warning["model_id"], warning["permission"]), [])
+        if warning["field_id"] is not None:
+            model_fields.append(warning["field_id"])
+    groups = []
+    for (model_id, permission), field_ids in fields.items():
+        model = READ_MODELS.get(model_id)
+        label = model.label if model else model_id
+        if not field_ids:
+            what = "not readable"
+        elif len(field_ids) == 1:
+            what = "1 field not readable"
+        else:
+            what = f"{len(field_ids)} fields not readable"
+        # The tool's words may be translatable for the hosted form; this page is in English.
+        with translation.override("en"):
+            needs = str(tool.permissions.get(permission, permission)) if tool else permission
+        groups.append(
+            WarningGroup(text=f"{label}: {what}", needs=needs, field_ids=tuple(field_ids))
+        )
+    return groups + [WarningGroup(text=text) for text in plain]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from io import StringIO
 from typing import Any
 
@@ -129,6 +129,27 @@ def test_it_counts_in_the_banner_the_failed_checks_the_page_lists(
         )
 
 
+def test_it_counts_in_the_sync_strip_the_syncs_the_table_lists(
+    demo: Demo, operator_client: Client
+) -> None:
+    """The syncs strip's summary against the syncs themselves: a warnings-only sync is counted
+    "with warnings" (Kombo: "successful with warnings"), a failed one as failed."""
+    week_ago = timezone.now() - timedelta(days=7)
+    for name, integration in demo.integrations.items():
+        html = _page(operator_client, integration)
+        strip = re.search(r"Last 7 days: (\d+) syncs?, (\d+) failed, (\d+) with warnings", html)
+        assert strip, name
+        syncs = [s for s in sync_list(integration=integration) if s.created_at >= week_ago]
+        failed = [
+            s
+            for s in syncs
+            if s.state
+            in (SyncState.FAILED, SyncState.AUTHENTICATION_FAILED, SyncState.PARTIALLY_FAILED)
+        ]
+        warned = [s for s in syncs if s.state == SyncState.SUCCEEDED and s.warnings]
+        assert tuple(int(n) for n in strip.groups()) == (len(syncs), len(failed), len(warned))
+
+
 def test_it_dates_failing_since_at_the_first_failed_check_of_the_streak(
     demo: Demo,
     operator_client: Client,
@@ -216,11 +237,11 @@ def test_it_warns_only_about_permissions_the_tool_has_and_the_key_lacks(
     for integration, sync in warned:
         key = SandboxApiKey.objects.get(account_id=integration.remote_account_id)
         for warning in sync.warnings:
-            named = re.findall(r"'([a-z.]+:[a-z]+)'", warning)
-            assert named, warning
-            for permission in named:
-                assert permission in SandboxTool.permissions
-                assert permission not in key.permissions
+            # Stored as the runner stores a missing permission: the gap, and its sentence.
+            named = re.findall(r"'([a-z.]+:[a-z]+)'", warning["message"])
+            assert named == [warning["permission"]], warning
+            assert warning["permission"] in SandboxTool.permissions
+            assert warning["permission"] not in key.permissions
     globex = demo.integrations["Globex Corporation"]
     employees = _api_employees(client, demo.api_key, globex)
     assert all(e["date_of_birth"] is None for e in employees)

@@ -13,6 +13,7 @@ from typing import Any
 
 from integrations.timestamps import iso_timestamp, iso_timestamp_or_none
 from syncs.models import Employee, Group
+from syncs.selectors import sync_warning_messages
 
 # Unified fields that are dates in our rows and ISO datetimes in Kombo's API.
 DATE_FIELDS = ("date_of_birth", "start_date", "termination_date", "remote_created_at")
@@ -124,6 +125,6 @@ def sync_representation(sync: Any) -> dict[str, Any]:
         "duration_seconds": sync.duration_seconds,
         "progress": sync.progress,
         "counts": sync.counts,
-        "warnings": sync.warnings,
+        "warnings": sync_warning_messages(sync.warnings),
         "error": sync.error or None,
     }

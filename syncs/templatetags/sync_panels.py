@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django import template
@@ -11,13 +12,16 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from integrations.models import Integration
+from syncs.models import Sync
 from syncs.selectors import (
     StripBucket,
+    WarningGroup,
     auth_check_list,
     auth_check_strip,
     sync_list,
     sync_progress_shown,
     sync_strip,
+    sync_warning_groups,
 )
 
 register = template.Library()
@@ -27,10 +31,21 @@ SYNC_HISTORY_LENGTH = 20
 STRIP_HOUR_WIDTH = 6
 
 
+# A day partly in the strip is labelled when at least this many of its hours are.
+DAY_LABEL_MIN_HOURS = 12
+
+
 @dataclass(frozen=True)
-class DayTick:
+class Day:
+    """One local day of the strip: where it starts (a tick at midnight) and how wide it is, in
+    the SVG's units; its label takes the day's width, so no two labels can overlap."""
+
     x: int
-    label: str
+    width: int
+    weekday: str
+    number: int
+    starts_at_midnight: bool
+    labelled: bool
 
 
 @dataclass(frozen=True)
@@ -39,7 +54,7 @@ class Strip:
     title: str
     summary: str
     bars: SafeString
-    ticks: list[DayTick]
+    days: list[Day]
     width: int
 
 
@@ -55,12 +70,24 @@ def _bar(x: int, bucket: StripBucket) -> str:
     )
 
 
-def _strip(strip_id: str, title: str, noun: str, buckets: list[StripBucket]) -> Strip:
-    ticks = [
-        DayTick(x=index * STRIP_HOUR_WIDTH, label=f"{local:%a} {local.day}")
-        for index, bucket in enumerate(buckets)
-        if (local := timezone.localtime(bucket.start)).hour == 0
+def _days(buckets: list[StripBucket]) -> list[Day]:
+    hours_by_day: dict[date, list[int]] = {}
+    for index, bucket in enumerate(buckets):
+        hours_by_day.setdefault(timezone.localtime(bucket.start).date(), []).append(index)
+    return [
+        Day(
+            x=hours[0] * STRIP_HOUR_WIDTH,
+            width=len(hours) * STRIP_HOUR_WIDTH,
+            weekday=f"{day:%a}",
+            number=day.day,
+            starts_at_midnight=timezone.localtime(buckets[hours[0]].start).hour == 0,
+            labelled=len(hours) >= DAY_LABEL_MIN_HOURS,
+        )
+        for day, hours in hours_by_day.items()
     ]
+
+
+def _strip(strip_id: str, title: str, noun: str, buckets: list[StripBucket]) -> Strip:
     total = sum(bucket.total for bucket in buckets)
     failed = sum(bucket.failed for bucket in buckets)
     warned = sum(bucket.warning for bucket in buckets)
@@ -74,7 +101,7 @@ def _strip(strip_id: str, title: str, noun: str, buckets: list[StripBucket]) -> 
         bars=mark_safe(  # noqa: S308 - every value in it is ours or escaped in _bar
             "".join(_bar(index * STRIP_HOUR_WIDTH, b) for index, b in enumerate(buckets))
         ),
-        ticks=ticks,
+        days=_days(buckets),
         width=len(buckets) * STRIP_HOUR_WIDTH,
     )
 
@@ -95,11 +122,20 @@ def history_strips(integration: Integration) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class SyncRow:
+    sync: Sync
+    warnings: list[WarningGroup]
+
+
 @register.inclusion_tag("syncs/_sync_history.html")
 def sync_history(integration: Integration) -> dict[str, Any]:
     return {
         "integration": integration,
-        "syncs": list(sync_list(integration=integration)[:SYNC_HISTORY_LENGTH]),
+        "rows": [
+            SyncRow(sync, sync_warning_groups(warnings=sync.warnings, tool_id=integration.tool))
+            for sync in sync_list(integration=integration)[:SYNC_HISTORY_LENGTH]
+        ],
     }
 
 

@@ -11,6 +11,9 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Browser, ConsoleMessage, Page, ViewportSize, sync_playwright
 
+from integrations.models import Environment
+from tests.e2e.site_pages import Seeded, seed_site
+
 # Playwright's sync API runs an event loop in this thread, which makes Django refuse ORM calls
 # from test code ("SynchronousOnlyOperation") although nothing here is actually async.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -85,3 +88,9 @@ def page(browser: Browser, console: BrowserConsole) -> Iterator[Page]:
 def screenshot_dir() -> Path:
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     return SCREENSHOT_DIR
+
+
+@pytest.fixture
+def seeded(environment: Environment) -> Seeded:
+    """Something on every dashboard page (tests/e2e/site_pages.py)."""
+    return seed_site(environment)

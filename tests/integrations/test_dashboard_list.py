@@ -167,7 +167,7 @@ def test_it_shows_the_time_left_before_a_failing_integration_pauses(
     html = _page(operator_client, state="auth_failing")
 
     # Failing for 1 day 21 h of the 3-day grace period.
-    assert "Auth failing · pauses in 1 day 3 h" in html
+    assert "Syncs pause in 1 day 3 h" in html
 
 
 @time_machine.travel(NOW, tick=False)

@@ -136,21 +136,31 @@ def test_it_draws_seven_days_of_auth_checks_by_the_hour(
 def test_it_draws_seven_days_of_syncs_by_the_hour(
     operator_client: Client, environment: Environment
 ) -> None:
+    """Kombo's integration states: a sync with warnings "was successful with warnings" (a
+    warning), a partial failure is a failing sync."""
     integration = IntegrationFactory(environment=environment)
-    for hours_ago, state in (
-        (0, SyncState.SUCCEEDED),
-        (0, SyncState.PARTIALLY_FAILED),
-        (30, "FAILED"),
+    for hours_ago, state, warnings in (
+        (0, SyncState.SUCCEEDED, []),
+        (0, SyncState.SUCCEEDED, ["Not all permissions are granted: …"]),
+        (5, SyncState.PARTIALLY_FAILED, []),
+        (30, "FAILED", []),
     ):
         sync = Sync.objects.create(
-            integration=integration, type="FULL", trigger="SCHEDULE", state=state
+            integration=integration,
+            type="FULL",
+            trigger="SCHEDULE",
+            state=state,
+            warnings=warnings,
         )
         Sync.objects.filter(pk=sync.pk).update(created_at=NOW - timedelta(hours=hours_ago))
 
-    bars = _bars(_page(operator_client, integration), "sync-strip")
+    html = _page(operator_client, integration)
+    bars = _bars(html, "sync-strip")
 
-    assert bars[-1] == ("warning", "Mon Nov 23, 16:00–16:59 · 1 partially failed, 1 succeeded")
+    assert bars[-1] == ("warning", "Mon Nov 23, 16:00–16:59 · 2 succeeded (1 with warnings)")
+    assert bars[-6] == ("failed", "Mon Nov 23, 11:00–11:59 · 1 partially failed")
     assert bars[-31] == ("failed", "Sun Nov 22, 10:00–10:59 · 1 failed")
+    assert "Last 7 days: 4 syncs, 2 failed, 1 with warnings" in html
 
 
 def test_it_renders_the_page_in_the_same_number_of_queries_however_long_the_history(

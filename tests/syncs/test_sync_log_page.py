@@ -43,6 +43,9 @@ def test_it_links_the_sync_finished_webhook_to_the_log_of_that_sync(
     # The warning names what the key lacks, and the counts say what was read.
     assert "groups:read" in html
     assert f"<td>{sync.counts['hris_employees']['fetched']}</td>" in html
+    # The integration page's sync table leads there too.
+    integration_page = operator_client.get(f"/dashboard/integrations/{setup.integration.pk}/")
+    assert f'href="{log_url.path}"' in integration_page.content.decode()
 
 
 def test_it_keeps_the_sync_log_for_operators(environment: Environment, client: Client) -> None:

@@ -97,8 +97,13 @@ def test_it_warns_about_a_field_the_key_cannot_read_and_syncs_the_rest(
     # Kombo: "Sync has warnings — the last sync was successful with warnings".
     assert sync.state == SyncState.SUCCEEDED
     assert sync.warnings == [
-        "Not all permissions are granted: Sandbox HR: the credentials cannot read field "
-        f"'date_of_birth' (needs '{PERM_PERSONAL}')."
+        {
+            "permission": PERM_PERSONAL,
+            "model_id": "hris_employees",
+            "field_id": "date_of_birth",
+            "message": "Not all permissions are granted: Sandbox HR: the credentials cannot "
+            f"read field 'date_of_birth' (needs '{PERM_PERSONAL}').",
+        }
     ]
     rows = Employee.objects.filter(integration=setup.integration)
     assert rows.count() == 12
@@ -119,8 +124,13 @@ def test_it_skips_a_model_whose_permission_is_missing(
     # Kombo: "Sync has warnings — the last sync was successful with warnings".
     assert sync.state == SyncState.SUCCEEDED
     assert sync.warnings == [
-        "Not all permissions are granted: Sandbox HR: the credentials lack the permission "
-        f"'{PERM_GROUPS}' to read hris_teams."
+        {
+            "permission": PERM_GROUPS,
+            "model_id": "hris_teams",
+            "field_id": None,
+            "message": "Not all permissions are granted: Sandbox HR: the credentials lack the "
+            f"permission '{PERM_GROUPS}' to read hris_teams.",
+        }
     ]
     assert "hris_teams" not in sync.counts
     assert not Group.objects.filter(integration=setup.integration).exists()
