@@ -12,7 +12,8 @@ from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from integrations.dashboard_selectors import duration_words
+from integrations.dashboard_selectors import duration_words, integration_health_state
+from integrations.models import Integration
 from integrations.scope_config_selectors import LinkState, ToolSupport
 from integrations.tools import TOOLS
 from integrations.words import (
@@ -112,6 +113,18 @@ def tool_label(tool_id: str) -> SafeString:
 @register.simple_tag
 def status_badge(status: str) -> SafeString:
     return format_html('<span class="badge badge--{}">{}</span>', status.lower(), status)
+
+
+@register.simple_tag
+def health_badge(integration: Integration) -> SafeString:
+    """The integration's state as the list's chips and rows name it (not the API's status)."""
+    health = integration_health_state(integration)
+    return format_html(
+        '<span class="badge badge--{}" data-health-state="{}">{}</span>',
+        health.badge,
+        health.value,
+        health.label,
+    )
 
 
 @register.simple_tag

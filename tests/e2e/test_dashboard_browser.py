@@ -88,7 +88,7 @@ def test_it_lets_an_operator_find_disable_and_create_a_key(
     page.screenshot(path=str(screenshot_dir / "integration-detail.png"), full_page=True)
     page.get_by_role("button", name="Disable integration").click()
     expect(page.locator(".messages")).to_contain_text("Globex Corporation is disabled")
-    expect(page.locator("h1 .badge")).to_have_text("INACTIVE")
+    expect(page.locator("h1 .badge")).to_have_text("Inactive")
     expect(page.get_by_role("button", name="Enable integration")).to_be_visible()
     globex.refresh_from_db()
     assert globex.status == IntegrationStatus.INACTIVE

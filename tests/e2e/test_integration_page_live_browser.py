@@ -90,7 +90,7 @@ def test_it_shows_a_checks_outcome_in_place(
     opened = _open(page, live_server, setup.integration.pk, navigations)
     banner = page.locator(".health-banner")
     expect(banner).to_contain_text("Syncs are paused")
-    expect(page.locator("h1 .badge")).to_have_text("INVALID")
+    expect(page.locator("h1 .badge")).to_have_text("Credentials invalid")
     expect(page.get_by_role("button", name="Sync now")).to_have_count(0)
 
     # The customer fixed it; the operator checks.
@@ -98,7 +98,7 @@ def test_it_shows_a_checks_outcome_in_place(
 
     expect(page.locator("#action-result")).to_contain_text("Authentication works")
     expect(banner).to_have_count(0)
-    expect(page.locator("h1 .badge")).to_have_text("ACTIVE")
+    expect(page.locator("h1 .badge")).to_have_text("Active")
     expect(page.get_by_role("button", name="Sync now")).to_be_visible()
     expect(_fact(page, "Consecutive failures")).to_have_text("0")
     expect(page.locator("#auth-check-history tbody tr").first).to_contain_text("Manual")

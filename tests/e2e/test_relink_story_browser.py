@@ -147,6 +147,6 @@ def test_it_repairs_a_broken_integration_through_a_magic_link(
         assert states == ["INVALID", "ACTIVE"]
 
         page.goto(f"{live_server.url}/dashboard/integrations/{integration.pk}/")
-        expect(page.locator("h1")).to_contain_text("ACTIVE")
+        expect(page.locator("h1")).to_contain_text("Active")
         expect(page.get_by_text("Syncs are paused")).to_have_count(0)
     assert [e for e in console.errors if "favicon" not in e] == []

@@ -171,3 +171,22 @@ def test_it_shows_the_api_status_where_the_state_name_differs_from_it(
         reverse("dashboard:integration_list"), {"state": "active"}
     ).content.decode()
     assert "API status" not in active
+
+
+@time_machine.travel(NOW, tick=False)
+def test_it_heads_the_integration_page_with_the_badge_of_its_row(
+    operator_client: Client, environment: Environment
+) -> None:
+    """The page an operator opens from a row names the state that row and its chip named."""
+    expected = _seed(environment)
+
+    for name, state in expected.items():
+        integration = Integration.objects.get(organization_name=name)
+        html = operator_client.get(
+            reverse("dashboard:integration_detail", args=[integration.pk])
+        ).content.decode()
+        heading = re.search(r"<h1>.*?</h1>", html, re.S)
+        assert heading, name
+        badge = re.search(r'data-health-state="(\w+)">([^<]+)<', heading.group(0))
+        assert badge, heading.group(0)
+        assert (badge.group(1), badge.group(2)) == (state, KOMBO_STATE_NAMES[state]), name

@@ -73,8 +73,8 @@ def test_it_checks_auth_in_place_and_tells_the_page_what_changed(
     assert _oob_ids(html) == ["sync-progress"]
     assert "Syncs are paused" in before
     assert "Syncs are paused" not in after
-    assert "INVALID" in before.split('id="integration-status"')[1].split("</span>")[0]
-    assert "ACTIVE" in after.split('id="integration-status"')[1].split("</span>")[0]
+    assert "Credentials invalid" in before.split('id="integration-status"')[1].split("</span>")[0]
+    assert "Active" in after.split('id="integration-status"')[1].split("</span>")[0]
     assert "Sync now" not in before
     assert "Sync now" in after
     # The outcome was shown in place: nothing waits in the session for the next page load.
