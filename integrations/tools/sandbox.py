@@ -137,29 +137,32 @@ class SandboxTool(Tool):
         ),
         "de": (
             "Melden Sie sich als Administrator bei Sandbox HR an.",
-            "Öffnen Sie Einstellungen → API-Schlüssel und klicken Sie auf "
-            "„API-Schlüssel erstellen“.",
+            # Sandbox HR's screens are in English only: the guide quotes them as they read.
+            "Sandbox HR ist englischsprachig: Öffnen Sie „Settings“ → „API keys“ und klicken "
+            "Sie auf „Create API key“.",
             "Aktivieren Sie die oben als erforderlich aufgeführten Berechtigungen "
             "(und alle optionalen, denen Sie zustimmen).",
             "Kopieren Sie den Schlüssel (er beginnt mit „sbx_“) und fügen Sie ihn unten ein.",
         ),
         "fr": (
             "Connectez-vous à Sandbox HR en tant qu’administrateur.",
-            "Ouvrez Paramètres → Clés API et cliquez sur « Créer une clé API ».",
+            "Sandbox HR est en anglais : ouvrez « Settings » → « API keys » et "
+            "cliquez sur « Create API key ».",
             "Cochez les autorisations indiquées ci-dessus comme requises "
             "(et les facultatives que vous acceptez).",
             "Copiez la clé (elle commence par « sbx_ ») et collez-la ci-dessous.",
         ),
         "it": (
             "Accedi a Sandbox HR come amministratore.",
-            "Apri Impostazioni → Chiavi API e fai clic su «Crea chiave API».",
+            "Sandbox HR è in inglese: apri «Settings» → «API keys» e fai clic su «Create API key».",
             "Seleziona le autorizzazioni indicate sopra come obbligatorie "
             "(e quelle facoltative che accetti).",
             "Copia la chiave (inizia con «sbx_») e incollala qui sotto.",
         ),
         "es": (
             "Inicia sesión en Sandbox HR como administrador.",
-            "Abre Configuración → Claves API y haz clic en «Crear clave API».",
+            "Sandbox HR está en inglés: abre «Settings» → «API keys» y haz clic en "
+            "«Create API key».",
             "Marca los permisos indicados arriba como obligatorios (y los opcionales que aceptes).",
             "Copia la clave (empieza por «sbx_») y pégala abajo.",
         ),

@@ -61,7 +61,8 @@ def test_it_speaks_the_links_language(sandbox_hr: None, environment: Environment
 
     html = Client().get(_link(setup, language="de")).content.decode()
 
-    assert "Öffnen Sie Einstellungen" in html
+    # Sandbox HR's screens are English: the German guide quotes them as the customer sees them.
+    assert "Öffnen Sie „Settings“ → „API keys“" in html
     assert '<html lang="de">' in html
     assert "Sandbox HR erneut verbinden" in html
     assert "Vorname" in html
