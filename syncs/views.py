@@ -21,7 +21,7 @@ from django_htmx.middleware import HtmxDetails
 from integrations.models import Integration, IntegrationStatus, SyncType
 from integrations.views import get_integration_or_404, operator_required
 from syncs.models import AuthCheckTrigger, SyncTrigger
-from syncs.selectors import sync_get_for_operator, sync_progress_shown
+from syncs.selectors import sync_get_for_operator, sync_progress_shown, sync_warning_groups
 from syncs.services import AuthCheckRun, auth_check_run, sync_enqueue
 
 # What the integration page's panels listen for to refresh themselves.
@@ -120,4 +120,5 @@ def sync_detail(request: HttpRequest, sync_id: str) -> HttpResponse:
     sync = sync_get_for_operator(sync_id=sync_id)
     if sync is None:
         raise Http404("No such sync.")
-    return render(request, "syncs/sync_detail.html", {"sync": sync})
+    warnings = sync_warning_groups(warnings=sync.warnings, tool_id=sync.integration.tool)
+    return render(request, "syncs/sync_detail.html", {"sync": sync, "warnings": warnings})

@@ -40,8 +40,9 @@ def test_it_links_the_sync_finished_webhook_to_the_log_of_that_sync(
     assert sync.pk in html
     assert setup.integration.organization_name in html
     assert "Succeeded" in html
-    # The warning names what the key lacks, and the counts say what was read.
-    assert "groups:read" in html
+    # The warning says in words what the key lacks, and the counts say what was read.
+    assert "Groups: not readable — needs ‘Read departments, teams and cost centers’" in html
+    assert "{&#x27;permission" not in html
     assert f"<td>{sync.counts['hris_employees']['fetched']}</td>" in html
     # The integration page's sync table leads there too.
     integration_page = operator_client.get(f"/dashboard/integrations/{setup.integration.pk}/")
