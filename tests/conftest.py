@@ -7,12 +7,13 @@ import os
 import shutil
 from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 
 from integrations.actors import Actor
 from integrations.models import ApiKey, Environment
@@ -78,6 +79,14 @@ def chromium_path() -> str:
     require_service("Chromium", path is not None, "install Debian's chromium package")
     assert path is not None
     return path
+
+
+@pytest.fixture
+def sandbox_hr(live_server: Any) -> Iterator[str]:
+    """The sandbox HR system, reached by the connector over real HTTP."""
+    url = live_server.url + "/sandbox-hr"
+    with override_settings(SANDBOX_HR_URL=url):
+        yield url
 
 
 @pytest.fixture

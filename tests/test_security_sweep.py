@@ -57,12 +57,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 ADMIN_OBJECTS_PER_MODEL = 5
 
 
-@pytest.fixture
-def sandbox_hr(live_server: Any) -> Iterator[None]:
-    with override_settings(SANDBOX_HR_URL=live_server.url + "/sandbox-hr"):
-        yield
-
-
 class LogCapture(logging.Handler):
     """Every log record of the run, formatted as an operator would read it (tracebacks too)."""
 

@@ -39,12 +39,6 @@ def _timestamps(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
         yield path, value
 
 
-@pytest.fixture
-def sandbox_hr(live_server: Any) -> Iterator[None]:
-    with override_settings(SANDBOX_HR_URL=live_server.url + "/sandbox-hr"):
-        yield
-
-
 @override_settings(TIME_ZONE="Europe/Berlin")
 def test_it_writes_every_timestamp_of_every_answer_and_event_as_kombo_does(
     sandbox_hr: None, environment: Environment, api_key: tuple[ApiKey, str]

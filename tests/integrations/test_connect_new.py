@@ -4,11 +4,9 @@ connects it through the hosted form, the integration is created and `integration
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from django.test import Client, override_settings
+from django.test import Client
 from kombo import Kombo, errors
 from kombo.models import ConnectionFlowFailedWebhookPayload
 from pytest_django.live_server_helper import LiveServer
@@ -21,12 +19,6 @@ from tests.syncs.conftest import ALL_PERMISSIONS
 from webhooks.models import WebhookEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def sandbox_hr(live_server: Any) -> Iterator[None]:
-    with override_settings(SANDBOX_HR_URL=live_server.url + "/sandbox-hr"):
-        yield
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ read with the official `kombo` SDK's `ConnectionFlowFailedWebhookPayload`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -33,12 +32,6 @@ from webhooks.services import endpoint_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
 OPERATOR = Actor.system("tests")
-
-
-@pytest.fixture
-def sandbox_hr(live_server: Any) -> Iterator[None]:
-    with override_settings(SANDBOX_HR_URL=live_server.url + "/sandbox-hr"):
-        yield
 
 
 @pytest.fixture

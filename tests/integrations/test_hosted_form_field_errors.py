@@ -9,7 +9,6 @@ taken from the catalogs); the form markup follows WAI-ARIA's `aria-invalid` /
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -34,12 +33,6 @@ ENTER_YOUR_API_KEY = {
     "es": "Introduce tu clave API",
 }
 REFUSED = "did not accept these credentials"
-
-
-@pytest.fixture
-def sandbox_hr(live_server: Any) -> Iterator[None]:
-    with override_settings(SANDBOX_HR_URL=live_server.url + "/sandbox-hr"):
-        yield
 
 
 @pytest.fixture

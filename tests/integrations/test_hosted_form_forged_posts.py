@@ -7,7 +7,6 @@ operator's cross-site iframe), so it reads what browsers say about every form po
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -24,12 +23,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 FORGED = "This form was sent from another website"
 OWN_ORIGIN = "http://testserver"
-
-
-@pytest.fixture
-def sandbox_hr(live_server: Any) -> Iterator[None]:
-    with override_settings(SANDBOX_HR_URL=live_server.url + "/sandbox-hr"):
-        yield
 
 
 def _link(environment: Environment, language: str = "en") -> tuple[Any, str]:

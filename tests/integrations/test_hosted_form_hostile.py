@@ -10,12 +10,11 @@ every page and in emails.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core import mail
-from django.test import Client, override_settings
+from django.test import Client
 
 from integrations.actors import Actor
 from integrations.models import (
@@ -74,12 +73,6 @@ ANSWERS = {
     "script": REFUSED,
     "attribute-breakout": REFUSED,
 }
-
-
-@pytest.fixture
-def sandbox_hr(live_server: Any) -> Iterator[None]:
-    with override_settings(SANDBOX_HR_URL=live_server.url + "/sandbox-hr"):
-        yield
 
 
 def _path(url: str) -> str:

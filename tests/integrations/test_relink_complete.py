@@ -4,7 +4,6 @@ a broken integration is repaired by a customer entering new credentials."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -55,12 +54,6 @@ from webhooks.models import WebhookEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)
 OPERATOR = Actor.system("tests")
-
-
-@pytest.fixture
-def sandbox_hr(live_server: Any) -> Iterator[None]:
-    with override_settings(SANDBOX_HR_URL=live_server.url + "/sandbox-hr"):
-        yield
 
 
 def _broken(environment: Environment, **fields: Any) -> SandboxSetup:

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import connection
-from django.test import Client, override_settings
+from django.test import Client
 from django.utils import timezone
 
 from integrations.actors import Actor
@@ -45,12 +44,6 @@ from tests.syncs.conftest import ALL_PERMISSIONS, sandbox_integration
 
 pytestmark = pytest.mark.django_db(transaction=True)
 OPERATOR = Actor.system("tests")
-
-
-@pytest.fixture
-def sandbox_hr(live_server: Any) -> Iterator[None]:
-    with override_settings(SANDBOX_HR_URL=live_server.url + "/sandbox-hr"):
-        yield
 
 
 def _link(integration: Any, link_type: LinkType = LinkType.MAGIC_LINK) -> tuple[Any, str]:

@@ -38,12 +38,6 @@ live = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def sandbox_hr(live_server: Any) -> Iterator[None]:
-    with override_settings(SANDBOX_HR_URL=live_server.url + "/sandbox-hr"):
-        yield
-
-
-@pytest.fixture
 def faulty_sandbox_hr(httpserver: HTTPServer) -> Iterator[HTTPServer]:
     with override_settings(SANDBOX_HR_URL=httpserver.url_for("/sandbox-hr")):
         yield httpserver

@@ -5,7 +5,6 @@ or let their link expire — completed through the real hosted form against the 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +12,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.db import connection
-from django.test import Client, override_settings
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -40,12 +39,6 @@ from tests.factories import IntegrationFactory, ScopeConfigFactory
 from tests.syncs.conftest import ALL_PERMISSIONS, sandbox_integration
 
 OPERATOR = Actor.system("tests")
-
-
-@pytest.fixture
-def sandbox_hr(live_server: Any) -> Iterator[None]:
-    with override_settings(SANDBOX_HR_URL=live_server.url + "/sandbox-hr"):
-        yield
 
 
 def _login(client: Client, operator: object) -> None:

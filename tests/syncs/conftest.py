@@ -3,12 +3,8 @@ it, and helpers to run what a tick queued the way a worker would."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-
-import pytest
-from django.test import override_settings
 
 from integrations.models import Environment, Integration, ScopeConfig
 from integrations.sandbox_hr.models import SandboxAccount, SandboxApiKey
@@ -27,14 +23,6 @@ class SandboxSetup:
     key: SandboxApiKey
     raw_key: str
     integration: Integration
-
-
-@pytest.fixture
-def sandbox_hr(live_server: Any) -> Iterator[str]:
-    """The sandbox HR system, reached by the connector over real HTTP."""
-    url = live_server.url + "/sandbox-hr"
-    with override_settings(SANDBOX_HR_URL=url):
-        yield url
 
 
 def sandbox_integration(
