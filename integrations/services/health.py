@@ -14,7 +14,6 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, DateTimeField, F, Value, When
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from integrations.actors import Actor
@@ -204,10 +203,12 @@ def integrations_mark_sync_queued(*, integration_ids: Iterable[str]) -> None:
 
 
 def integration_full_sync_request(*, integration_id: str, now: datetime) -> None:
-    """A FULL sync is wanted while another sync is active: it runs right after that one."""
-    Integration.objects.filter(pk=integration_id).update(
-        full_sync_requested_at=Coalesce(F("full_sync_requested_at"), Value(now))
-    )
+    """A FULL sync is wanted while another sync is active: it runs right after that one.
+
+    The newest request's time is kept: only a FULL sync that starts after it delivers it (an
+    older request may already be delivered by the sync that is running).
+    """
+    Integration.objects.filter(pk=integration_id).update(full_sync_requested_at=now)
 
 
 def integration_schedule_next(

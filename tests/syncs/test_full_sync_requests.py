@@ -156,3 +156,26 @@ def test_it_keeps_the_data_expired_until_a_full_sync_succeeds(
     assert integration.data_expired_at == expired_at
     assert integration.full_sync_requested_at is not None
     assert not Sync.objects.filter(state=SyncState.SUCCEEDED).exists()
+
+
+def test_it_runs_a_full_sync_forced_while_an_owed_one_runs_once_more(
+    sandbox_hr: str, environment: Environment
+) -> None:
+    """The running sync delivers the request made before it started, not the one forced
+    during it: that one runs next."""
+    setup = _narrow_integration(environment)
+    with time_machine.travel(timezone.now() - timedelta(seconds=2), tick=False):
+        _widen(setup)
+    queued, _ = sync_enqueue(
+        integration=setup.integration, sync_type=SyncType.DELTA, trigger=SyncTrigger.SCHEDULE
+    )
+    claimed = _claimed_a_second_ago(queued)
+    assert claimed.type == SyncType.FULL
+    sync_enqueue(integration=setup.integration, sync_type=SyncType.FULL, trigger=SyncTrigger.API)
+    sync_run_claimed(sync=claimed)
+
+    integration = _fresh(setup.integration)
+    assert integration.data_expired_at is None
+    assert integration.full_sync_requested_at is not None
+    assert integration.next_sync_at is not None
+    assert integration.next_sync_at <= timezone.now()
