@@ -27,6 +27,7 @@ from enum import StrEnum
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -331,8 +332,13 @@ def _other_links_revoke(
     *, integration: Integration, completed: ReconnectionLink, actor: Actor, now: datetime
 ) -> None:
     """Revoke the integration's other open relink links, with an audit row each: the repair
-    they were sent for is done, and a customer opening one later is told it was replaced."""
+    they were sent for is done, and a customer opening one later is told it was replaced.
+
+    A link that moves the integration to a scope config it is not on now (a migration) still
+    has work to do and stays open.
+    """
     open_links = ReconnectionLink.objects.filter(
+        Q(target_scope_config__isnull=True) | Q(target_scope_config=integration.scope_config_id),
         integration=integration,
         kind=LinkKind.RELINK,
         used_at__isnull=True,

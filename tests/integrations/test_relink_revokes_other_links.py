@@ -46,9 +46,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 OPERATOR = Actor.system("tests")
 
 
-def _link(integration: Any, link_type: LinkType = LinkType.MAGIC_LINK) -> tuple[Any, str]:
+def _link(
+    integration: Any, link_type: LinkType = LinkType.MAGIC_LINK, scope_config: Any = None
+) -> tuple[Any, str]:
     link, url = relink_link_create(
-        integration=integration, link_type=link_type, language="de", actor=OPERATOR
+        integration=integration,
+        link_type=link_type,
+        language="de",
+        actor=OPERATOR,
+        scope_config=scope_config,
     )
     return link, "/connect/" + url.rsplit("/", 1)[1]
 
@@ -132,6 +138,34 @@ def test_it_leaves_open_connect_links_alone(sandbox_hr: None, environment: Envir
     connect_link.refresh_from_db()
     assert connect_link.kind == LinkKind.CONNECT
     assert connect_link.revoked_at is None
+
+
+def test_it_leaves_a_link_to_another_scope_config_open_for_the_migration_it_carries(
+    sandbox_hr: None, environment: Environment
+) -> None:
+    """Kombo's reconnection docs: a link with another scope config moves the integration to it
+    when completed. Repairing the credentials with another link does not do that move, so the
+    migration link keeps its work; one to the config the integration ends on is done."""
+    setup = _broken(environment)
+    wider = ScopeConfigFactory(environment=environment, name="Wider")
+    migration, migration_path = _link(setup.integration, scope_config=wider)
+    same, _ = _link(setup.integration, scope_config=setup.integration.scope_config)
+    _, repair_path = _link(setup.integration)
+    _, key = sandbox_api_key_create(account=setup.account, name="new", permissions=ALL_PERMISSIONS)
+
+    Client().post(repair_path, {"api_key": key})
+
+    migration.refresh_from_db()
+    same.refresh_from_db()
+    assert migration.revoked_at is None
+    assert same.revoked_at is not None
+    _, newer_key = sandbox_api_key_create(
+        account=setup.account, name="newer", permissions=ALL_PERMISSIONS
+    )
+    moved = Client().post(migration_path, {"api_key": newer_key})
+    assert moved.status_code == 200
+    setup.integration.refresh_from_db()
+    assert setup.integration.scope_config_id == wider.pk
 
 
 def test_it_lets_one_of_two_links_completed_at_the_same_moment_win(
