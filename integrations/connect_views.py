@@ -26,7 +26,7 @@ from integrations.connect_forms import CredentialsForm
 from integrations.models import LinkKind, LinkType, ReconnectionLink, ScopeConfig, ScopeSetting
 from integrations.ratelimit import rate_limit_hit
 from integrations.read_models import READ_MODELS
-from integrations.selectors import PermissionRequest, scope_permissions
+from integrations.selectors import scope_permissions
 from integrations.services import (
     RelinkOutcome,
     RelinkResult,
@@ -126,14 +126,6 @@ def _over_limit(request: HttpRequest, link: ReconnectionLink) -> bool:
         window_seconds=RATE_WINDOW_SECONDS,
     )
     return per_link or per_address
-
-
-def _missing(tool: Tool, permissions: list[str]) -> list[PermissionRequest]:
-    """The permissions the credentials lack, described like the ones to grant."""
-    return [
-        PermissionRequest(id=p, description=tool.permissions.get(p, p), optional=False)
-        for p in permissions
-    ]
 
 
 def _unusable(request: HttpRequest) -> HttpResponse:
@@ -255,12 +247,13 @@ def _credentials_form(
     the credentials (`connect_link_complete` or `relink_link_complete`)."""
     requested = _requested(tool, scope)
     form = CredentialsForm(request.POST if request.method == "POST" else None, tool=tool)
+    permissions = scope_permissions(tool=tool, scope=scope)
     context: dict[str, object] = {
         "link": link,
         "organization": organization,
         "tool": tool,
         "requested": requested,
-        "permissions": scope_permissions(tool=tool, scope=scope),
+        "permissions": permissions,
         "guide": tool.guide(link.language),
         "connect": connect,
     }
@@ -283,5 +276,5 @@ def _credentials_form(
         if result.outcome == RelinkOutcome.LINK_UNUSABLE:
             return _unusable(request)
         context["error"] = result.message
-        context["missing"] = _missing(tool, result.missing_permissions)
+        context["missing"] = [p for p in permissions if p.id in result.missing_permissions]
     return render(request, "connect/relink_form.html", context | {"rows": form.rows()})

@@ -42,9 +42,8 @@ from integrations.models import (
     LinkType,
     ReconnectionLink,
     ScopeConfig,
-    ScopeSetting,
 )
-from integrations.read_models import READ_MODELS
+from integrations.selectors import scope_permissions
 from integrations.services.health import (
     integration_auth_ok_apply,
     scheduler_tick_request_on_commit,
@@ -159,31 +158,14 @@ class RelinkResult:
     activation_token: str | None = None
 
 
-def _required_fields(scope: ScopeConfig, model_ids: Iterable[str]) -> dict[str, list[str]]:
-    """Per model the scope ENABLES (not merely allows): the fields it requires."""
-    return {
-        model_id: [
-            f
-            for f in READ_MODELS[model_id].fields
-            if scope.field_setting(model_id, f) == ScopeSetting.ENABLED
-        ]
-        for model_id in model_ids
-        if scope.model_setting(model_id) == ScopeSetting.ENABLED
-    }
-
-
 def missing_required_permissions(tool: Tool, scope: ScopeConfig, result: AuthResult) -> list[str]:
-    """The permissions the scope requires (ENABLED) and the credentials lack, once each, in
-    the tool's order (the customer grants them from the tool's list)."""
-    missing = {
-        gap.permission
-        for model_id, field_ids in _required_fields(scope, tool.models).items()
-        for gap in tool.permission_gaps(
-            model_id=model_id, field_ids=field_ids, granted=result.granted_permissions
-        )
-    }
-    in_order = [permission for permission in tool.permissions if permission in missing]
-    return in_order + sorted(missing - set(in_order))
+    """The permissions the scope requires and the credentials lack, all at once (a missing
+    model permission does not hide its fields' ones), in the order the form lists them."""
+    return [
+        permission.id
+        for permission in scope_permissions(tool=tool, scope=scope)
+        if not permission.optional and permission.id not in result.granted_permissions
+    ]
 
 
 def link_consume(link: ReconnectionLink, now: datetime) -> tuple[bool, str | None]:
