@@ -12,7 +12,11 @@ from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from integrations.dashboard_selectors import duration_words, integration_health_state
+from integrations.dashboard_selectors import (
+    HealthState,
+    duration_words,
+    integration_health_state,
+)
 from integrations.models import Integration
 from integrations.scope_config_selectors import LinkState, ToolSupport
 from integrations.tools import TOOLS
@@ -115,10 +119,14 @@ def status_badge(status: str) -> SafeString:
     return format_html('<span class="badge badge--{}">{}</span>', status.lower(), status)
 
 
+@register.filter
+def health_state(integration: Integration) -> HealthState:
+    """The state the list's chips count the integration under (not the API's status)."""
+    return integration_health_state(integration)
+
+
 @register.simple_tag
-def health_badge(integration: Integration) -> SafeString:
-    """The integration's state as the list's chips and rows name it (not the API's status)."""
-    health = integration_health_state(integration)
+def health_badge(health: HealthState) -> SafeString:
     return format_html(
         '<span class="badge badge--{}" data-health-state="{}">{}</span>',
         health.badge,
@@ -128,22 +136,11 @@ def health_badge(integration: Integration) -> SafeString:
 
 
 @register.simple_tag
-def link_state_badge(state: str) -> SafeString:
-    """A migration link's state (`LinkState`) as a badge."""
+def link_state_badge(state: str, unopened: str = "") -> SafeString:
+    """A link's state (`LinkState`) as a badge. `unopened` words a link nobody opened yet where
+    "Sent" would be wrong (the integration page's embedded links are never sent)."""
     link_state = LinkState(state)
-    return format_html(
-        '<span class="badge badge--{}" data-link-state>{}</span>',
-        link_state.badge,
-        link_state.short_label,
-    )
-
-
-@register.simple_tag
-def relink_state_badge(state: str) -> SafeString:
-    """A reconnection link's state (`LinkState`) on the integration page: the migration's tones,
-    but "Not opened yet" rather than "Sent" (an embedded link is never sent)."""
-    link_state = LinkState(state)
-    label = "Not opened yet" if link_state is LinkState.SENT else link_state.label
+    label = unopened if unopened and link_state is LinkState.SENT else link_state.short_label
     return format_html(
         '<span class="badge badge--{}" data-link-state>{}</span>', link_state.badge, label
     )
