@@ -4,33 +4,28 @@ demo's administrator logins.
 The seeds are pure data: `integrations.sandbox_hr.services` turns them into rows and wires
 managers and groups. Names are deliberately non-ASCII ("Zoë Müller", "José Núñez",
 "Åsa Øberg") and some optional fields are missing, so connectors and the unified model meet the
-data they will meet in real HR systems. `demo_logins_seed` is the one function here that writes
-(through the services): `make run` calls it.
+data they will meet in real HR systems. The demo logins are made by
+`services.sandbox_demo_logins_create`.
 """
 
 from __future__ import annotations
 
 import random
 import re
-import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.db import transaction
 from django.utils.text import slugify
 
 from integrations.sandbox_hr.models import (
-    SandboxAccount,
     SandboxEmployeeStatus,
     SandboxEmploymentType,
     SandboxGender,
     SandboxGroupType,
     SandboxMaritalStatus,
-    SandboxUser,
-    SandboxUserRole,
 )
 
 Role = Literal["ceo", "head", "member"]
@@ -602,7 +597,7 @@ class DemoLogin:
     password: str
 
 
-def _demo_login_email(account_name: str, taken: set[str]) -> str:
+def demo_login_email(account_name: str, taken: set[str]) -> str:
     local, domain = "admin", email_domain_for(account_name)
     candidate = f"{local}@{domain}"
     number = 2
@@ -611,27 +606,6 @@ def _demo_login_email(account_name: str, taken: set[str]) -> str:
         number += 1
     taken.add(candidate)
     return candidate
-
-
-def demo_logins_seed() -> list[DemoLogin]:
-    """An administrator login for every account that has no user yet, with its password."""
-    # The services build accounts from the seeds above, so they are imported when called.
-    from integrations.sandbox_hr.services import sandbox_user_create
-
-    logins = []
-    with transaction.atomic():
-        taken = set(SandboxUser.objects.values_list("email", flat=True))
-        accounts = SandboxAccount.objects.filter(users__isnull=True).order_by("created_at", "id")
-        for account in accounts:
-            password = secrets.token_urlsafe(12)
-            user = sandbox_user_create(
-                account=account,
-                email=_demo_login_email(account.name, taken),
-                password=password,
-                role=SandboxUserRole.ADMINISTRATOR,
-            )
-            logins.append(DemoLogin(account_name=account.name, email=user.email, password=password))
-    return logins
 
 
 def demo_logins_text(logins: list[DemoLogin], *, base_url: str) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import random
+import secrets
 from collections.abc import Iterable
 
 from django.contrib.auth.hashers import check_password, make_password
@@ -22,6 +23,8 @@ from integrations.ids import random_base58
 from integrations.sandbox_hr.demo_data import (
     DEPARTMENT_KEYS,
     GROUP_SEEDS,
+    DemoLogin,
+    demo_login_email,
     demo_random,
     email_domain_for,
     employee_seeds,
@@ -312,3 +315,21 @@ def sandbox_user_authenticate(*, email: str, password: str) -> SandboxUser | Non
     user.last_signed_in_at = timezone.now()
     user.save(update_fields=["last_signed_in_at"])
     return user
+
+
+def sandbox_demo_logins_create() -> list[DemoLogin]:
+    """An administrator login for every account that has no user yet, with its password."""
+    logins = []
+    with transaction.atomic():
+        taken = set(SandboxUser.objects.values_list("email", flat=True))
+        accounts = SandboxAccount.objects.filter(users__isnull=True).order_by("created_at", "id")
+        for account in accounts:
+            password = secrets.token_urlsafe(12)
+            user = sandbox_user_create(
+                account=account,
+                email=demo_login_email(account.name, taken),
+                password=password,
+                role=SandboxUserRole.ADMINISTRATOR,
+            )
+            logins.append(DemoLogin(account_name=account.name, email=user.email, password=password))
+    return logins

@@ -24,7 +24,7 @@ from integrations.models import (
     IntegrationStatus,
     LinkType,
 )
-from integrations.sandbox_hr.demo_data import demo_logins_seed
+from integrations.sandbox_hr.services import sandbox_demo_logins_create
 from integrations.services import relink_link_create
 from tests.e2e.conftest import BrowserConsole
 from tests.integrations.test_relink_complete import _broken
@@ -48,7 +48,7 @@ def test_it_lets_a_customer_follow_the_guide_in_sandbox_hr_and_relink(
         integration = setup.integration
         versions_before = CredentialVersion.objects.filter(integration=integration).count()
         # `make run` seeds and prints this login; the customer's administrator has it.
-        [login] = demo_logins_seed()
+        [login] = sandbox_demo_logins_create()
         _, link = relink_link_create(
             integration=integration,
             link_type=LinkType.MAGIC_LINK,

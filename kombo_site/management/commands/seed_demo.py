@@ -8,7 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from integrations.demo import OPERATOR_USERNAME, demo_seed
-from integrations.sandbox_hr.demo_data import demo_logins_seed, demo_logins_text
+from integrations.sandbox_hr.demo_data import demo_logins_text
+from integrations.sandbox_hr.services import sandbox_demo_logins_create
 from syncs.demo import demo_history_seed
 from webhooks.demo import demo_webhook_endpoint_seed
 
@@ -29,7 +30,7 @@ class Command(BaseCommand):
                 # Set up now, after the week: the inspector receives what happens from here
                 # on, not a week of past events at once.
                 demo_webhook_endpoint_seed(result.environment_id)
-            sandbox_logins = demo_logins_seed()
+            sandbox_logins = sandbox_demo_logins_create()
         if sandbox_logins:
             self.stdout.write(
                 self.style.WARNING(demo_logins_text(sandbox_logins, base_url=settings.BASE_URL))
