@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 from django.utils.translation import get_language_info
 
-from integrations.dashboard_selectors import duration_words
+from integrations.dashboard_selectors import HealthState, duration_words
 from integrations.models import (
     ActorType,
     CredentialSource,
@@ -36,19 +36,20 @@ _CREDENTIAL_SOURCES: dict[str, str] = {
     CredentialSource.OPERATOR: "Operator",
     CredentialSource.SEED: "Demo seed",
 }
+# An audit row's status change, in the words of the state it put the integration in.
 _STATUSES: dict[str, str] = {
-    IntegrationStatus.ACTIVE: "Active",
-    IntegrationStatus.INVALID: "Credentials invalid",
-    IntegrationStatus.INACTIVE: "Inactive",
+    IntegrationStatus.ACTIVE: HealthState.ACTIVE.label,
+    IntegrationStatus.INVALID: HealthState.INVALID.label,
+    IntegrationStatus.INACTIVE: HealthState.INACTIVE.label,
 }
 _PAUSE_REASONS: dict[str, str] = {
     SyncPausedReason.AUTHENTICATION: "authentication kept failing",
 }
 
 
-def relative_time_words(moment: datetime, now: datetime | None = None) -> str:
+def relative_time_words(moment: datetime) -> str:
     """'just now' for the last minute, '5 min ago', '1 day 3 h ago'; 'in 2 h' ahead."""
-    offset = moment - (now or timezone.now())
+    offset = moment - timezone.now()
     if offset < timedelta(0):
         return "just now" if -offset < timedelta(minutes=1) else f"{duration_words(-offset)} ago"
     return "in under a minute" if offset < timedelta(minutes=1) else f"in {duration_words(offset)}"
