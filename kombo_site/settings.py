@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "kombo_site",
+    "core",
     "integrations",
     "integrations.sandbox_hr",
     "syncs",
