@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -24,7 +26,7 @@ from integrations.models import (
 from integrations.precompiled import integration_with_scope_config
 from integrations.read_models import READ_MODELS
 from integrations.tools import tool_get
-from integrations.tools.base import Coverage, Tool
+from integrations.tools.base import AuthOutcome, AuthResult, Coverage, Tool
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -323,3 +325,56 @@ def scope_permissions(*, tool: Tool, scope: ScopeConfig) -> list[PermissionReque
         for permission, description in tool.permissions.items()
         if permission in wanted
     ]
+
+
+class AccountMatch(StrEnum):
+    SAME = "SAME"
+    OTHER = "OTHER"
+    # Nothing to compare: the credentials name no account and read no employee, while the
+    # integration holds employees (a key without employee access, or an empty company).
+    UNCONFIRMED = "UNCONFIRMED"
+
+
+@dataclass(frozen=True)
+class HeldEmployees:
+    """What an integration holds of the ids asked about: whether any employee at all, and
+    which of those ids."""
+
+    any_held: bool
+    known: frozenset[str]
+
+
+# Employee rows belong to the syncs app, which this app never imports: syncs registers its
+# lookup when it starts (`SyncsConfig.ready`).
+HeldEmployeesLookup = Callable[[str, frozenset[str]], HeldEmployees]
+_held_employees_lookups: list[HeldEmployeesLookup] = []
+
+
+def held_employees_lookup_register(lookup: HeldEmployeesLookup) -> None:
+    _held_employees_lookups[:] = [lookup]
+
+
+def credentials_account_match(*, integration: Integration, result: AuthResult) -> AccountMatch:
+    """Whether checked credentials belong to the integration's company account.
+
+    1. Both sides name an account (the tool documents one and the integration learned it):
+       the same account id, or another company.
+    2. Otherwise the employees decide. Until the integration has synced an employee there is
+       nothing to tell companies apart by, and the credentials are accepted (a brand-new
+       connection or a relink before the first sync). Once it holds employees, the credentials
+       belong to the same company when at least one employee they read (the tool's sample, one
+       vendor page) is an employee the integration holds; when they read employees and none is
+       ours, they are another company's; when they read none, it cannot be confirmed.
+    """
+    if result.outcome != AuthOutcome.OK:
+        return AccountMatch.SAME
+    if integration.remote_account_id and result.remote_account_id:
+        if integration.remote_account_id == result.remote_account_id:
+            return AccountMatch.SAME
+        return AccountMatch.OTHER
+    if not _held_employees_lookups:
+        raise RuntimeError("The syncs app registered no employee lookup (is it installed?).")
+    held = _held_employees_lookups[0](integration.pk, result.remote_id_sample)
+    if not held.any_held or held.known:
+        return AccountMatch.SAME
+    return AccountMatch.OTHER if result.remote_id_sample else AccountMatch.UNCONFIRMED

@@ -13,6 +13,7 @@ from django.utils import translation
 
 from integrations.models import Integration
 from integrations.read_models import READ_MODELS
+from integrations.selectors import HeldEmployees
 from integrations.tools import TOOLS
 from integrations.tools.base import AuthOutcome
 from syncs.models import ACTIVE_SYNC_STATES, AuthCheck, Employee, Group, Sync, SyncState
@@ -75,6 +76,14 @@ def employees_by_remote_id(
         row.remote_id: row
         for row in Employee.objects.filter(integration=integration, remote_id__in=remote_ids)
     }
+
+
+def employees_held(integration_id: str, remote_ids: frozenset[str]) -> HeldEmployees:
+    """Whether the integration holds any employee (deleted ones too: they were the company's),
+    and which of `remote_ids` it holds."""
+    rows = Employee.objects.filter(integration_id=integration_id)
+    known = frozenset(rows.filter(remote_id__in=remote_ids).values_list("remote_id", flat=True))
+    return HeldEmployees(any_held=bool(known) or rows.exists(), known=known)
 
 
 def groups_by_remote_id(*, integration: Integration, remote_ids: set[str]) -> dict[str, Group]:

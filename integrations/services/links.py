@@ -43,7 +43,11 @@ from integrations.models import (
     ReconnectionLink,
     ScopeConfig,
 )
-from integrations.selectors import scope_permissions
+from integrations.selectors import (
+    AccountMatch,
+    credentials_account_match,
+    scope_permissions,
+)
 from integrations.services.health import (
     integration_auth_ok_apply,
     scheduler_tick_request_on_commit,
@@ -211,7 +215,7 @@ def relink_link_complete(
         tool,
         result,
         scope=link.target_scope_config or integration.scope_config,
-        remote_account_id=integration.remote_account_id,
+        account=credentials_account_match(integration=integration, result=result),
     )
     if failure is not None:
         with transaction.atomic():
@@ -224,19 +228,20 @@ def relink_link_complete(
 
 
 def flow_failure(
-    tool: Tool, result: AuthResult, *, scope: ScopeConfig, remote_account_id: str = ""
+    tool: Tool,
+    result: AuthResult,
+    *,
+    scope: ScopeConfig,
+    account: AccountMatch = AccountMatch.SAME,
 ) -> RelinkResult | None:
     """Why a flow cannot go on with these checked credentials, for the customer (in the
-    current language); None when they will do."""
+    current language); None when they will do. `account`: whether they are the integration's
+    company's (`credentials_account_match`; a new connection has no company to match yet)."""
     if result.outcome == AuthOutcome.UNREACHABLE:
         return RelinkResult(RelinkOutcome.UNREACHABLE, tool_unreachable_message(tool))
     if result.outcome == AuthOutcome.INVALID_CREDENTIALS:
         return RelinkResult(RelinkOutcome.INVALID_CREDENTIALS, credentials_refused_message(tool))
-    if (
-        remote_account_id
-        and result.remote_account_id
-        and result.remote_account_id != remote_account_id
-    ):
+    if account == AccountMatch.OTHER:
         return RelinkResult(
             RelinkOutcome.OTHER_ACCOUNT,
             _("These credentials belong to another %(tool)s account.") % {"tool": tool.label},
@@ -247,6 +252,16 @@ def flow_failure(
             RelinkOutcome.MISSING_PERMISSIONS,
             _("These credentials lack permissions the requested data needs."),
             missing,
+        )
+    # After the permissions: a key that may not read employees is told so first.
+    if account == AccountMatch.UNCONFIRMED:
+        return RelinkResult(
+            RelinkOutcome.OTHER_ACCOUNT,
+            _(
+                "We could not confirm that these credentials belong to the same %(tool)s "
+                "account: they cannot read any employees. Please use credentials that can."
+            )
+            % {"tool": tool.label},
         )
     return None
 

@@ -25,20 +25,38 @@ class AuthOutcome(StrEnum):
     UNREACHABLE = "UNREACHABLE"
 
 
+# At most this many employee ids ride along in an AuthResult: one vendor page is plenty to find
+# a known employee, and a relink check must stay cheap.
+REMOTE_ID_SAMPLE_SIZE = 100
+
+
 @dataclass(frozen=True)
 class AuthResult:
     outcome: AuthOutcome
     granted_permissions: frozenset[str] = frozenset()
+    # Which company account the credentials belong to, when the vendor documents one ("" when
+    # it does not, or the credentials cannot see it).
     remote_account_id: str = ""
+    # Remote ids of employees the credentials could read (a page at most): what tells two
+    # companies apart when there is no account id to compare.
+    remote_id_sample: frozenset[str] = frozenset()
     message: str = ""
     retry_after_seconds: float | None = None
 
     @classmethod
-    def ok(cls, *, granted_permissions: Iterable[str], remote_account_id: str) -> AuthResult:
+    def ok(
+        cls,
+        *,
+        granted_permissions: Iterable[str],
+        remote_account_id: str,
+        remote_id_sample: Iterable[str] = (),
+    ) -> AuthResult:
+        sample = sorted(set(remote_id_sample))[:REMOTE_ID_SAMPLE_SIZE]
         return cls(
             AuthOutcome.OK,
             granted_permissions=frozenset(granted_permissions),
             remote_account_id=remote_account_id,
+            remote_id_sample=frozenset(sample),
         )
 
     @classmethod

@@ -17,6 +17,11 @@
 - 429 with `X-RateLimit-Limit/Remaining/Reset` when `search_limit_per_minute` is set; every
   search answer carries those headers.
 
+- Companies: `COMPANY_ID` (the seeded staff) and `OTHER_COMPANY_ID` (a few people of another
+  company). A service user belongs to one company and finds only its employees; each employee
+  carries its company in `root.companyId` (a Basic info field in the fields metadata, among
+  the default fields of apidocs.hibob.com/reference/post_people-identifier's 200 response).
+
 HiBob documents error bodies as a `key`/`error` pair without listing the values: ours are made
 up in that shape. List fields hold list item IDs; their labels come with `humanReadable`.
 """
@@ -43,6 +48,7 @@ from werkzeug.wrappers import Request, Response
 from tests.fakes.server import FakeVendor, serve
 
 COMPANY_ID = 638112
+OTHER_COMPANY_ID = 702945
 
 CATEGORIES = {
     "root": "Basic info",
@@ -203,6 +209,7 @@ class ServiceUser:
     token: str
     categories: frozenset[str]
     read_lists: bool
+    company_id: int = COMPANY_ID
 
 
 def _ascii(text: str) -> str:
@@ -213,8 +220,11 @@ def _ascii(text: str) -> str:
 class EmployeeBuilder:
     """Builds employees with list fields stored as (item ID, label), as HiBob stores them."""
 
-    def __init__(self) -> None:
-        self.next_id = 3_332_883_884_017_713_200
+    def __init__(
+        self, *, company_id: int = COMPANY_ID, first_id: int = 3_332_883_884_017_713_200
+    ) -> None:
+        self.company_id = company_id
+        self.next_id = first_id
         self.next_number = 1
 
     def build(
@@ -232,7 +242,7 @@ class EmployeeBuilder:
         employee = FakeEmployee(
             values={
                 "root.id": employee_id,
-                "root.companyId": COMPANY_ID,
+                "root.companyId": self.company_id,
                 "root.firstName": first,
                 "root.surname": last,
                 "root.displayName": f"{first} {last}" if _ascii(first + last) else f"{last}{first}",
@@ -467,6 +477,26 @@ def seed_employees(count: int) -> list[FakeEmployee]:
     return employees
 
 
+def other_company_employees(count: int = 6) -> list[FakeEmployee]:
+    """Another company's people: their own ids and `root.companyId`."""
+    build = EmployeeBuilder(company_id=OTHER_COMPANY_ID, first_id=3_410_552_100_000_000_000)
+    return [
+        build.build(
+            "Hank",
+            f"Scorpio{n}",
+            manager=None,
+            email=f"hank.scorpio{n}@globex.example",
+            lists={
+                "work.title": "Engineer",
+                "internal.lifecycleStatus": "Employed",
+                "internal.status": "Active",
+            },
+            values={"work.startDate": "2021-01-04"},
+        )
+        for n in range(count)
+    ]
+
+
 def _error(status: int, key: str, message: str, headers: dict[str, str] | None = None) -> Response:
     return Response(
         json.dumps({"key": key, "error": message}),
@@ -498,6 +528,7 @@ class FakeHiBob(FakeVendor):
     def __init__(self, employees: int = 630) -> None:
         super().__init__()
         self.employees = seed_employees(employees)
+        self.other_employees = other_company_employees()
         self.service_users: dict[str, ServiceUser] = {}
         self.search_limit_per_minute: int | None = None
         self._searches: dict[str, list[float]] = {}
@@ -515,13 +546,19 @@ class FakeHiBob(FakeVendor):
 
     # --- what a HiBob admin does -------------------------------------------------------
     def add_service_user(
-        self, *, categories: Iterable[str] = ALL_CATEGORIES, read_lists: bool = True
+        self,
+        *,
+        categories: Iterable[str] = ALL_CATEGORIES,
+        read_lists: bool = True,
+        company_id: int = COMPANY_ID,
     ) -> tuple[str, str]:
-        """Create a service user in a permission group; returns (ID, token)."""
+        """Create a service user of a company in a permission group; returns (ID, token)."""
         user_id = f"SERVICE-{secrets.randbelow(90_000) + 10_000}"
         token = secrets.token_urlsafe(30)
         with self._state_lock:
-            self.service_users[user_id] = ServiceUser(token, frozenset(categories), read_lists)
+            self.service_users[user_id] = ServiceUser(
+                token, frozenset(categories), read_lists, company_id
+            )
         return user_id, token
 
     def set_permissions(
@@ -630,7 +667,8 @@ class FakeHiBob(FakeVendor):
             return _error(400, "bad.request", "fields must be a list of field IDs")
         if len(field_ids) > MAX_FIELDS:
             return _error(400, "bad.request", f"At most {MAX_FIELDS} fields may be requested")
-        matches = self._filter(body.get("filters") or [])
+        staff = self.employees if user.company_id == COMPANY_ID else self.other_employees
+        matches = self._filter(staff, body.get("filters") or [])
         if isinstance(matches, Response):
             return matches
         if body.get("showInactive") is not True:
@@ -643,11 +681,11 @@ class FakeHiBob(FakeVendor):
             content_type="application/json",
         )
 
-    def _filter(self, filters: Any) -> list[FakeEmployee] | Response:
+    def _filter(self, staff: list[FakeEmployee], filters: Any) -> list[FakeEmployee] | Response:
         if not isinstance(filters, list) or len(filters) > 1:
             return _error(400, "bad.request", "At most one filter is supported")
         if not filters:
-            return list(self.employees)
+            return list(staff)
         wanted = filters[0]
         if (
             not isinstance(wanted, dict)
@@ -657,7 +695,7 @@ class FakeHiBob(FakeVendor):
         ):
             return _error(400, "bad.request", "Invalid filter")
         values = {str(v) for v in wanted["values"]}
-        return [e for e in self.employees if str(e.values[wanted["fieldPath"]]) in values]
+        return [e for e in staff if str(e.values[wanted["fieldPath"]]) in values]
 
     def _render(
         self,

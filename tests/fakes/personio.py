@@ -11,6 +11,11 @@
   response header. An unknown or expired token gets 401, a credential without the Employees
   scope 403, both with the `{"success": false, "error": {"code", "message"}}` envelope.
 
+- Companies: the seeded one (`employees`, ids from 1001) and, for "another company's
+  credentials", `other_employees` (ids from 8001). A credential belongs to one company and reads
+  only its employees. Personio's responses name no company (see the connector's docstring), so
+  neither does the fake: only the employees differ.
+
 The exact error messages are not documented; these are plausible ones.
 """
 
@@ -83,6 +88,7 @@ class FakeCredential:
     scopes: set[str]
     readable_attributes: set[str]
     deleted: bool = False
+    other_company: bool = False
 
 
 @dataclass
@@ -107,6 +113,7 @@ class FakePersonio(FakeVendor):
     ) -> None:
         super().__init__()
         self.employees = seed_employees() if employees is None else employees
+        self.other_employees = other_company_employees()
         self.token_lifetime = token_lifetime
         self.credentials: dict[str, FakeCredential] = {}
         self.tokens: dict[str, _Token] = {}
@@ -122,6 +129,7 @@ class FakePersonio(FakeVendor):
             self.tokens.clear()
         self.requests.clear()
         self.employees = seed_employees()
+        self.other_employees = other_company_employees()
         self.token_lifetime = timedelta(hours=24)
 
     def credential_create(
@@ -129,13 +137,16 @@ class FakePersonio(FakeVendor):
         *,
         scopes: Iterable[str] = (SCOPE_EMPLOYEES,),
         readable_attributes: Iterable[str] = ALL_ATTRIBUTES,
+        other_company: bool = False,
     ) -> dict[str, str]:
-        """A new API credential; returns what a customer would paste into the form."""
+        """A new API credential (of the other company's Personio when `other_company`); returns
+        what a customer would paste into the form."""
         credential = FakeCredential(
             client_id=secrets.token_hex(12),
             client_secret=f"papi-{secrets.token_urlsafe(32)}",
             scopes=set(scopes),
             readable_attributes=set(readable_attributes),
+            other_company=other_company,
         )
         self.credentials[credential.client_id] = credential
         return {"client_id": credential.client_id, "client_secret": credential.client_secret}
@@ -210,13 +221,14 @@ class FakePersonio(FakeVendor):
             return _error(401, "The access token is invalid or has expired.")
         if SCOPE_EMPLOYEES not in credential.scopes:
             return _error(403, "This API credential has no access to employees.")
+        company = self.other_employees if credential.other_company else self.employees
         since = request.args.get("updated_since")
         if since is not None:
             try:
                 moment = _parse_since(since)
             except ValueError:
                 return _error(400, "The updated_since parameter is not a valid date.")
-            selected = [e for e in self.employees if e.updated_at > moment]
+            selected = [e for e in company if e.updated_at > moment]
             offset, limit, current_page, total_pages = 0, len(selected), 0, 1
         else:
             try:
@@ -227,13 +239,13 @@ class FakePersonio(FakeVendor):
             # The adoption guide announces a maximum of 100; its error wording is not public.
             if not 1 <= limit <= 100 or offset < 0:
                 return _error(400, "limit must be between 1 and 100 and offset at least 0.")
-            selected = self.employees[offset : offset + limit]
-            total_pages = math.ceil(len(self.employees) / limit)
+            selected = company[offset : offset + limit]
+            total_pages = math.ceil(len(company) / limit)
             current_page = offset // limit
         body = {
             "success": True,
             "metadata": {
-                "total_elements": len(self.employees) if since is None else len(selected),
+                "total_elements": len(company) if since is None else len(selected),
                 "current_page": current_page,
                 "total_pages": total_pages,
             },
@@ -440,6 +452,25 @@ def seed_employees(total: int = 57) -> list[FakeEmployee]:
             )
         )
     return people
+
+
+def other_company_employees(total: int = 12) -> list[FakeEmployee]:
+    """Another company's staff: its own ids, names and addresses."""
+    return [
+        _employee(
+            8001 + index,
+            _FIRST_NAMES[(index * 3) % len(_FIRST_NAMES)],
+            _LAST_NAMES[(index * 5) % len(_LAST_NAMES)],
+            email=f"person{index}@globex.example",
+            position="Analyst",
+            hours="40",
+            hire="2022-05-01",
+            department=1002,
+            office=4002,
+            subcompany=5002,
+        )
+        for index in range(total)
+    ]
 
 
 @pytest.fixture(scope="module", name="personio_server")

@@ -93,9 +93,12 @@ class Vendor:
     fake: FakeVendor
     credentials: dict[str, str]
     revoke: Callable[[], None]
-    # Page 2 of the employee listing a sync reads (page 1 and the auth check pass).
+    # The employee listing a sync reads (and, where it reads the same page, the auth check).
     is_employee_page: Callable[[Request], bool]
     page_size: int
+    # How many of those requests pass before page 2: page 1, plus the auth check where it is
+    # the same request (Personio's check reads page 1 for its employee ids).
+    pages_before_page_2: int
     # Renames an employee on page 1 at the vendor; returns their remote id.
     rename_on_first_page: Callable[[str], str]
     # Whether the vendor's API lists departments apart from the employee listing (BambooHR's
@@ -123,6 +126,7 @@ def _personio(fake: FakePersonio) -> Vendor:
             request.path == "/v1/company/employees" and request.args.get("limit") == "100"
         ),
         page_size=100,
+        pages_before_page_2=2,
         rename_on_first_page=lambda name: _personio_rename(fake, name),
         lists_groups_apart=False,
     )
@@ -146,6 +150,7 @@ def _bamboohr(fake: FakeBambooHr) -> Vendor:
             and _json_body(request).get("pageSize") == 100
         ),
         page_size=100,
+        pages_before_page_2=1,
         rename_on_first_page=lambda name: _bamboohr_rename(fake, name),
         lists_groups_apart=True,
     )
@@ -168,6 +173,7 @@ def _hibob(fake: FakeHiBob) -> Vendor:
             request.path == "/v1/people/search" and "humanReadable" in _json_body(request)
         ),
         page_size=200,
+        pages_before_page_2=1,
         rename_on_first_page=lambda name: _hibob_rename(fake, name),
         lists_groups_apart=True,
     )
@@ -320,7 +326,7 @@ def test_it_fails_a_sync_whose_second_page_is_garbage_and_keeps_the_data_consist
             status=200,
             body='{"data": [{"id": 1, "fields": {"firstName": "Trunc',
             matches=vendor.is_employee_page,
-            after=1,
+            after=vendor.pages_before_page_2,
             times=ALWAYS,
         )
     )

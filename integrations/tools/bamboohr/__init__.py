@@ -11,6 +11,10 @@ is generated from the same OpenAPI description and spells out auth, paging and s
   unknown company domain is), throttling answered with 503 + `Retry-After`, 502 gateway errors;
   the `X-BambooHR-Error-Message` header carries details. Responses are XML unless the request
   says `Accept: application/json`.
+- The same page is why the company domain is the integration's `remote_account_id`: every URL
+  names the company (`/{companyDomain}/`) and a key works only for its own company (another
+  company's key gets 401), so a relink with another company's domain and key shows a different
+  domain, and one with our domain but their key is refused outright.
 - reference/metadata-get-a-list-of-fields (`GET /v1/meta/fields`): field discovery, the cheapest
   call every key may make; used to check the key and the company.
 - reference/metadata-get-details-for-list-fields (`GET /v1/meta/lists`): list fields with their

@@ -35,6 +35,12 @@ Pages followed (apidocs.hibob.com):
   `X-RateLimit-Remaining`, `X-RateLimit-Reset` (Unix epoch). The docs do not promise a
   `Retry-After` header; our HTTP helper reports it when present, otherwise no delay is known.
 
+Which company the service user belongs to: `root.companyId` ("Company id", a Basic info field
+of the fields metadata, in the default fields of reference/post_people-identifier's 200
+response) of one visible employee is the integration's `remote_account_id`. A service user
+that sees no employee, or may not view Basic info, reports none; the ids of the employees it
+sees go along instead, for the overlap rule of `integrations.selectors.credentials_account_match`.
+
 Where the docs are silent (said so at each place): which permission reads named lists (we
 probe and treat 403 as "not granted"), the time zone of `root.creationDateTime`, the
 human-readable shape of multi-list fields, and a maximum for the `root.id` filter values.

@@ -14,6 +14,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from integrations.tools.base import (
+    REMOTE_ID_SAMPLE_SIZE,
     AuthResult,
     Coverage,
     CredentialField,
@@ -182,7 +183,11 @@ class HiBobTool(Tool):
             # The docs do not say which permission reads named lists: a refusal means no.
             if failure.status_code not in (403, 404):
                 return _Unusable.from_failure(failure).result()
-        return AuthResult.ok(granted_permissions=granted, remote_account_id=account_id)
+        return AuthResult.ok(
+            granted_permissions=granted,
+            remote_account_id=account_id,
+            remote_id_sample=employee_ids[:REMOTE_ID_SAMPLE_SIZE],
+        )
 
     def fetch(
         self,

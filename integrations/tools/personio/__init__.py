@@ -38,10 +38,19 @@ Where the docs are silent, and what we do:
 - How to list the readable attributes: whitelisted attributes come back on every employee, even
   with a null value (see the example response), so one `limit=1` call shows them all. A company
   without employees shows none.
-- A company or account id: the Personnel Data API exposes none (the token is opaque, no
-  response carries a tenant id, `subcompany` is a legal entity). The client id is per credential
-  and changes on every relink, so using it would refuse every legitimate relink. We report no
-  remote account id rather than a wrong one.
+- A company or account id: the Personnel Data API exposes none. `/reference/auth` calls the
+  token opaque ("will have a 'papi-' prefix"); the example token of the auth API's OpenAPI file
+  (`personio-auth-api.yaml`) carries only `iss`, `iat`, `exp`, `nbf`, `jti` and a `sub` that
+  encodes the client id; no v1 response carries a tenant id; `subcompany` and the v2 legal
+  entities (`/v2.0/reference/listlegalentities`, a different API with its own OAuth scopes) are
+  legal entities, of which one company has several; the Recruiting API's `X-Company-ID` is typed
+  in by the customer, not read from the credentials. The client id is per credential and
+  changes on every relink, so using it would refuse every legitimate relink. We report no remote
+  account id rather than a wrong one; instead the auth check reads one page of employees (the
+  documented maximum of 100) and hands their ids on, and a relink is accepted only when they
+  overlap the employees already synced (`integrations.selectors.credentials_account_match`).
+  The docs do not say whether employee ids are unique across Personio companies; their
+  examples show long numeric ids, not small per-company counters, and the rule relies on that.
 - Groups: v1 has no departments endpoint (the v2 org-units list is in beta and its response is
   not documented), so groups are read from the employees' `department`, `team` and
   `cost_centers` attributes. Personio ids are unique per kind only, so group ids carry the kind.

@@ -201,7 +201,9 @@ class PersonioTool(Tool):
         except HttpFailure as failure:
             return _unreachable(failure, default_retry_after=AUTH_COOLDOWN_SECONDS)
         try:
-            body = self._get_employees(token, {"limit": "1", "offset": "0"})
+            # A whole page: its employee ids are how a relink tells this company from another
+            # (Personio names no company account), and its attributes what may be read.
+            body = self._get_employees(token, {"limit": str(PAGE_SIZE), "offset": "0"})
         except HttpFailure as failure:
             if failure.status_code == 403:
                 return AuthResult.ok(granted_permissions=(), remote_account_id="")
@@ -217,7 +219,11 @@ class PersonioTool(Tool):
             )
         # `id` comes with every employee; it is not an attribute a credential chooses.
         readable.discard(attribute_permission("id"))
-        return AuthResult.ok(granted_permissions={PERM_EMPLOYEES, *readable}, remote_account_id="")
+        return AuthResult.ok(
+            granted_permissions={PERM_EMPLOYEES, *readable},
+            remote_account_id="",
+            remote_id_sample=(str(item["id"]["value"]) for item in items),
+        )
 
     def fetch(
         self,
