@@ -176,6 +176,11 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
 )
+# Reverse proxies in front of the site, each appending to X-Forwarded-For: 1 behind one load
+# balancer. 0 ignores the header (anyone can send it). See core.client_address.
+TRUSTED_PROXY_COUNT: int = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
 
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",
