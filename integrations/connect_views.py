@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from core.client_address import client_address
 from integrations.connect_forms import CredentialsForm
 from integrations.models import LinkKind, LinkType, ReconnectionLink, ScopeConfig, ScopeSetting
 from integrations.ratelimit import rate_limit_hit
@@ -107,25 +108,26 @@ def _requested(tool: Tool, scope: ScopeConfig) -> list[tuple[StrOrPromise, list[
     return requested
 
 
-def _client_address(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def _over_limit(request: HttpRequest, link: ReconnectionLink) -> bool:
-    """Guessing credentials through a link is slowed per link and per client address."""
-    per_link = rate_limit_hit(
+    """Guessing credentials through a link is slowed per link and per client address.
+
+    A post the link's own limit refuses is not counted against the address: hammering one
+    link must not use up the address's allowance for other links (customers behind one
+    proxy or office network share an address).
+    """
+    if rate_limit_hit(
         scope="connect-link",
         key=link.pk,
         limit=settings.CONNECT_SUBMISSIONS_PER_LINK,
         window_seconds=RATE_WINDOW_SECONDS,
-    )
-    per_address = rate_limit_hit(
+    ):
+        return True
+    return rate_limit_hit(
         scope="connect-address",
-        key=_client_address(request) or "unknown",
+        key=client_address(request) or "unknown",
         limit=settings.CONNECT_SUBMISSIONS_PER_ADDRESS,
         window_seconds=RATE_WINDOW_SECONDS,
     )
-    return per_link or per_address
 
 
 def _unusable(request: HttpRequest) -> HttpResponse:
@@ -267,7 +269,7 @@ def _credentials_form(
         result = complete(
             credentials=form.cleaned_data,
             opted_out=opted_out,
-            ip_address=_client_address(request),
+            ip_address=client_address(request),
             user_agent=request.headers.get("User-Agent", ""),
         )
         if result.outcome == RelinkOutcome.COMPLETED:

@@ -7,10 +7,14 @@ import hashlib
 from django.core.cache import cache
 
 
+def _cache_key(scope: str, key: str) -> str:
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]  # keys may hold tokens or addresses
+    return f"ratelimit:{scope}:{digest}"
+
+
 def rate_limit_hit(*, scope: str, key: str, limit: int, window_seconds: int) -> bool:
     """Count one hit; True when `key` is over `limit` hits in the current window."""
-    digest = hashlib.sha256(key.encode()).hexdigest()[:32]  # keys may hold tokens or addresses
-    cache_key = f"ratelimit:{scope}:{digest}"
+    cache_key = _cache_key(scope, key)
     if cache.add(cache_key, 1, timeout=window_seconds):
         return False
     try:
@@ -19,3 +23,12 @@ def rate_limit_hit(*, scope: str, key: str, limit: int, window_seconds: int) -> 
         # Expired between add and incr: this hit starts a new window.
         cache.add(cache_key, 1, timeout=window_seconds)
         return False
+
+
+def rate_limit_reached(*, scope: str, key: str, limit: int) -> bool:
+    """Whether `key` has used all `limit` hits of its current window; counts nothing."""
+    return int(cache.get(_cache_key(scope, key)) or 0) >= limit
+
+
+def rate_limit_reset(*, scope: str, key: str) -> None:
+    cache.delete(_cache_key(scope, key))

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "axes",
     "kombo_site",
     "core",
     "integrations",
@@ -91,6 +92,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kombo_site.urls"
@@ -131,6 +134,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+# Axes first: a locked-out (username, address) is refused before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard:integration_list"
@@ -176,6 +184,30 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
 )
+# Reverse proxies in front of the site, each appending to X-Forwarded-For: 1 behind one load
+# balancer. 0 ignores the header (anyone can send it). See core.client_address.
+TRUSTED_PROXY_COUNT: int = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+
+# --- Sign-in lockout (django-axes for Django users; Sandbox HR's sign-in follows the same) ---
+LOGIN_FAILURE_LIMIT: int = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_LOCKOUT_PERIOD = parse_duration(
+    "LOGIN_LOCKOUT_PERIOD", env.str("LOGIN_LOCKOUT_PERIOD", default="15m")
+)
+if LOGIN_FAILURE_LIMIT < 1 or LOGIN_LOCKOUT_PERIOD.total_seconds() <= 0:
+    raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_LOCKOUT_PERIOD must be positive.")
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = LOGIN_LOCKOUT_PERIOD
+# Per user *and* address: a stranger guessing an operator's password locks only themselves out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
+AXES_LOCKOUT_CALLABLE = "core.login_lockout.login_locked_out"
+# A typo or two before the right password does not count towards a later lockout.
+AXES_RESET_ON_SUCCESS = True
+# The lock ends when the page says, however often it is tried meanwhile: still 5 guesses per
+# period per address, and a person retrying the right password is not kept out longer.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 
 EMAIL_BACKEND = env.str(
     "EMAIL_BACKEND",

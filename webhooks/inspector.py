@@ -22,6 +22,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from standardwebhooks.webhooks import Webhook
 
+from core.client_address import client_address
 from webhooks.models import InspectorRequest, WebhookEndpoint
 from webhooks.secrets import secret_decrypt
 from webhooks.signing import kombo_signature
@@ -87,7 +88,7 @@ def inspector_receive(request: HttpRequest, bin_id: str) -> JsonResponse:
         headers=dict(request.headers),
         body=body,
         body_truncated=len(body) > BODY_LIMIT_BYTES,
-        remote_addr=request.META.get("REMOTE_ADDR") or None,
+        remote_addr=client_address(request),
     )
     return JsonResponse({"status": "received", "id": received.pk})
 

@@ -134,6 +134,9 @@ def integration_create(
     creator_email: str | None = None,
     origin_id: str | None = None,
     remote_account_id: str = "",
+    link_id: str | None = None,
+    ip_address: str | None = None,
+    user_agent: str = "",
 ) -> Integration:
     tool = tool_get(tool_id)
     if scope_config.environment_id != environment.pk:
@@ -158,7 +161,13 @@ def integration_create(
             data={"tool": tool.id, "scope_config_id": scope_config.pk},
         )
         credential_version_add(
-            integration=integration, credentials=credentials, source=source, actor=actor
+            integration=integration,
+            credentials=credentials,
+            source=source,
+            actor=actor,
+            link_id=link_id,
+            ip_address=ip_address,
+            user_agent=user_agent,
         )
         integration_created_emit(integration=integration)
     return integration

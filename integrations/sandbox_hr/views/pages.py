@@ -12,6 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +20,9 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.client_address import client_address
+from core.login_lockout import lockout_period_words
+from integrations.ratelimit import rate_limit_hit, rate_limit_reached, rate_limit_reset
 from integrations.sandbox_hr import selectors, services
 from integrations.sandbox_hr.forms import ApiKeyCreateForm, SignInForm
 from integrations.sandbox_hr.models import (
@@ -35,6 +39,11 @@ from integrations.sandbox_hr.sessions import (
 )
 
 SIGN_IN_ERROR = "The email address or password is incorrect."
+SIGN_IN_LOCKED = (
+    "Too many failed sign-ins with this email address. Signing in is paused for up to "
+    "{period}; try again later."
+)
+SIGN_IN_FAILURES = "sandbox-hr-sign-in-failures"
 HOME = "sandbox_hr:employee_list"
 API_KEYS = "sandbox_hr:api_key_list"
 
@@ -101,6 +110,12 @@ def _next_url(request: HttpRequest) -> str:
     return reverse(HOME)
 
 
+def _sign_in_locked(failures_key: str) -> bool:
+    return rate_limit_reached(
+        scope=SIGN_IN_FAILURES, key=failures_key, limit=settings.LOGIN_FAILURE_LIMIT
+    )
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
@@ -108,19 +123,36 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         return redirect(_next_url(request))
     form = SignInForm(request.POST if request.method == "POST" else None)
     error = None
+    status = 200
     if form.is_valid():
-        user = services.sandbox_user_authenticate(
-            email=form.cleaned_data["email"], password=form.cleaned_data["password"]
-        )
-        if user is not None:
-            response = redirect(_next_url(request))
-            session_start(request=request, response=response, user=user)
-            return response
-        error = SIGN_IN_ERROR
+        email = form.cleaned_data["email"]
+        # Per email *and* address, like the dashboard's lockout: a stranger guessing someone's
+        # password locks only themselves out. The right password is refused too while locked.
+        failures_key = f"{email.lower()} {client_address(request) or 'unknown'}"
+        if not _sign_in_locked(failures_key):
+            user = services.sandbox_user_authenticate(
+                email=email, password=form.cleaned_data["password"]
+            )
+            if user is not None:
+                rate_limit_reset(scope=SIGN_IN_FAILURES, key=failures_key)
+                response = redirect(_next_url(request))
+                session_start(request=request, response=response, user=user)
+                return response
+            rate_limit_hit(
+                scope=SIGN_IN_FAILURES,
+                key=failures_key,
+                limit=settings.LOGIN_FAILURE_LIMIT,
+                window_seconds=int(settings.LOGIN_LOCKOUT_PERIOD.total_seconds()),
+            )
+        if _sign_in_locked(failures_key):
+            error, status = SIGN_IN_LOCKED.format(period=lockout_period_words()), 429
+        else:
+            error = SIGN_IN_ERROR
     return render(
         request,
         "sandbox_hr/customer/sign_in.html",
         {"form": form, "error": error, "next": _next_url(request)},
+        status=status,
     )
 
 
