@@ -176,7 +176,14 @@ def _own_origins(request: HttpRequest) -> set[str]:
 def relink_form(request: HttpRequest, token: str) -> HttpResponse:
     link = link_find(token=token)
     usable = link is not None and link.is_usable_at(timezone.now())
-    if link is None or not usable or (link.kind == LinkKind.RELINK and link.integration is None):
+    # Deleting an integration revokes its links; ones left open by a delete before it did
+    # still must not show the organisation's form.
+    orphaned = (
+        link is not None
+        and link.kind == LinkKind.RELINK
+        and (link.integration is None or link.integration.deleted_at is not None)
+    )
+    if link is None or not usable or orphaned:
         with translation.override(link.language if link else None):
             return _framing(_unusable(request), link)
     with translation.override(link.language):
