@@ -114,6 +114,9 @@ def connect_link_complete(
             remote_account_id=result.remote_account_id,
             actor=Actor.customer(f"customer via link {link.pk}"),
             source=CredentialSource.CONNECT_LINK,
+            link_id=link.pk,
+            ip_address=ip_address,
+            user_agent=user_agent,
         )
         Integration.objects.filter(pk=integration.pk).update(
             opted_out=sorted(set(opted_out)), last_auth_ok_at=now, full_sync_requested_at=now

@@ -136,7 +136,12 @@ def integration_create(
     creator_email: str | None = None,
     origin_id: str | None = None,
     remote_account_id: str = "",
+    link_id: str | None = None,
+    ip_address: str | None = None,
+    user_agent: str = "",
 ) -> Integration:
+    """A new integration with its first credentials; `link_id`, `ip_address` and `user_agent`
+    record where a customer set them (a connect link), as a relink records them."""
     tool = tool_get(tool_id)
     if scope_config.environment_id != environment.pk:
         raise ValueError("The scope config belongs to another environment.")
@@ -160,7 +165,13 @@ def integration_create(
             data={"tool": tool.id, "scope_config_id": scope_config.pk},
         )
         credential_version_add(
-            integration=integration, credentials=credentials, source=source, actor=actor
+            integration=integration,
+            credentials=credentials,
+            source=source,
+            actor=actor,
+            link_id=link_id,
+            ip_address=ip_address,
+            user_agent=user_agent,
         )
         integration_created_emit(integration=integration)
     return integration
