@@ -17,6 +17,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -130,14 +131,28 @@ def _over_limit(request: HttpRequest, link: ReconnectionLink) -> bool:
     )
 
 
+class _LinkUnusable(Exception):
+    """The link turned out unusable while a submission was checked (another one won)."""
+
+
 def _unusable(request: HttpRequest) -> HttpResponse:
-    return render(request, "connect/link_unusable.html", status=404)
+    """One page for unknown, expired, revoked and used links alike, so a response never tells
+    whether a token exists or what its link is: in the language the request asks for (never
+    the link's) and frameable as an EMBEDDED link is (one that expired inside the operator's
+    iframe explains itself there; the page has nothing to click).
+    """
+    language = translation.get_language_from_request(request)
+    with translation.override(language):
+        response = render(request, "connect/link_unusable.html", status=404)
+    response["Content-Language"] = language
+    patch_vary_headers(response, ("Accept-Language",))
+    return _framing(response, frameable=True)
 
 
-def _framing(response: HttpResponse, link: ReconnectionLink | None) -> HttpResponse:
-    """EMBEDDED links may be framed by the operator's origins only; everything else not at all."""
+def _framing(response: HttpResponse, *, frameable: bool) -> HttpResponse:
+    """Frameable pages (EMBEDDED links) by the operator's origins only; the rest not at all."""
     ancestors = settings.CONNECT_FRAME_ANCESTORS
-    if link is not None and link.link_type == LinkType.EMBEDDED and ancestors:
+    if frameable and ancestors:
         response["Content-Security-Policy"] = f"frame-ancestors 'self' {' '.join(ancestors)}"
         response.xframe_options_exempt = True
     else:
@@ -178,16 +193,26 @@ def _own_origins(request: HttpRequest) -> set[str]:
 def relink_form(request: HttpRequest, token: str) -> HttpResponse:
     link = link_find(token=token)
     usable = link is not None and link.is_usable_at(timezone.now())
-    if link is None or not usable or (link.kind == LinkKind.RELINK and link.integration is None):
-        with translation.override(link.language if link else None):
-            return _framing(_unusable(request), link)
-    with translation.override(link.language):
-        if request.method == "POST" and _sent_from_another_site(request):
-            forged = render(request, "connect/sent_from_another_site.html", status=403)
-            return _framing(forged, link)
-        if link.kind == LinkKind.CONNECT:
-            return _framing(_connect_form(request, link), link)
-        return _framing(_relink_form(request, link), link)
+    # Deleting an integration revokes its links; ones left open by a delete before it did
+    # still must not show the organisation's form.
+    orphaned = (
+        link is not None
+        and link.kind == LinkKind.RELINK
+        and (link.integration is None or link.integration.deleted_at is not None)
+    )
+    if link is None or not usable or orphaned:
+        return _unusable(request)
+    try:
+        with translation.override(link.language):
+            if request.method == "POST" and _sent_from_another_site(request):
+                page = render(request, "connect/sent_from_another_site.html", status=403)
+            elif link.kind == LinkKind.CONNECT:
+                page = _connect_form(request, link)
+            else:
+                page = _relink_form(request, link)
+    except _LinkUnusable:
+        return _unusable(request)
+    return _framing(page, frameable=link.link_type == LinkType.EMBEDDED)
 
 
 def _connect_form(request: HttpRequest, link: ReconnectionLink) -> HttpResponse:
@@ -276,7 +301,7 @@ def _credentials_form(
             context["activation_token"] = result.activation_token
             return render(request, "connect/relink_done.html", context)
         if result.outcome == RelinkOutcome.LINK_UNUSABLE:
-            return _unusable(request)
+            raise _LinkUnusable
         context["error"] = result.message
         context["missing"] = [p for p in permissions if p.id in result.missing_permissions]
     return render(request, "connect/relink_form.html", context | {"rows": form.rows()})

@@ -10,6 +10,11 @@ from pathlib import Path
 
 import environ
 from cryptography.fernet import Fernet, MultiFernet
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 
 from kombo_site.durations import parse_duration
@@ -36,7 +41,22 @@ if _missing:
         + ". Set them, or set DEBUG=true for a local run."
     )
 
-SECRET_KEY: str = env.str("SECRET_KEY", default="insecure-local-only-secret-key-change-me")
+# Public, so DEBUG only: its prefix is one Django's weak-key rule below refuses.
+_DEVELOPMENT_SECRET_KEY = "django-insecure-local-development-key-not-secret"
+SECRET_KEY: str = env.str("SECRET_KEY", default=_DEVELOPMENT_SECRET_KEY)
+# Django's own definition of a weak key (`check --deploy`, security.W009), enforced at start-up
+# instead of only warned about by a check nobody may run.
+if not DEBUG and (
+    len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
+    or len(set(SECRET_KEY)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+    or SECRET_KEY.startswith(SECRET_KEY_INSECURE_PREFIX)
+):
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is too weak for production: it needs at least {SECRET_KEY_MIN_LENGTH} "
+        f"characters, at least {SECRET_KEY_MIN_UNIQUE_CHARACTERS} different ones and no "
+        f"'{SECRET_KEY_INSECURE_PREFIX}' prefix (Django's security.W009). Generate one with: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Fernet keys, newest first: the first encrypts, all decrypt (see `rotate_encryption_keys`).

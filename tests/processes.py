@@ -1,5 +1,5 @@
-"""Real processes for fault-injection tests: a private Redis, Celery workers, waiting; and the
-fleet of sandbox integrations they work on.
+"""Real processes for fault-injection tests: a private Redis, Celery workers, the site under
+gunicorn, waiting; and the fleet of sandbox integrations they work on.
 
 Each test owns its redis-server (on a free port) and its worker process groups, so stopping or
 killing them cannot disturb a test running next to it. Everything started here is stopped in
@@ -16,13 +16,14 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 import kombu.pools
 import redis
+import requests
 from django.db import connection
 
 from integrations.models import Environment, Integration
@@ -302,6 +303,97 @@ def celery_workers(*, workdir: Path, queue: str, env: Mapping[str, str]) -> Iter
         yield workers
     finally:
         workers.stop()
+
+
+@dataclass(frozen=True)
+class GunicornServer:
+    url: str
+    access_log: Path
+    error_log: Path
+
+
+@contextmanager
+def gunicorn_server(
+    *, workdir: Path, env: Mapping[str, str] | None = None, args: Sequence[str] = ()
+) -> Iterator[GunicornServer]:
+    """The site under gunicorn with the shipped config (`kombo_site/gunicorn_conf.py`, as the
+    README's production command), one worker on a free loopback port, its access and error
+    logs in `workdir`.
+
+    It serves this test's PostgreSQL database when the suite runs on one (what the server
+    writes outlives the test's transaction: use `transactional_db`), else a SQLite file
+    migrated in `workdir`. `env` overrides the environment (the test settings by default),
+    `args` adds gunicorn flags.
+    """
+    server_env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "kombo_site.test_settings",
+        "VAR_DIR": str(workdir),
+        "DATABASE_URL": (
+            database_url()
+            if connection.vendor == "postgresql"
+            else f"sqlite:///{workdir / 'site.sqlite3'}"
+        ),
+        **(env or {}),
+    }
+    if connection.vendor != "postgresql":
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
+            cwd=ROOT,
+            env=server_env,
+            check=True,
+            timeout=120,
+        )
+    # Bound here and handed over (`fd://`): the port is known before gunicorn starts.
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(128)
+    listener.set_inheritable(True)
+    server = GunicornServer(
+        url=f"http://127.0.0.1:{listener.getsockname()[1]}",
+        access_log=workdir / "gunicorn-access.log",
+        error_log=workdir / "gunicorn-error.log",
+    )
+    with listener:
+        process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "gunicorn", "kombo_site.wsgi"),
+                *("--config", str(ROOT / "kombo_site" / "gunicorn_conf.py")),
+                *("--bind", f"fd://{listener.fileno()}", "--workers", "1"),
+                *("--access-logfile", str(server.access_log)),
+                *("--error-logfile", str(server.error_log)),
+                # The default control socket is one path per user: parallel servers would share.
+                "--no-control-socket",
+                *args,
+            ],
+            cwd=ROOT,
+            env=server_env,
+            pass_fds=(listener.fileno(),),
+            start_new_session=True,
+        )
+    try:
+        wait_for(
+            lambda: f"gunicorn at {server.url} (log: {_tail(server.error_log)!r})",
+            lambda: _answers(server.url, process),
+            timeout=60,
+        )
+        yield server
+    finally:
+        _stop(process, group=True)
+
+
+def _answers(url: str, process: subprocess.Popen[bytes]) -> bool:
+    if process.poll() is not None:
+        raise AssertionError(f"gunicorn exited with {process.returncode}")
+    try:
+        requests.get(f"{url}/accounts/login/", timeout=10)
+    except requests.RequestException:
+        return False
+    return True
+
+
+def _tail(log: Path, size: int = 3000) -> str:
+    return log.read_text()[-size:] if log.exists() else ""
 
 
 # Short enough that a lost message or a dead worker is noticed within seconds, not minutes.

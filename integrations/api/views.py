@@ -51,6 +51,14 @@ INTEGRATION_ID_PARAMETER = OpenApiParameter(
 
 
 class KomboApiView(APIView):
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        # DRF authenticates before it looks at the method, so a wrong method without a key was
+        # a 401; the endpoints are public (the schema lists them), their methods are no secret.
+        method = request.method.lower() if request.method else ""
+        if method not in self.http_method_names or not hasattr(self, method):
+            self.http_method_not_allowed(request)
+        super().initial(request, *args, **kwargs)
+
     def api_key(self, request: Request) -> ApiKey:
         api_key = request.auth
         # `HasApiKey` (the default permission) refused the request otherwise.

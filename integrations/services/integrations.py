@@ -8,6 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from integrations.actors import Actor
@@ -26,6 +27,7 @@ from integrations.models import (
     Integration,
     IntegrationEvent,
     IntegrationStatus,
+    ReconnectionLink,
     RequestLog,
     ScopeConfig,
     ScopeSetting,
@@ -138,6 +140,8 @@ def integration_create(
     ip_address: str | None = None,
     user_agent: str = "",
 ) -> Integration:
+    """A new integration with its first credentials; `link_id`, `ip_address` and `user_agent`
+    record where a customer set them (a connect link), as a relink records them."""
     tool = tool_get(tool_id)
     if scope_config.environment_id != environment.pk:
         raise ValueError("The scope config belongs to another environment.")
@@ -210,19 +214,52 @@ def integration_set_enabled(*, integration: Integration, enabled: bool, actor: A
     return True
 
 
+def links_revoke_open(
+    *,
+    integration: Integration,
+    links: QuerySet[ReconnectionLink],
+    actor: Actor,
+    now: datetime,
+    data: Mapping[str, Any] | None = None,
+) -> None:
+    """Revoke those of `links` still open (unused, unrevoked, unexpired), with a LINK_REVOKED
+    audit row each as a revoke by hand leaves; `data` says why. Inside the caller's
+    transaction."""
+    open_links = links.filter(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+    link_ids = list(open_links.select_for_update().values_list("pk", flat=True))
+    ReconnectionLink.objects.filter(pk__in=link_ids).update(revoked_at=now)
+    for link_id in link_ids:
+        integration_event_record(
+            integration=integration,
+            kind=EventKind.LINK_REVOKED,
+            actor=actor,
+            data={"link_id": link_id, **(data or {})},
+        )
+
+
 def integration_delete(*, integration: Integration, actor: Actor) -> None:
-    """Delete for good: credentials are destroyed; the row stays as an audit tombstone."""
+    """Delete for good: credentials are destroyed, open links revoked (a customer opening one
+    sees the unusable page, not a form naming the organisation); the row stays as an audit
+    tombstone."""
+    now = timezone.now()
     with transaction.atomic():
         changed = Integration.objects.filter(pk=integration.pk, deleted_at__isnull=True).update(
-            deleted_at=timezone.now(),
+            deleted_at=now,
             enabled=False,
             status=IntegrationStatus.INACTIVE,
             next_sync_at=None,
-            updated_at=timezone.now(),
+            updated_at=now,
         )
         if not changed:
             return
         CredentialVersion.objects.filter(integration=integration).delete()
+        links_revoke_open(
+            integration=integration,
+            links=ReconnectionLink.objects.filter(integration=integration),
+            actor=actor,
+            now=now,
+            data={"reason": "integration deleted"},
+        )
         integration_event_record(integration=integration, kind=EventKind.DELETED, actor=actor)
         integration.refresh_from_db()
         integration_deleted_emit(integration=integration)

@@ -55,6 +55,7 @@ from integrations.services.health import (
 from integrations.services.integrations import (
     credential_version_add,
     integration_event_record,
+    links_revoke_open,
 )
 from integrations.tools import tool_get
 from integrations.tools.base import AuthOutcome, AuthResult, Tool
@@ -334,23 +335,18 @@ def _other_links_revoke(
     A link that moves the integration to a scope config it is not on now (a migration) still
     has work to do and stays open.
     """
-    open_links = ReconnectionLink.objects.filter(
-        Q(target_scope_config__isnull=True) | Q(target_scope_config=integration.scope_config_id),
+    links_revoke_open(
         integration=integration,
-        kind=LinkKind.RELINK,
-        used_at__isnull=True,
-        revoked_at__isnull=True,
-        expires_at__gt=now,
-    ).exclude(pk=completed.pk)
-    link_ids = list(open_links.select_for_update().values_list("pk", flat=True))
-    ReconnectionLink.objects.filter(pk__in=link_ids).update(revoked_at=now)
-    for link_id in link_ids:
-        integration_event_record(
+        links=ReconnectionLink.objects.filter(
+            Q(target_scope_config__isnull=True)
+            | Q(target_scope_config=integration.scope_config_id),
             integration=integration,
-            kind=EventKind.LINK_REVOKED,
-            actor=actor,
-            data={"link_id": link_id, "replaced_by": completed.pk},
-        )
+            kind=LinkKind.RELINK,
+        ).exclude(pk=completed.pk),
+        actor=actor,
+        now=now,
+        data={"replaced_by": completed.pk},
+    )
 
 
 def activation_token_exchange(*, environment_id: str, token: str) -> Integration | None:

@@ -26,6 +26,7 @@ import pytest
 import requests
 from cryptography.fernet import Fernet
 from django.conf import settings
+from django.core.management.utils import get_random_secret_key
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -131,7 +132,7 @@ def _production_env(var_dir: Path) -> dict[str, str]:
         "VAR_DIR": str(var_dir),
         "STATIC_ROOT": str(var_dir / "static"),
         "DEBUG": "false",
-        "SECRET_KEY": "connection-drop-test-secret-key",
+        "SECRET_KEY": get_random_secret_key(),
         "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "ALLOWED_HOSTS": "127.0.0.1",
         "BASE_URL": "http://127.0.0.1",

@@ -8,9 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.management.utils import get_random_secret_key
+
+from kombo_site.settings import _DEVELOPMENT_SECRET_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_KEY = "9Mmf1sR2b6n4L3cX0v3T5o8sYk0ZqV7wJ2eH1aB4cDg="
+# `secrets.token_urlsafe(50)`, as the README says to generate one.
+PRODUCTION_SECRET_KEY = "Qm7vT2xL9pR4kW8sN3jF6hD1gB5cZ0aY-_uE7iO2qX4tV9mK3nS8rJ1wP6lH5fG0dC2bA"
 
 
 def _start(env_overrides: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -51,7 +56,7 @@ def test_it_refuses_to_start_without_production_secrets() -> None:
 def test_it_names_the_one_missing_secret(missing: str) -> None:
     complete = {
         "DEBUG": "false",
-        "SECRET_KEY": "x" * 50,
+        "SECRET_KEY": PRODUCTION_SECRET_KEY,
         "FIELD_ENCRYPTION_KEYS": PRODUCTION_KEY,
         "ALLOWED_HOSTS": "kombo.example.com",
         "BASE_URL": "https://kombo.example.com",
@@ -68,7 +73,7 @@ def test_it_starts_with_all_production_secrets() -> None:
     result = _start(
         {
             "DEBUG": "false",
-            "SECRET_KEY": "x" * 50,
+            "SECRET_KEY": PRODUCTION_SECRET_KEY,
             "FIELD_ENCRYPTION_KEYS": PRODUCTION_KEY,
             "ALLOWED_HOSTS": "kombo.example.com",
             "BASE_URL": "https://kombo.example.com",
@@ -90,7 +95,7 @@ def test_it_refuses_a_bad_or_public_encryption_key(key: str, message: str) -> No
     result = _start(
         {
             "DEBUG": "false",
-            "SECRET_KEY": "x" * 50,
+            "SECRET_KEY": PRODUCTION_SECRET_KEY,
             "FIELD_ENCRYPTION_KEYS": key,
             "ALLOWED_HOSTS": "kombo.example.com",
             "BASE_URL": "https://kombo.example.com",
@@ -100,3 +105,61 @@ def test_it_refuses_a_bad_or_public_encryption_key(key: str, message: str) -> No
     assert result.returncode != 0
     assert message in result.stderr
     assert key not in result.stderr
+
+
+# Django's definition of a weak key, from the docs of `check --deploy` (security.W009): "less
+# than 50 characters, less than 5 unique characters, or it's prefixed with 'django-insecure-'".
+WEAK_SECRET_KEYS = {
+    "short": "Zq8wLm3v",
+    "one_short_of_50": "Qm7vT2xL9pR4kW8sN3jF6hD1gB5cZ0aY-_uE7iO2qX4tV9mK3",
+    "fifty_of_four_characters": "abcd" * 12 + "ab",
+    "django_insecure_prefix": "django-insecure-" + PRODUCTION_SECRET_KEY,
+    "development_default": _DEVELOPMENT_SECRET_KEY,
+}
+
+
+@pytest.mark.parametrize("key", WEAK_SECRET_KEYS.values(), ids=WEAK_SECRET_KEYS.keys())
+def test_it_refuses_a_weak_secret_key(key: str) -> None:
+    result = _start(
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": key,
+            "FIELD_ENCRYPTION_KEYS": PRODUCTION_KEY,
+            "ALLOWED_HOSTS": "kombo.example.com",
+            "BASE_URL": "https://kombo.example.com",
+        }
+    )
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY is too weak for production" in result.stderr
+    assert "secrets.token_urlsafe(50)" in result.stderr
+    assert key not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        # Django's own generator (50 characters) and the exact limits of its rule.
+        get_random_secret_key(),
+        "abcde" * 10,
+    ],
+    ids=["get_random_secret_key", "fifty_of_five_characters"],
+)
+def test_it_starts_with_a_key_django_calls_strong(key: str) -> None:
+    result = _start(
+        {
+            "DEBUG": "false",
+            "SECRET_KEY": key,
+            "FIELD_ENCRYPTION_KEYS": PRODUCTION_KEY,
+            "ALLOWED_HOSTS": "kombo.example.com",
+            "BASE_URL": "https://kombo.example.com",
+        }
+    )
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_it_accepts_the_development_key_in_debug_mode() -> None:
+    result = _start({"DEBUG": "true"})
+
+    assert result.returncode == 0, result.stderr

@@ -103,18 +103,21 @@ def test_it_reconnects_with_a_working_key_and_the_link_is_then_spent(
     assert "This link can't be used" in again.content.decode()
 
 
-def test_it_explains_a_spent_link_in_the_links_language(
+def test_it_explains_a_spent_link_in_the_browsers_language_not_the_links(
     sandbox_hr: None, environment: Environment
 ) -> None:
+    """The page of a spent link must not tell it from an unknown token, which has no language:
+    both speak the language the browser asks for (see test_link_unusable_page_uniform)."""
     setup = _broken(environment)
     url = _link(setup, language="it")
     _, raw = sandbox_api_key_create(account=setup.account, name="new", permissions=ALL_PERMISSIONS)
     Client().post(url, {"api_key": raw})
 
-    again = Client().get(url)
+    again = Client().get(url, HTTP_ACCEPT_LANGUAGE="es")
 
     assert again.status_code == 404
-    assert "Questo link non può essere usato" in again.content.decode()
+    assert "Este enlace no se puede usar" in again.content.decode()
+    assert "Questo link" not in again.content.decode()
 
 
 def test_it_shows_the_same_page_for_unknown_tokens(db: None) -> None:

@@ -1,0 +1,31 @@
+"""gunicorn's settings for serving the site: `gunicorn -c kombo_site/gunicorn_conf.py ...`.
+
+Only what every deploy needs; workers, binding and log files stay on the command line (or in
+`GUNICORN_CMD_ARGS`).
+
+The access log: request lines, paths, referers (a page's assets are asked for with the hosted
+form's URL) and headers carry link and activation tokens, so every atom is redacted by the
+rule Django's own loggers use before gunicorn formats the line.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from gunicorn.glogging import Logger
+
+from integrations.redaction import path_redacted
+
+
+class TokenRedactingLogger(Logger):
+    def atoms(
+        self, resp: Any, req: Any, environ: dict[str, Any], request_time: timedelta
+    ) -> dict[str, Any]:
+        return {
+            name: path_redacted(value) if isinstance(value, str) else value
+            for name, value in super().atoms(resp, req, environ, request_time).items()
+        }
+
+
+logger_class = TokenRedactingLogger
