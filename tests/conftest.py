@@ -156,6 +156,12 @@ def role_group(role: Role) -> Group:
 
 
 @pytest.fixture
+def role_groups(db: None) -> dict[Role, Group]:
+    """The three role groups as `migrate` left them."""
+    return {role: role_group(role) for role in Role}
+
+
+@pytest.fixture
 def role_user(db: None, django_user_model: type) -> Callable[[Role | None], Any]:
     """A staff user (not a superuser) in the given role's group, or in none."""
 

@@ -29,10 +29,8 @@ def test_it_creates_each_role_group_with_exactly_its_permissions(role: Role) -> 
     assert _names(group.permissions.all()) == set(ROLE_PERMISSIONS[role])
 
 
+@pytest.mark.usefixtures("role_groups")
 def test_it_creates_only_the_three_role_groups() -> None:
-    for role in Role:
-        role_group(role)
-
     assert set(Group.objects.values_list("name", flat=True)) == {"Viewer", "Operator", "Admin"}
 
 
