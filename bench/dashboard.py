@@ -478,8 +478,9 @@ def run() -> list[Row]:
                 for model in READ_MODELS.values()
             },
         )
+        # Pages check permissions now; a superuser has them all, like the demo's operator.
         operator, _ = get_user_model().objects.get_or_create(
-            username="bench-operator", defaults={"is_staff": True}
+            username="bench-operator", defaults={"is_staff": True, "is_superuser": True}
         )
         client = Client()
         client.force_login(operator)

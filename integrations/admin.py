@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from core import roles
 from integrations import services
 from integrations.actors import Actor
 from integrations.models import (
@@ -130,7 +131,10 @@ class ApiKeyAdmin(admin.ModelAdmin):
         # Revoke instead: request logs keep pointing at the key.
         return False
 
-    @admin.action(description="Revoke selected API keys")
+    def has_revoke_permission(self, request: HttpRequest) -> bool:
+        return roles.may(request.user, roles.REVOKE_API_KEY)
+
+    @admin.action(description="Revoke selected API keys", permissions=["revoke"])
     def revoke_keys(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
         count = 0
         for api_key in queryset.filter(revoked_at__isnull=True):
@@ -301,15 +305,29 @@ class IntegrationAdmin(ReadOnlyAdmin):
         verb = "Enabled" if enabled else "Disabled"
         self.message_user(request, f"{verb} {changed} integration(s).", messages.SUCCESS)
 
-    @admin.action(description="Enable selected integrations")
+    # The actions check the dashboard's permissions (core/roles.py): the same role may do the
+    # same thing in both places.
+    def has_enable_permission(self, request: HttpRequest) -> bool:
+        return roles.may(request.user, roles.ENABLE_INTEGRATION)
+
+    def has_relink_permission(self, request: HttpRequest) -> bool:
+        return roles.may(request.user, roles.RELINK_INTEGRATION)
+
+    def has_delete_integration_permission(self, request: HttpRequest) -> bool:
+        # Not has_delete_permission: Django's own delete would skip the service.
+        return roles.may(request.user, roles.DELETE_INTEGRATION)
+
+    @admin.action(description="Enable selected integrations", permissions=["enable"])
     def enable_integrations(self, request: HttpRequest, queryset: QuerySet[Integration]) -> None:
         self._set_enabled(request, queryset, enabled=True)
 
-    @admin.action(description="Disable selected integrations")
+    @admin.action(description="Disable selected integrations", permissions=["enable"])
     def disable_integrations(self, request: HttpRequest, queryset: QuerySet[Integration]) -> None:
         self._set_enabled(request, queryset, enabled=False)
 
-    @admin.action(description="Create magic links for selected integrations")
+    @admin.action(
+        description="Create magic links for selected integrations", permissions=["relink"]
+    )
     def create_magic_links(
         self, request: HttpRequest, queryset: QuerySet[Integration]
     ) -> HttpResponse:
@@ -358,7 +376,10 @@ class IntegrationAdmin(ReadOnlyAdmin):
         response["Cache-Control"] = "no-store"
         return response
 
-    @admin.action(description="Delete selected integrations (destroys their credentials)")
+    @admin.action(
+        description="Delete selected integrations (destroys their credentials)",
+        permissions=["delete_integration"],
+    )
     def delete_integrations(self, request: HttpRequest, queryset: QuerySet[Integration]) -> None:
         actor = Actor.operator(request.user)
         count = 0

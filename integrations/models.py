@@ -186,6 +186,13 @@ class Integration(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # The dashboard's and admin's actions that are not plain CRUD (core/roles.py).
+        permissions = [
+            ("relink_integration", "Can create and revoke relink links"),
+            ("check_auth_integration", "Can check an integration's authentication now"),
+            ("force_sync_integration", "Can force a sync of an integration"),
+            ("enable_integration", "Can enable and disable integrations"),
+        ]
         indexes = [
             models.Index(
                 fields=["next_sync_at"],

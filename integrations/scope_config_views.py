@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core import roles
+from core.roles import permission_required
 from integrations import scope_config_selectors as selectors
 from integrations import services
 from integrations.actors import Actor
@@ -25,7 +27,6 @@ from integrations.scope_config_forms import (
     ScopeConfigEditForm,
 )
 from integrations.scope_config_selectors import LinkState
-from integrations.views import operator_required
 
 CANDIDATES_PER_PAGE = 200
 PROGRESS_ROWS_PER_PAGE = 200
@@ -52,7 +53,7 @@ def _migration_or_404(migration_id: str) -> ScopeConfigMigration:
 
 
 @require_http_methods(["GET", "POST"])
-@operator_required
+@permission_required(roles.VIEW_SCOPE_CONFIG, post=roles.ADD_SCOPE_CONFIG)
 def scope_config_list(request: HttpRequest) -> HttpResponse:
     form = ScopeConfigCreateForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
@@ -74,7 +75,7 @@ def scope_config_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@operator_required
+@permission_required(roles.VIEW_SCOPE_CONFIG, post=roles.CHANGE_SCOPE_CONFIG)
 def scope_config_edit(request: HttpRequest, scope_config_id: str) -> HttpResponse:
     scope_config = _scope_config_or_404(scope_config_id)
     form = ScopeConfigEditForm(
@@ -112,7 +113,7 @@ def scope_config_edit(request: HttpRequest, scope_config_id: str) -> HttpRespons
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@operator_required
+@permission_required(roles.MIGRATE_TO_SCOPE_CONFIG)
 def scope_config_migrate(request: HttpRequest, scope_config_id: str) -> HttpResponse:
     """Pick integrations on other configs; POST creates the links and shows them once."""
     scope_config = _scope_config_or_404(scope_config_id)
@@ -170,7 +171,7 @@ def scope_config_migrate(request: HttpRequest, scope_config_id: str) -> HttpResp
 
 
 @require_GET
-@operator_required
+@permission_required(roles.VIEW_SCOPE_CONFIG_MIGRATION)
 def scope_config_migration_detail(request: HttpRequest, migration_id: str) -> HttpResponse:
     migration = _migration_or_404(migration_id)
     wanted = request.GET.get("state") or ""

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -19,6 +15,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import roles
+from core.roles import permission_required
 from integrations import dashboard_selectors, history_selectors, selectors, services
 from integrations.actors import Actor
 from integrations.api.pagination import is_possible_id
@@ -36,20 +34,6 @@ from integrations.tools import TOOLS
 INTEGRATIONS_PER_PAGE = 50
 # The newest audit events and credential versions on the integration page; the admin has all.
 PAGE_HISTORY_LIMIT = 50
-
-View = Callable[..., HttpResponse]
-
-
-def operator_required(view: View) -> View:
-    """Signed-in staff only: anonymous users go to the login page, others get a 403."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not getattr(request.user, "is_staff", False):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
 
 
 class CountedPaginator(Paginator):
@@ -95,7 +79,7 @@ def get_link_or_404(link_id: str) -> ReconnectionLink:
 
 
 @require_GET
-@operator_required
+@permission_required(roles.VIEW_INTEGRATION)
 def integration_list(request: HttpRequest) -> HttpResponse:
     form = IntegrationFilterForm(request.GET)
     filters = form.filters()
@@ -151,7 +135,7 @@ def _live_context(integration: Integration, now: datetime) -> dict[str, Any]:
 
 
 @require_GET
-@operator_required
+@permission_required(roles.VIEW_INTEGRATION)
 def integration_detail(request: HttpRequest, integration_id: str) -> HttpResponse:
     integration = get_integration_or_404(integration_id)
     now = timezone.now()
@@ -178,7 +162,7 @@ def integration_detail(request: HttpRequest, integration_id: str) -> HttpRespons
 
 @never_cache
 @require_GET
-@operator_required
+@permission_required(roles.VIEW_INTEGRATION)
 def integration_live(request: HttpRequest, integration_id: str) -> HttpResponse:
     """The integration page's parts that a sync or an auth check changes, swapped in by htmx
     (out of band, each by its id) when the page hears `integration-changed`."""
@@ -191,7 +175,7 @@ def integration_live(request: HttpRequest, integration_id: str) -> HttpResponse:
 
 
 @require_POST
-@operator_required
+@permission_required(roles.ENABLE_INTEGRATION)
 def integration_enabled_update(request: HttpRequest, integration_id: str) -> HttpResponse:
     integration = get_integration_or_404(integration_id)
     enabled = request.POST.get("enabled") == "true"
@@ -209,7 +193,7 @@ def integration_enabled_update(request: HttpRequest, integration_id: str) -> Htt
 
 
 @require_http_methods(["GET", "POST"])
-@operator_required
+@permission_required(roles.DELETE_INTEGRATION)
 def integration_delete_confirm(request: HttpRequest, integration_id: str) -> HttpResponse:
     integration = get_integration_or_404(integration_id)
     if request.method == "POST":
@@ -229,7 +213,7 @@ def integration_delete_confirm(request: HttpRequest, integration_id: str) -> Htt
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@operator_required
+@permission_required(roles.VIEW_API_KEY, post=roles.ADD_API_KEY)
 def api_key_list(request: HttpRequest) -> HttpResponse:
     new_key: tuple[ApiKey, str] | None = None
     if request.method == "POST":
@@ -258,7 +242,7 @@ def api_key_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@operator_required
+@permission_required(roles.REVOKE_API_KEY)
 def api_key_revoke(request: HttpRequest, api_key_id: str) -> HttpResponse:
     """GET asks for confirmation, naming the key; only the POST from that page revokes it."""
     api_key = selectors.api_key_get(api_key_id=api_key_id)
@@ -277,7 +261,7 @@ def api_key_revoke(request: HttpRequest, api_key_id: str) -> HttpResponse:
 
 
 @require_GET
-@operator_required
+@permission_required(roles.VIEW_REQUEST_LOG)
 def request_log_list(request: HttpRequest) -> HttpResponse:
     form = RequestLogFilterForm(request.GET)
     return render(
@@ -292,7 +276,7 @@ def request_log_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@operator_required
+@permission_required(roles.VIEW_REQUEST_LOG)
 def request_log_detail(request: HttpRequest, log_id: str) -> HttpResponse:
     log = selectors.request_log_get(log_id=log_id)
     if log is None:
@@ -325,7 +309,7 @@ LINKS_TO_SHOW = "relink_urls_to_show"
 
 
 @require_POST
-@operator_required
+@permission_required(roles.RELINK_INTEGRATION)
 def integration_relink(request: HttpRequest, integration_id: str) -> HttpResponse:
     """Create a reconnection link; the next page shows its URL, once."""
     integration = get_integration_or_404(integration_id)
@@ -353,7 +337,7 @@ def integration_relink(request: HttpRequest, integration_id: str) -> HttpRespons
 
 @never_cache
 @require_GET
-@operator_required
+@permission_required(roles.RELINK_INTEGRATION)
 def reconnection_link_created(request: HttpRequest, link_id: str) -> HttpResponse:
     link = get_link_or_404(link_id)
     to_show = request.session.get(LINKS_TO_SHOW, {})
@@ -372,7 +356,7 @@ def reconnection_link_created(request: HttpRequest, link_id: str) -> HttpRespons
 
 
 @require_POST
-@operator_required
+@permission_required(roles.RELINK_INTEGRATION)
 def reconnection_link_revoke(request: HttpRequest, link_id: str) -> HttpResponse:
     link = get_link_or_404(link_id)
     if services.relink_link_revoke(link=link, actor=Actor.operator(request.user)):

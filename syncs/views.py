@@ -18,8 +18,10 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 from django_htmx.middleware import HtmxDetails
 
+from core import roles
+from core.roles import permission_required
 from integrations.models import Integration, IntegrationStatus, SyncType
-from integrations.views import get_integration_or_404, operator_required
+from integrations.views import get_integration_or_404
 from syncs.models import AuthCheckTrigger, SyncTrigger
 from syncs.selectors import sync_get_for_operator, sync_progress_shown, sync_warning_groups
 from syncs.services import AuthCheckRun, auth_check_run, sync_enqueue
@@ -65,7 +67,7 @@ def _activity(
 
 
 @require_POST
-@operator_required
+@permission_required(roles.CHECK_AUTH_INTEGRATION)
 def integration_check_auth(request: HtmxHttpRequest, integration_id: str) -> HttpResponse:
     integration = get_integration_or_404(integration_id)
     run = auth_check_run(integration=integration, trigger=AuthCheckTrigger.MANUAL)
@@ -78,7 +80,7 @@ def integration_check_auth(request: HtmxHttpRequest, integration_id: str) -> Htt
 
 
 @require_POST
-@operator_required
+@permission_required(roles.FORCE_SYNC_INTEGRATION)
 def integration_sync_now(request: HtmxHttpRequest, integration_id: str) -> HttpResponse:
     integration = get_integration_or_404(integration_id)
     if not integration.enabled or integration.status == IntegrationStatus.INVALID:
@@ -99,7 +101,7 @@ def integration_sync_now(request: HtmxHttpRequest, integration_id: str) -> HttpR
 
 @never_cache
 @require_GET
-@operator_required
+@permission_required(roles.VIEW_SYNC)
 def integration_sync_progress(request: HttpRequest, integration_id: str) -> HttpResponse:
     """The progress fragment htmx polls while a sync runs. The poll that sees the sync ended
     shows how, stops polling, and tells the page to refresh what the sync changed."""
@@ -114,7 +116,7 @@ def integration_sync_progress(request: HttpRequest, integration_id: str) -> Http
 
 
 @require_GET
-@operator_required
+@permission_required(roles.VIEW_SYNC)
 def sync_detail(request: HttpRequest, sync_id: str) -> HttpResponse:
     """A sync's log: what the `log_url` of its sync-finished webhook opens."""
     sync = sync_get_for_operator(sync_id=sync_id)

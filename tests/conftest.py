@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.operations import RunPython
 from django.test import Client, override_settings
 
+from core.roles import Role
 from integrations.actors import Actor
 from integrations.models import ApiKey, Environment
 from integrations.services import api_key_create, environment_get_or_create
@@ -125,6 +130,79 @@ def operator_client(client: Client, operator: object) -> Client:
     """The test client signed in as the operator."""
     client.force_login(operator)  # type: ignore[arg-type]
     return client
+
+
+def role_group(role: Role) -> Group:
+    """The role's group as the core data migrations made it.
+
+    A transactional test (live_server, real workers) empties every table when it ends, and
+    Django's flush re-creates permissions but not groups: then core's migrations run again,
+    on the model state they were written for, as `migrate` ran them.
+    """
+    group = Group.objects.filter(name=role.group_name).first()
+    if group is not None:
+        return group
+    loader = MigrationLoader(connection)
+    editor = SimpleNamespace(connection=connection)
+    for leaf in loader.graph.leaf_nodes("core"):
+        for key in loader.graph.forwards_plan(leaf):
+            if key[0] != "core":
+                continue
+            state_apps = loader.project_state(key).apps
+            for operation in loader.get_migration(*key).operations:
+                if isinstance(operation, RunPython):
+                    operation.code(state_apps, editor)
+    return Group.objects.get(name=role.group_name)
+
+
+@pytest.fixture
+def role_groups(db: None) -> dict[Role, Group]:
+    """The three role groups as `migrate` left them."""
+    return {role: role_group(role) for role in Role}
+
+
+@pytest.fixture
+def role_user(db: None, django_user_model: type) -> Callable[[Role | None], Any]:
+    """A staff user (not a superuser) in the given role's group, or in none."""
+
+    def make(role: Role | None) -> Any:
+        name = role.value if role else "staff-without-role"
+        user = django_user_model.objects.create_user(  # type: ignore[attr-defined]
+            username=f"role-{name}", password="correct horse battery staple", is_staff=True
+        )
+        if role is not None:
+            user.groups.add(role_group(role))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def role_client(role_user: Callable[[Role | None], Any]) -> Callable[[Role | None], Client]:
+    """A test client signed in as a staff user with the given role (None: no role)."""
+
+    def make(role: Role | None) -> Client:
+        client = Client()
+        client.force_login(role_user(role))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def viewer_client(role_client: Callable[[Role | None], Client]) -> Client:
+    return role_client(Role.VIEWER)
+
+
+@pytest.fixture
+def role_operator_client(role_client: Callable[[Role | None], Client]) -> Client:
+    """Signed in with the Operator role (`operator_client` is a superuser)."""
+    return role_client(Role.OPERATOR)
+
+
+@pytest.fixture
+def admin_role_client(role_client: Callable[[Role | None], Client]) -> Client:
+    return role_client(Role.ADMIN)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -41,6 +41,7 @@ class WebhookEndpoint(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        permissions = [("send_test_webhookendpoint", "Can send a test event to an endpoint")]
 
     def __str__(self) -> str:
         return self.url
@@ -98,6 +99,7 @@ class WebhookDelivery(models.Model):
         ordering = ["-created_at"]
         # Django would add an "s": "deliverys".
         verbose_name_plural = "webhook deliveries"
+        permissions = [("redeliver_webhookdelivery", "Can redeliver webhook deliveries")]
         constraints = [
             models.UniqueConstraint(fields=["event", "endpoint"], name="one_delivery_per_endpoint")
         ]

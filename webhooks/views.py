@@ -7,15 +7,10 @@ secret is rendered only in the response to the POST that created or rotated it.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import wraps
-from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +20,8 @@ from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import roles
+from core.roles import permission_required
 from webhooks import selectors, services
 from webhooks.forms import (
     DeliveryFilterForm,
@@ -40,23 +37,6 @@ from webhooks.urlsafety import UnsafeUrlError
 DELIVERIES_PER_PAGE = 50
 # The redeliver form shares the deliveries page with the filters (both have an endpoint).
 REDELIVER_PREFIX = "redeliver"
-
-View = Callable[..., HttpResponse]
-
-
-def operator_required(view: View) -> View:
-    """Signed-in staff only: anonymous users go to the login page, others get a 403.
-
-    The same rule as the integrations pages; the webhooks app imports nothing of ours.
-    """
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not getattr(request.user, "is_staff", False):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return login_required(wrapper)
 
 
 def _endpoint_or_404(endpoint_id: str) -> WebhookEndpoint:
@@ -113,7 +93,7 @@ def _render_endpoint_list(
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@operator_required
+@permission_required(roles.VIEW_WEBHOOK_ENDPOINT, post=roles.ADD_WEBHOOK_ENDPOINT)
 def endpoint_list(request: HttpRequest) -> HttpResponse:
     environments = selectors.environment_names()
     if request.method != "POST":
@@ -143,7 +123,7 @@ def endpoint_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@operator_required
+@permission_required(roles.CHANGE_WEBHOOK_ENDPOINT)
 def endpoint_edit(request: HttpRequest, endpoint_id: str) -> HttpResponse:
     endpoint = _endpoint_or_404(endpoint_id)
     if request.method == "POST":
@@ -188,7 +168,7 @@ def endpoint_edit(request: HttpRequest, endpoint_id: str) -> HttpResponse:
 
 
 @require_POST
-@operator_required
+@permission_required(roles.CHANGE_WEBHOOK_ENDPOINT)
 def endpoint_enabled_update(request: HttpRequest, endpoint_id: str) -> HttpResponse:
     endpoint = _endpoint_or_404(endpoint_id)
     enabled = request.POST.get("enabled") == "true"
@@ -210,7 +190,7 @@ def endpoint_enabled_update(request: HttpRequest, endpoint_id: str) -> HttpRespo
 
 @never_cache
 @require_POST
-@operator_required
+@permission_required(roles.CHANGE_WEBHOOK_ENDPOINT)
 def endpoint_rotate_secret(request: HttpRequest, endpoint_id: str) -> HttpResponse:
     endpoint = _endpoint_or_404(endpoint_id)
     secret = services.endpoint_rotate_secret(endpoint=endpoint)
@@ -224,7 +204,7 @@ def endpoint_rotate_secret(request: HttpRequest, endpoint_id: str) -> HttpRespon
 
 
 @require_POST
-@operator_required
+@permission_required(roles.SEND_TEST_WEBHOOK)
 def endpoint_send_test(request: HttpRequest, endpoint_id: str) -> HttpResponse:
     endpoint = _endpoint_or_404(endpoint_id)
     event = services.endpoint_send_test(endpoint=endpoint)
@@ -241,7 +221,7 @@ def endpoint_send_test(request: HttpRequest, endpoint_id: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@operator_required
+@permission_required(roles.DELETE_WEBHOOK_ENDPOINT)
 def endpoint_delete(request: HttpRequest, endpoint_id: str) -> HttpResponse:
     endpoint = _endpoint_or_404(endpoint_id)
     if request.method == "POST":
@@ -258,7 +238,7 @@ def endpoint_delete(request: HttpRequest, endpoint_id: str) -> HttpResponse:
 
 
 @require_GET
-@operator_required
+@permission_required(roles.VIEW_WEBHOOK_DELIVERY)
 def delivery_list(request: HttpRequest) -> HttpResponse:
     endpoints = selectors.endpoint_choices()
     form = DeliveryFilterForm(request.GET, endpoints=endpoints)
@@ -288,7 +268,7 @@ def delivery_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@operator_required
+@permission_required(roles.REDELIVER_WEBHOOK)
 def deliveries_redeliver_failed(request: HttpRequest) -> HttpResponse:
     form = RedeliverFailedForm(
         request.POST, endpoints=selectors.endpoint_choices(), prefix=REDELIVER_PREFIX
@@ -323,7 +303,7 @@ def deliveries_redeliver_failed(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@operator_required
+@permission_required(roles.VIEW_WEBHOOK_DELIVERY)
 def delivery_detail(request: HttpRequest, delivery_id: str) -> HttpResponse:
     delivery = _delivery_or_404(delivery_id)
     return render(
@@ -342,7 +322,7 @@ def delivery_detail(request: HttpRequest, delivery_id: str) -> HttpResponse:
 
 
 @require_POST
-@operator_required
+@permission_required(roles.REDELIVER_WEBHOOK)
 def delivery_redeliver(request: HttpRequest, delivery_id: str) -> HttpResponse:
     delivery = _delivery_or_404(delivery_id)
     if services.delivery_redeliver(delivery=delivery):
@@ -353,7 +333,7 @@ def delivery_redeliver(request: HttpRequest, delivery_id: str) -> HttpResponse:
 
 
 @require_GET
-@operator_required
+@permission_required(roles.VIEW_INSPECTOR_REQUEST)
 def inspector_page(request: HttpRequest, bin_id: str) -> HttpResponse:
     endpoints = inspector_endpoints(bin_id=bin_id)
     return render(

@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from core import roles
 from integrations.sandbox_hr.models import (
     SandboxAccount,
     SandboxApiKey,
@@ -73,7 +74,10 @@ class SandboxApiKeyAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.action(description="Revoke selected API keys")
+    def has_control_permission(self, request: HttpRequest) -> bool:
+        return roles.may(request.user, roles.CONTROL_SANDBOX)
+
+    @admin.action(description="Revoke selected API keys", permissions=["control"])
     def revoke_keys(self, request: HttpRequest, queryset: QuerySet[SandboxApiKey]) -> None:
         revoked = 0
         for key in queryset.filter(revoked_at__isnull=True):

@@ -15,11 +15,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import roles
+from core.roles import permission_required
 from integrations.api.pagination import is_possible_id
 from integrations.models import Integration
 from integrations.sandbox_hr import selectors, services
 from integrations.sandbox_hr.models import SANDBOX_PERMISSIONS, SandboxAccount, SandboxApiKey
-from integrations.views import operator_required
 
 OVERVIEW = "sandbox_control:overview"
 MAX_EMPLOYEES_PER_ADD = 1000
@@ -82,13 +83,13 @@ def _render_overview(
 
 
 @require_GET
-@operator_required
+@permission_required(roles.VIEW_SANDBOX)
 def overview(request: HttpRequest) -> HttpResponse:
     return _render_overview(request)
 
 
 @require_http_methods(["GET", "POST"])
-@operator_required
+@permission_required(roles.CONTROL_SANDBOX)
 def api_key_revoke(request: HttpRequest, key_id: str) -> HttpResponse:
     key = _key_or_404(key_id)
     if request.method == "GET":
@@ -131,7 +132,7 @@ def _consequence(
 
 
 @require_POST
-@operator_required
+@permission_required(roles.CONTROL_SANDBOX)
 def permission_remove(request: HttpRequest, key_id: str) -> HttpResponse:
     key = _key_or_404(key_id)
     permission = _permission_posted(request)
@@ -151,7 +152,7 @@ def permission_remove(request: HttpRequest, key_id: str) -> HttpResponse:
 
 
 @require_POST
-@operator_required
+@permission_required(roles.CONTROL_SANDBOX)
 def permission_grant(request: HttpRequest, key_id: str) -> HttpResponse:
     key = _key_or_404(key_id)
     permission = _permission_posted(request)
@@ -167,7 +168,7 @@ def permission_grant(request: HttpRequest, key_id: str) -> HttpResponse:
 
 
 @require_POST
-@operator_required
+@permission_required(roles.CONTROL_SANDBOX)
 def employees_add(request: HttpRequest, account_id: str) -> HttpResponse:
     account = _account_or_404(account_id)
     form = EmployeesAddForm(request.POST)
@@ -189,7 +190,7 @@ def employees_add(request: HttpRequest, account_id: str) -> HttpResponse:
 
 @never_cache
 @require_POST
-@operator_required
+@permission_required(roles.CONTROL_SANDBOX)
 def api_key_create(request: HttpRequest, account_id: str) -> HttpResponse:
     account = _account_or_404(account_id)
     form = ApiKeyCreateForm(request.POST)

@@ -57,6 +57,8 @@ class SandboxAccount(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         verbose_name = "sandbox account"
+        # The operator's break/fix buttons on the Sandbox HR control page.
+        permissions = [("control_sandboxaccount", "Can break and fix the sandbox HR system")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.id})"

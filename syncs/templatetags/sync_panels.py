@@ -154,4 +154,8 @@ def auth_check_history(integration: Integration) -> dict[str, Any]:
 
 @register.inclusion_tag("syncs/_actions.html", takes_context=True)
 def sync_actions(context: dict[str, Any], integration: Integration) -> dict[str, Any]:
-    return {"integration": integration, "csrf_token": context.get("csrf_token")}
+    return {
+        "integration": integration,
+        "csrf_token": context.get("csrf_token"),
+        "perms": context.get("perms"),
+    }
