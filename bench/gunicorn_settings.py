@@ -24,9 +24,8 @@ ROOT_URLCONF = "bench.urls"
 CONNECT_SUBMISSIONS_PER_LINK = env.int("CONNECT_SUBMISSIONS_PER_LINK", default=10)
 CONNECT_SUBMISSIONS_PER_ADDRESS = env.int("CONNECT_SUBMISSIONS_PER_ADDRESS", default=30)
 
-# The benchmark's own queue (deleted afterwards: nothing consumes what the server sends) and
-# cache keys (rate-limit counters of tests sharing this Redis stay untouched).
-CELERY_TASK_DEFAULT_QUEUE = os.environ.get("BENCH_CELERY_QUEUE", f"kombo-bench-{os.getpid()}")
+# The benchmark's own cache keys (rate-limit counters of tests sharing this Redis stay
+# untouched); its own queues come with CELERY_QUEUE_PREFIX.
 CACHES = {
     "default": {**CACHES["default"], "KEY_PREFIX": os.environ.get("BENCH_CACHE_PREFIX", "bench")}
 }

@@ -95,7 +95,8 @@ def site_server(env: Mapping[str, str] | None = None) -> Iterator[str]:
     listener.set_inheritable(True)
     port = listener.getsockname()[1]
     url = f"http://127.0.0.1:{port}"
-    queue = f"kombo-bench-{os.getpid()}-{port}"
+    # The server's own queues (deleted afterwards: nothing consumes what the server sends).
+    queue_prefix = f"kombo-bench-{os.getpid()}-{port}-"
     cache_prefix = f"bench-{os.getpid()}-{port}"
     server_env = {
         **os.environ,
@@ -107,7 +108,7 @@ def site_server(env: Mapping[str, str] | None = None) -> Iterator[str]:
         # As in the embedded default: the sandbox connector calls the sandbox HR on this site.
         "SANDBOX_HR_ENABLED": "true",
         "SANDBOX_HR_URL": f"{url}/sandbox-hr",
-        "BENCH_CELERY_QUEUE": queue,
+        "CELERY_QUEUE_PREFIX": queue_prefix,
         "BENCH_CACHE_PREFIX": cache_prefix,
         **(env or {}),
     }
@@ -134,7 +135,7 @@ def site_server(env: Mapping[str, str] | None = None) -> Iterator[str]:
         finally:
             process_stop(process, timeout=30)
             _report_server_errors(log)
-            _queue_delete(queue)
+            _queues_delete(queue_prefix)
             _cache_delete(cache_prefix)
 
 
@@ -166,7 +167,7 @@ def _report_server_errors(log: Any) -> None:
         print(f"server log (errors):\n{text[-6000:]}", file=sys.stderr)
 
 
-def _queue_delete(queue: str) -> None:
+def _queues_delete(prefix: str) -> None:
     """Nothing consumes the tasks the server sends (e.g. the tick after a relink)."""
     if not settings.CELERY_BROKER_URL.startswith("redis"):
         return
@@ -174,14 +175,20 @@ def _queue_delete(queue: str) -> None:
 
     from kombo_site.celery import app
 
+    # The same queues as this process's, under the server's prefix.
+    names = [
+        prefix + queue.name.removeprefix(settings.CELERY_QUEUE_PREFIX)
+        for queue in settings.CELERY_TASK_QUEUES
+    ]
     with app.connection_for_write() as broker:
-        # Declared here first: kombu deletes only the bindings its channel knows.
-        bound = Queue(queue, Exchange(queue, type="direct"), routing_key=queue)(
-            broker.default_channel
-        )
-        bound.declare()
-        bound.delete()
-        bound.exchange.delete()
+        for name in names:
+            # Declared here first: kombu deletes only the bindings its channel knows.
+            bound = Queue(name, Exchange(name, type="direct"), routing_key=name)(
+                broker.default_channel
+            )
+            bound.declare()
+            bound.delete()
+            bound.exchange.delete()
 
 
 def _cache_delete(prefix: str) -> None:

@@ -130,7 +130,9 @@ def _worker() -> Iterator[subprocess.Popen[bytes]]:
         [
             *(sys.executable, "-m", "celery", "-A", "kombo_site", "worker"),
             *("--pool", WORKER_POOL, "--concurrency", str(WORKER_CONCURRENCY)),
-            *("--queues", settings.CELERY_TASK_DEFAULT_QUEUE, "--loglevel", "WARNING"),
+            # The deliveries' queue, as a production webhook worker (inheriting this process's
+            # queue prefix).
+            *("--queues", settings.CELERY_WEBHOOKS_QUEUE, "--loglevel", "WARNING"),
             *("--without-gossip", "--without-mingle", "--without-heartbeat"),
             *("--hostname", f"bench-webhooks-{os.getpid()}@%h"),
         ],

@@ -16,6 +16,7 @@ from django.core.checks.security.base import (
     SECRET_KEY_MIN_UNIQUE_CHARACTERS,
 )
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 from kombo_site.durations import parse_duration
 
@@ -267,6 +268,21 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # for every task: measured at ~5 ms per webhook delivery on PostgreSQL).
 CELERY_DB_REUSE_MAX: int = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Three queues, so that slow webhook receivers cannot hold up syncs, nor either of them the
+# scheduler tick: workers consume them all (`make run`) or are split by queue in production.
+# The prefix keeps several installations (or test processes) on one Redis apart.
+CELERY_QUEUE_PREFIX: str = env.str("CELERY_QUEUE_PREFIX", default="")
+CELERY_TASK_DEFAULT_QUEUE = f"{CELERY_QUEUE_PREFIX}celery"
+CELERY_SYNCS_QUEUE = f"{CELERY_QUEUE_PREFIX}syncs"
+CELERY_WEBHOOKS_QUEUE = f"{CELERY_QUEUE_PREFIX}webhooks"
+# A worker started without --queues consumes every queue listed here.
+CELERY_TASK_QUEUES = [
+    Queue(name) for name in (CELERY_TASK_DEFAULT_QUEUE, CELERY_SYNCS_QUEUE, CELERY_WEBHOOKS_QUEUE)
+]
+CELERY_TASK_ROUTES = {
+    "syncs.tasks.sync_run_task": {"queue": CELERY_SYNCS_QUEUE},
+    "webhooks.tasks.webhook_delivery_task": {"queue": CELERY_WEBHOOKS_QUEUE},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Health loop ---------------------------------------------------------------------------
@@ -290,9 +306,20 @@ SYNC_LEASE_SECONDS: int = env.int("SYNC_LEASE_SECONDS", default=600)
 # --- Webhooks ------------------------------------------------------------------------------
 # Endpoints on private, loopback or link-local addresses are refused unless this is on.
 WEBHOOKS_ALLOW_PRIVATE_IPS: bool = env.bool("WEBHOOKS_ALLOW_PRIVATE_IPS", default=DEBUG)
+# The whole attempt (DNS check, connect, sending, the answer) ends by then.
 WEBHOOK_TIMEOUT_SECONDS: float = env.float("WEBHOOK_TIMEOUT_SECONDS", default=15.0)
 # An IN_FLIGHT delivery older than this (a killed worker) is handed out again by the sweeper.
 WEBHOOK_LEASE_SECONDS: int = env.int("WEBHOOK_LEASE_SECONDS", default=60)
+# A lease ending while its attempt is still running would hand the delivery to a second worker
+# (a duplicate send); recording a timed-out attempt takes milliseconds, this leaves seconds.
+WEBHOOK_LEASE_MARGIN_SECONDS = 2.0
+if WEBHOOK_LEASE_SECONDS < WEBHOOK_TIMEOUT_SECONDS + WEBHOOK_LEASE_MARGIN_SECONDS:
+    raise ImproperlyConfigured(
+        f"WEBHOOK_LEASE_SECONDS ({WEBHOOK_LEASE_SECONDS}) must be at least "
+        f"WEBHOOK_TIMEOUT_SECONDS ({WEBHOOK_TIMEOUT_SECONDS:g}) + "
+        f"{WEBHOOK_LEASE_MARGIN_SECONDS:g}: a delivery would be sent again while its attempt "
+        "is still running."
+    )
 # An endpoint failing every delivery for this long is disabled and operators are emailed.
 WEBHOOK_DISABLE_AFTER = parse_duration(
     "WEBHOOK_DISABLE_AFTER", env.str("WEBHOOK_DISABLE_AFTER", default="5d")

@@ -12,6 +12,10 @@ os.environ.setdefault("SANDBOX_HR_ENABLED", "true")
 # In-process test workers must not keep database connections open past the test (the test
 # database could not be dropped at the end); the benchmarks' worker sets production's value.
 os.environ.setdefault("CELERY_DB_REUSE_MAX", "0")
+# Each test process has its own queues, so a test's worker only sees that process's tasks.
+# Worker processes a test starts (and restarts) inherit the prefix, so what they send
+# themselves (ticks, syncs, deliveries) stays where they and the test consume it.
+os.environ.setdefault("CELERY_QUEUE_PREFIX", f"kombo-tests-{os.getpid()}-")
 
 from kombo_site.settings import *  # noqa: F403
 from kombo_site.settings import REDIS_URL
@@ -22,14 +26,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = False
 # Tasks sent on commit go to Redis when there is one (as in production), else to an in-process
-# broker. Each test process has its own queue, so a test's worker only sees that process's tasks.
+# broker.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
-# Worker processes a test starts (and restarts) are handed their test's queue, so what they
-# send themselves (ticks, syncs, deliveries) stays where they and the test consume it.
-CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE") or (
-    f"kombo-tests-{os.getpid()}"
-)
 
 # Every test client posts from 127.0.0.1: the per-address limit is tested on its own.
 CONNECT_SUBMISSIONS_PER_ADDRESS = 100_000

@@ -24,6 +24,7 @@ from pathlib import Path
 import kombu.pools
 import redis
 import requests
+from django.conf import settings
 from django.db import connection
 
 from integrations.models import Environment, Integration
@@ -196,13 +197,27 @@ class CeleryWorkers:
     unacknowledged messages. `crash_logs` keeps what such workers logged last.
     """
 
-    def __init__(self, *, workdir: Path, queue: str, env: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        *,
+        workdir: Path,
+        env: Mapping[str, str],
+        queues: Sequence[str] = (),
+        beat: bool = True,
+        concurrency: int = 4,
+        name: str = "worker",
+    ) -> None:
         self.workdir = workdir
-        self.queue = queue
+        # This test process's queues (their names carry its prefix): all of them by default.
+        self.queues = list(queues) or [queue.name for queue in settings.CELERY_TASK_QUEUES]
+        self.beat = beat
+        self.concurrency = concurrency
+        self.name = name
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "kombo_site.test_settings",
-            "CELERY_TASK_DEFAULT_QUEUE": queue,
+            # What the workers send themselves (ticks, syncs, deliveries) goes to these queues.
+            "CELERY_QUEUE_PREFIX": settings.CELERY_QUEUE_PREFIX,
             "VAR_DIR": str(workdir),
             **env,
         }
@@ -219,7 +234,7 @@ class CeleryWorkers:
 
     @property
     def log(self) -> Path:
-        return self.workdir / f"worker-{self.generation}.log"
+        return self.workdir / f"{self.name}-{self.generation}.log"
 
     def log_tail(self, size: int = 3000) -> str:
         return self.log.read_text()[-size:] if self.log.exists() else ""
@@ -279,13 +294,15 @@ class CeleryWorkers:
             self._process = subprocess.Popen(
                 [
                     *(sys.executable, "-m", "celery", "-A", "kombo_site", "worker"),
-                    # Syncs mostly wait on the sandbox HR server and PostgreSQL: four
-                    # processes keep two cores busy where two would leave them idle.
-                    *("--pool", "prefork", "--concurrency", "4"),
-                    *("--queues", self.queue, "--beat"),
-                    *("--schedule", str(self.workdir / "celerybeat-schedule")),
+                    *("--pool", "prefork", "--concurrency", str(self.concurrency)),
+                    *("--queues", ",".join(self.queues)),
+                    *(
+                        ("--beat", "--schedule", str(self.workdir / "celerybeat-schedule"))
+                        if self.beat
+                        else ()
+                    ),
                     *("--without-gossip", "--without-mingle", "--without-heartbeat"),
-                    *("--hostname", f"fault-{os.getpid()}-{self.generation}@%h"),
+                    *("--hostname", f"{self.name}-{os.getpid()}-{self.generation}@%h"),
                     *("--loglevel", "INFO"),
                 ],
                 cwd=ROOT,
@@ -297,8 +314,20 @@ class CeleryWorkers:
 
 
 @contextmanager
-def celery_workers(*, workdir: Path, queue: str, env: Mapping[str, str]) -> Iterator[CeleryWorkers]:
-    workers = CeleryWorkers(workdir=workdir, queue=queue, env=env)
+def celery_workers(
+    *,
+    workdir: Path,
+    env: Mapping[str, str],
+    queues: Sequence[str] = (),
+    beat: bool = True,
+    # Syncs mostly wait on the sandbox HR server and PostgreSQL: four processes keep two
+    # cores busy where two would leave them idle.
+    concurrency: int = 4,
+    name: str = "worker",
+) -> Iterator[CeleryWorkers]:
+    workers = CeleryWorkers(
+        workdir=workdir, env=env, queues=queues, beat=beat, concurrency=concurrency, name=name
+    )
     try:
         yield workers
     finally:

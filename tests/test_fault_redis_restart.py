@@ -24,6 +24,7 @@ from tests.conftest import require_service
 from tests.factories import IntegrationFactory
 from tests.processes import (
     WORKER_LOST,
+    PrivateRedis,
     celery_app_on,
     celery_workers,
     fleet_create,
@@ -42,6 +43,12 @@ EVENTS = 1000
 EVENTS_PER_TRANSACTION = 100
 SYNCS = 200
 ACCOUNT_SIZES = (5, 10, 15)
+
+
+def _waiting(broker: PrivateRedis, queues: list[str]) -> int:
+    """Messages waiting in this test's queues (deliveries, syncs and ticks each have one)."""
+    client = broker.client()
+    return sum(int(client.llen(queue)) for queue in queues)
 
 
 def _undelivered(endpoint_id: str) -> int:
@@ -71,7 +78,7 @@ def test_it_delivers_every_event_and_finishes_every_sync_across_a_redis_restart(
         connection.vendor == "postgresql",
         "set DATABASE_URL to PostgreSQL (worker processes cannot open the in-memory test DB)",
     )
-    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    queues = [queue.name for queue in settings.CELERY_TASK_QUEUES]
     api = Client(HTTP_AUTHORIZATION=f"Bearer {api_key[1]}")
     with (
         receiving() as receiver,
@@ -114,12 +121,12 @@ def test_it_delivers_every_event_and_finishes_every_sync_across_a_redis_restart(
                     integration=integration, sync_type=SyncType.FULL, trigger=SyncTrigger.API
                 )
         # This process's on-commit sends really went to the private broker.
-        assert broker.client().llen(queue) == (
+        assert _waiting(broker, queues) == (
             WebhookDelivery.objects.filter(endpoint=endpoint).count() + Sync.objects.count()
         )
 
         env = worker_env(broker=broker, sandbox_hr_url=live_server.url + "/sandbox-hr")
-        with celery_workers(workdir=tmp_path, queue=queue, env=env) as workers:
+        with celery_workers(workdir=tmp_path, env=env) as workers:
             workers.start()
             wait_for(
                 lambda: f"deliveries and syncs to get going ({workers.log_tail()!r})",
@@ -130,7 +137,7 @@ def test_it_delivers_every_event_and_finishes_every_sync_across_a_redis_restart(
                 timeout=60,
                 interval=0.05,
             )
-            waiting_at_restart = broker.client().llen(queue)
+            waiting_at_restart = _waiting(broker, queues)
             broker.stop()
             undelivered_at_restart = _undelivered(endpoint.pk)
             active_at_restart = Sync.objects.filter(state__in=ACTIVE_SYNC_STATES).count()

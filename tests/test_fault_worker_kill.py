@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.db.models import Count
 
@@ -68,9 +67,7 @@ def test_it_syncs_every_integration_exactly_once_per_row_when_the_worker_is_kill
             environment=environment, integrations=INTEGRATIONS, account_sizes=ACCOUNT_SIZES
         )
         env = worker_env(broker=broker, sandbox_hr_url=live_server.url + "/sandbox-hr")
-        with celery_workers(
-            workdir=tmp_path, queue=settings.CELERY_TASK_DEFAULT_QUEUE, env=env
-        ) as workers:
+        with celery_workers(workdir=tmp_path, env=env) as workers:
             workers.start()
             # Syncs cut short by each kill (those an earlier kill left RUNNING aside).
             cut_short: list[set[str]] = []

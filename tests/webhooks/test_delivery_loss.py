@@ -116,7 +116,7 @@ def test_it_delivers_after_the_worker_is_killed_mid_send(
         worker = subprocess.Popen(
             [
                 *(sys.executable, "-m", "celery", "-A", "kombo_site", "worker"),
-                *("--pool", "solo", "--queues", settings.CELERY_TASK_DEFAULT_QUEUE),
+                *("--pool", "solo", "--queues", settings.CELERY_WEBHOOKS_QUEUE),
                 *("--without-gossip", "--without-mingle", "--without-heartbeat"),
                 *("--hostname", f"killed-{os.getpid()}@%h", "--loglevel", "INFO"),
             ],

@@ -190,7 +190,7 @@ def test_it_sends_connection_flow_failed(integration: Integration) -> None:
 
 
 class SentTasks:
-    """Reads back what this test process's task queue received on the real broker."""
+    """Reads back what this test process's task queues received on the real broker."""
 
     def __init__(self) -> None:
         celery_app.control.purge()
@@ -199,16 +199,17 @@ class SentTasks:
     def sent(self) -> list[tuple[str, list[str]]]:
         found = []
         with celery_app.connection_for_read() as connection:
-            queue = connection.SimpleQueue(celery_app.conf.task_default_queue)
-            try:
-                while True:
-                    message = queue.get(timeout=0.5)
-                    found.append((message.headers["task"], list(message.payload[0])))
-                    message.ack()
-            except queue.Empty:
-                pass
-            finally:
-                queue.close()
+            for name in celery_app.amqp.queues:
+                queue = connection.SimpleQueue(name)
+                try:
+                    while True:
+                        message = queue.get(timeout=0.5)
+                        found.append((message.headers["task"], list(message.payload[0])))
+                        message.ack()
+                except queue.Empty:
+                    pass
+                finally:
+                    queue.close()
         return found
 
 

@@ -32,7 +32,7 @@ def receiver() -> Iterator[Receiver]:
 
 def _queued_messages() -> int:
     with app.connection_for_write() as conn:
-        declared = conn.default_channel.queue_declare(settings.CELERY_TASK_DEFAULT_QUEUE)
+        declared = conn.default_channel.queue_declare(settings.CELERY_WEBHOOKS_QUEUE)
         return int(declared.message_count)
 
 

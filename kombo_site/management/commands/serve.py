@@ -46,6 +46,9 @@ class Command(BaseCommand):
                 "-A",
                 "kombo_site",
                 "worker",
+                # Every queue: deliveries, syncs and the tick share this one local worker.
+                "--queues",
+                ",".join(queue.name for queue in settings.CELERY_TASK_QUEUES),
                 "--beat",
                 "--schedule",
                 settings.CELERY_BEAT_SCHEDULE_FILENAME,
