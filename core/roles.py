@@ -53,6 +53,9 @@ MIGRATE_TO_SCOPE_CONFIG = "integrations.add_scopeconfigmigration"
 ADD_WEBHOOK_ENDPOINT = "webhooks.add_webhookendpoint"
 CHANGE_WEBHOOK_ENDPOINT = "webhooks.change_webhookendpoint"
 DELETE_WEBHOOK_ENDPOINT = "webhooks.delete_webhookendpoint"
+# Unlocking a sign-in django-axes locked: deleting its access attempt in the admin.
+VIEW_SIGN_IN_LOCKS = "axes.view_accessattempt"
+UNLOCK_SIGN_IN = "axes.delete_accessattempt"
 
 # A Viewer reads every page, and every model in the admin.
 _READ = frozenset(
@@ -105,6 +108,8 @@ _CONFIGURE = frozenset(
         ADD_WEBHOOK_ENDPOINT,
         CHANGE_WEBHOOK_ENDPOINT,
         DELETE_WEBHOOK_ENDPOINT,
+        VIEW_SIGN_IN_LOCKS,
+        UNLOCK_SIGN_IN,
     }
 )
 

@@ -10,16 +10,18 @@ admin unlock it. The README's defaults: 5 failures, 15 minutes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 import pytest
 import time_machine
 from axes.models import AccessAttempt
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
+
+from core.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -118,11 +120,14 @@ def test_it_unlocks_with_a_management_command(
     assert _sign_in(client, PASSWORD).status_code == 302
 
 
-def test_it_lets_an_administrator_unlock_in_the_admin(operator: object) -> None:
+def test_it_lets_an_administrator_unlock_in_the_admin(
+    operator: object, role_client: Callable[[Role | None], Client]
+) -> None:
+    """The issue: "a way for an admin to unlock" -- an Admin-role operator, not only a
+    superuser, deletes the lock in the Django admin."""
     client = Client(REMOTE_ADDR="198.51.100.7")
     _lock(client)
-    admin = Client()
-    admin.force_login(get_user_model().objects.create_superuser(username="admin", password="x"))
+    admin = role_client(Role.ADMIN)
     attempt = AccessAttempt.objects.get(username="operator")
     listed = admin.get("/admin/axes/accessattempt/").content.decode()
     assert "198.51.100.7" in listed
@@ -131,6 +136,21 @@ def test_it_lets_an_administrator_unlock_in_the_admin(operator: object) -> None:
 
     assert deleted.status_code == 302
     assert _sign_in(client, PASSWORD).status_code == 302
+
+
+def test_it_lets_only_the_admin_role_unlock(
+    operator: object, role_client: Callable[[Role | None], Client]
+) -> None:
+    client = Client(REMOTE_ADDR="198.51.100.7")
+    _lock(client)
+    attempt = AccessAttempt.objects.get(username="operator")
+
+    refused = role_client(Role.OPERATOR).post(
+        f"/admin/axes/accessattempt/{attempt.pk}/delete/", {"post": "yes"}
+    )
+
+    assert refused.status_code == 403
+    assert AccessAttempt.objects.filter(pk=attempt.pk).exists()
 
 
 def test_it_locks_the_admin_sign_in_the_same_way(operator: object) -> None:
