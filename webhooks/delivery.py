@@ -145,6 +145,8 @@ class DeadlineExceededError(Exception):
 
 
 class _WatchedHTTPConnection(urllib3.connection.HTTPConnection):
+    """A connection whose socket the deadline shuts down (the HTTPS one below as well)."""
+
     def __init__(self, *args: Any, deadline: _Deadline, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.deadline = deadline
@@ -155,15 +157,8 @@ class _WatchedHTTPConnection(urllib3.connection.HTTPConnection):
         return sock
 
 
-class _WatchedHTTPSConnection(urllib3.connection.HTTPSConnection):
-    def __init__(self, *args: Any, deadline: _Deadline, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.deadline = deadline
-
-    def _new_conn(self) -> socket.socket:
-        sock = super()._new_conn()
-        self.deadline.watch(sock)
-        return sock
+class _WatchedHTTPSConnection(_WatchedHTTPConnection, urllib3.connection.HTTPSConnection):
+    pass
 
 
 def _connection_pool(target: ResolvedUrl, deadline: _Deadline) -> urllib3.HTTPConnectionPool:
