@@ -212,26 +212,7 @@ def _post(endpoint: WebhookEndpoint, headers: dict[str, str], body: str) -> Send
     started = time.perf_counter()
     with _Deadline(settings.WEBHOOK_TIMEOUT_SECONDS) as deadline:
         try:
-            # Resolved and checked right before sending, and the connection pinned to that
-            # address.
-            target = _resolve_within(endpoint.url, deadline)
-            with _connection_pool(target, deadline) as pool:
-                response = pool.urlopen(
-                    "POST",
-                    target.path,
-                    body=body.encode(),
-                    headers={**headers, "Host": target.host_header},
-                    redirect=False,
-                    retries=False,
-                    preload_content=False,
-                )
-                try:
-                    excerpt = response.read(RESPONSE_EXCERPT_BYTES, decode_content=True)
-                finally:
-                    response.release_conn()
-            if deadline.expired:
-                # Cut off by the shutdown: the excerpt may end early without an error.
-                raise DeadlineExceededError
+            status, excerpt, retry_after = _send(endpoint.url, headers, body, deadline)
         except (
             urllib3.exceptions.HTTPError,
             UnsafeUrlError,
@@ -255,13 +236,41 @@ def _post(endpoint: WebhookEndpoint, headers: dict[str, str], body: str) -> Send
                 retry_after=None,
             )
     return SendResult(
-        status_code=response.status,
+        status_code=status,
         latency_ms=int((time.perf_counter() - started) * 1000),
         response_excerpt=excerpt.decode("utf-8", errors="replace"),
         error_class="",
         error_message="",
-        retry_after=_retry_after(response.headers.get("Retry-After")),
+        retry_after=retry_after,
     )
+
+
+def _send(
+    url: str, headers: dict[str, str], body: str, deadline: _Deadline
+) -> tuple[int, bytes, timedelta | None]:
+    """POST `body`: the receiver's status, the start of its answer, its Retry-After. The whole
+    answer (up to the excerpt) must arrive by the deadline, as a delivery is only DELIVERED
+    after a 2xx was read."""
+    # Resolved and checked right before sending, and the connection pinned to that address.
+    target = _resolve_within(url, deadline)
+    with _connection_pool(target, deadline) as pool:
+        response = pool.urlopen(
+            "POST",
+            target.path,
+            body=body.encode(),
+            headers={**headers, "Host": target.host_header},
+            redirect=False,
+            retries=False,
+            preload_content=False,
+        )
+        try:
+            excerpt = response.read(RESPONSE_EXCERPT_BYTES, decode_content=True)
+        finally:
+            response.release_conn()
+    if deadline.expired:
+        # Cut off by the shutdown: the excerpt may end early without an error.
+        raise DeadlineExceededError
+    return response.status, excerpt, _retry_after(response.headers.get("Retry-After"))
 
 
 def _error_message(error: Exception) -> str:
