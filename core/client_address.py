@@ -7,6 +7,10 @@ Each proxy appends the address it received the request from to `X-Forwarded-For`
 entry from the right is what the outermost trusted proxy saw: the first address no client can
 choose. Everything left of it was written by the client (MDN, "X-Forwarded-For", selecting an
 IP address by trusted proxy count).
+
+Limits and lockouts count per `client_network`: one IPv6 customer holds a whole /64 (RFC 6177,
+the smallest end-site assignment; RFC 4291's interface identifiers fill the lower 64 bits), so
+counting per IPv6 address would hand one guesser 2^64 fresh buckets.
 """
 
 from __future__ import annotations
@@ -40,6 +44,15 @@ def client_address(request: HttpRequest) -> str | None:
         return peer
     seen_by_outermost = forwarded[-min(trusted_proxies, len(forwarded))]
     return _valid(seen_by_outermost) or peer
+
+
+def client_network(request: HttpRequest) -> str | None:
+    """What limits and lockouts count per: the client's IPv4 address, or the first address of
+    its IPv6 /64."""
+    address = client_address(request)
+    if address is None or ipaddress.ip_address(address).version == 4:
+        return address
+    return str(ipaddress.ip_network(f"{address}/64", strict=False).network_address)
 
 
 def _valid(address: str) -> str | None:

@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from core.client_address import client_address
+from core.client_address import client_address, client_network
 from integrations.connect_forms import CredentialsForm
 from integrations.models import LinkKind, LinkType, ReconnectionLink, ScopeConfig, ScopeSetting
 from integrations.ratelimit import rate_limit_hit
@@ -125,7 +125,7 @@ def _over_limit(request: HttpRequest, link: ReconnectionLink) -> bool:
         return True
     return rate_limit_hit(
         scope="connect-address",
-        key=client_address(request) or "unknown",
+        key=client_network(request) or "unknown",
         limit=settings.CONNECT_SUBMISSIONS_PER_ADDRESS,
         window_seconds=RATE_WINDOW_SECONDS,
     )

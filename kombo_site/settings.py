@@ -222,7 +222,7 @@ AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = LOGIN_LOCKOUT_PERIOD
 # Per user *and* address: a stranger guessing an operator's password locks only themselves out.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_network"
 AXES_LOCKOUT_CALLABLE = "core.login_lockout.login_locked_out"
 # A typo or two before the right password does not count towards a later lockout.
 AXES_RESET_ON_SUCCESS = True

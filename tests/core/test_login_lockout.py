@@ -179,3 +179,15 @@ def test_it_counts_by_the_address_the_trusted_proxy_saw(operator: object, settin
     assert _sign_in(attacker, PASSWORD).status_code == 429
     assert _sign_in(customer, PASSWORD).status_code == 302
     assert AccessAttempt.objects.get().ip_address == "203.0.113.66"
+
+
+def test_it_counts_every_address_of_one_ipv6_64_together(operator: object) -> None:
+    """RFC 6177: a /64 is one end site; a guesser rotating addresses inside it is one client."""
+    statuses = [
+        _sign_in(Client(REMOTE_ADDR=f"2001:db8:5:6::{n + 1:x}"), f"guess {n}").status_code
+        for n in range(5)
+    ]
+    right = _sign_in(Client(REMOTE_ADDR="2001:db8:5:6::99"), PASSWORD)
+
+    assert statuses == [200, 200, 200, 200, 429]
+    assert right.status_code == 429

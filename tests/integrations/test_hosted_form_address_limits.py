@@ -32,7 +32,7 @@ PROCESSED = "did not accept these credentials"
 def _address() -> str:
     """A documentation address (RFC 3849) no other test or earlier run has used: the limits
     live in a shared cache that outlives one test."""
-    return f"2001:db8::{secrets.token_hex(2)}:{secrets.token_hex(2)}"
+    return f"2001:db8:{secrets.token_hex(2)}:{secrets.token_hex(2)}::{secrets.token_hex(2)}"
 
 
 def _link(environment: Environment) -> str:
@@ -131,6 +131,21 @@ def test_it_ignores_x_forwarded_for_without_a_trusted_proxy(
         .post(_link(environment), WRONG_KEY)
         .status_code
         for _ in range(4)
+    ]
+
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_it_counts_one_ipv6_64_as_one_address(
+    sandbox_hr: None, environment: Environment, limits: Any
+) -> None:
+    """RFC 6177: a /64 is one end site; rotating addresses inside it gains no fresh bucket."""
+    limits.CONNECT_SUBMISSIONS_PER_ADDRESS = 3
+    network = f"2001:db8:{secrets.token_hex(2)}:{secrets.token_hex(2)}"
+
+    statuses = [
+        Client(REMOTE_ADDR=f"{network}::{n + 1:x}").post(_link(environment), WRONG_KEY).status_code
+        for n in range(4)
     ]
 
     assert statuses == [200, 200, 200, 429]

@@ -30,7 +30,7 @@ LOCKED = "Signing in is paused for up to 15 minutes"
 def _address() -> str:
     """A documentation address (RFC 3849) no earlier test or run used: failures are counted
     in a shared cache that outlives one test."""
-    return f"2001:db8::{secrets.token_hex(2)}:{secrets.token_hex(2)}"
+    return f"2001:db8:{secrets.token_hex(2)}:{secrets.token_hex(2)}::{secrets.token_hex(2)}"
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.client_address import client_address
+from core.client_address import client_network
 from core.login_lockout import lockout_period_words
 from integrations.ratelimit import rate_limit_hit, rate_limit_reached, rate_limit_reset
 from integrations.sandbox_hr import selectors, services
@@ -128,8 +128,16 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         email = form.cleaned_data["email"]
         # Per email *and* address, like the dashboard's lockout: a stranger guessing someone's
         # password locks only themselves out. The right password is refused too while locked.
-        failures_key = f"{email.lower()} {client_address(request) or 'unknown'}"
-        if not _sign_in_locked(failures_key):
+        failures_key = f"{email.lower()} {client_network(request) or 'unknown'}"
+        # Counted before the password is checked: parallel guesses cannot all slip through
+        # between a check and the count. A success clears the count.
+        over_limit = rate_limit_hit(
+            scope=SIGN_IN_FAILURES,
+            key=failures_key,
+            limit=settings.LOGIN_FAILURE_LIMIT,
+            window_seconds=int(settings.LOGIN_LOCKOUT_PERIOD.total_seconds()),
+        )
+        if not over_limit:
             user = services.sandbox_user_authenticate(
                 email=email, password=form.cleaned_data["password"]
             )
@@ -138,13 +146,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 response = redirect(_next_url(request))
                 session_start(request=request, response=response, user=user)
                 return response
-            rate_limit_hit(
-                scope=SIGN_IN_FAILURES,
-                key=failures_key,
-                limit=settings.LOGIN_FAILURE_LIMIT,
-                window_seconds=int(settings.LOGIN_LOCKOUT_PERIOD.total_seconds()),
-            )
-        if _sign_in_locked(failures_key):
+        if over_limit or _sign_in_locked(failures_key):
             error, status = SIGN_IN_LOCKED.format(period=lockout_period_words()), 429
         else:
             error = SIGN_IN_ERROR
