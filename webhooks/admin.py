@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from webhooks import services
 from webhooks.models import (
     InspectorRequest,
     WebhookAttempt,
@@ -43,8 +45,21 @@ class _ReadOnly(admin.ModelAdmin):
         return False
 
 
+class WebhookEndpointForm(forms.ModelForm):
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["description", "event_types"]
+
+    def clean_event_types(self) -> list[str]:
+        try:
+            return services.endpoint_event_types_checked(self.cleaned_data["event_types"] or [])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
+
+
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(admin.ModelAdmin):
+    form = WebhookEndpointForm
     list_display = ["url", "environment_id", "enabled", "failing_since", "created_at"]
     list_filter = ["enabled"]
     # The secrets are encrypted and never shown; create and rotate them in the dashboard.
@@ -62,6 +77,20 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def save_model(
+        self, request: HttpRequest, obj: WebhookEndpoint, form: Any, change: bool
+    ) -> None:
+        # Through the service, as the dashboard saves: the row is locked and only these two
+        # fields are written, so a concurrent rotation or auto-disable is kept.
+        services.endpoint_update(
+            endpoint=obj,
+            description=form.cleaned_data["description"],
+            event_types=form.cleaned_data["event_types"],
+        )
+
+    def delete_model(self, request: HttpRequest, obj: WebhookEndpoint) -> None:
+        services.endpoint_delete(endpoint=obj)
 
 
 @admin.register(WebhookDelivery)

@@ -101,7 +101,7 @@ def event_emit(
     return event
 
 
-def _event_types_checked(event_types: Iterable[str]) -> list[str]:
+def endpoint_event_types_checked(event_types: Iterable[str]) -> list[str]:
     chosen = sorted(set(event_types))
     unknown = [t for t in chosen if t not in EVENT_TYPES]
     if unknown:
@@ -119,7 +119,7 @@ def endpoint_create(
         environment_id=environment_id,
         url=url,
         description=description,
-        event_types=_event_types_checked(event_types),
+        event_types=endpoint_event_types_checked(event_types),
         secret_encrypted=secret_encrypt(secret),
     )
     return endpoint, secret
@@ -135,7 +135,7 @@ def endpoint_update(
 ) -> WebhookEndpoint:
     if url is not None:
         url_check(url)
-    checked_types = _event_types_checked(event_types) if event_types is not None else None
+    checked_types = endpoint_event_types_checked(event_types) if event_types is not None else None
     with transaction.atomic():
         # Locked and saved field by field: a concurrent rotation or auto-disable is kept.
         locked = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
