@@ -228,6 +228,13 @@ def relink_link_complete(
     return _relink_apply(link, result, credentials, opted_out, ip_address, user_agent)
 
 
+def _other_account(tool: Tool) -> RelinkResult:
+    return RelinkResult(
+        RelinkOutcome.OTHER_ACCOUNT,
+        _("These credentials belong to another %(tool)s account.") % {"tool": tool.label},
+    )
+
+
 def flow_failure(
     tool: Tool,
     result: AuthResult,
@@ -243,10 +250,7 @@ def flow_failure(
     if result.outcome == AuthOutcome.INVALID_CREDENTIALS:
         return RelinkResult(RelinkOutcome.INVALID_CREDENTIALS, credentials_refused_message(tool))
     if account == AccountMatch.OTHER:
-        return RelinkResult(
-            RelinkOutcome.OTHER_ACCOUNT,
-            _("These credentials belong to another %(tool)s account.") % {"tool": tool.label},
-        )
+        return _other_account(tool)
     missing = missing_required_permissions(tool, scope, result)
     if missing:
         return RelinkResult(
@@ -282,6 +286,10 @@ def _relink_apply(
         # take turns, and the second finds itself revoked by the first (no deadlock between
         # consuming one link and revoking the other).
         integration = Integration.objects.select_for_update().get(pk=link.integration_id)
+        # The company was checked before the lock: asked again of the locked row, in case a
+        # check or another link taught the integration its account meanwhile.
+        if credentials_account_match(integration=integration, result=result) == AccountMatch.OTHER:
+            return _other_account(tool_get(integration.tool))
         consumed, activation_token = link_consume(link, now)
         if not consumed:
             return RelinkResult(RelinkOutcome.LINK_UNUSABLE, _("This link has already been used."))

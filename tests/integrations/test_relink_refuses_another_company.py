@@ -273,3 +273,31 @@ def test_it_takes_a_new_sandbox_hr_key_of_the_same_account(
     result, _ = _relink(setup.integration, {"api_key": raw})
 
     _assert_taken(result, setup.integration, {"api_key": raw})
+
+
+def test_it_refuses_another_account_the_integration_learned_of_during_the_check(
+    sandbox_hr: None, environment: Environment
+) -> None:
+    """The hosted form loads the link, then checks the credentials live (seconds); a health
+    check may teach the integration its account meanwhile. The refusal must hold for the
+    account the locked row names, not the one read before the check."""
+    setup = sandbox_integration(environment=environment)
+    account_id = setup.integration.remote_account_id
+    Integration.objects.filter(pk=setup.integration.pk).update(remote_account_id="")
+    link, _ = relink_link_create(
+        integration=Integration.objects.get(pk=setup.integration.pk),
+        link_type=LinkType.MAGIC_LINK,
+        language="en",
+        actor=OPERATOR,
+    )
+    loaded = ReconnectionLink.objects.select_related("integration").get(pk=link.pk)
+    # What a health check running meanwhile records on its first good check.
+    Integration.objects.filter(pk=setup.integration.pk).update(remote_account_id=account_id)
+    other = sandbox_account_create(name="Globex", employees=3, seed=5)
+    _, raw = sandbox_api_key_create(account=other, name="x", permissions=ALL_PERMISSIONS)
+
+    result = relink_link_complete(link=loaded, credentials={"api_key": raw})
+
+    _assert_refused_and_unchanged(
+        result, link, setup.integration, {"api_key": setup.raw_key}, "Sandbox HR"
+    )
