@@ -189,22 +189,6 @@ def role_client(role_user: Callable[[Role | None], Any]) -> Callable[[Role | Non
     return make
 
 
-@pytest.fixture
-def viewer_client(role_client: Callable[[Role | None], Client]) -> Client:
-    return role_client(Role.VIEWER)
-
-
-@pytest.fixture
-def role_operator_client(role_client: Callable[[Role | None], Client]) -> Client:
-    """Signed in with the Operator role (`operator_client` is a superuser)."""
-    return role_client(Role.OPERATOR)
-
-
-@pytest.fixture
-def admin_role_client(role_client: Callable[[Role | None], Client]) -> Client:
-    return role_client(Role.ADMIN)
-
-
 @pytest.fixture(scope="session", autouse=True)
 def _purge_this_processes_task_queue() -> Iterator[None]:
     """Tasks sent by tests but never consumed must not pile up in a shared Redis."""

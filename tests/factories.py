@@ -3,16 +3,25 @@ they come with an encrypted credential version and an audit event, as in real li
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import factory
 
 from integrations.actors import Actor
-from integrations.models import CredentialSource, Environment, Integration, ScopeConfig
+from integrations.models import (
+    CredentialSource,
+    Environment,
+    Integration,
+    LinkType,
+    ReconnectionLink,
+    ScopeConfig,
+)
 from integrations.read_models import READ_MODELS
 from integrations.sandbox_hr.models import SandboxUser, SandboxUserRole
 from integrations.sandbox_hr.services import sandbox_user_create
-from integrations.services import integration_create
+from integrations.services import connect_link_create, integration_create
 
 # Every SandboxUserFactory login signs in with this password.
 SANDBOX_PASSWORD = "sandcastle on a windy beach"
@@ -109,3 +118,29 @@ class SandboxUserFactory(factory.django.DjangoModelFactory):
             password=SANDBOX_PASSWORD,
             role=kwargs["role"],
         )
+
+
+@dataclass(frozen=True)
+class NewCustomerLink:
+    link: ReconnectionLink
+    # The hosted form's path, "/connect/<token>", for a test client to open or post to.
+    path: str
+
+
+def connect_link_for_new_customer(
+    *, environment: Environment, tool_id: str = "sandbox"
+) -> NewCustomerLink:
+    """A fresh magic link through which a new customer connects `tool_id`, with the
+    environment's default scope config, made by the service as an operator would."""
+    link, url = connect_link_create(
+        environment_id=environment.pk,
+        organization_name="NewCo",
+        email="it@newco.example",
+        origin_id=None,
+        scope_config=ScopeConfigFactory(environment=environment),
+        link_type=LinkType.MAGIC_LINK,
+        language="en",
+        actor=Actor.system("tests"),
+        tool_id=tool_id,
+    )
+    return NewCustomerLink(link=link, path=urlsplit(url).path)

@@ -21,6 +21,7 @@ from integrations.models import ApiKey, Environment, Integration, ReconnectionLi
 from integrations.sandbox_hr.models import SandboxApiKey
 from integrations.sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from integrations.services import api_key_create
+from tests.core.roles_matrix import RANK, ROLES, role_id
 from tests.factories import IntegrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,13 +97,6 @@ ACTIONS = {
     ),
 }
 
-RANK = {None: 0, Role.VIEWER: 1, Role.OPERATOR: 2, Role.ADMIN: 3}
-ROLES = [None, *Role]
-
-
-def _role_id(role: Role | None) -> str:
-    return role.value if role else "no-role"
-
 
 def _offered_actions(client: Client, changelist: str) -> set[str]:
     response = client.get(reverse(changelist))
@@ -112,7 +106,7 @@ def _offered_actions(client: Client, changelist: str) -> set[str]:
     return set() if form is None else {name for name, _ in form.fields["action"].choices}
 
 
-@pytest.mark.parametrize("role", ROLES, ids=_role_id)
+@pytest.mark.parametrize("role", ROLES, ids=role_id)
 @pytest.mark.parametrize("name", list(ACTIONS))
 def test_it_runs_an_admin_action_only_for_roles_the_dashboard_allows(
     world: World, role_client: Callable[[Role | None], Client], role: Role | None, name: str
@@ -155,7 +149,7 @@ PAGES = {
 }
 
 
-@pytest.mark.parametrize("role", ROLES, ids=_role_id)
+@pytest.mark.parametrize("role", ROLES, ids=role_id)
 @pytest.mark.parametrize("name", list(PAGES))
 def test_it_opens_an_admin_page_only_for_roles_the_dashboard_allows(
     role_client: Callable[[Role | None], Client], role: Role | None, name: str

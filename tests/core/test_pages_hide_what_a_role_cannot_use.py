@@ -16,6 +16,7 @@ from django.urls import reverse
 
 from core.roles import Role
 from tests.core.conftest import World
+from tests.core.roles_matrix import RANK, role_id, world_url
 
 pytestmark = pytest.mark.django_db
 
@@ -27,16 +28,10 @@ class Control:
     marker: Callable[[World], str]
 
 
-def _action(name: str, attribute: str | None = None) -> Callable[[World], str]:
-    def marker(world: World) -> str:
-        if attribute is None:
-            return f'"{reverse(name)}"'
-        value: object = world
-        for part in attribute.split("."):
-            value = getattr(value, part)
-        return f'"{reverse(name, args=[value])}"'
-
-    return marker
+def _action(name: str, *attributes: str) -> Callable[[World], str]:
+    """A form's or link's target, as it stands quoted in the page's HTML."""
+    url = world_url(name, *attributes)
+    return lambda world: f'"{url(world)}"'
 
 
 def _text(text: str) -> Callable[[World], str]:
@@ -137,10 +132,8 @@ PAGES: dict[str, tuple[Callable[[World], str], dict[str, Control]]] = {
     ),
 }
 
-RANK = {Role.VIEWER: 1, Role.OPERATOR: 2, Role.ADMIN: 3}
 
-
-@pytest.mark.parametrize("role", list(Role), ids=lambda role: role.value)
+@pytest.mark.parametrize("role", list(Role), ids=role_id)
 @pytest.mark.parametrize("page", list(PAGES))
 def test_it_shows_only_the_controls_the_role_may_use(
     world: World, role_client: Callable[[Role | None], Client], role: Role, page: str

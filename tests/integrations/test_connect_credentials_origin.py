@@ -19,8 +19,8 @@ from integrations.models import (
     LinkType,
 )
 from integrations.sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
-from integrations.services import connect_link_create, relink_link_create
-from tests.factories import ScopeConfigFactory
+from integrations.services import relink_link_create
+from tests.factories import connect_link_for_new_customer
 from tests.integrations.test_relink_complete import _broken
 from tests.syncs.conftest import ALL_PERMISSIONS
 
@@ -40,26 +40,16 @@ def _submit(url: str, fields: dict[str, str], *, done_text: str) -> None:
 def test_it_records_link_address_and_user_agent_of_connect_link_credentials(
     sandbox_hr: str, environment: Environment
 ) -> None:
-    link, url = connect_link_create(
-        environment_id=environment.pk,
-        organization_name="NewCo",
-        email="it@newco.example",
-        origin_id=None,
-        scope_config=ScopeConfigFactory(environment=environment),
-        link_type=LinkType.MAGIC_LINK,
-        language="en",
-        actor=OPERATOR,
-        tool_id="sandbox",
-    )
+    new = connect_link_for_new_customer(environment=environment)
     account = sandbox_account_create(name="NewCo", employees=2, seed=3)
     _, raw = sandbox_api_key_create(account=account, name="k", permissions=ALL_PERMISSIONS)
 
-    _submit(url, {"api_key": raw}, done_text="Sandbox HR is connected")
+    _submit(new.path, {"api_key": raw}, done_text="Sandbox HR is connected")
 
     version = CredentialVersion.objects.get(integration=Integration.objects.get())
     assert version.source == CredentialSource.CONNECT_LINK
     assert (version.link_id, version.ip_address, version.user_agent) == (
-        link.pk,
+        new.link.pk,
         CUSTOMER_ADDRESS,
         CUSTOMER_BROWSER,
     )

@@ -12,15 +12,14 @@ selecting an IP address, trusted proxy count). Limits are the README's defaults 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.test import Client
 
-from integrations.actors import Actor
-from integrations.models import Environment, LinkType
-from integrations.services import connect_link_create
-from tests.factories import ScopeConfigFactory
+from integrations.models import Environment
+from tests.factories import connect_link_for_new_customer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,20 +34,10 @@ def _address() -> str:
     return f"2001:db8:{secrets.token_hex(2)}:{secrets.token_hex(2)}::{secrets.token_hex(2)}"
 
 
-def _link(environment: Environment) -> str:
-    """A fresh link for a new customer, for Sandbox HR."""
-    _, url = connect_link_create(
-        environment_id=environment.pk,
-        organization_name="Customer",
-        email="it@customer.example",
-        origin_id=None,
-        scope_config=ScopeConfigFactory(environment=environment),
-        link_type=LinkType.MAGIC_LINK,
-        language="en",
-        actor=Actor.system("tests"),
-        tool_id="sandbox",
-    )
-    return "/connect/" + url.rsplit("/connect/", 1)[1]
+@pytest.fixture
+def new_link(environment: Environment) -> Callable[[], str]:
+    """Makes a fresh link for a new customer, for Sandbox HR; returns its form's path."""
+    return lambda: connect_link_for_new_customer(environment=environment).path
 
 
 @pytest.fixture
@@ -59,13 +48,13 @@ def limits(settings: Any) -> Any:
 
 
 def test_it_keeps_a_fresh_link_working_after_one_link_was_hammered(
-    sandbox_hr: None, environment: Environment, limits: Any
+    sandbox_hr: None, new_link: Callable[[], str], limits: Any
 ) -> None:
     client = Client(REMOTE_ADDR=_address())
-    hammered = _link(environment)
+    hammered = new_link()
 
     statuses = [client.post(hammered, WRONG_KEY).status_code for _ in range(31)]
-    fresh = client.post(_link(environment), WRONG_KEY)
+    fresh = client.post(new_link(), WRONG_KEY)
 
     assert statuses == [200] * 10 + [429] * 21
     assert fresh.status_code == 200
@@ -73,19 +62,19 @@ def test_it_keeps_a_fresh_link_working_after_one_link_was_hammered(
 
 
 def test_it_still_limits_an_address_across_many_links(
-    sandbox_hr: None, environment: Environment, limits: Any
+    sandbox_hr: None, new_link: Callable[[], str], limits: Any
 ) -> None:
     limits.CONNECT_SUBMISSIONS_PER_ADDRESS = 3
     client = Client(REMOTE_ADDR=_address())
 
-    statuses = [client.post(_link(environment), WRONG_KEY).status_code for _ in range(4)]
+    statuses = [client.post(new_link(), WRONG_KEY).status_code for _ in range(4)]
 
     assert statuses == [200, 200, 200, 429]
-    assert "Too many attempts" in client.post(_link(environment), WRONG_KEY).content.decode()
+    assert "Too many attempts" in client.post(new_link(), WRONG_KEY).content.decode()
 
 
 def test_it_gives_each_customer_behind_a_trusted_proxy_their_own_bucket(
-    sandbox_hr: None, environment: Environment, limits: Any
+    sandbox_hr: None, new_link: Callable[[], str], limits: Any
 ) -> None:
     limits.TRUSTED_PROXY_COUNT = 1
     limits.CONNECT_SUBMISSIONS_PER_ADDRESS = 3
@@ -93,8 +82,8 @@ def test_it_gives_each_customer_behind_a_trusted_proxy_their_own_bucket(
     abuser = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=_address())
     customer = Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=_address())
 
-    abused = [abuser.post(_link(environment), WRONG_KEY).status_code for _ in range(4)]
-    other = customer.post(_link(environment), WRONG_KEY)
+    abused = [abuser.post(new_link(), WRONG_KEY).status_code for _ in range(4)]
+    other = customer.post(new_link(), WRONG_KEY)
 
     assert abused == [200, 200, 200, 429]
     assert other.status_code == 200
@@ -102,7 +91,7 @@ def test_it_gives_each_customer_behind_a_trusted_proxy_their_own_bucket(
 
 
 def test_it_counts_a_client_who_prepends_addresses_by_the_one_the_proxy_saw(
-    sandbox_hr: None, environment: Environment, limits: Any
+    sandbox_hr: None, new_link: Callable[[], str], limits: Any
 ) -> None:
     limits.TRUSTED_PROXY_COUNT = 1
     limits.CONNECT_SUBMISSIONS_PER_ADDRESS = 3
@@ -110,7 +99,7 @@ def test_it_counts_a_client_who_prepends_addresses_by_the_one_the_proxy_saw(
 
     statuses = [
         Client(REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=f"{_address()}, {seen_by_proxy}")
-        .post(_link(environment), WRONG_KEY)
+        .post(new_link(), WRONG_KEY)
         .status_code
         for _ in range(4)
     ]
@@ -119,7 +108,7 @@ def test_it_counts_a_client_who_prepends_addresses_by_the_one_the_proxy_saw(
 
 
 def test_it_ignores_x_forwarded_for_without_a_trusted_proxy(
-    sandbox_hr: None, environment: Environment, limits: Any
+    sandbox_hr: None, new_link: Callable[[], str], limits: Any
 ) -> None:
     limits.TRUSTED_PROXY_COUNT = 0
     limits.CONNECT_SUBMISSIONS_PER_ADDRESS = 3
@@ -128,7 +117,7 @@ def test_it_ignores_x_forwarded_for_without_a_trusted_proxy(
     # A new made-up address on every post: all of them are still the peer's.
     statuses = [
         Client(REMOTE_ADDR=peer, HTTP_X_FORWARDED_FOR=_address())
-        .post(_link(environment), WRONG_KEY)
+        .post(new_link(), WRONG_KEY)
         .status_code
         for _ in range(4)
     ]

@@ -17,11 +17,9 @@ import pytest
 import requests
 from django.db import connection
 
-from integrations.actors import Actor
-from integrations.models import Environment, LinkType
-from integrations.services import connect_link_create
+from integrations.models import Environment
 from tests.conftest import require_service
-from tests.factories import ScopeConfigFactory
+from tests.factories import connect_link_for_new_customer
 from tests.processes import gunicorn_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,21 +34,6 @@ def _served(**settings: str) -> dict[str, str]:
     """The server's environment: its counters in its own process (no REDIS_URL: a local-memory
     cache, one gunicorn worker), so loopback's counts from other tests don't leak in."""
     return {"REDIS_URL": "", **settings}
-
-
-def _link(environment: Environment) -> str:
-    _, url = connect_link_create(
-        environment_id=environment.pk,
-        organization_name="Customer",
-        email="it@customer.example",
-        origin_id=None,
-        scope_config=ScopeConfigFactory(environment=environment),
-        link_type=LinkType.MAGIC_LINK,
-        language="en",
-        actor=Actor.system("tests"),
-        tool_id="sandbox",
-    )
-    return "/connect/" + url.rsplit("/connect/", 1)[1]
 
 
 def _post(server_url: str, path: str, *, forwarded_for: str) -> int:
@@ -72,7 +55,9 @@ def test_it_keeps_other_links_and_customers_open_behind_one_proxy(
     served_database: None, environment: Environment, tmp_path: Path
 ) -> None:
     abuser, other_customer = _customer(), f"203.0.113.{secrets.randbelow(250) + 1}"
-    hammered, fresh, others = _link(environment), _link(environment), _link(environment)
+    hammered, fresh, others = (
+        connect_link_for_new_customer(environment=environment).path for _ in range(3)
+    )
     env = _served(TRUSTED_PROXY_COUNT="1", CONNECT_SUBMISSIONS_PER_ADDRESS="12")
 
     with gunicorn_server(workdir=tmp_path, env=env) as server:
@@ -92,7 +77,7 @@ def test_it_keeps_other_links_and_customers_open_behind_one_proxy(
 def test_it_ignores_a_forwarded_for_header_without_a_trusted_proxy(
     served_database: None, environment: Environment, tmp_path: Path
 ) -> None:
-    links = [_link(environment) for _ in range(4)]
+    links = [connect_link_for_new_customer(environment=environment).path for _ in range(4)]
     env = _served(TRUSTED_PROXY_COUNT="0", CONNECT_SUBMISSIONS_PER_ADDRESS="3")
 
     with gunicorn_server(workdir=tmp_path, env=env) as server:

@@ -11,32 +11,20 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from integrations.actors import Actor
-from integrations.models import CredentialVersion, Environment, LinkType
+from integrations.models import CredentialVersion, Environment
 from integrations.sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
-from integrations.services import connect_link_create
-from tests.factories import ScopeConfigFactory
+from tests.factories import connect_link_for_new_customer
 from tests.syncs.conftest import ALL_PERMISSIONS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _connect(environment: Environment, **headers: str) -> CredentialVersion:
-    _, url = connect_link_create(
-        environment_id=environment.pk,
-        organization_name="NewCo",
-        email="it@newco.example",
-        origin_id=None,
-        scope_config=ScopeConfigFactory(environment=environment),
-        link_type=LinkType.MAGIC_LINK,
-        language="en",
-        actor=Actor.system("tests"),
-        tool_id="sandbox",
-    )
+    new = connect_link_for_new_customer(environment=environment)
     account = sandbox_account_create(name="NewCo", employees=2, seed=5)
     _, raw = sandbox_api_key_create(account=account, name="k", permissions=ALL_PERMISSIONS)
 
-    done = Client(**headers).post("/connect/" + url.rsplit("/connect/", 1)[1], {"api_key": raw})
+    done = Client(**headers).post(new.path, {"api_key": raw})
 
     assert "Sandbox HR is connected" in done.content.decode()
     return CredentialVersion.objects.get()

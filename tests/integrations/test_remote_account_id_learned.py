@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from integrations.actors import Actor
-from integrations.models import Environment, Integration, LinkType
+from integrations.models import Environment, Integration
 from integrations.services import integration_record_auth_result
-from integrations.services.connect import connect_link_complete, connect_link_create
+from integrations.services.connect import connect_link_complete
 from integrations.tools import tool_get
-from tests.factories import IntegrationFactory, ScopeConfigFactory
+from tests.factories import IntegrationFactory, connect_link_for_new_customer
 from tests.fakes.bamboohr import FakeBambooHr
 from tests.fakes.hibob import (
     COMPANY_ID,
@@ -34,17 +33,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _connect(environment: Environment, tool_id: str, credentials: dict[str, str]) -> Integration:
-    link, _ = connect_link_create(
-        environment_id=environment.pk,
-        organization_name="NewCo",
-        email="it@newco.example",
-        origin_id=None,
-        scope_config=ScopeConfigFactory(environment=environment),
-        link_type=LinkType.MAGIC_LINK,
-        language="en",
-        actor=Actor.system("tests"),
-        tool_id=tool_id,
-    )
+    link = connect_link_for_new_customer(environment=environment, tool_id=tool_id).link
     connect_link_complete(link=link, tool_id=tool_id, credentials=credentials)
     return Integration.objects.get()
 

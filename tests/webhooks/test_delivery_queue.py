@@ -1,6 +1,6 @@
 """Deliveries run on their own queue: with the delivery worker stuck on two slow receivers, a
-forced sync is run by the sync worker meanwhile, and the slow attempts still end at their
-deadline.
+forced sync is run by the sync worker meanwhile. (That a slow attempt ends at its deadline is
+test_attempt_deadline.py's.)
 
 Outside source: issue 14 ("with two such receivers a forced sync waited 174 s and scheduler
 ticks expired ... run deliveries on their own Celery queue so slow receivers can't starve syncs
@@ -39,7 +39,9 @@ from webhooks.services import endpoint_create, event_emit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-DEADLINE = 15
+# Far longer than a forced sync takes even on a slow machine, so both deliveries are surely
+# still being attempted when it is done. The lease must outlast an attempt (settings check).
+DEADLINE = 60
 
 
 def _wait_until_ready(workers: CeleryWorkers) -> None:
@@ -116,6 +118,7 @@ def test_it_runs_a_forced_sync_while_the_delivery_worker_waits_on_slow_receivers
             content_type="application/json",
             HTTP_X_INTEGRATION_ID=integration_id,
         )
+        # Past the deadline the deliveries would no longer be in flight: no use waiting longer.
         wait_for(
             lambda: f"the forced sync (log: {sync_workers.log_tail()!r})",
             lambda: Sync.objects.filter(
@@ -123,27 +126,15 @@ def test_it_runs_a_forced_sync_while_the_delivery_worker_waits_on_slow_receivers
             ).exists(),
             timeout=DEADLINE,
         )
-        deliveries = WebhookDelivery.objects.filter(event=event)
-        # Still being attempted when the sync was done.
-        in_flight_at_sync_end = sorted(deliveries.values_list("status", flat=True))
+        statuses_at_sync_end = sorted(
+            WebhookDelivery.objects.filter(event=event).values_list("status", flat=True)
+        )
         attempts_at_sync_end = WebhookAttempt.objects.filter(delivery__event=event).count()
         still_sending = [r.open_connections for r in receivers]
 
-        wait_for(
-            lambda: f"the slow attempts to end (log: {webhook_workers.log_tail()!r})",
-            lambda: WebhookAttempt.objects.filter(delivery__event=event).count() == 2,
-            timeout=2 * DEADLINE,
-        )
-        requests_by_then = [r.requests_for(event.pk) for r in receivers]
-
     assert forced.status_code == 200, forced.content
-    assert in_flight_at_sync_end == [DeliveryStatus.IN_FLIGHT] * 2
+    # Both were being attempted before the sync was forced, and still are now it is done.
+    assert statuses_at_sync_end == [DeliveryStatus.IN_FLIGHT] * 2
     assert attempts_at_sync_end == 0
     assert still_sending == [1, 1]
-    attempts = WebhookAttempt.objects.filter(delivery__event=event)
-    assert {(a.error_class, a.error_message) for a in attempts} == {
-        ("Timeout", f"Timed out after {DEADLINE} s.")
-    }
-    assert set(deliveries.values_list("status", flat=True)) == {DeliveryStatus.PENDING}
-    assert requests_by_then == [1, 1]
     assert webhook_workers.crash_logs == sync_workers.crash_logs == []
