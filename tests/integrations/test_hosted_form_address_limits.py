@@ -126,14 +126,14 @@ def test_it_ignores_x_forwarded_for_without_a_trusted_proxy(
 
 
 def test_it_counts_one_ipv6_64_as_one_address(
-    sandbox_hr: None, environment: Environment, limits: Any
+    sandbox_hr: None, new_link: Callable[[], str], limits: Any
 ) -> None:
     """RFC 6177: a /64 is one end site; rotating addresses inside it gains no fresh bucket."""
     limits.CONNECT_SUBMISSIONS_PER_ADDRESS = 3
     network = f"2001:db8:{secrets.token_hex(2)}:{secrets.token_hex(2)}"
 
     statuses = [
-        Client(REMOTE_ADDR=f"{network}::{n + 1:x}").post(_link(environment), WRONG_KEY).status_code
+        Client(REMOTE_ADDR=f"{network}::{n + 1:x}").post(new_link(), WRONG_KEY).status_code
         for n in range(4)
     ]
 
