@@ -51,14 +51,14 @@ def _integration_with(employees: int, name: str) -> str:
     from integrations.actors import Actor
     from integrations.models import CredentialSource, Environment, ScopeConfig
     from integrations.read_models import READ_MODELS
-    from integrations.sandbox_hr.services import (
+    from integrations.services import integration_create
+    from integrations.tools.sandbox import SandboxTool
+    from sandbox_hr.services import (
         MAX_EMPLOYEES_PER_CALL,
         sandbox_account_create,
         sandbox_api_key_create,
         sandbox_employees_add,
     )
-    from integrations.services import integration_create
-    from integrations.tools.sandbox import SandboxTool
 
     account = sandbox_account_create(name=name, employees=min(employees, 25), seed=1)
     remaining = employees - min(employees, 25)

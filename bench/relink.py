@@ -233,14 +233,14 @@ def _broken_batch(
 
     from integrations.actors import Actor
     from integrations.models import CredentialSource, Integration, IntegrationStatus
-    from integrations.sandbox_hr.models import SANDBOX_PERMISSIONS
-    from integrations.sandbox_hr.services import (
+    from integrations.services import integration_create, integration_record_auth_result
+    from integrations.tools.base import AuthResult
+    from sandbox_hr.models import SANDBOX_PERMISSIONS
+    from sandbox_hr.services import (
         sandbox_account_create,
         sandbox_api_key_create,
         sandbox_api_key_revoke,
     )
-    from integrations.services import integration_create, integration_record_auth_result
-    from integrations.tools.base import AuthResult
 
     operator = Actor.system("relink bench")
     failure = AuthResult.invalid("Sandbox HR rejected the API key (revoked or unknown).")

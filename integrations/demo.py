@@ -33,21 +33,6 @@ from integrations.models import (
     ScopeConfig,
 )
 from integrations.read_models import HRIS_EMPLOYEES, HRIS_GROUPS
-from integrations.sandbox_hr.models import (
-    SandboxAccount,
-    SandboxApiKey,
-    SandboxEmployee,
-    SandboxGroup,
-)
-from integrations.sandbox_hr.selectors import cursor_decode, employee_page, group_page
-from integrations.sandbox_hr.services import (
-    sandbox_account_create,
-    sandbox_api_key_authenticate,
-    sandbox_api_key_create,
-    sandbox_api_key_revoke,
-    sandbox_permission_remove,
-)
-from integrations.sandbox_hr.views.api import employee_json, group_json
 from integrations.services import (
     api_key_create,
     environment_get_or_create,
@@ -66,6 +51,21 @@ from integrations.tools.sandbox import (
     map_employee,
     map_group,
 )
+from sandbox_hr.models import (
+    SandboxAccount,
+    SandboxApiKey,
+    SandboxEmployee,
+    SandboxGroup,
+)
+from sandbox_hr.selectors import cursor_decode, employee_page, group_page
+from sandbox_hr.services import (
+    sandbox_account_create,
+    sandbox_api_key_authenticate,
+    sandbox_api_key_create,
+    sandbox_api_key_revoke,
+    sandbox_permission_remove,
+)
+from sandbox_hr.views.api import employee_json, group_json
 from webhooks.models import WebhookEvent
 
 OPERATOR_USERNAME = "operator"

@@ -97,7 +97,7 @@ INSTALLED_APPS = [
     "kombo_site",
     "core",
     "integrations",
-    "integrations.sandbox_hr",
+    "sandbox_hr",
     "syncs",
     "webhooks",
 ]

@@ -33,10 +33,8 @@ if settings.WEBHOOK_INSPECTOR_ENABLED:
     urlpatterns.append(path("inspector/", include("webhooks.inspector_urls")))
 
 if settings.SANDBOX_HR_ENABLED:
-    urlpatterns.append(path("sandbox-hr/", include("integrations.sandbox_hr.urls")))
-    urlpatterns.append(
-        path("dashboard/sandbox-hr/", include("integrations.sandbox_hr.dashboard_urls"))
-    )
+    urlpatterns.append(path("sandbox-hr/", include("sandbox_hr.urls")))
+    urlpatterns.append(path("dashboard/sandbox-hr/", include("sandbox_hr.dashboard_urls")))
 
 # Last: unknown API paths get the JSON envelope even with DEBUG on (handler404 needs it off).
 urlpatterns.append(re_path(r"^api/", api_not_found))

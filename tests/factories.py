@@ -19,9 +19,9 @@ from integrations.models import (
     ScopeConfig,
 )
 from integrations.read_models import READ_MODELS
-from integrations.sandbox_hr.models import SandboxUser, SandboxUserRole
-from integrations.sandbox_hr.services import sandbox_user_create
 from integrations.services import connect_link_create, integration_create
+from sandbox_hr.models import SandboxUser, SandboxUserRole
+from sandbox_hr.services import sandbox_user_create
 
 # Every SandboxUserFactory login signs in with this password.
 SANDBOX_PASSWORD = "sandcastle on a windy beach"

@@ -28,8 +28,8 @@ from django.conf import settings
 from django.db import connection
 
 from integrations.models import Environment, Integration
-from integrations.sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from kombo_site.celery import app
+from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from syncs.models import ACTIVE_SYNC_STATES, Sync, SyncState
 from tests.conftest import require_service
 from tests.factories import IntegrationFactory, ScopeConfigFactory, scope_settings_all_enabled

@@ -30,8 +30,8 @@ from integrations.dashboard_selectors import (
 )
 from integrations.demo import OPERATOR_USERNAME
 from integrations.models import Integration
-from integrations.sandbox_hr.models import SandboxApiKey, SandboxEmployee
 from integrations.tools.sandbox import SandboxTool
+from sandbox_hr.models import SandboxApiKey, SandboxEmployee
 from syncs.models import AuthCheck, Sync, SyncState
 from syncs.selectors import auth_check_list, sync_list
 

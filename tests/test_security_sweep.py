@@ -39,9 +39,9 @@ from integrations.models import (
     ReconnectionLink,
     RequestLog,
 )
-from integrations.sandbox_hr.models import SandboxApiKey
-from integrations.sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from integrations.services import api_key_create, link_find
+from sandbox_hr.models import SandboxApiKey
+from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from syncs.models import Sync, SyncState
 from syncs.services import scheduler_tick
 from tests.factories import ScopeConfigFactory

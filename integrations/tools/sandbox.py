@@ -1,6 +1,6 @@
 """The `sandbox` connector: talks to the sandbox HR system (`/sandbox-hr/`) over real HTTP.
 
-Sandbox HR API (served by `integrations.sandbox_hr`, base `SANDBOX_HR_URL`):
+Sandbox HR API (served by `sandbox_hr`, base `SANDBOX_HR_URL`):
 - `Authorization: Bearer <api key>` on every call; unknown or revoked key -> 401.
 - `GET /api/v1/me` -> `{"account": {"id", "name"}, "permissions": [...]}`.
 - `GET /api/v1/employees?cursor=&limit=&updated_since=` and `GET /api/v1/groups?...` ->

@@ -16,9 +16,9 @@ from pytest_django.live_server_helper import LiveServer
 from integrations.actors import Actor
 from integrations.models import ApiKey, Environment, IntegrationStatus, SyncPausedReason
 from integrations.read_models import HRIS_EMPLOYEES
-from integrations.sandbox_hr.models import SandboxEmployee
-from integrations.sandbox_hr.services import sandbox_api_key_revoke
 from integrations.services import integration_set_enabled
+from sandbox_hr.models import SandboxEmployee
+from sandbox_hr.services import sandbox_api_key_revoke
 from syncs.models import Sync, SyncState
 from syncs.runner import sync_run
 from tests.factories import IntegrationFactory, ScopeConfigFactory

@@ -22,14 +22,14 @@ from integrations.models import (
     ScopeConfigMigration,
     SyncType,
 )
-from integrations.sandbox_hr.models import SandboxAccount, SandboxApiKey, SandboxEmployee
-from integrations.sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from integrations.services import (
     api_key_create,
     relink_link_create,
     scope_config_migration_create,
 )
 from integrations.tools.sandbox import PERM_EMPLOYEES
+from sandbox_hr.models import SandboxAccount, SandboxApiKey, SandboxEmployee
+from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from syncs.models import Sync, SyncState, SyncTrigger
 from tests.factories import IntegrationFactory, ScopeConfigFactory
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint

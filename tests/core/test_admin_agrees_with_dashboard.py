@@ -18,9 +18,9 @@ from django.urls import reverse
 
 from core.roles import Role
 from integrations.models import ApiKey, Environment, Integration, ReconnectionLink
-from integrations.sandbox_hr.models import SandboxApiKey
-from integrations.sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from integrations.services import api_key_create
+from sandbox_hr.models import SandboxApiKey
+from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from tests.core.roles_matrix import RANK, ROLES, role_id
 from tests.factories import IntegrationFactory
 

@@ -31,7 +31,7 @@ from integrations.models import (
     ScopeConfigMigration,
 )
 from integrations.read_models import READ_MODELS
-from integrations.sandbox_hr.models import SandboxApiKey, SandboxEmployee
+from sandbox_hr.models import SandboxApiKey, SandboxEmployee
 from syncs.models import AuthCheck, Sync, SyncTrigger
 from tests.core.conftest import SANDBOX_PERMISSION, World
 from tests.core.roles_matrix import RANK, ROLES, role_id, world_url

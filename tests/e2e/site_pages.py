@@ -28,7 +28,6 @@ from integrations.models import (
     ScopeConfig,
 )
 from integrations.read_models import READ_MODELS
-from integrations.sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from integrations.services import (
     api_key_create,
     credential_version_add,
@@ -42,6 +41,7 @@ from integrations.services import (
 )
 from integrations.tools.base import AuthResult
 from integrations.tools.sandbox import PERM_PERSONAL
+from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from syncs.models import AuthCheck, AuthCheckTrigger, Sync, SyncState, SyncTrigger
 from tests.factories import IntegrationFactory
 from tests.syncs.conftest import ALL_PERMISSIONS

@@ -13,8 +13,8 @@ from playwright.sync_api import Page
 from pytest_httpserver import HTTPServer
 
 from integrations.models import Environment, IntegrationStatus, LinkType
-from integrations.sandbox_hr.services import sandbox_api_key_create
 from integrations.services import link_find, relink_link_create
+from sandbox_hr.services import sandbox_api_key_create
 from tests.e2e.conftest import BrowserConsole
 from tests.integrations.test_hosted_form_hostile import OPERATOR
 from tests.integrations.test_relink_complete import _broken

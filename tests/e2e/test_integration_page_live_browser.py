@@ -20,7 +20,7 @@ from django.utils import timezone
 from playwright.sync_api import Frame, Locator, Page, expect
 
 from integrations.models import Environment, IntegrationStatus, SyncPausedReason
-from integrations.sandbox_hr.services import sandbox_api_key_revoke
+from sandbox_hr.services import sandbox_api_key_revoke
 from syncs.models import Sync, SyncState
 from tests.e2e.conftest import BrowserConsole
 from tests.syncs.conftest import sandbox_integration

@@ -16,8 +16,8 @@ from pytest_httpserver import HTTPServer
 
 from integrations.actors import Actor
 from integrations.models import ApiKey, Environment, IntegrationStatus, LinkType
-from integrations.sandbox_hr.services import sandbox_api_key_create
 from integrations.services import relink_link_create
+from sandbox_hr.services import sandbox_api_key_create
 from tests.conftest import require_service
 from tests.e2e.conftest import BrowserConsole
 from tests.integrations.test_relink_complete import _broken

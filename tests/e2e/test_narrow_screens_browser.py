@@ -24,8 +24,8 @@ from pytest_httpserver import HTTPServer
 
 from integrations.actors import Actor
 from integrations.models import Environment, LinkType
-from integrations.sandbox_hr.services import sandbox_api_key_create
 from integrations.services import connect_link_create, relink_link_create
+from sandbox_hr.services import sandbox_api_key_create
 from tests.e2e.conftest import DESKTOP, PHONE, horizontal_overflow
 from tests.e2e.site_pages import MORE_PAGES, PAGES, PageCase, Seeded, sign_in
 from tests.factories import ScopeConfigFactory

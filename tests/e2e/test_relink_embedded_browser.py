@@ -14,8 +14,8 @@ from pytest_httpserver import HTTPServer
 
 from integrations.actors import Actor
 from integrations.models import Environment, IntegrationStatus, LinkType
-from integrations.sandbox_hr.services import sandbox_api_key_create
 from integrations.services import activation_token_exchange, relink_link_create
+from sandbox_hr.services import sandbox_api_key_create
 from tests.e2e.conftest import BrowserConsole
 from tests.integrations.test_relink_complete import _broken
 from tests.syncs.conftest import ALL_PERMISSIONS

@@ -15,8 +15,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from integrations.models import Environment, Integration, IntegrationStatus
 from integrations.read_models import HRIS_EMPLOYEES
-from integrations.sandbox_hr.services import sandbox_api_key_create, sandbox_api_key_revoke
 from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS, PERM_PERSONAL, PERM_SENSITIVE
+from sandbox_hr.services import sandbox_api_key_create, sandbox_api_key_revoke
 from syncs.models import Employee, SyncState
 from syncs.services import scheduler_tick
 from tests.e2e.conftest import BrowserConsole

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, ViewportSize
 
-from integrations.sandbox_hr.models import SandboxUser, SandboxUserRole
-from integrations.sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
+from sandbox_hr.models import SandboxUser, SandboxUserRole
+from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from tests.e2e.conftest import PHONE, BrowserConsole, horizontal_overflow
 from tests.e2e.test_accessibility_browser import (
     VIEWPORTS,

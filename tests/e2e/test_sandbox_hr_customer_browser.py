@@ -24,8 +24,8 @@ from integrations.models import (
     IntegrationStatus,
     LinkType,
 )
-from integrations.sandbox_hr.services import sandbox_demo_logins_create
 from integrations.services import relink_link_create
+from sandbox_hr.services import sandbox_demo_logins_create
 from tests.e2e.conftest import BrowserConsole
 from tests.integrations.test_relink_complete import _broken
 

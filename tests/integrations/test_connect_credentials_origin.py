@@ -18,8 +18,8 @@ from integrations.models import (
     Integration,
     LinkType,
 )
-from integrations.sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from integrations.services import relink_link_create
+from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from tests.factories import connect_link_for_new_customer
 from tests.integrations.test_relink_complete import _broken
 from tests.syncs.conftest import ALL_PERMISSIONS

@@ -12,8 +12,8 @@ from kombo.models import ConnectionFlowFailedWebhookPayload
 from pytest_django.live_server_helper import LiveServer
 
 from integrations.models import ApiKey, Environment, Integration, IntegrationStatus
-from integrations.sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from integrations.services import activation_token_exchange
+from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from tests.factories import ScopeConfigFactory
 from tests.syncs.conftest import ALL_PERMISSIONS
 from webhooks.models import WebhookEvent

@@ -21,9 +21,9 @@ from kombo.models import ConnectionFlowFailedWebhookPayload
 from integrations.actors import Actor
 from integrations.models import Environment, Integration, IntegrationStatus, LinkType
 from integrations.read_models import HRIS_EMPLOYEES
-from integrations.sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from integrations.services import connect_link_create, relink_link_create
 from integrations.tools.sandbox import PERM_EMPLOYEES
+from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from tests.factories import ScopeConfigFactory
 from tests.integrations.test_relink_complete import _broken
 from tests.syncs.conftest import ALL_PERMISSIONS

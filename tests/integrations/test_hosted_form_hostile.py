@@ -25,7 +25,6 @@ from integrations.models import (
     ReconnectionLink,
     ScopeConfigMigration,
 )
-from integrations.sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from integrations.selectors import credentials_current
 from integrations.services import (
     connect_link_create,
@@ -34,6 +33,7 @@ from integrations.services import (
     relink_link_create,
 )
 from integrations.tools.base import AuthResult
+from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from tests.factories import IntegrationFactory, ScopeConfigFactory
 from tests.fakes.personio import (  # noqa: F401 (fixtures)
     FakePersonio,

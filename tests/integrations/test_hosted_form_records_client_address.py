@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 
 from integrations.models import CredentialVersion, Environment
-from integrations.sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
+from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from tests.factories import connect_link_for_new_customer
 from tests.syncs.conftest import ALL_PERMISSIONS
 

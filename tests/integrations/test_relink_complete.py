@@ -23,11 +23,6 @@ from integrations.models import (
     LinkType,
 )
 from integrations.read_models import HRIS_EMPLOYEES
-from integrations.sandbox_hr.services import (
-    sandbox_account_create,
-    sandbox_api_key_create,
-    sandbox_api_key_revoke,
-)
 from integrations.selectors import credentials_current
 from integrations.services import (
     RelinkOutcome,
@@ -40,6 +35,11 @@ from integrations.services import (
 )
 from integrations.tools.base import AuthResult
 from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_PERSONAL
+from sandbox_hr.services import (
+    sandbox_account_create,
+    sandbox_api_key_create,
+    sandbox_api_key_revoke,
+)
 from syncs.models import Employee, Sync, SyncState
 from syncs.services import scheduler_tick
 from tests.conftest import require_service

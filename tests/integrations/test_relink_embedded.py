@@ -13,8 +13,8 @@ from kombo import Kombo, errors
 
 from integrations.actors import Actor
 from integrations.models import ApiKey, Environment, IntegrationStatus, LinkType
-from integrations.sandbox_hr.services import sandbox_api_key_create
 from integrations.services import api_key_create, relink_link_create
+from sandbox_hr.services import sandbox_api_key_create
 from tests.integrations.test_relink_complete import _broken, _token
 from tests.syncs.conftest import ALL_PERMISSIONS
 

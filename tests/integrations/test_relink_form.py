@@ -10,8 +10,8 @@ from django.test import Client, override_settings
 
 from integrations.actors import Actor
 from integrations.models import Environment, IntegrationStatus, LinkType
-from integrations.sandbox_hr.services import sandbox_api_key_create
 from integrations.services import relink_link_create
+from sandbox_hr.services import sandbox_api_key_create
 from tests.integrations.test_relink_complete import _broken, _token
 from tests.syncs.conftest import ALL_PERMISSIONS
 

@@ -24,9 +24,9 @@ from django.utils import timezone
 from integrations.actors import Actor
 from integrations.models import Environment, Integration, LinkType, ReconnectionLink
 from integrations.read_models import READ_MODELS
-from integrations.sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from integrations.selectors import credentials_current
 from integrations.services import RelinkOutcome, relink_link_complete, relink_link_create
+from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from syncs.models import Employee
 from syncs.services import scheduler_tick
 from tests.factories import IntegrationFactory, ScopeConfigFactory

@@ -29,7 +29,6 @@ from integrations.models import (
     LinkType,
     ReconnectionLink,
 )
-from integrations.sandbox_hr.services import sandbox_api_key_create
 from integrations.services import (
     RelinkOutcome,
     connect_link_create,
@@ -37,6 +36,7 @@ from integrations.services import (
     relink_link_create,
     relink_link_revoke,
 )
+from sandbox_hr.services import sandbox_api_key_create
 from tests.conftest import require_service
 from tests.factories import ScopeConfigFactory
 from tests.integrations.test_relink_complete import _broken

@@ -9,19 +9,6 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 
-from integrations.sandbox_hr.models import (
-    SandboxAccount,
-    SandboxApiKey,
-    SandboxEmployee,
-    SandboxUser,
-    SandboxUserRole,
-)
-from integrations.sandbox_hr.services import (
-    sandbox_account_create,
-    sandbox_api_key_authenticate,
-    sandbox_api_key_create,
-    sandbox_api_key_revoke,
-)
 from integrations.tools.base import AuthOutcome
 from integrations.tools.sandbox import (
     PERM_EMPLOYEES,
@@ -29,6 +16,19 @@ from integrations.tools.sandbox import (
     PERM_PERSONAL,
     PERM_SENSITIVE,
     SandboxTool,
+)
+from sandbox_hr.models import (
+    SandboxAccount,
+    SandboxApiKey,
+    SandboxEmployee,
+    SandboxUser,
+    SandboxUserRole,
+)
+from sandbox_hr.services import (
+    sandbox_account_create,
+    sandbox_api_key_authenticate,
+    sandbox_api_key_create,
+    sandbox_api_key_revoke,
 )
 
 pytestmark = pytest.mark.django_db

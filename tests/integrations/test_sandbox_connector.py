@@ -13,13 +13,6 @@ from django.test import override_settings
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from integrations.sandbox_hr.models import SandboxAccount, SandboxEmployee, SandboxGroup
-from integrations.sandbox_hr.services import (
-    sandbox_account_create,
-    sandbox_api_key_create,
-    sandbox_api_key_revoke,
-    sandbox_permission_remove,
-)
 from integrations.tools.base import AuthOutcome, ToolError
 from integrations.tools.sandbox import (
     PERM_EMPLOYEES,
@@ -27,6 +20,13 @@ from integrations.tools.sandbox import (
     PERM_PERSONAL,
     PERM_SENSITIVE,
     SandboxTool,
+)
+from sandbox_hr.models import SandboxAccount, SandboxEmployee, SandboxGroup
+from sandbox_hr.services import (
+    sandbox_account_create,
+    sandbox_api_key_create,
+    sandbox_api_key_revoke,
+    sandbox_permission_remove,
 )
 
 ALL_PERMISSIONS = (PERM_EMPLOYEES, PERM_PERSONAL, PERM_SENSITIVE, PERM_GROUPS)

@@ -15,12 +15,6 @@ from pytest_django.live_server_helper import LiveServer
 
 from integrations.actors import Actor
 from integrations.models import CredentialSource, Integration
-from integrations.sandbox_hr.models import SandboxAccount, SandboxApiKey, SandboxEmployee
-from integrations.sandbox_hr.services import (
-    sandbox_account_create,
-    sandbox_api_key_create,
-    sandbox_api_key_revoke,
-)
 from integrations.services import credential_version_add
 from integrations.tools.base import AuthOutcome
 from integrations.tools.sandbox import (
@@ -29,6 +23,12 @@ from integrations.tools.sandbox import (
     PERM_PERSONAL,
     PERM_SENSITIVE,
     SandboxTool,
+)
+from sandbox_hr.models import SandboxAccount, SandboxApiKey, SandboxEmployee
+from sandbox_hr.services import (
+    sandbox_account_create,
+    sandbox_api_key_create,
+    sandbox_api_key_revoke,
 )
 from tests.factories import IntegrationFactory
 from tests.syncs.conftest import ALL_PERMISSIONS

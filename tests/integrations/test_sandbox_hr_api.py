@@ -12,19 +12,19 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from integrations.sandbox_hr.models import (
+from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS, PERM_PERSONAL, PERM_SENSITIVE
+from sandbox_hr.models import (
     SandboxAccount,
     SandboxEmployee,
     SandboxEmployeeStatus,
     SandboxGroup,
 )
-from integrations.sandbox_hr.services import (
+from sandbox_hr.services import (
     sandbox_account_create,
     sandbox_api_key_create,
     sandbox_api_key_revoke,
     sandbox_employees_add,
 )
-from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS, PERM_PERSONAL, PERM_SENSITIVE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

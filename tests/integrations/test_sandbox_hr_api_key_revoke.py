@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from integrations.sandbox_hr.models import SandboxAccount, SandboxApiKey, SandboxUser
-from integrations.sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
+from sandbox_hr.models import SandboxAccount, SandboxApiKey, SandboxUser
+from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from tests.factories import SandboxUserFactory
 from tests.integrations.test_sandbox_hr_sign_in import sandbox_sign_in
 from tests.syncs.conftest import ALL_PERMISSIONS

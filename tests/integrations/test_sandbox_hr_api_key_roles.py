@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from integrations.sandbox_hr.models import (
+from sandbox_hr.models import (
     SandboxAccount,
     SandboxApiKey,
     SandboxUser,
     SandboxUserRole,
 )
-from integrations.sandbox_hr.services import (
+from sandbox_hr.services import (
     ApiKeyManagementDeniedError,
     sandbox_account_create,
     sandbox_api_key_create,

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from integrations.sandbox_hr.models import SandboxAccount, SandboxApiKey, SandboxUser
-from integrations.sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
-from integrations.sandbox_hr.sessions import COOKIE_NAME
+from sandbox_hr.models import SandboxAccount, SandboxApiKey, SandboxUser
+from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
+from sandbox_hr.sessions import COOKIE_NAME
 from tests.factories import SANDBOX_PASSWORD, SandboxUserFactory
 from tests.syncs.conftest import ALL_PERMISSIONS
 

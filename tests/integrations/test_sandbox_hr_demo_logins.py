@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from integrations.sandbox_hr.models import SandboxAccount, SandboxUser, SandboxUserRole
+from sandbox_hr.models import SandboxAccount, SandboxUser, SandboxUserRole
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from integrations.sandbox_hr.models import SandboxAccount, SandboxUser
-from integrations.sandbox_hr.services import sandbox_account_create, sandbox_employees_add
+from sandbox_hr.models import SandboxAccount, SandboxUser
+from sandbox_hr.services import sandbox_account_create, sandbox_employees_add
 from tests.factories import SandboxUserFactory
 from tests.integrations.test_sandbox_hr_sign_in import sandbox_sign_in
 

@@ -11,9 +11,9 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from integrations.sandbox_hr.models import SandboxAccount, SandboxUser
-from integrations.sandbox_hr.services import sandbox_account_create
-from integrations.sandbox_hr.sessions import COOKIE_NAME
+from sandbox_hr.models import SandboxAccount, SandboxUser
+from sandbox_hr.services import sandbox_account_create
+from sandbox_hr.sessions import COOKIE_NAME
 from tests.factories import SandboxUserFactory
 from tests.integrations.test_sandbox_hr_sign_in import sandbox_sign_in
 

@@ -15,9 +15,9 @@ import pytest
 from django.http import HttpResponse
 from django.test import Client
 
-from integrations.sandbox_hr.models import SandboxUser
-from integrations.sandbox_hr.services import sandbox_account_create
-from integrations.sandbox_hr.sessions import COOKIE_NAME
+from sandbox_hr.models import SandboxUser
+from sandbox_hr.services import sandbox_account_create
+from sandbox_hr.sessions import COOKIE_NAME
 from tests.factories import SANDBOX_PASSWORD, SandboxUserFactory
 
 pytestmark = pytest.mark.django_db

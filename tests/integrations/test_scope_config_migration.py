@@ -26,7 +26,6 @@ from integrations.models import (
     ScopeConfig,
     ScopeConfigMigration,
 )
-from integrations.sandbox_hr.services import sandbox_api_key_create
 from integrations.services import (
     MIGRATION_BATCH_LIMIT,
     ScopeConfigMigrationError,
@@ -35,6 +34,7 @@ from integrations.services import (
     relink_link_revoke,
     scope_config_migration_create,
 )
+from sandbox_hr.services import sandbox_api_key_create
 from tests.factories import IntegrationFactory, ScopeConfigFactory
 from tests.syncs.conftest import ALL_PERMISSIONS, sandbox_integration
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from integrations.models import Environment, Integration, ScopeConfig
-from integrations.sandbox_hr.models import SandboxAccount, SandboxApiKey
-from integrations.sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS, PERM_PERSONAL, PERM_SENSITIVE
+from sandbox_hr.models import SandboxAccount, SandboxApiKey
+from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from syncs.models import Sync, SyncState
 from syncs.runner import sync_run
 from tests.factories import IntegrationFactory, ScopeConfigFactory

@@ -8,7 +8,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from integrations.models import Environment, IntegrationStatus, SyncPausedReason
-from integrations.sandbox_hr.services import sandbox_api_key_revoke
+from sandbox_hr.services import sandbox_api_key_revoke
 from syncs.models import AuthCheck, Sync, SyncState
 from tests.factories import IntegrationFactory
 from tests.syncs.conftest import sandbox_integration

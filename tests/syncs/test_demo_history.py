@@ -16,8 +16,8 @@ from django.conf import settings
 from django.core.management import call_command
 
 from integrations.models import EventKind, Integration, IntegrationEvent
-from integrations.sandbox_hr.models import SandboxApiKey
 from integrations.tools.sandbox import PERM_PERSONAL
+from sandbox_hr.models import SandboxApiKey
 from syncs.models import AuthCheck, Sync, SyncState
 
 pytestmark = pytest.mark.django_db

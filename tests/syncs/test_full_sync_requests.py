@@ -19,8 +19,8 @@ from django.utils import timezone
 from integrations.actors import Actor
 from integrations.models import Environment, Integration, SyncType
 from integrations.read_models import HRIS_EMPLOYEES
-from integrations.sandbox_hr.services import sandbox_api_key_revoke
 from integrations.services import scope_config_update
+from sandbox_hr.services import sandbox_api_key_revoke
 from syncs.models import Employee, Sync, SyncState, SyncTrigger
 from syncs.runner import sync_claim, sync_run_claimed
 from syncs.services import scheduler_tick, sync_enqueue

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from integrations.models import Environment, Integration, IntegrationStatus, SyncPausedReason
-from integrations.sandbox_hr.services import sandbox_api_key_revoke
+from sandbox_hr.services import sandbox_api_key_revoke
 from syncs.models import AuthCheck, Sync, SyncState
 from tests.factories import IntegrationFactory
 from tests.syncs.conftest import run_queued_syncs, sandbox_integration

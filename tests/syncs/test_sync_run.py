@@ -11,10 +11,10 @@ from django.utils import timezone
 from integrations.actors import Actor
 from integrations.models import Environment, SyncType
 from integrations.read_models import HRIS_EMPLOYEES
-from integrations.sandbox_hr.models import SandboxEmployee
-from integrations.sandbox_hr.services import sandbox_employees_add
 from integrations.services import integration_set_enabled
 from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS, PERM_PERSONAL
+from sandbox_hr.models import SandboxEmployee
+from sandbox_hr.services import sandbox_employees_add
 from syncs.models import Employee, Group, Sync, SyncState, SyncTrigger
 from syncs.runner import sync_run
 from syncs.services import sync_enqueue

@@ -18,8 +18,8 @@ from integrations.models import (
     IssueStatus,
     SyncPausedReason,
 )
-from integrations.sandbox_hr.models import SandboxApiKey
-from integrations.sandbox_hr.services import sandbox_api_key_revoke
+from sandbox_hr.models import SandboxApiKey
+from sandbox_hr.services import sandbox_api_key_revoke
 from syncs.models import AuthCheck, Sync, SyncState
 from syncs.services import scheduler_tick
 from tests.syncs.conftest import run_queued_syncs, sandbox_integration

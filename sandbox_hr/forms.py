@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from integrations.sandbox_hr.models import SANDBOX_PERMISSIONS
+from sandbox_hr.models import SANDBOX_PERMISSIONS
 
 PERMISSION_CHOICES = [(permission, permission) for permission in SANDBOX_PERMISSIONS]
 UNNAMED_KEY = "Unnamed key"

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import integrations.sandbox_hr.models
+import sandbox_hr.models
 from django.db import migrations, models
 
 
@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='SandboxAccount',
             fields=[
-                ('id', models.CharField(default=integrations.sandbox_hr.models.new_account_id, editable=False, max_length=32, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=sandbox_hr.models.new_account_id, editable=False, max_length=32, primary_key=True, serialize=False)),
                 ('name', models.CharField(max_length=200)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
             ],
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='SandboxApiKey',
             fields=[
-                ('id', models.CharField(default=integrations.sandbox_hr.models.new_api_key_id, editable=False, max_length=32, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=sandbox_hr.models.new_api_key_id, editable=False, max_length=32, primary_key=True, serialize=False)),
                 ('name', models.CharField(max_length=200)),
                 ('prefix', models.CharField(db_index=True, max_length=16)),
                 ('key_hash', models.CharField(max_length=64, unique=True)),
@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='SandboxGroup',
             fields=[
-                ('id', models.CharField(default=integrations.sandbox_hr.models.new_group_id, editable=False, max_length=32, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=sandbox_hr.models.new_group_id, editable=False, max_length=32, primary_key=True, serialize=False)),
                 ('name', models.CharField(max_length=200)),
                 ('type', models.CharField(choices=[('department', 'Department'), ('team', 'Team'), ('cost_center', 'Cost center')], max_length=16)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='SandboxEmployee',
             fields=[
-                ('id', models.CharField(default=integrations.sandbox_hr.models.new_employee_id, editable=False, max_length=32, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=sandbox_hr.models.new_employee_id, editable=False, max_length=32, primary_key=True, serialize=False)),
                 ('employee_number', models.CharField(max_length=32)),
                 ('first_name', models.CharField(max_length=200)),
                 ('last_name', models.CharField(max_length=200)),

@@ -18,8 +18,8 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import rotate_token
 
-from integrations.sandbox_hr.models import SandboxUser
-from integrations.sandbox_hr.selectors import user_get
+from sandbox_hr.models import SandboxUser
+from sandbox_hr.selectors import user_get
 
 COOKIE_NAME = "sandbox_hr_session"
 COOKIE_PATH = "/sandbox-hr/"

@@ -2,7 +2,7 @@
 
 It has accounts (the "companies" using it), their users (who sign in to its pages), API keys
 with per-key permissions, groups and employees. The `sandbox` connector reads it over HTTP like
-any other tool. Every write goes through `integrations.sandbox_hr.services`.
+any other tool. Every write goes through `sandbox_hr.services`.
 """
 
 from __future__ import annotations

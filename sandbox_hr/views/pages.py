@@ -23,14 +23,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.client_address import client_network
 from core.login_lockout import lockout_period_words
 from integrations.ratelimit import rate_limit_hit, rate_limit_reached, rate_limit_reset
-from integrations.sandbox_hr import selectors, services
-from integrations.sandbox_hr.forms import ApiKeyCreateForm, SignInForm
-from integrations.sandbox_hr.models import (
+from sandbox_hr import selectors, services
+from sandbox_hr.forms import ApiKeyCreateForm, SignInForm
+from sandbox_hr.models import (
     SANDBOX_PERMISSION_DESCRIPTIONS,
     SANDBOX_PERMISSIONS,
     SandboxApiKey,
 )
-from integrations.sandbox_hr.sessions import (
+from sandbox_hr.sessions import (
     COOKIE_PATH,
     SandboxSession,
     session_end,

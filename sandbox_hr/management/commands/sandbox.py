@@ -18,19 +18,19 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from integrations.sandbox_hr.models import (
+from sandbox_hr.models import (
     SANDBOX_PERMISSIONS,
     SandboxAccount,
     SandboxApiKey,
     SandboxUserRole,
 )
-from integrations.sandbox_hr.selectors import (
+from sandbox_hr.selectors import (
     account_get,
     accounts_overview,
     administrators_by_account,
     api_key_get,
 )
-from integrations.sandbox_hr.services import (
+from sandbox_hr.services import (
     MAX_EMPLOYEES_PER_CALL,
     SandboxUserInvalidError,
     sandbox_account_create,

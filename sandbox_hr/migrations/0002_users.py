@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import integrations.sandbox_hr.models
+import sandbox_hr.models
 from django.db import migrations, models
 
 
@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='SandboxUser',
             fields=[
-                ('id', models.CharField(default=integrations.sandbox_hr.models.new_user_id, editable=False, max_length=32, primary_key=True, serialize=False)),
+                ('id', models.CharField(default=sandbox_hr.models.new_user_id, editable=False, max_length=32, primary_key=True, serialize=False)),
                 ('email', models.EmailField(max_length=254, unique=True)),
                 ('password', models.CharField(max_length=128)),
                 ('role', models.CharField(choices=[('administrator', 'Administrator'), ('employee', 'Employee')], max_length=16)),

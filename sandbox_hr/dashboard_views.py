@@ -19,8 +19,8 @@ from core import roles
 from core.roles import permission_required
 from integrations.api.pagination import is_possible_id
 from integrations.models import Integration
-from integrations.sandbox_hr import selectors, services
-from integrations.sandbox_hr.models import SANDBOX_PERMISSIONS, SandboxAccount, SandboxApiKey
+from sandbox_hr import selectors, services
+from sandbox_hr.models import SANDBOX_PERMISSIONS, SandboxAccount, SandboxApiKey
 
 OVERVIEW = "sandbox_control:overview"
 MAX_EMPLOYEES_PER_ADD = 1000

@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from integrations.ids import random_base58
-from integrations.sandbox_hr.demo_data import (
+from sandbox_hr.demo_data import (
     DEPARTMENT_KEYS,
     GROUP_SEEDS,
     DemoLogin,
@@ -29,7 +29,7 @@ from integrations.sandbox_hr.demo_data import (
     email_domain_for,
     employee_seeds,
 )
-from integrations.sandbox_hr.models import (
+from sandbox_hr.models import (
     SANDBOX_PERMISSIONS,
     SandboxAccount,
     SandboxApiKey,

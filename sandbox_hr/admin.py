@@ -7,14 +7,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from core import roles
-from integrations.sandbox_hr.models import (
+from sandbox_hr.models import (
     SandboxAccount,
     SandboxApiKey,
     SandboxEmployee,
     SandboxGroup,
     SandboxUser,
 )
-from integrations.sandbox_hr.services import sandbox_api_key_revoke
+from sandbox_hr.services import sandbox_api_key_revoke
 
 
 class SandboxApiKeyInline(admin.TabularInline):

@@ -16,16 +16,16 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
-from integrations.sandbox_hr.models import SandboxApiKey, SandboxEmployee, SandboxGroup
-from integrations.sandbox_hr.selectors import (
+from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS, PERM_PERSONAL, PERM_SENSITIVE
+from sandbox_hr.models import SandboxApiKey, SandboxEmployee, SandboxGroup
+from sandbox_hr.selectors import (
     InvalidCursorError,
     PageCursor,
     cursor_decode,
     employee_page,
     group_page,
 )
-from integrations.sandbox_hr.services import sandbox_api_key_authenticate
-from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS, PERM_PERSONAL, PERM_SENSITIVE
+from sandbox_hr.services import sandbox_api_key_authenticate
 
 logger = logging.getLogger(__name__)
 

@@ -4,6 +4,6 @@ from django.apps import AppConfig
 
 
 class SandboxHrConfig(AppConfig):
-    name = "integrations.sandbox_hr"
+    name = "sandbox_hr"
     label = "sandbox_hr"
     verbose_name = "Sandbox HR system"

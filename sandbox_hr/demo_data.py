@@ -1,7 +1,7 @@
 """Realistic seed data for Sandbox HR: a German company with an international team, and the
 demo's administrator logins.
 
-The seeds are pure data: `integrations.sandbox_hr.services` turns them into rows and wires
+The seeds are pure data: `sandbox_hr.services` turns them into rows and wires
 managers and groups. Names are deliberately non-ASCII ("Zoë Müller", "José Núñez",
 "Åsa Øberg") and some optional fields are missing, so connectors and the unified model meet the
 data they will meet in real HR systems. The demo logins are made by
@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from django.utils.text import slugify
 
-from integrations.sandbox_hr.models import (
+from sandbox_hr.models import (
     SandboxEmployeeStatus,
     SandboxEmploymentType,
     SandboxGender,

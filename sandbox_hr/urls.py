@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path, re_path
 
-from integrations.sandbox_hr.views import api, pages
+from sandbox_hr.views import api, pages
 
 app_name = "sandbox_hr"
 urlpatterns: list[URLPattern] = [

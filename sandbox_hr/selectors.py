@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 
 from integrations.crypto import CredentialDecryptionError, decrypt_json
 from integrations.models import CredentialVersion, Integration
-from integrations.sandbox_hr.models import (
+from integrations.tools.sandbox import SandboxTool
+from sandbox_hr.models import (
     SANDBOX_PERMISSIONS,
     SandboxAccount,
     SandboxApiKey,
@@ -37,8 +38,7 @@ from integrations.sandbox_hr.models import (
     SandboxUser,
     SandboxUserRole,
 )
-from integrations.sandbox_hr.services import API_KEY_DISPLAY_LENGTH
-from integrations.tools.sandbox import SandboxTool
+from sandbox_hr.services import API_KEY_DISPLAY_LENGTH
 
 RecordT = TypeVar("RecordT", SandboxEmployee, SandboxGroup)
 
