@@ -260,8 +260,8 @@ def seed_hot_integration(
     sql: Sql, *, environment_id: str, scope_config_id: str, operator_id: int
 ) -> str:
     """The integration whose page is measured, with a week of syncs and a long history."""
+    from core.ids import new_integration_id
     from integrations.crypto import encrypt_json
-    from integrations.ids import new_integration_id
     from integrations.models import (
         CredentialVersion,
         Integration,

@@ -124,7 +124,7 @@ def _sync_in_worker(integration_id: str, site_url: str) -> dict[str, object]:
 
 def _bulk_create_seconds(integration_id: str) -> float:
     """A raw bulk_create of the rows the sync produced: the floor any ingest is measured by."""
-    from integrations.ids import new_id
+    from core.ids import new_id
     from syncs.models import Employee
 
     rows = list(

@@ -15,7 +15,7 @@ ROUNDS = 5
 
 
 def _add_integrations(count: int) -> None:
-    from integrations.ids import new_integration_id
+    from core.ids import new_integration_id
     from integrations.models import Environment, Integration, ScopeConfig
 
     environment = Environment.objects.get(name="production")

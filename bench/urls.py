@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from integrations.ids import new_id
+from core.ids import new_id
 from integrations.models import IntegrationEvent, LinkType, ReconnectionLink
 from integrations.precompiled import integration_with_scope_config
 from integrations.services import api_key_authenticate

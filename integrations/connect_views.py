@@ -24,9 +24,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from core.client_address import client_address, client_network
+from core.ratelimit import rate_limit_hit
 from integrations.connect_forms import CredentialsForm
 from integrations.models import LinkKind, LinkType, ReconnectionLink, ScopeConfig, ScopeSetting
-from integrations.ratelimit import rate_limit_hit
 from integrations.read_models import READ_MODELS
 from integrations.selectors import scope_permissions
 from integrations.services import (

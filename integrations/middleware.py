@@ -9,7 +9,7 @@ from collections.abc import Callable
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
 
-from integrations.ids import new_id
+from core.ids import new_id
 from integrations.models import RequestLog
 from integrations.redaction import path_redacted
 

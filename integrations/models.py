@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from integrations.ids import new_id
+from core.ids import new_id
 
 
 class Environment(models.Model):

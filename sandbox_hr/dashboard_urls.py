@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from sandbox_hr import dashboard_views as views
+from sandbox_hr import control as views
 
 app_name = "sandbox_control"
 urlpatterns: list[URLPattern] = [

@@ -10,10 +10,15 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from integrations.ids import random_base58
-from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS, PERM_PERSONAL, PERM_SENSITIVE
+from core.ids import random_base58
 
 # The permission vocabulary, in the order it is shown and stored.
+# The scopes a Sandbox HR API key can hold: this vendor's own vocabulary, which the `sandbox`
+# connector names on its side of the wire as every connector names its vendor's scopes.
+PERM_EMPLOYEES = "employees:read"
+PERM_PERSONAL = "employees.personal:read"
+PERM_SENSITIVE = "employees.sensitive:read"
+PERM_GROUPS = "groups:read"
 SANDBOX_PERMISSIONS: tuple[str, ...] = (PERM_EMPLOYEES, PERM_PERSONAL, PERM_SENSITIVE, PERM_GROUPS)
 # What each permission lets a key read, in Sandbox HR's own words (its API keys page shows them).
 SANDBOX_PERMISSION_DESCRIPTIONS: dict[str, str] = {

@@ -4,9 +4,6 @@ pages show (always within the signed-in user's account), and the overview for op
 A cursor is opaque to clients: URL-safe base64 of `[updated_at, id]` of the last row served.
 Keyset pagination never skips or repeats a row while others are being added, and costs the same
 on page 1 and page 1000.
-
-The control page also asks which integrations use which key: that crosses into the integrations
-side, read here in a fixed number of queries.
 """
 
 from __future__ import annotations
@@ -26,11 +23,7 @@ from django.db.models.functions import Coalesce
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
-from integrations.crypto import CredentialDecryptionError, decrypt_json
-from integrations.models import CredentialVersion, Integration
-from integrations.tools.sandbox import SandboxTool
 from sandbox_hr.models import (
-    SANDBOX_PERMISSIONS,
     SandboxAccount,
     SandboxApiKey,
     SandboxEmployee,
@@ -38,7 +31,6 @@ from sandbox_hr.models import (
     SandboxUser,
     SandboxUserRole,
 )
-from sandbox_hr.services import API_KEY_DISPLAY_LENGTH
 
 RecordT = TypeVar("RecordT", SandboxEmployee, SandboxGroup)
 
@@ -147,6 +139,18 @@ class AccountCounts(TypedDict):
     group_count: int
 
 
+def _row_count(model: type[SandboxEmployee] | type[SandboxGroup]) -> Coalesce:
+    # A subquery per count: two joined COUNTs would multiply employees by groups.
+    counted = (
+        model.objects.filter(account=OuterRef("pk"))
+        .order_by()
+        .values("account")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
 def accounts_overview() -> QuerySet[WithAnnotations[SandboxAccount, AccountCounts]]:
     """Every account with its employee and group counts and its keys, for operators (never raw
     keys)."""
@@ -209,120 +213,3 @@ def account_api_key_get(*, account: SandboxAccount, key_id: str) -> SandboxApiKe
 
 def api_key_get_by_id(*, key_id: str) -> SandboxApiKey | None:
     return SandboxApiKey.objects.select_related("account").filter(pk=key_id).first()
-
-
-@dataclass(frozen=True)
-class ControlKeyRow:
-    key: SandboxApiKey
-    # Integrations of the `sandbox` tool whose current credentials are this key.
-    integrations: list[Integration]
-
-    @property
-    def missing_permissions(self) -> list[str]:
-        return [p for p in SANDBOX_PERMISSIONS if p not in self.key.permissions]
-
-
-@dataclass(frozen=True)
-class ControlAccountRow:
-    account: SandboxAccount
-    employee_count: int
-    group_count: int
-    keys: list[ControlKeyRow]
-    # Who can sign in to the account's Sandbox HR pages and manage its keys.
-    administrators: list[SandboxUser]
-    # Integrations connected to this account whose current key is none of its keys (or whose
-    # credentials cannot be read): shown so that no user of the account goes unnoticed.
-    other_integrations: list[Integration]
-
-
-def _row_count(model: type[SandboxEmployee] | type[SandboxGroup]) -> Coalesce:
-    # A subquery per count: two joined COUNTs would multiply employees by groups.
-    counted = (
-        model.objects.filter(account=OuterRef("pk"))
-        .order_by()
-        .values("account")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def control_overview() -> list[ControlAccountRow]:
-    """Every account with its counts, keys, administrators and the integrations using each key:
-    four queries."""
-    accounts = list(accounts_overview())
-    keys_by_account = {account.pk: list(account.api_keys.all()) for account in accounts}
-    administrators = administrators_by_account()
-    by_key, others = _integrations_by_key(keys_by_account)
-    return [
-        ControlAccountRow(
-            account=account,
-            employee_count=account.employee_count,
-            group_count=account.group_count,
-            keys=[
-                ControlKeyRow(key=key, integrations=by_key.get(key.pk, []))
-                for key in keys_by_account[account.pk]
-            ],
-            administrators=administrators.get(account.pk, []),
-            other_integrations=others.get(account.pk, []),
-        )
-        for account in accounts
-    ]
-
-
-def key_integrations(*, key: SandboxApiKey) -> list[Integration]:
-    """The integrations whose current credentials are `key` (two queries)."""
-    keys = list(SandboxApiKey.objects.filter(account_id=key.account_id))
-    by_key, _ = _integrations_by_key({key.account_id: keys})
-    return by_key.get(key.pk, [])
-
-
-def _integrations_by_key(
-    keys_by_account: dict[str, list[SandboxApiKey]],
-) -> tuple[dict[str, list[Integration]], dict[str, list[Integration]]]:
-    """(key id -> integrations using it, account id -> integrations using none of its keys).
-
-    The `sandbox` connector reports the account as the integration's `remote_account_id`, so
-    one query finds every integration of these accounts, with its newest credentials.
-    """
-    newest_credentials = (
-        CredentialVersion.objects.filter(integration=OuterRef("pk"))
-        .order_by("-created_at", "-id")
-        .values("payload_encrypted")[:1]
-    )
-    integrations = (
-        Integration.objects.alive()
-        .filter(tool=SandboxTool.id, remote_account_id__in=list(keys_by_account))
-        .only("id", "tool", "organization_name", "status", "enabled", "remote_account_id")
-        .annotate(credentials_encrypted=Subquery(newest_credentials))
-        .order_by("organization_name", "id")
-    )
-    by_key: defaultdict[str, list[Integration]] = defaultdict(list)
-    others: defaultdict[str, list[Integration]] = defaultdict(list)
-    for integration in integrations:
-        keys = keys_by_account[integration.remote_account_id]
-        key = _key_in_use(keys, integration.credentials_encrypted)
-        if key is None:
-            others[integration.remote_account_id].append(integration)
-        else:
-            by_key[key.pk].append(integration)
-    return dict(by_key), dict(others)
-
-
-def _key_in_use(
-    keys: list[SandboxApiKey], credentials_encrypted: str | None
-) -> SandboxApiKey | None:
-    # Credentials only ever land after a successful auth check against the integration's own
-    # account (a relink to another account is refused), so an account with a single key needs
-    # no decryption: that key is the one in use.
-    if len(keys) == 1:
-        return keys[0]
-    if not credentials_encrypted:
-        return None
-    try:
-        raw_key = str(decrypt_json(credentials_encrypted).get("api_key") or "")
-    except CredentialDecryptionError:
-        return None
-    # The display prefix identifies the key; the rest of the secret goes no further than here.
-    prefix = raw_key[:API_KEY_DISPLAY_LENGTH]
-    return next((key for key in keys if key.prefix == prefix), None)

@@ -19,7 +19,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from integrations.ids import random_base58
+from core.ids import random_base58
 from sandbox_hr.demo_data import (
     DEPARTMENT_KEYS,
     GROUP_SEEDS,

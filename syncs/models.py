@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from integrations.ids import new_id
+from core.ids import new_id
 from integrations.models import Integration, SyncType
 
 

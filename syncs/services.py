@@ -17,8 +17,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.ids import new_id
 from integrations.crypto import CredentialDecryptionError
-from integrations.ids import new_id
 from integrations.models import Integration, SyncType
 from integrations.selectors import credentials_current
 from integrations.services import (

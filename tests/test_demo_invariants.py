@@ -28,9 +28,9 @@ from integrations.dashboard_selectors import (
     integration_dashboard_list,
     integration_health_summary,
 )
-from integrations.demo import OPERATOR_USERNAME
 from integrations.models import Integration
 from integrations.tools.sandbox import SandboxTool
+from kombo_site.demo.customers import OPERATOR_USERNAME
 from sandbox_hr.models import SandboxApiKey, SandboxEmployee
 from syncs.models import AuthCheck, Sync, SyncState
 from syncs.selectors import auth_check_list, sync_list

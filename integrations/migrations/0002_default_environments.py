@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db import migrations
 
-from integrations.ids import new_id
+from core.ids import new_id
 
 
 def create_default_environments(apps: Any, schema_editor: Any) -> None:

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from integrations.ids import random_base58
+from core.ids import random_base58
 from integrations.models import ApiKey, Environment
 
 API_KEY_PREFIX = "ks_"

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core.ids import new_integration_id
 from integrations.actors import Actor
 from integrations.crypto import encrypt_json, reencrypt
 from integrations.events import (
@@ -18,7 +19,6 @@ from integrations.events import (
     integration_deleted_emit,
     integration_state_changed_emit,
 )
-from integrations.ids import new_integration_id
 from integrations.models import (
     CredentialSource,
     CredentialVersion,

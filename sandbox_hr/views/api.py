@@ -16,8 +16,15 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
-from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS, PERM_PERSONAL, PERM_SENSITIVE
-from sandbox_hr.models import SandboxApiKey, SandboxEmployee, SandboxGroup
+from sandbox_hr.models import (
+    PERM_EMPLOYEES,
+    PERM_GROUPS,
+    PERM_PERSONAL,
+    PERM_SENSITIVE,
+    SandboxApiKey,
+    SandboxEmployee,
+    SandboxGroup,
+)
 from sandbox_hr.selectors import (
     InvalidCursorError,
     PageCursor,

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.client_address import client_network
 from core.login_lockout import lockout_period_words
-from integrations.ratelimit import rate_limit_hit, rate_limit_reached, rate_limit_reset
+from core.ratelimit import rate_limit_hit, rate_limit_reached, rate_limit_reset
 from sandbox_hr import selectors, services
 from sandbox_hr.forms import ApiKeyCreateForm, SignInForm
 from sandbox_hr.models import (

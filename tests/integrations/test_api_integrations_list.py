@@ -10,8 +10,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.ids import new_integration_id
 from integrations.actors import Actor
-from integrations.ids import new_integration_id
 from integrations.models import ApiKey, Environment, Integration, IntegrationStatus, ScopeConfig
 from integrations.services import integration_delete, integration_set_enabled
 from tests.factories import IntegrationFactory, ScopeConfigFactory

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from integrations.ratelimit import rate_limit_hit
+from core.ratelimit import rate_limit_hit
 
 
 def test_it_allows_up_to_the_limit_per_key_and_window() -> None:

@@ -7,10 +7,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from integrations.demo import OPERATOR_USERNAME, demo_seed
+from kombo_site.demo.customers import OPERATOR_USERNAME, demo_seed
+from kombo_site.demo.week import demo_history_seed
 from sandbox_hr.demo_data import demo_logins_text
 from sandbox_hr.services import sandbox_demo_logins_create
-from syncs.demo import demo_history_seed
 from webhooks.demo import demo_webhook_endpoint_seed
 
 

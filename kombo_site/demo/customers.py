@@ -1,8 +1,8 @@
 """The demo `make run` seeds: an operator, an API key, scope configs, and five customers who
 connected their Sandbox HR account a week ago, each with a fate that strikes during that week.
 
-`syncs.demo` replays the week through the product's own services, so every page and the API
-tell one story. Nothing here invents a state: the customers' fates are the levers a real
+`kombo_site.demo.week` replays the week through the product's own services, so every page and
+the API tell one story. Nothing here invents a state: the customers' fates are the levers a real
 customer or operator pulls (revoke the key, remove a permission, disable the integration), and
 the health they lead to is left to the product's rules.
 """

@@ -21,13 +21,6 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 
-from integrations.demo import (
-    DemoIntegration,
-    demo_fate_strike,
-    demo_happened_at,
-    demo_sandbox_check_auth,
-    demo_sandbox_fetch,
-)
 from integrations.models import Integration, SyncType
 from integrations.read_models import READ_MODELS
 from integrations.selectors import credentials_current, integration_wanted_fields
@@ -39,6 +32,13 @@ from integrations.services import (
 )
 from integrations.tools import tool_get
 from integrations.tools.base import AuthOutcome, AuthResult, Tool
+from kombo_site.demo.customers import (
+    DemoIntegration,
+    demo_fate_strike,
+    demo_happened_at,
+    demo_sandbox_check_auth,
+    demo_sandbox_fetch,
+)
 from syncs.events import data_changed_emit, sync_finished_emit
 from syncs.ingest import IngestCounts, ingest_page, mark_unseen_deleted
 from syncs.models import UNIFIED_MODELS, AuthCheck, AuthCheckTrigger, Sync, SyncState, SyncTrigger
