@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -84,12 +84,40 @@ def sync_run_claimed(*, sync: Sync) -> None:
 
 
 def _run_claimed(sync: Sync) -> None:
-    integration = sync.integration
-    if not _is_active(integration.pk):
+    if not _is_active(sync.integration.pk):
         sync_finish(sync=sync, state=SyncState.CANCELLED, error="Integration disabled.")
         return
+    granted = _auth_checked(sync)
+    if granted is None:
+        return
+    reading = _Reading()
+    try:
+        _read_wanted_models(sync, granted, reading)
+    except SyncCancelled as cancelled:
+        sync_finish(
+            sync=sync,
+            state=SyncState.CANCELLED,
+            error=str(cancelled),
+            changed_models=reading.changed_models,
+        )
+        return
+    if reading.failures:
+        # Transient vendor trouble is retried soon; a permanent error waits for the next sync.
+        sync_finish(
+            sync=sync,
+            state=SyncState.PARTIALLY_FAILED if reading.read else SyncState.FAILED,
+            error="; ".join(str(failure) for failure in reading.failures),
+            changed_models=reading.changed_models,
+            retry_after=TRANSIENT_RETRY if any(f.transient for f in reading.failures) else None,
+        )
+        return
+    sync_finish(sync=sync, state=SyncState.SUCCEEDED, changed_models=reading.changed_models)
 
-    run = auth_check_run(integration=integration, trigger=AuthCheckTrigger.SYNC, sync=sync)
+
+def _auth_checked(sync: Sync) -> frozenset[str] | None:
+    """The permissions the sync's auth check found; None when it failed, and then the sync is
+    finished with the failure (counted towards the three days only for refused credentials)."""
+    run = auth_check_run(integration=sync.integration, trigger=AuthCheckTrigger.SYNC, sync=sync)
     if run.result.outcome == AuthOutcome.INVALID_CREDENTIALS:
         sync_finish(
             sync=sync,
@@ -97,7 +125,7 @@ def _run_claimed(sync: Sync) -> None:
             error=run.result.message,
             failed_auth=True,
         )
-        return
+        return None
     if run.result.outcome == AuthOutcome.UNREACHABLE:
         sync_finish(
             sync=sync,
@@ -105,61 +133,49 @@ def _run_claimed(sync: Sync) -> None:
             error=run.result.message,
             retry_after=_retry_after(run.result.retry_after_seconds),
         )
-        return
+        return None
+    return run.result.granted_permissions
 
+
+@dataclass
+class _Reading:
+    """What a sync has read so far: kept when it is cancelled or a model fails midway."""
+
+    read: list[str] = field(default_factory=list)
+    changed_models: list[str] = field(default_factory=list)
+    failures: list[ToolError] = field(default_factory=list)
+
+
+def _read_wanted_models(sync: Sync, granted: frozenset[str], reading: _Reading) -> None:
+    integration = sync.integration
     tool = tool_get(integration.tool)
     credentials = credentials_current(integration=integration) or {}
     wanted = integration_wanted_fields(integration=integration)
-    granted = run.result.granted_permissions
     since = sync_delta_since(sync) if sync.type == SyncType.DELTA else None
-    changed_models: list[str] = []
-    read: list[str] = []
-    failures: list[ToolError] = []
-    try:
-        for index, (model_id, field_ids) in enumerate(wanted.items()):
-            gaps = tool.permission_gaps(model_id=model_id, field_ids=field_ids, granted=granted)
-            sync.warnings.extend(permission_warnings(gaps))
-            if any(gap.field_id is None for gap in gaps):
-                continue
-            blocked = {gap.field_id for gap in gaps}
-            fields = frozenset(field_ids) - blocked
-            try:
-                counts = _sync_model(
-                    sync=sync,
-                    tool=tool,
-                    credentials=credentials,
-                    model_id=model_id,
-                    fields=fields,
-                    since=since,
-                    progress_span=(index / len(wanted), (index + 1) / len(wanted)),
-                )
-            except ToolError as failure:
-                # One model's failure does not cost the others their data (Kombo's
-                # PARTIALLY_FAILED); what it read so far is kept, nothing is marked deleted.
-                failures.append(failure)
-                continue
-            read.append(model_id)
-            if counts.changed:
-                changed_models.append(model_id)
-    except SyncCancelled as cancelled:
-        sync_finish(
-            sync=sync,
-            state=SyncState.CANCELLED,
-            error=str(cancelled),
-            changed_models=changed_models,
-        )
-        return
-    if failures:
-        # Transient vendor trouble is retried soon; a permanent error waits for the next sync.
-        sync_finish(
-            sync=sync,
-            state=SyncState.PARTIALLY_FAILED if read else SyncState.FAILED,
-            error="; ".join(str(failure) for failure in failures),
-            changed_models=changed_models,
-            retry_after=TRANSIENT_RETRY if any(f.transient for f in failures) else None,
-        )
-        return
-    sync_finish(sync=sync, state=SyncState.SUCCEEDED, changed_models=changed_models)
+    for index, (model_id, field_ids) in enumerate(wanted.items()):
+        gaps = tool.permission_gaps(model_id=model_id, field_ids=field_ids, granted=granted)
+        sync.warnings.extend(permission_warnings(gaps))
+        if any(gap.field_id is None for gap in gaps):
+            continue
+        blocked = {gap.field_id for gap in gaps}
+        try:
+            counts = _sync_model(
+                sync=sync,
+                tool=tool,
+                credentials=credentials,
+                model_id=model_id,
+                fields=frozenset(field_ids) - blocked,
+                since=since,
+                progress_span=(index / len(wanted), (index + 1) / len(wanted)),
+            )
+        except ToolError as failure:
+            # One model's failure does not cost the others their data (Kombo's
+            # PARTIALLY_FAILED); what it read so far is kept, nothing is marked deleted.
+            reading.failures.append(failure)
+            continue
+        reading.read.append(model_id)
+        if counts.changed:
+            reading.changed_models.append(model_id)
 
 
 def permission_warnings(gaps: Iterable[PermissionGap]) -> list[dict[str, Any]]:
