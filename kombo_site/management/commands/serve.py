@@ -36,33 +36,10 @@ class Command(BaseCommand):
 
         base_url = f"http://{host}:{port}"
         child_env = {**os.environ, "BASE_URL": os.environ.get("BASE_URL", base_url)}
-        manage = str(Path(settings.BASE_DIR) / "manage.py")
-        commands = {
-            "web": [sys.executable, manage, "runserver", f"{host}:{port}", "--noreload"],
-            "worker": [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "kombo_site",
-                "worker",
-                # Every queue: deliveries, syncs and the tick share this one local worker.
-                "--queues",
-                ",".join(queue.name for queue in settings.CELERY_TASK_QUEUES),
-                "--beat",
-                "--schedule",
-                settings.CELERY_BEAT_SCHEDULE_FILENAME,
-                "--loglevel",
-                "INFO",
-                "--concurrency",
-                "2",
-                "--hostname",
-                "worker@%h",
-            ],
-        }
+        commands = _commands(host=host, port=port)
         # Own sessions, so Ctrl-C reaches only us and we stop the children in order.
         children = {
-            # Fixed argument lists built above; nothing comes from user input.
+            # Fixed argument lists (_commands); nothing comes from user input.
             name: subprocess.Popen(command, env=child_env, start_new_session=True)  # noqa: S603
             for name, command in commands.items()
         }
@@ -94,6 +71,35 @@ class Command(BaseCommand):
             _stop(list(children.values()))
         if exit_code:
             sys.exit(exit_code)
+
+
+def _commands(*, host: str, port: int) -> dict[str, list[str]]:
+    """The two processes of a local run: Django's development server, and one Celery worker
+    with embedded beat that consumes every queue (production runs them apart)."""
+    manage = str(Path(settings.BASE_DIR) / "manage.py")
+    return {
+        "web": [sys.executable, manage, "runserver", f"{host}:{port}", "--noreload"],
+        "worker": [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "kombo_site",
+            "worker",
+            # Every queue: deliveries, syncs and the tick share this one local worker.
+            "--queues",
+            ",".join(queue.name for queue in settings.CELERY_TASK_QUEUES),
+            "--beat",
+            "--schedule",
+            settings.CELERY_BEAT_SCHEDULE_FILENAME,
+            "--loglevel",
+            "INFO",
+            "--concurrency",
+            "2",
+            "--hostname",
+            "worker@%h",
+        ],
+    }
 
 
 def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
