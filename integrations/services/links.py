@@ -302,20 +302,9 @@ def _relink_apply(
             ip_address=ip_address,
             user_agent=user_agent,
         )
-        target_scope_id = link.target_scope_config_id
-        scope_changed = (
-            target_scope_id is not None and target_scope_id != integration.scope_config_id
+        scope_changed = _scope_config_switch(
+            integration=integration, link=link, actor=actor, now=now
         )
-        if target_scope_id is not None and scope_changed:
-            integration_event_record(
-                integration=integration,
-                kind=EventKind.SCOPE_CONFIG_CHANGED,
-                actor=actor,
-                data={"from": integration.scope_config_id, "to": target_scope_id},
-            )
-            integration.scope_config_id = target_scope_id
-            integration.data_expired_at = now
-            integration.full_sync_requested_at = now
         integration.opted_out = sorted(set(opted_out))
         if not integration.enabled:
             # An operator's disable stands; the pause no longer has a reason.
@@ -332,6 +321,26 @@ def _relink_apply(
         # The scheduler picks the integration up now rather than at its next tick.
         scheduler_tick_request_on_commit()
     return RelinkResult(RelinkOutcome.COMPLETED, activation_token=activation_token)
+
+
+def _scope_config_switch(
+    *, integration: Integration, link: ReconnectionLink, actor: Actor, now: datetime
+) -> bool:
+    """Move the (locked, unsaved) integration to the link's scope config, if it names another;
+    its data expires and the next sync is FULL. Whether it moved."""
+    target_scope_id = link.target_scope_config_id
+    if target_scope_id is None or target_scope_id == integration.scope_config_id:
+        return False
+    integration_event_record(
+        integration=integration,
+        kind=EventKind.SCOPE_CONFIG_CHANGED,
+        actor=actor,
+        data={"from": integration.scope_config_id, "to": target_scope_id},
+    )
+    integration.scope_config_id = target_scope_id
+    integration.data_expired_at = now
+    integration.full_sync_requested_at = now
+    return True
 
 
 def _other_links_revoke(
