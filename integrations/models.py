@@ -129,7 +129,7 @@ class SyncType(models.TextChoices):
 
 class IntegrationQuerySet(models.QuerySet["Integration"]):
     def alive(self) -> IntegrationQuerySet:
-        # `integrations.precompiled` writes this condition in SQL too.
+        # `integrations.api_fast_path` writes this condition in SQL too.
         return self.filter(deleted_at__isnull=True)
 
 

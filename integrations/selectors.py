@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
+from integrations.api_fast_path import integration_with_scope_config
 from integrations.crypto import decrypt_json
 from integrations.models import (
     ApiKey,
@@ -23,7 +24,6 @@ from integrations.models import (
     ScopeConfig,
     ScopeSetting,
 )
-from integrations.precompiled import integration_with_scope_config
 from integrations.read_models import READ_MODELS
 from integrations.tools import tool_get
 from integrations.tools.base import AuthOutcome, AuthResult, Coverage, Tool

@@ -45,7 +45,7 @@ urlpatterns: list[URLPattern] = [
         name="reconnection_link_revoke",
     ),
     path("api-keys/", views.api_key_list, name="api_key_list"),
-    path("api-keys/<str:api_key_id>/revoke/", views.api_key_revoke, name="api_key_revoke"),
+    path("api-keys/<str:api_key_id>/revoke/", views.api_key_revoke_page, name="api_key_revoke"),
     path("logs/", views.request_log_list, name="request_log_list"),
     path("logs/<str:log_id>/", views.request_log_detail, name="request_log_detail"),
 ]

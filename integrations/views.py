@@ -243,7 +243,7 @@ def api_key_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required(roles.REVOKE_API_KEY)
-def api_key_revoke(request: HttpRequest, api_key_id: str) -> HttpResponse:
+def api_key_revoke_page(request: HttpRequest, api_key_id: str) -> HttpResponse:
     """GET asks for confirmation, naming the key; only the POST from that page revokes it."""
     api_key = selectors.api_key_get(api_key_id=api_key_id)
     if api_key is None:

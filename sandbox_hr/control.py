@@ -149,7 +149,7 @@ class EmployeesAddForm(forms.Form):
     count = forms.IntegerField(min_value=1, max_value=MAX_EMPLOYEES_PER_ADD)
 
 
-class ApiKeyCreateForm(forms.Form):
+class ControlApiKeyForm(forms.Form):
     name = forms.CharField(max_length=200)
     permissions = forms.MultipleChoiceField(choices=PERMISSION_CHOICES, required=False)
 
@@ -208,7 +208,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @permission_required(roles.CONTROL_SANDBOX)
-def api_key_revoke(request: HttpRequest, key_id: str) -> HttpResponse:
+def api_key_revoke_page(request: HttpRequest, key_id: str) -> HttpResponse:
     key = _key_or_404(key_id)
     if request.method == "GET":
         return render(
@@ -309,9 +309,9 @@ def employees_add(request: HttpRequest, account_id: str) -> HttpResponse:
 @never_cache
 @require_POST
 @permission_required(roles.CONTROL_SANDBOX)
-def api_key_create(request: HttpRequest, account_id: str) -> HttpResponse:
+def api_key_create_page(request: HttpRequest, account_id: str) -> HttpResponse:
     account = _account_or_404(account_id)
-    form = ApiKeyCreateForm(request.POST)
+    form = ControlApiKeyForm(request.POST)
     if not form.is_valid():
         messages.error(
             request,

@@ -10,8 +10,8 @@ app_name = "sandbox_control"
 urlpatterns: list[URLPattern] = [
     path("", views.overview, name="overview"),
     path("accounts/<str:account_id>/employees/", views.employees_add, name="employees_add"),
-    path("accounts/<str:account_id>/api-keys/", views.api_key_create, name="api_key_create"),
-    path("api-keys/<str:key_id>/revoke/", views.api_key_revoke, name="api_key_revoke"),
+    path("accounts/<str:account_id>/api-keys/", views.api_key_create_page, name="api_key_create"),
+    path("api-keys/<str:key_id>/revoke/", views.api_key_revoke_page, name="api_key_revoke"),
     path(
         "api-keys/<str:key_id>/permissions/remove/",
         views.permission_remove,

@@ -15,7 +15,7 @@ class SignInForm(forms.Form):
     password = forms.CharField(max_length=4096, strip=False)
 
 
-class ApiKeyCreateForm(forms.Form):
+class CustomerApiKeyForm(forms.Form):
     name = forms.CharField(max_length=200, required=False)
     permissions = forms.MultipleChoiceField(
         choices=PERMISSION_CHOICES,

@@ -12,8 +12,10 @@ urlpatterns: list[URLPattern] = [
     path("employees/", pages.employee_list, name="employee_list"),
     path("settings/", pages.settings_overview, name="settings"),
     path("settings/api-keys/", pages.api_key_list, name="api_key_list"),
-    path("settings/api-keys/new/", pages.api_key_create, name="api_key_create"),
-    path("settings/api-keys/<slug:key_id>/revoke/", pages.api_key_revoke, name="api_key_revoke"),
+    path("settings/api-keys/new/", pages.api_key_create_page, name="api_key_create"),
+    path(
+        "settings/api-keys/<slug:key_id>/revoke/", pages.api_key_revoke_page, name="api_key_revoke"
+    ),
     path("api/v1/me", api.me, name="api_me"),
     path("api/v1/employees", api.employees, name="api_employees"),
     path("api/v1/groups", api.groups, name="api_groups"),

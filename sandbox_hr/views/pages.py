@@ -24,7 +24,7 @@ from core.client_address import client_network
 from core.login_lockout import lockout_period_words
 from core.ratelimit import rate_limit_hit, rate_limit_reached, rate_limit_reset
 from sandbox_hr import selectors, services
-from sandbox_hr.forms import ApiKeyCreateForm, SignInForm
+from sandbox_hr.forms import CustomerApiKeyForm, SignInForm
 from sandbox_hr.models import (
     SANDBOX_PERMISSION_DESCRIPTIONS,
     SANDBOX_PERMISSIONS,
@@ -194,7 +194,7 @@ def api_key_list(request: HttpRequest, session: SandboxSession) -> HttpResponse:
     return _render(request, session, "api_key_list.html", {"section": "settings", "keys": keys})
 
 
-def _permission_rows(form: ApiKeyCreateForm) -> list[tuple[str, str, bool]]:
+def _permission_rows(form: CustomerApiKeyForm) -> list[tuple[str, str, bool]]:
     """(permission, what it lets a key read, ticked) for each checkbox."""
     ticked = set(form["permissions"].value() or [])
     return [
@@ -206,8 +206,8 @@ def _permission_rows(form: ApiKeyCreateForm) -> list[tuple[str, str, bool]]:
 @require_http_methods(["GET", "POST"])
 @signed_in
 @administrators_only
-def api_key_create(request: HttpRequest, session: SandboxSession) -> HttpResponse:
-    form = ApiKeyCreateForm(request.POST if request.method == "POST" else None)
+def api_key_create_page(request: HttpRequest, session: SandboxSession) -> HttpResponse:
+    form = CustomerApiKeyForm(request.POST if request.method == "POST" else None)
     if not form.is_valid():
         return _render(
             request,
@@ -241,7 +241,7 @@ def _key_label(key: SandboxApiKey) -> str:
 @require_http_methods(["GET", "POST"])
 @signed_in
 @administrators_only
-def api_key_revoke(request: HttpRequest, session: SandboxSession, key_id: str) -> HttpResponse:
+def api_key_revoke_page(request: HttpRequest, session: SandboxSession, key_id: str) -> HttpResponse:
     key = selectors.account_api_key_get(account=session.user.account, key_id=key_id)
     if key is None:
         return _render(request, session, "key_not_found.html", {"section": "settings"}, status=404)
