@@ -106,6 +106,13 @@ class IntegrationStatus(models.TextChoices):
     INACTIVE = "INACTIVE"
 
 
+class SyncRefusal(models.TextChoices):
+    """Why an integration may not be asked to sync now."""
+
+    DISABLED = "DISABLED", "The integration is disabled."
+    CREDENTIALS_INVALID = "CREDENTIALS_INVALID", "Its credentials are invalid; syncs are paused."
+
+
 class SetupStatus(models.TextChoices):
     INCOMPLETE = "INCOMPLETE"
     FINAL_SYNC_PENDING = "FINAL_SYNC_PENDING"
@@ -234,6 +241,16 @@ class Integration(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def sync_refusal(self) -> SyncRefusal | None:
+        """Why a sync may not be asked for now; None when it may. The one rule the API, the
+        pages and their buttons share (`syncs.services.sync_force` enforces it)."""
+        if not self.enabled:
+            return SyncRefusal.DISABLED
+        if self.status == IntegrationStatus.INVALID:
+            return SyncRefusal.CREDENTIALS_INVALID
+        return None
 
 
 class IssueType(models.TextChoices):

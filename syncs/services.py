@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from core.ids import new_id
 from integrations.crypto import CredentialDecryptionError
-from integrations.models import Integration, SyncType
+from integrations.models import Integration, SyncRefusal, SyncType
 from integrations.selectors import credentials_current
 from integrations.services import (
     AuthTransition,
@@ -54,6 +54,25 @@ def _send_sync_tasks_on_commit(sync_ids: list[str]) -> None:
         [[sync_id] for sync_id in sync_ids],
         recovery="the scheduler, once their lease is over",
     )
+
+
+class SyncRefusedError(Exception):
+    def __init__(self, refusal: SyncRefusal) -> None:
+        super().__init__(refusal.label)
+        self.refusal = refusal
+
+
+def sync_force(
+    *, integration: Integration, sync_type: SyncType, trigger: SyncTrigger
+) -> tuple[Sync, bool]:
+    """A sync an operator or the API asks for, now: refused (`SyncRefusedError`) while the
+    integration may not sync; a DELTA of a tool without deltas runs FULL. As `sync_enqueue`."""
+    refusal = integration.sync_refusal
+    if refusal is not None:
+        raise SyncRefusedError(refusal)
+    if sync_type == SyncType.DELTA and not tool_get(integration.tool).supports_delta:
+        sync_type = SyncType.FULL
+    return sync_enqueue(integration=integration, sync_type=sync_type, trigger=trigger)
 
 
 def sync_enqueue(

@@ -20,11 +20,11 @@ from django_htmx.middleware import HtmxDetails
 
 from core import roles
 from core.roles import permission_required
-from integrations.models import Integration, IntegrationStatus, SyncType
+from integrations.models import Integration, SyncType
 from integrations.views import get_integration_or_404
 from syncs.models import AuthCheckTrigger, SyncTrigger
 from syncs.selectors import sync_get_for_operator, sync_progress_shown, sync_warning_groups
-from syncs.services import AuthCheckRun, auth_check_run, sync_enqueue
+from syncs.services import AuthCheckRun, SyncRefusedError, auth_check_run, sync_force
 
 # What the integration page's panels listen for to refresh themselves.
 INTEGRATION_CHANGED = "integration-changed"
@@ -83,15 +83,16 @@ def integration_check_auth(request: HtmxHttpRequest, integration_id: str) -> Htt
 @permission_required(roles.FORCE_SYNC_INTEGRATION)
 def integration_sync_now(request: HtmxHttpRequest, integration_id: str) -> HttpResponse:
     integration = get_integration_or_404(integration_id)
-    if not integration.enabled or integration.status == IntegrationStatus.INVALID:
+    try:
+        _, created = sync_force(
+            integration=integration, sync_type=SyncType.FULL, trigger=SyncTrigger.OPERATOR
+        )
+    except SyncRefusedError:
         refusal = "Only an active integration can sync."
         if request.htmx:
             return _activity(request, integration, level="error", text=refusal)
         messages.error(request, refusal)
         return redirect("dashboard:integration_detail", integration_id=integration.pk)
-    _, created = sync_enqueue(
-        integration=integration, sync_type=SyncType.FULL, trigger=SyncTrigger.OPERATOR
-    )
     if request.htmx:
         # The progress says "Sync queued" (or shows the one already running) by itself.
         return trigger_client_event(_activity(request, integration), INTEGRATION_CHANGED)

@@ -16,7 +16,7 @@ from integrations.api.views import (
     KomboApiView,
     success,
 )
-from integrations.models import Integration, IntegrationStatus, SyncType
+from integrations.models import Integration, SyncRefusal
 from integrations.selectors import integration_wanted_fields
 from integrations.timestamps import iso_timestamp
 from integrations.tools import tool_get
@@ -39,7 +39,7 @@ from syncs.selectors import (
     sync_get,
     sync_list,
 )
-from syncs.services import auth_check_run, sync_enqueue
+from syncs.services import SyncRefusedError, auth_check_run, sync_force
 
 INTEGRATION_HEADER = OpenApiParameter(
     "X-Integration-Id",
@@ -49,6 +49,19 @@ INTEGRATION_HEADER = OpenApiParameter(
     description="The ID of the integration to act on.",
 )
 ERRORS = dict.fromkeys((400, 401, 404), ErrorEnvelopeSerializer)
+# What a developer reads when `POST /force-sync` is refused: (title, message).
+SYNC_REFUSALS = {
+    SyncRefusal.DISABLED: (
+        "Integration inactive",
+        "The integration is disabled; enable it "
+        "(PUT /integrations/{integration_id}/enabled) before syncing.",
+    ),
+    SyncRefusal.CREDENTIALS_INVALID: (
+        "Credentials invalid",
+        "The integration's credentials are invalid and its syncs are paused; "
+        "the customer must reconnect it through a reconnection link.",
+    ),
+}
 
 
 class IntegrationHeaderView(KomboApiView):
@@ -77,30 +90,19 @@ class ForceSyncView(IntegrationHeaderView):
         integration = self.integration_from_header(request)
         body = ForceSyncSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        # `trigger_sync` is a general endpoint: the SDK parses only the PLATFORM.* codes of
-        # KomboGeneralError there, so the integration's state is told in title and message.
-        if not integration.enabled:
-            raise KomboApiError(
-                status_code=400,
-                code="PLATFORM.INPUT_INVALID",
-                title="Integration inactive",
-                message="The integration is disabled; enable it "
-                "(PUT /integrations/{integration_id}/enabled) before syncing.",
+        try:
+            sync, created = sync_force(
+                integration=integration,
+                sync_type=body.validated_data["type"],
+                trigger=SyncTrigger.API,
             )
-        if integration.status == IntegrationStatus.INVALID:
+        except SyncRefusedError as refused:
+            # `trigger_sync` is a general endpoint: the SDK parses only the PLATFORM.* codes of
+            # KomboGeneralError there, so the integration's state is told in title and message.
+            title, message = SYNC_REFUSALS[refused.refusal]
             raise KomboApiError(
-                status_code=400,
-                code="PLATFORM.INPUT_INVALID",
-                title="Credentials invalid",
-                message="The integration's credentials are invalid and its syncs are paused; "
-                "the customer must reconnect it through a reconnection link.",
-            )
-        sync_type = body.validated_data["type"]
-        if sync_type == SyncType.DELTA and not tool_get(integration.tool).supports_delta:
-            sync_type = SyncType.FULL
-        sync, created = sync_enqueue(
-            integration=integration, sync_type=sync_type, trigger=SyncTrigger.API
-        )
+                status_code=400, code="PLATFORM.INPUT_INVALID", title=title, message=message
+            ) from None
         return success({"already_queued": not created, "sync_id": sync.pk, "type": sync.type})
 
 
