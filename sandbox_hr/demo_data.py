@@ -380,6 +380,14 @@ def employee_seeds(
     return seeds
 
 
+@dataclass(frozen=True)
+class _Person:
+    first_name: str
+    last_name: str
+    gender: str
+    nationality: str
+
+
 def _employee_seed(
     rng: random.Random,
     *,
@@ -390,55 +398,24 @@ def _employee_seed(
     email_domain: str,
     taken_emails: set[str],
 ) -> EmployeeSeed:
-    if person is not None:
-        first_name, last_name, gender, nationality = person
-    else:
-        nationality = rng.choices(list(_ORIGINS), weights=[o.weight for o in _ORIGINS.values()])[0]
-        origin = _ORIGINS[nationality]
-        gender = rng.choice((SandboxGender.FEMALE, SandboxGender.MALE))
-        first_name = rng.choice(origin.female if gender == SandboxGender.FEMALE else origin.male)
-        last_name = rng.choice(origin.last)
-        roll = rng.random()
-        if roll < 0.04:
-            gender = SandboxGender.DIVERSE
-        elif roll < 0.08:
-            gender = SandboxGender.UNSPECIFIED
-
+    # Every draw from `rng` stays in this order: a seeded account must keep its data.
+    someone = _Person(*person) if person is not None else _person(rng)
     leader = role != "member"
     employment_type = SandboxEmploymentType.FULL_TIME if leader else _employment_type(rng)
     status, hire_date, termination_date = _employment_dates(rng, leader=leader, today=today)
-    if role == "ceo":
-        job_title: str | None = "Chief Executive Officer"
-    elif role == "head" and department_key:
-        job_title = _HEAD_TITLES[department_key]
-    elif employment_type == SandboxEmploymentType.INTERN:
-        job_title = "Working Student" if rng.random() < 0.5 else "Intern"
-    elif rng.random() < 0.03:
-        job_title = None
-    else:
-        job_title = rng.choice(_JOB_TITLES[department_key or "engineering"])
-
-    if leader:
-        youngest, oldest = 34, 61
-    elif employment_type == SandboxEmploymentType.INTERN:
-        youngest, oldest = 19, 27
-    else:
-        youngest, oldest = 22, 63
-    birth_date = (
-        None
-        if rng.random() < 0.08
-        else today - timedelta(days=rng.randint(youngest * 365, oldest * 365))
+    job_title = _job_title(
+        rng, role=role, department_key=department_key, employment_type=employment_type
     )
-    residence_country = nationality if nationality in _RESIDENCES and rng.random() < 0.4 else "DE"
-    residence = _RESIDENCES[residence_country]
-    nickname = _NICKNAMES.get(first_name)
+    birth_date = _birth_date(rng, leader=leader, employment_type=employment_type, today=today)
+    residence_country = (
+        someone.nationality if someone.nationality in _RESIDENCES and rng.random() < 0.4 else "DE"
+    )
     has_bank_account = rng.random() >= 0.1 and employment_type != SandboxEmploymentType.FREELANCE
-
     fields: dict[str, Any] = {
-        "first_name": first_name,
-        "last_name": last_name,
-        "preferred_name": (f"{nickname} {last_name}" if nickname and rng.random() < 0.6 else None),
-        "email": _work_email(first_name, last_name, email_domain, taken_emails),
+        "first_name": someone.first_name,
+        "last_name": someone.last_name,
+        "preferred_name": _preferred_name(rng, someone),
+        "email": _work_email(someone.first_name, someone.last_name, email_domain, taken_emails),
         "job_title": job_title,
         "status": status,
         "employment_type": employment_type,
@@ -446,43 +423,134 @@ def _employee_seed(
         "hire_date": hire_date,
         "termination_date": termination_date,
         "birth_date": birth_date,
-        "gender": None if rng.random() < 0.03 else gender,
+        **_personal_fields(rng, someone, residence_country=residence_country),
+        **_sensitive_fields(
+            rng,
+            someone,
+            employment_type=employment_type,
+            birth_date=birth_date,
+            residence_country=residence_country,
+            has_bank_account=has_bank_account,
+        ),
+    }
+    return EmployeeSeed(
+        role=role,
+        department_key=department_key,
+        group_keys=_group_keys(rng, role=role, department_key=department_key),
+        fields=fields,
+    )
+
+
+def _person(rng: random.Random) -> _Person:
+    """Someone from one of `_ORIGINS`, with a name common there."""
+    nationality = rng.choices(list(_ORIGINS), weights=[o.weight for o in _ORIGINS.values()])[0]
+    origin = _ORIGINS[nationality]
+    gender: str = rng.choice((SandboxGender.FEMALE, SandboxGender.MALE))
+    first_name = rng.choice(origin.female if gender == SandboxGender.FEMALE else origin.male)
+    last_name = rng.choice(origin.last)
+    # The name lists are binary; a few people still record another gender.
+    roll = rng.random()
+    if roll < 0.04:
+        gender = SandboxGender.DIVERSE
+    elif roll < 0.08:
+        gender = SandboxGender.UNSPECIFIED
+    return _Person(first_name, last_name, gender, nationality)
+
+
+def _preferred_name(rng: random.Random, someone: _Person) -> str | None:
+    nickname = _NICKNAMES.get(someone.first_name)
+    return f"{nickname} {someone.last_name}" if nickname and rng.random() < 0.6 else None
+
+
+def _job_title(
+    rng: random.Random, *, role: Role, department_key: str | None, employment_type: str
+) -> str | None:
+    if role == "ceo":
+        return "Chief Executive Officer"
+    if role == "head" and department_key:
+        return _HEAD_TITLES[department_key]
+    if employment_type == SandboxEmploymentType.INTERN:
+        return "Working Student" if rng.random() < 0.5 else "Intern"
+    if rng.random() < 0.03:
+        return None
+    return rng.choice(_JOB_TITLES[department_key or "engineering"])
+
+
+def _birth_date(
+    rng: random.Random, *, leader: bool, employment_type: str, today: date
+) -> date | None:
+    if leader:
+        youngest, oldest = 34, 61
+    elif employment_type == SandboxEmploymentType.INTERN:
+        youngest, oldest = 19, 27
+    else:
+        youngest, oldest = 22, 63
+    if rng.random() < 0.08:
+        return None
+    return today - timedelta(days=rng.randint(youngest * 365, oldest * 365))
+
+
+def _personal_fields(
+    rng: random.Random, someone: _Person, *, residence_country: str
+) -> dict[str, Any]:
+    """What permission `employees.personal:read` shows but the birth date; some left empty."""
+    return {
+        "gender": None if rng.random() < 0.03 else someone.gender,
         "private_email": (
             None
             if rng.random() < 0.2
-            else f"{ascii_fold(first_name)}.{ascii_fold(last_name)}{rng.randint(1, 99)}"
+            else f"{ascii_fold(someone.first_name)}.{ascii_fold(someone.last_name)}"
+            f"{rng.randint(1, 99)}"
             f"@{rng.choice(_PRIVATE_MAIL_DOMAINS)}"
         ),
-        "mobile_phone": None if rng.random() < 0.15 else _fill(rng, residence.phone),
-        "nationality": None if rng.random() < 0.05 else nationality,
+        "mobile_phone": (
+            None if rng.random() < 0.15 else _fill(rng, _RESIDENCES[residence_country].phone)
+        ),
+        "nationality": None if rng.random() < 0.05 else someone.nationality,
         "marital_status": (
             None if rng.random() < 0.3 else rng.choice(list(SandboxMaritalStatus.values))
         ),
         "home_address": None if rng.random() < 0.1 else _home_address(rng, residence_country),
+    }
+
+
+def _sensitive_fields(
+    rng: random.Random,
+    someone: _Person,
+    *,
+    employment_type: str,
+    birth_date: date | None,
+    residence_country: str,
+    has_bank_account: bool,
+) -> dict[str, Any]:
+    """What permission `employees.sensitive:read` shows; some left empty."""
+    # Contractors and freelancers are not on the payroll: no social security number on file.
+    no_ssn = employment_type in (SandboxEmploymentType.CONTRACTOR, SandboxEmploymentType.FREELANCE)
+    return {
         "ssn": (
             None
-            if rng.random() < 0.15
-            or employment_type
-            in (SandboxEmploymentType.CONTRACTOR, SandboxEmploymentType.FREELANCE)
-            else _ssn(rng, residence_country, last_name, birth_date)
+            if rng.random() < 0.15 or no_ssn
+            else _ssn(rng, residence_country, someone.last_name, birth_date)
         ),
         "tax_id": None if rng.random() < 0.1 else _tax_id(rng, residence_country),
         "bank_accounts": (
-            [_bank_account(rng, residence_country, f"{first_name} {last_name}")]
+            [_bank_account(rng, residence_country, f"{someone.first_name} {someone.last_name}")]
             if has_bank_account
             else []
         ),
     }
-    group_keys: tuple[str, ...] = ()
-    if department_key is not None:
-        group_keys = (department_key,)
-        if department_key == "engineering" and (role == "head" or rng.random() < 0.4):
-            group_keys += ("platform",)
-        if department_key in ("engineering", "product"):
-            group_keys += ("rnd",)
-    return EmployeeSeed(
-        role=role, department_key=department_key, group_keys=group_keys, fields=fields
-    )
+
+
+def _group_keys(rng: random.Random, *, role: Role, department_key: str | None) -> tuple[str, ...]:
+    """The home department first, then the team and cost center that go with it."""
+    if department_key is None:
+        return ()
+    group_keys: tuple[str, ...] = (department_key,)
+    if department_key == "engineering" and (role == "head" or rng.random() < 0.4):
+        group_keys += ("platform",)
+    if department_key in ("engineering", "product"):
+        group_keys += ("rnd",)
+    return group_keys
 
 
 def _employment_type(rng: random.Random) -> str:

@@ -17,6 +17,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.ids import random_base58
@@ -24,6 +25,7 @@ from sandbox_hr.demo_data import (
     DEPARTMENT_KEYS,
     GROUP_SEEDS,
     DemoLogin,
+    EmployeeSeed,
     demo_login_email,
     demo_random,
     email_domain_for,
@@ -120,26 +122,8 @@ def _employees_create(
     existing = SandboxEmployee.objects.filter(account=account)
     taken_numbers = set(existing.values_list("employee_number", flat=True))
     taken_emails = {email for email in existing.values_list("email", flat=True) if email}
-    ceo = (
-        existing.filter(manager__isnull=True, status=SandboxEmployeeStatus.ACTIVE)
-        .order_by("created_at", "id")
-        .first()
-    )
-    # A department's head is its earliest active member reporting to the CEO.
-    heads: dict[str, str] = {}
-    if ceo is not None:
-        department_key_by_group = {group.pk: key for key, group in groups.items()}
-        direct_reports = (
-            existing.filter(manager=ceo, status=SandboxEmployeeStatus.ACTIVE)
-            .order_by("created_at", "id")
-            .prefetch_related("departments")
-        )
-        for report in direct_reports:
-            for group in report.departments.all():
-                key = department_key_by_group.get(group.pk)
-                if key in DEPARTMENT_KEYS and key not in heads:
-                    heads[key] = report.pk
-
+    ceo = _ceo_current(existing)
+    heads = _department_heads(existing, ceo=ceo, groups=groups) if ceo is not None else {}
     seeds = employee_seeds(
         rng,
         count=count,
@@ -150,7 +134,60 @@ def _employees_create(
         departments_with_head=set(heads),
         featured=featured and ceo is None,
     )
-    ceo_id = ceo.pk if ceo is not None else None
+    employees, memberships = _employees_built(
+        account=account,
+        seeds=seeds,
+        groups=groups,
+        taken_numbers=taken_numbers,
+        ceo_id=ceo.pk if ceo is not None else None,
+        heads=heads,
+    )
+    _employees_insert(employees=employees, memberships=memberships)
+
+
+def _ceo_current(existing: QuerySet[SandboxEmployee]) -> SandboxEmployee | None:
+    return (
+        existing.filter(manager__isnull=True, status=SandboxEmployeeStatus.ACTIVE)
+        .order_by("created_at", "id")
+        .first()
+    )
+
+
+def _department_heads(
+    existing: QuerySet[SandboxEmployee], *, ceo: SandboxEmployee, groups: dict[str, SandboxGroup]
+) -> dict[str, str]:
+    """Employee id of each department's head, by department key.
+
+    A department's head is its earliest active member reporting to the CEO.
+    """
+    department_key_by_group = {group.pk: key for key, group in groups.items()}
+    direct_reports = (
+        existing.filter(manager=ceo, status=SandboxEmployeeStatus.ACTIVE)
+        .order_by("created_at", "id")
+        .prefetch_related("departments")
+    )
+    heads: dict[str, str] = {}
+    for report in direct_reports:
+        for group in report.departments.all():
+            key = department_key_by_group.get(group.pk)
+            if key in DEPARTMENT_KEYS and key not in heads:
+                heads[key] = report.pk
+    return heads
+
+
+def _employees_built(
+    *,
+    account: SandboxAccount,
+    seeds: list[EmployeeSeed],
+    groups: dict[str, SandboxGroup],
+    taken_numbers: set[str],
+    ceo_id: str | None,
+    heads: dict[str, str],
+) -> tuple[list[SandboxEmployee], list[tuple[str, str]]]:
+    """Unsaved employees with numbers and managers, and their (employee id, group id) pairs.
+
+    `heads` gains the heads hired here, so later seeds in the same batch report to them.
+    """
     number = len(taken_numbers) + 1
     employees: list[SandboxEmployee] = []
     memberships: list[tuple[str, str]] = []
@@ -171,6 +208,12 @@ def _employees_create(
         memberships.extend(
             (employee.pk, groups[key].pk) for key in seed.group_keys if key in groups
         )
+    return employees, memberships
+
+
+def _employees_insert(
+    *, employees: list[SandboxEmployee], memberships: list[tuple[str, str]]
+) -> None:
     # Managers are inserted before their reports (the CEO and heads come first).
     SandboxEmployee.objects.bulk_create(employees, batch_size=500)
     membership_model = SandboxEmployee.departments.through
