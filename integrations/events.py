@@ -8,17 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from integrations.api.payloads import end_user_fields, end_user_payload
 from integrations.models import Integration, Issue, ReconnectionLink
 from integrations.timestamps import iso_timestamp_or_none
 from webhooks.services import event_emit
-
-
-def _end_user(integration: Integration) -> dict[str, Any]:
-    return {
-        "organization_name": integration.organization_name,
-        "creator_email": integration.creator_email,
-        "origin_id": integration.origin_id,
-    }
 
 
 def integration_state_changed_emit(*, integration: Integration) -> None:
@@ -30,7 +23,7 @@ def integration_state_changed_emit(*, integration: Integration) -> None:
             "integration_tool": integration.tool,
             "integration_id": integration.pk,
             "integration_category": integration.category,
-            "end_user": _end_user(integration),
+            "end_user": end_user_payload(integration),
             "qa_status": integration.qa_status,
             "setup_status": integration.setup_status,
             "state": integration.status,
@@ -59,7 +52,7 @@ def issue_status_changed_emit(*, issue: Issue, integration: Integration, change:
                 "id": integration.pk,
                 "tool": integration.tool,
                 "category": integration.category,
-                "end_user": _end_user(integration),
+                "end_user": end_user_payload(integration),
             },
         },
     )
@@ -70,7 +63,7 @@ def _integration_summary(integration: Integration) -> dict[str, Any]:
         "id": integration.pk,
         "tool": integration.tool,
         "category": integration.category,
-        "end_user": _end_user(integration),
+        "end_user": end_user_payload(integration),
     }
 
 
@@ -104,7 +97,7 @@ def connection_flow_failed_emit(*, integration: Integration, log_url: str) -> No
         data={
             "integration_tool": integration.tool,
             "integration_category": integration.category,
-            "end_user": _end_user(integration),
+            "end_user": end_user_payload(integration),
             "log_url": log_url,
         },
     )
@@ -118,11 +111,11 @@ def connect_flow_failed_emit(*, link: ReconnectionLink, tool_id: str, log_url: s
         data={
             "integration_tool": tool_id,
             "integration_category": "HRIS",
-            "end_user": {
-                "organization_name": link.end_user_organization_name,
-                "creator_email": link.end_user_email,
-                "origin_id": link.end_user_origin_id,
-            },
+            "end_user": end_user_fields(
+                organization_name=link.end_user_organization_name,
+                creator_email=link.end_user_email,
+                origin_id=link.end_user_origin_id,
+            ),
             "log_url": log_url,
         },
     )

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.urls import reverse
 
+from integrations.api.payloads import end_user_payload
 from integrations.models import Integration
 from integrations.timestamps import iso_timestamp
 from syncs.models import Sync
@@ -29,11 +30,7 @@ def sync_finished_emit(*, sync: Sync, integration: Integration) -> None:
             "integration_id": integration.pk,
             "integration_tool": integration.tool,
             "integration_category": integration.category,
-            "end_user": {
-                "organization_name": integration.organization_name,
-                "creator_email": integration.creator_email,
-                "origin_id": integration.origin_id,
-            },
+            "end_user": end_user_payload(integration),
             # The sync's own log page, like Kombo's `/logs/<id>` (its sync-finished example).
             "log_url": settings.BASE_URL + reverse("syncs:sync_detail", args=[sync.pk]),
         },

@@ -22,6 +22,25 @@ from integrations.tools import tool_get
 _TOOL_PAYLOADS: dict[tuple[str, str], dict[str, Any]] = {}
 
 
+def end_user_payload(integration: Integration) -> dict[str, Any]:
+    """Kombo's `end_user` object of an integration, in the API and in every webhook."""
+    return end_user_fields(
+        organization_name=integration.organization_name,
+        creator_email=integration.creator_email,
+        origin_id=integration.origin_id,
+    )
+
+
+def end_user_fields(
+    *, organization_name: str, creator_email: str | None, origin_id: str | None
+) -> dict[str, Any]:
+    return {
+        "organization_name": organization_name,
+        "creator_email": creator_email,
+        "origin_id": origin_id,
+    }
+
+
 def tool_payload(tool_id: str, request: Request) -> dict[str, Any]:
     """A tool's part of an integration changes only with the site's address (its logo URLs are
     absolute): built once per tool and address, not per integration and request."""
@@ -49,11 +68,7 @@ def integration_payload(integration: Integration, request: Request) -> dict[str,
         "category": integration.category,
         "status": integration.status,
         "setup_status": integration.setup_status,
-        "end_user": {
-            "organization_name": integration.organization_name,
-            "creator_email": integration.creator_email,
-            "origin_id": integration.origin_id,
-        },
+        "end_user": end_user_payload(integration),
         "scope_config": {
             "id": integration.scope_config.id,
             "name": integration.scope_config.name,
