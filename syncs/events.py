@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.conf import settings
-from django.urls import reverse
-
+from core.site_urls import site_url
 from integrations.api.payloads import end_user_payload
 from integrations.models import Integration
 from integrations.timestamps import iso_timestamp
@@ -32,7 +30,7 @@ def sync_finished_emit(*, sync: Sync, integration: Integration) -> None:
             "integration_category": integration.category,
             "end_user": end_user_payload(integration),
             # The sync's own log page, like Kombo's `/logs/<id>` (its sync-finished example).
-            "log_url": settings.BASE_URL + reverse("syncs:sync_detail", args=[sync.pk]),
+            "log_url": site_url("syncs:sync_detail", sync.pk),
         },
     )
 

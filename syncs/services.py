@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.ids import new_id
+from core.tasks import tasks_send_on_commit
 from integrations.crypto import CredentialDecryptionError
 from integrations.models import Integration, SyncRefusal, SyncType
 from integrations.selectors import credentials_current
@@ -41,7 +42,6 @@ from syncs.models import (
     SyncState,
     SyncTrigger,
 )
-from webhooks.broker import tasks_send_on_commit
 
 logger = logging.getLogger(__name__)
 

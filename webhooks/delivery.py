@@ -27,7 +27,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from webhooks.broker import tasks_send_on_commit
+from core.site_urls import site_url
+from core.tasks import tasks_send_on_commit
 from webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from webhooks.secrets import secret_decrypt
 from webhooks.services import DELIVERY_TASK, deliveries_send_on_commit
@@ -431,7 +432,7 @@ def _endpoint_disable(endpoint: WebhookEndpoint, reason: str) -> None:
             f"kombo-site disabled the webhook endpoint {endpoint.pk} "
             f"({endpoint.description or 'no description'}).\n\nReason: {reason}\n\n"
             f"Fix the receiver, then enable the endpoint again and redeliver the failed "
-            f"deliveries from {settings.BASE_URL}/dashboard/webhooks/."
+            f"deliveries from {site_url('webhooks:endpoint_list')}."
         )
         transaction.on_commit(lambda: send_mail(subject, message, None, recipients))
 

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from webhooks.broker import tasks_send_on_commit
+from core.tasks import tasks_send_on_commit
 from webhooks.models import (
     DeliveryStatus,
     WebhookDelivery,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
@@ -18,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.response import Response
 
+from core.site_urls import site_url
 from integrations.redaction import path_redacted
 
 logger = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ def log_url_for(request: HttpRequest) -> str | None:
     log_id = getattr(request, "kombo_log_id", None)
     if log_id is None:
         return None
-    return f"{settings.BASE_URL}/dashboard/logs/{log_id}/"
+    return site_url("dashboard:request_log_detail", log_id)
 
 
 def error_body(request: HttpRequest, *, code: str, title: str, message: str) -> dict[str, Any]:

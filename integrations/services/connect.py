@@ -7,11 +7,11 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Mapping
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.site_urls import site_url
 from integrations.actors import Actor
 from integrations.events import connect_flow_failed_emit
 from integrations.models import (
@@ -96,7 +96,7 @@ def connect_link_complete(
     if failure is not None:
         with transaction.atomic():
             connect_flow_failed_emit(
-                link=link, tool_id=tool.id, log_url=f"{settings.BASE_URL}/dashboard/"
+                link=link, tool_id=tool.id, log_url=site_url("dashboard:integration_list")
             )
         return failure
     with transaction.atomic():

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Case, DateTimeField, F, Value, When
 from django.utils import timezone
 
+from core.tasks import tasks_send_on_commit
 from integrations.actors import Actor
 from integrations.events import integration_state_changed_emit, issue_status_changed_emit
 from integrations.models import (
@@ -30,7 +31,6 @@ from integrations.models import (
 from integrations.services.integrations import integration_event_record
 from integrations.tools import tool_get
 from integrations.tools.base import AuthOutcome, AuthResult
-from webhooks.broker import tasks_send_on_commit
 
 # Sent by name: the integrations app never imports the syncs app.
 SCHEDULER_TICK_TASK = "syncs.tasks.scheduler_tick_task"

@@ -32,6 +32,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.site_urls import site_url
 from integrations.actors import Actor
 from integrations.events import connection_flow_failed_emit
 from integrations.models import (
@@ -222,7 +223,7 @@ def relink_link_complete(
         with transaction.atomic():
             connection_flow_failed_emit(
                 integration=integration,
-                log_url=f"{settings.BASE_URL}/dashboard/integrations/{integration.pk}/",
+                log_url=site_url("dashboard:integration_detail", integration.pk),
             )
         return failure
     return _relink_apply(link, result, credentials, opted_out, ip_address, user_agent)

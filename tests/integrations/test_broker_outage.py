@@ -50,7 +50,7 @@ def test_it_completes_a_relink_while_the_broker_is_down(
         )
         path = url.split("://", 1)[1].split("/", 1)[1]
 
-        with caplog.at_level(logging.WARNING, logger="webhooks.broker"):
+        with caplog.at_level(logging.WARNING, logger="core.tasks"):
             response = Client().post(f"/{path}", {"api_key": raw})
 
     assert response.status_code == 200

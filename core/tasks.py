@@ -1,10 +1,10 @@
 """Sending Celery tasks after commit, so that a broker outage never fails a committed change.
 
 Every app hands work to the workers this way (deliveries, retries, syncs, the scheduler
-tick); it lives in `webhooks` because that is the app every other one may import. The work
-is committed either way, and each caller has a periodic recovery that picks up what was not
-sent (the webhook sweeper, the scheduler tick): failing the request would fail a change that
-is already saved, and would skip the on-commit callbacks after this one.
+tick), so it lives in the shared kernel. The work is committed either way, and each caller
+has a periodic recovery that picks up what was not sent (the webhook sweeper, the scheduler
+tick): failing the request would fail a change that is already saved, and would skip the
+on-commit callbacks after this one.
 """
 
 from __future__ import annotations
