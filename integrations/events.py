@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.timestamps import iso_timestamp_or_none
 from integrations.api.payloads import end_user_fields, end_user_payload
 from integrations.models import Integration, Issue, ReconnectionLink
-from integrations.timestamps import iso_timestamp_or_none
 from webhooks.services import event_emit
 
 

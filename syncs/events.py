@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from core.site_urls import site_url
+from core.timestamps import iso_timestamp
 from integrations.api.payloads import end_user_payload
 from integrations.models import Integration
-from integrations.timestamps import iso_timestamp
 from syncs.models import Sync
 from webhooks.services import event_emit
 

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.timestamps import iso_timestamp, iso_timestamp_or_none
 from integrations.actors import Actor
 from integrations.api.errors import InputInvalid, KomboApiError
 from integrations.api.pagination import is_possible_id
@@ -35,7 +36,6 @@ from integrations.services import (
     relink_link_create,
     relink_link_revoke,
 )
-from integrations.timestamps import iso_timestamp, iso_timestamp_or_none
 from integrations.tools import TOOLS
 
 ERRORS = dict.fromkeys((400, 401, 404), ErrorEnvelopeSerializer)

@@ -12,7 +12,7 @@ from typing import Any
 from rest_framework.renderers import JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
-from integrations.timestamps import iso_timestamp
+from core.timestamps import iso_timestamp
 
 
 class KomboJSONEncoder(JSONEncoder):

@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping
 from datetime import UTC, date, datetime
 from typing import Any
 
-from integrations.timestamps import iso_timestamp, iso_timestamp_or_none
+from core.timestamps import iso_timestamp, iso_timestamp_or_none
 from syncs.models import Employee, Group
 from syncs.selectors import sync_warning_messages
 

@@ -7,6 +7,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.timestamps import iso_timestamp
 from integrations.api.errors import InputInvalid, KomboApiError
 from integrations.api.pagination import id_page, is_possible_id, keyset_page
 from integrations.api.serializers import ErrorEnvelopeSerializer, success_envelope
@@ -18,7 +19,6 @@ from integrations.api.views import (
 )
 from integrations.models import Integration, SyncRefusal
 from integrations.selectors import integration_wanted_fields
-from integrations.timestamps import iso_timestamp
 from integrations.tools import tool_get
 from syncs.api.representations import employee_representation, sync_representation
 from syncs.api.serializers import (
