@@ -18,7 +18,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -27,7 +26,7 @@ from core.client_address import client_address, client_network
 from core.ratelimit import rate_limit_hit
 from integrations.connect_forms import CredentialsForm
 from integrations.models import LinkKind, LinkType, ReconnectionLink, ScopeConfig, ScopeSetting
-from integrations.read_models import READ_MODELS
+from integrations.read_models import FIELD_LABELS, MODEL_LABELS, READ_MODELS
 from integrations.selectors import scope_permissions
 from integrations.services import (
     RelinkOutcome,
@@ -44,41 +43,6 @@ if TYPE_CHECKING:
 
 RATE_WINDOW_SECONDS = 600
 # What customers read on the form, in their language.
-MODEL_LABELS = {"hris_employees": _("Employees"), "hris_teams": _("Groups")}
-FIELD_LABELS = {
-    "employee_number": _("Employee number"),
-    "first_name": _("First name"),
-    "last_name": _("Last name"),
-    "display_full_name": _("Full name"),
-    "nationality": _("Nationality"),
-    "job_title": _("Job title"),
-    "work_email": _("Work email"),
-    "personal_email": _("Personal email"),
-    "mobile_phone_number": _("Mobile phone number"),
-    "ssn": _("Social security number"),
-    "tax_id": _("Tax ID"),
-    "gender": _("Gender"),
-    "ethnicity": _("Ethnicity"),
-    "marital_status": _("Marital status"),
-    "employment_status": _("Employment status"),
-    "employment_type": _("Employment type"),
-    "weekly_hours": _("Weekly hours"),
-    "avatar": _("Profile picture"),
-    "work_location_id": _("Work location"),
-    "legal_entity_id": _("Legal entity"),
-    "manager_id": _("Manager"),
-    "date_of_birth": _("Date of birth"),
-    "start_date": _("Start date"),
-    "termination_date": _("Termination date"),
-    "remote_created_at": _("Created in the HR system"),
-    "home_address": _("Home address"),
-    "bank_accounts": _("Bank accounts"),
-    "custom_fields": _("Custom fields"),
-    "groups": _("Departments and teams"),
-    "name": _("Name"),
-    "type": _("Type"),
-    "parent_id": _("Parent group"),
-}
 
 
 @dataclass(frozen=True)
