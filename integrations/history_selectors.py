@@ -13,8 +13,14 @@ from typing import Any
 
 from django.utils import formats, timezone
 
-from integrations.models import EventKind, Integration, IntegrationEvent, ReconnectionLink
-from integrations.scope_config_selectors import link_state_expression, scope_configs_of_environment
+from integrations.models import (
+    EventKind,
+    Integration,
+    IntegrationEvent,
+    ReconnectionLink,
+    link_state_expression,
+)
+from integrations.scope_config_selectors import scope_configs_of_environment
 from integrations.selectors import integration_events
 from integrations.tools import TOOLS
 from integrations.words import (

@@ -5,11 +5,13 @@ Every write goes through `integrations.services`; these classes hold data and in
 
 from __future__ import annotations
 
+from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, CharField, Q, Value, When
 
 from core.ids import new_id
 
@@ -431,6 +433,60 @@ class ScopeConfigMigration(models.Model):
         return f"Migration to {self.scope_config_id} ({self.created_at:%Y-%m-%d})"
 
 
+class LinkState(StrEnum):
+    SENT = "SENT"
+    OPENED = "OPENED"
+    COMPLETED = "COMPLETED"
+    EXPIRED = "EXPIRED"
+    REVOKED = "REVOKED"
+
+    @property
+    def label(self) -> str:
+        return {
+            LinkState.SENT: "Sent, not opened",
+            LinkState.OPENED: "Opened",
+            LinkState.COMPLETED: "Completed",
+            LinkState.EXPIRED: "Expired",
+            LinkState.REVOKED: "Revoked",
+        }[self]
+
+    @property
+    def short_label(self) -> str:
+        return "Sent" if self is LinkState.SENT else self.label
+
+    @property
+    def badge(self) -> str:
+        """The dashboard badge tone (`badge--<tone>`) of the state."""
+        return {
+            LinkState.SENT: "outline",
+            LinkState.OPENED: "info",
+            LinkState.COMPLETED: "active",
+            LinkState.EXPIRED: "inactive",
+            LinkState.REVOKED: "invalid",
+        }[self]
+
+
+def link_state_conditions(now: datetime) -> dict[LinkState, Q]:
+    """Each link is in exactly one state; a used link counts as completed even if it has
+    expired since, a revoked one as revoked."""
+    usable = Q(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+    return {
+        LinkState.COMPLETED: Q(used_at__isnull=False),
+        LinkState.REVOKED: Q(used_at__isnull=True, revoked_at__isnull=False),
+        LinkState.EXPIRED: Q(used_at__isnull=True, revoked_at__isnull=True, expires_at__lte=now),
+        LinkState.OPENED: usable & Q(opened_at__isnull=False),
+        LinkState.SENT: usable & Q(opened_at__isnull=True),
+    }
+
+
+def link_state_expression(now: datetime) -> Case:
+    """A link's `LinkState` value, computed by the database (for `.annotate(state=...)`)."""
+    return Case(
+        *(When(q, then=Value(s.value)) for s, q in link_state_conditions(now).items()),
+        output_field=CharField(),
+    )
+
+
 class ReconnectionLink(models.Model):
     """A single-use link a customer opens to (re)connect an integration.
 
@@ -490,3 +546,13 @@ class ReconnectionLink(models.Model):
 
     def is_usable_at(self, moment: Any) -> bool:
         return self.used_at is None and self.revoked_at is None and self.expires_at > moment
+
+    def state_at(self, moment: datetime) -> LinkState:
+        """The link's state, as `link_state_conditions` decides it in SQL."""
+        if self.used_at is not None:
+            return LinkState.COMPLETED
+        if self.revoked_at is not None:
+            return LinkState.REVOKED
+        if self.expires_at <= moment:
+            return LinkState.EXPIRED
+        return LinkState.SENT if self.opened_at is None else LinkState.OPENED

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from integrations.models import (
     Environment,
     Integration,
+    LinkState,
     ReconnectionLink,
     ScopeConfig,
     ScopeConfigMigration,
+    link_state_conditions,
+    link_state_expression,
 )
 from integrations.read_models import READ_MODELS, ReadModel
 from integrations.selectors import integration_list
@@ -180,60 +182,6 @@ def migration_get(*, migration_id: str) -> ScopeConfigMigration | None:
         ScopeConfigMigration.objects.select_related("scope_config", "environment")
         .filter(pk=migration_id)
         .first()
-    )
-
-
-class LinkState(StrEnum):
-    SENT = "SENT"
-    OPENED = "OPENED"
-    COMPLETED = "COMPLETED"
-    EXPIRED = "EXPIRED"
-    REVOKED = "REVOKED"
-
-    @property
-    def label(self) -> str:
-        return {
-            LinkState.SENT: "Sent, not opened",
-            LinkState.OPENED: "Opened",
-            LinkState.COMPLETED: "Completed",
-            LinkState.EXPIRED: "Expired",
-            LinkState.REVOKED: "Revoked",
-        }[self]
-
-    @property
-    def short_label(self) -> str:
-        return "Sent" if self is LinkState.SENT else self.label
-
-    @property
-    def badge(self) -> str:
-        """The dashboard badge tone (`badge--<tone>`) of the state."""
-        return {
-            LinkState.SENT: "outline",
-            LinkState.OPENED: "info",
-            LinkState.COMPLETED: "active",
-            LinkState.EXPIRED: "inactive",
-            LinkState.REVOKED: "invalid",
-        }[self]
-
-
-def link_state_conditions(now: datetime) -> dict[LinkState, Q]:
-    """Each link is in exactly one state; a used link counts as completed even if it has
-    expired since, a revoked one as revoked."""
-    usable = Q(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
-    return {
-        LinkState.COMPLETED: Q(used_at__isnull=False),
-        LinkState.REVOKED: Q(used_at__isnull=True, revoked_at__isnull=False),
-        LinkState.EXPIRED: Q(used_at__isnull=True, revoked_at__isnull=True, expires_at__lte=now),
-        LinkState.OPENED: usable & Q(opened_at__isnull=False),
-        LinkState.SENT: usable & Q(opened_at__isnull=True),
-    }
-
-
-def link_state_expression(now: datetime) -> Case:
-    """A link's `LinkState` value, computed by the database (for `.annotate(state=...)`)."""
-    return Case(
-        *(When(q, then=Value(s.value)) for s, q in link_state_conditions(now).items()),
-        output_field=CharField(),
     )
 
 

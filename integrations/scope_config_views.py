@@ -19,14 +19,13 @@ from integrations import scope_config_selectors as selectors
 from integrations import services
 from integrations.actors import Actor
 from integrations.api.pagination import is_possible_id
-from integrations.models import ScopeConfig, ScopeConfigMigration
+from integrations.models import LinkState, ScopeConfig, ScopeConfigMigration
 from integrations.scope_config_forms import (
     MigrationCreateForm,
     MigrationFilterForm,
     ScopeConfigCreateForm,
     ScopeConfigEditForm,
 )
-from integrations.scope_config_selectors import LinkState
 
 CANDIDATES_PER_PAGE = 200
 PROGRESS_ROWS_PER_PAGE = 200

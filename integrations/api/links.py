@@ -28,7 +28,7 @@ from integrations.api.views import (
     KomboApiView,
     success,
 )
-from integrations.models import LinkLanguage, LinkType, ReconnectionLink, ScopeConfig
+from integrations.models import LinkLanguage, LinkState, LinkType, ReconnectionLink, ScopeConfig
 from integrations.selectors import reconnection_link_get, reconnection_links_of
 from integrations.services import (
     activation_token_exchange,
@@ -71,23 +71,24 @@ class ReconnectionLinkSerializer(serializers.Serializer):
     revoked_at = serializers.DateTimeField(allow_null=True)
 
 
+# The API's words for a link's state: one open state whether or not the customer opened it.
+API_LINK_STATES = {
+    LinkState.SENT: "OPEN",
+    LinkState.OPENED: "OPEN",
+    LinkState.COMPLETED: "USED",
+    LinkState.REVOKED: "REVOKED",
+    LinkState.EXPIRED: "EXPIRED",
+}
+
+
 def _link_data(link: ReconnectionLink, now: Any) -> dict[str, Any]:
-    state = (
-        "USED"
-        if link.used_at
-        else "REVOKED"
-        if link.revoked_at
-        else "EXPIRED"
-        if link.expires_at <= now
-        else "OPEN"
-    )
     return {
         "id": link.pk,
         "integration_id": link.integration_id,
         "link_type": link.link_type,
         "language": link.language,
         "target_scope_config_id": link.target_scope_config_id,
-        "state": state,
+        "state": API_LINK_STATES[link.state_at(now)],
         "created_by": link.created_by_label,
         "created_at": iso_timestamp(link.created_at),
         "expires_at": iso_timestamp(link.expires_at),

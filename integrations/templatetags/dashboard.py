@@ -17,8 +17,8 @@ from integrations.dashboard_selectors import (
     duration_words,
     integration_health_state,
 )
-from integrations.models import Integration
-from integrations.scope_config_selectors import LinkState, ToolSupport
+from integrations.models import Integration, LinkState
+from integrations.scope_config_selectors import ToolSupport
 from integrations.tools import TOOLS
 from integrations.words import (
     credential_set_by,
