@@ -9,7 +9,6 @@ token's existence is never revealed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -25,9 +24,8 @@ from django.views.decorators.http import require_http_methods
 from core.client_address import client_address, client_network
 from core.ratelimit import rate_limit_hit
 from integrations.connect_forms import CredentialsForm
-from integrations.models import LinkKind, LinkType, ReconnectionLink, ScopeConfig, ScopeSetting
-from integrations.read_models import FIELD_LABELS, MODEL_LABELS, READ_MODELS
-from integrations.selectors import scope_permissions
+from integrations.models import LinkKind, LinkType, ReconnectionLink, ScopeConfig
+from integrations.selectors import scope_permissions, scope_requested_data
 from integrations.services import (
     RelinkOutcome,
     RelinkResult,
@@ -36,41 +34,12 @@ from integrations.services import (
     relink_link_complete,
 )
 from integrations.tools import TOOLS, tool_get
-from integrations.tools.base import Coverage, Tool
+from integrations.tools.base import Tool
 
 if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
+    pass
 
 RATE_WINDOW_SECONDS = 600
-# What customers read on the form, in their language.
-
-
-@dataclass(frozen=True)
-class RequestedItem:
-    key: str
-    label: StrOrPromise
-    optional: bool
-
-
-def _requested(tool: Tool, scope: ScopeConfig) -> list[tuple[StrOrPromise, list[RequestedItem]]]:
-    """Per read model the scope reads (and the tool covers): its fields, required or optional."""
-    requested: list[tuple[StrOrPromise, list[RequestedItem]]] = []
-    for model in READ_MODELS.values():
-        if model.id not in tool.models or scope.model_setting(model.id) == ScopeSetting.DISABLED:
-            continue
-        support = tool.model_support(model.id)
-        items = [
-            RequestedItem(
-                key=f"{model.id}.{field_id}",
-                label=FIELD_LABELS[field_id],
-                optional=scope.field_setting(model.id, field_id) == ScopeSetting.OPTIONAL,
-            )
-            for field_id in model.fields
-            if scope.field_setting(model.id, field_id) != ScopeSetting.DISABLED
-            and support.field_support(field_id).coverage == Coverage.SUPPORTED
-        ]
-        requested.append((MODEL_LABELS[model.id], items))
-    return requested
 
 
 def _over_limit(request: HttpRequest, link: ReconnectionLink) -> bool:
@@ -236,7 +205,7 @@ def _credentials_form(
 ) -> HttpResponse:
     """The credential form of a connect or relink link; on POST, `complete` checks and stores
     the credentials (`connect_link_complete` or `relink_link_complete`)."""
-    requested = _requested(tool, scope)
+    requested = scope_requested_data(tool=tool, scope=scope)
     form = CredentialsForm(request.POST if request.method == "POST" else None, tool=tool)
     permissions = scope_permissions(tool=tool, scope=scope)
     context: dict[str, object] = {

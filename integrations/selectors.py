@@ -24,7 +24,7 @@ from integrations.models import (
     ScopeConfig,
     ScopeSetting,
 )
-from integrations.read_models import READ_MODELS
+from integrations.read_models import FIELD_LABELS, MODEL_LABELS, READ_MODELS
 from integrations.tools import tool_get
 from integrations.tools.base import AuthOutcome, AuthResult, Coverage, Tool
 
@@ -297,6 +297,39 @@ class PermissionRequest:
     # In the language the page is read in (the tool's lazy translation).
     description: StrOrPromise
     optional: bool
+
+
+@dataclass(frozen=True)
+class RequestedItem:
+    """A field the hosted form lists; `key` is `<model>.<field>`, the name of its opt-out box."""
+
+    key: str
+    label: StrOrPromise
+    optional: bool
+
+
+def scope_requested_data(
+    *, tool: Tool, scope: ScopeConfig
+) -> list[tuple[StrOrPromise, list[RequestedItem]]]:
+    """What the hosted form tells the customer is requested, in their language: per read model
+    the scope reads (and the tool covers), its fields, required or optional."""
+    requested: list[tuple[StrOrPromise, list[RequestedItem]]] = []
+    for model in READ_MODELS.values():
+        if model.id not in tool.models or scope.model_setting(model.id) == ScopeSetting.DISABLED:
+            continue
+        support = tool.model_support(model.id)
+        items = [
+            RequestedItem(
+                key=f"{model.id}.{field_id}",
+                label=FIELD_LABELS[field_id],
+                optional=scope.field_setting(model.id, field_id) == ScopeSetting.OPTIONAL,
+            )
+            for field_id in model.fields
+            if scope.field_setting(model.id, field_id) != ScopeSetting.DISABLED
+            and support.field_support(field_id).coverage == Coverage.SUPPORTED
+        ]
+        requested.append((MODEL_LABELS[model.id], items))
+    return requested
 
 
 def scope_permissions(*, tool: Tool, scope: ScopeConfig) -> list[PermissionRequest]:
