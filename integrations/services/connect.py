@@ -4,7 +4,6 @@ emits `connection-flow-failed` like a relink's (see `integrations.services.links
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable, Mapping
 
 from django.db import transaction
@@ -25,13 +24,12 @@ from integrations.models import (
 from integrations.services.health import scheduler_tick_request_on_commit
 from integrations.services.integrations import integration_create
 from integrations.services.links import (
-    LINK_LIFETIMES,
     RelinkOutcome,
     RelinkResult,
     flow_failure,
+    link_built,
     link_consume,
     link_url,
-    token_hash,
 )
 from integrations.tools import tool_get
 
@@ -53,21 +51,20 @@ def connect_link_create(
         tool_get(tool_id)
     if scope_config.environment_id != environment_id:
         raise ValueError("The scope config belongs to another environment.")
-    token = secrets.token_urlsafe(32)
-    link = ReconnectionLink.objects.create(
+    link, token = link_built(
         environment_id=environment_id,
         kind=LinkKind.CONNECT,
         link_type=link_type,
         language=language,
+        actor=actor,
+        now=timezone.now(),
         target_scope_config=scope_config,
-        token_hash=token_hash(token),
-        created_by_label=actor.label,
-        expires_at=timezone.now() + LINK_LIFETIMES[link_type],
         end_user_organization_name=organization_name,
         end_user_email=email,
         end_user_origin_id=origin_id,
         tool=tool_id,
     )
+    link.save(force_insert=True)
     return link, link_url(token)
 
 

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -74,6 +75,45 @@ def link_url(token: str) -> str:
     return f"{settings.BASE_URL}/connect/{token}"
 
 
+def link_built(
+    *,
+    environment_id: str,
+    kind: LinkKind,
+    link_type: LinkType,
+    language: str,
+    actor: Actor,
+    now: datetime,
+    **fields: Any,
+) -> tuple[ReconnectionLink, str]:
+    """A new link, unsaved, with its token (returned in clear, stored hashed) and its expiry:
+    the one way relink, connect and migration links are made. `fields` fill the rest."""
+    token = secrets.token_urlsafe(32)
+    link = ReconnectionLink(
+        environment_id=environment_id,
+        kind=kind,
+        link_type=link_type,
+        language=language,
+        token_hash=token_hash(token),
+        created_by_label=actor.label,
+        expires_at=now + LINK_LIFETIMES[link_type],
+        **fields,
+    )
+    return link, token
+
+
+def link_created_data(link: ReconnectionLink) -> dict[str, Any]:
+    """The LINK_CREATED audit row's data, for one link or a migration's thousands."""
+    data: dict[str, Any] = {
+        "link_id": link.pk,
+        "link_type": link.link_type,
+        "target_scope_config_id": link.target_scope_config_id,
+        "expires_at": link.expires_at.isoformat(),
+    }
+    if link.migration_id is not None:
+        data["migration_id"] = link.migration_id
+    return data
+
+
 def relink_link_create(
     *,
     integration: Integration,
@@ -87,29 +127,23 @@ def relink_link_create(
         raise ValueError("The integration is deleted.")
     if scope_config is not None and scope_config.environment_id != integration.environment_id:
         raise ValueError("The scope config belongs to another environment.")
-    token = secrets.token_urlsafe(32)
+    link, token = link_built(
+        environment_id=integration.environment_id,
+        kind=LinkKind.RELINK,
+        link_type=link_type,
+        language=language,
+        actor=actor,
+        now=timezone.now(),
+        integration=integration,
+        target_scope_config=scope_config,
+    )
     with transaction.atomic():
-        link = ReconnectionLink.objects.create(
-            environment_id=integration.environment_id,
-            integration=integration,
-            kind=LinkKind.RELINK,
-            link_type=link_type,
-            language=language,
-            target_scope_config=scope_config,
-            token_hash=token_hash(token),
-            created_by_label=actor.label,
-            expires_at=timezone.now() + LINK_LIFETIMES[link_type],
-        )
+        link.save(force_insert=True)
         integration_event_record(
             integration=integration,
             kind=EventKind.LINK_CREATED,
             actor=actor,
-            data={
-                "link_id": link.pk,
-                "link_type": link_type,
-                "target_scope_config_id": scope_config.pk if scope_config else None,
-                "expires_at": link.expires_at.isoformat(),
-            },
+            data=link_created_data(link),
         )
     return link, link_url(token)
 
