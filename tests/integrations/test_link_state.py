@@ -1,7 +1,8 @@
 """A link's state is one rule, asked in Python (`state_at`) and in SQL (`link_state_expression`,
 which the migration pages count by), and both give the state DESIGN.md describes: single use,
 1 hour or 1 year, revocable; a used link stays completed after it expires, a revoked one stays
-revoked. The API words them as `OPEN`, `USED`, `REVOKED` and `EXPIRED`."""
+revoked. The API words them as its published schema (`/api/v1/schema/`) says: `OPEN`, `USED`,
+`REVOKED` and `EXPIRED`."""
 
 from __future__ import annotations
 
@@ -84,3 +85,7 @@ def test_it_words_the_states_as_the_api_does(
     }
 
     assert [states[link.pk] for link in links] == ["OPEN", "USED", "EXPIRED"]
+    # The words are the ones the published OpenAPI schema promises developers.
+    schema = api.get("/api/v1/schema/", {"format": "json"}).json()
+    published = schema["components"]["schemas"]["ReconnectionLinkStateEnum"]["enum"]
+    assert set(states.values()) <= set(published)
