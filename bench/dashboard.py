@@ -260,8 +260,8 @@ def seed_hot_integration(
     sql: Sql, *, environment_id: str, scope_config_id: str, operator_id: int
 ) -> str:
     """The integration whose page is measured, with a week of syncs and a long history."""
+    from core.crypto import encrypt_json
     from core.ids import new_integration_id
-    from integrations.crypto import encrypt_json
     from integrations.models import (
         CredentialVersion,
         Integration,
@@ -451,9 +451,10 @@ def gist(statement: str) -> str:
 
 
 def run() -> list[Row]:
+    from core.services import environment_get_or_create
     from integrations.models import ScopeConfig
     from integrations.read_models import READ_MODELS
-    from integrations.services import environment_get_or_create, scope_config_create
+    from integrations.services import scope_config_create
 
     sql = Sql()
     scale = 1 if sql.postgres else SQLITE_SCALE

@@ -48,8 +48,9 @@ def _database_url() -> str:
 
 
 def _integration_with(employees: int, name: str) -> str:
+    from core.models import Environment
     from integrations.actors import Actor
-    from integrations.models import CredentialSource, Environment, ScopeConfig
+    from integrations.models import CredentialSource, ScopeConfig
     from integrations.read_models import READ_MODELS
     from integrations.services import integration_create
     from integrations.tools.sandbox import SandboxTool

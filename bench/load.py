@@ -400,7 +400,7 @@ def run() -> list[Row]:
     require_postgresql("load")
     from django.test import Client
 
-    from integrations.services import api_key_create, environment_get_or_create
+    from core.services import api_key_create, environment_get_or_create
     from tests.factories import IntegrationFactory
 
     environment = environment_get_or_create(name="production")

@@ -47,7 +47,8 @@ from bench.load import (
 )
 
 if TYPE_CHECKING:
-    from integrations.models import Environment, ScopeConfig
+    from core.models import Environment
+    from integrations.models import ScopeConfig
 
 # BENCH_RELINK_LINKS makes a quick run possible; the benchmark is 1,000.
 LINKS = int(os.environ.get("BENCH_RELINK_LINKS", "1000"))
@@ -209,7 +210,8 @@ def _complete_all(spec: Mapping[str, Any]) -> dict[str, Any]:
 
 def _broken_integrations(count: int) -> list[tuple[str, str]]:
     """`count` INVALID sandbox integrations; returns (integration id, the customer's new key)."""
-    from integrations.services import environment_get_or_create, scope_config_create
+    from core.services import environment_get_or_create
+    from integrations.services import scope_config_create
     from tests.factories import scope_settings_all_enabled
 
     environment = environment_get_or_create(name="production")

@@ -16,7 +16,8 @@ ROUNDS = 5
 
 def _add_integrations(count: int) -> None:
     from core.ids import new_integration_id
-    from integrations.models import Environment, Integration, ScopeConfig
+    from core.models import Environment
+    from integrations.models import Integration, ScopeConfig
 
     environment = Environment.objects.get(name="production")
     scope, _ = ScopeConfig.objects.get_or_create(environment=environment, name="bench")

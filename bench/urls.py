@@ -16,9 +16,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from core.ids import new_id
+from core.services import api_key_authenticate
 from integrations.api_fast_path import integration_with_scope_config
 from integrations.models import IntegrationEvent, LinkType, ReconnectionLink
-from integrations.services import api_key_authenticate
 from integrations.services.links import LINK_LIFETIMES, link_url, token_hash
 from kombo_site.urls import urlpatterns as site_urlpatterns
 

@@ -22,8 +22,8 @@ from django.shortcuts import render
 
 # Reading: the models the dashboard pages show (and the admin lists).
 VIEW_INTEGRATION = "integrations.view_integration"
-VIEW_API_KEY = "integrations.view_apikey"
-VIEW_REQUEST_LOG = "integrations.view_requestlog"
+VIEW_API_KEY = "core.view_apikey"
+VIEW_REQUEST_LOG = "core.view_requestlog"
 VIEW_SCOPE_CONFIG = "integrations.view_scopeconfig"
 VIEW_SCOPE_CONFIG_MIGRATION = "integrations.view_scopeconfigmigration"
 VIEW_SYNC = "syncs.view_sync"
@@ -43,8 +43,8 @@ SEND_TEST_WEBHOOK = "webhooks.send_test_webhookendpoint"
 CONTROL_SANDBOX = "sandbox_hr.control_sandboxaccount"
 
 # Configuring: what grants access, destroys data or changes what is read and where it is sent.
-ADD_API_KEY = "integrations.add_apikey"
-REVOKE_API_KEY = "integrations.change_apikey"
+ADD_API_KEY = "core.add_apikey"
+REVOKE_API_KEY = "core.change_apikey"
 DELETE_INTEGRATION = "integrations.delete_integration"
 ADD_SCOPE_CONFIG = "integrations.add_scopeconfig"
 CHANGE_SCOPE_CONFIG = "integrations.change_scopeconfig"
@@ -70,7 +70,7 @@ _READ = frozenset(
         VIEW_WEBHOOK_DELIVERY,
         VIEW_INSPECTOR_REQUEST,
         VIEW_SANDBOX,
-        "integrations.view_environment",
+        "core.view_environment",
         "integrations.view_issue",
         "integrations.view_credentialversion",
         "integrations.view_integrationevent",

@@ -1,4 +1,5 @@
-"""Sending Celery tasks after commit, so that a broker outage never fails a committed change.
+"""Sending Celery tasks after commit, so that a broker outage never fails a committed change;
+and the kernel's own task, pruning the request log.
 
 Every app hands work to the workers this way (deliveries, retries, syncs, the scheduler
 tick), so it lives in the shared kernel. The work is committed either way, and each caller
@@ -12,9 +13,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from celery import current_app
+from celery import current_app, shared_task
 from django.db import transaction
 from kombu.exceptions import OperationalError
+
+from core.services import request_logs_prune
 
 logger = logging.getLogger(__name__)
 
@@ -46,3 +49,8 @@ def tasks_send_on_commit(
                 return
 
     transaction.on_commit(send)
+
+
+@shared_task(name="core.tasks.request_logs_prune_task", ignore_result=True)
+def request_logs_prune_task() -> int:
+    return request_logs_prune()

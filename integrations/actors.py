@@ -10,7 +10,7 @@ from integrations.models import ActorType
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
-    from integrations.models import ApiKey
+    from core.models import ApiKey
 
 
 @dataclass(frozen=True)

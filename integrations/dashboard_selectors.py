@@ -14,7 +14,8 @@ from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from integrations.models import Environment, Integration, IntegrationStatus
+from core.models import Environment
+from integrations.models import Integration, IntegrationStatus
 from integrations.selectors import integration_list
 
 

@@ -6,14 +6,9 @@ from typing import Any
 
 from django import forms
 
+from core.models import Environment
 from integrations.dashboard_selectors import HealthState, IntegrationSort
-from integrations.models import (
-    Environment,
-    Integration,
-    LinkLanguage,
-    LinkType,
-    ScopeConfig,
-)
+from integrations.models import Integration, LinkLanguage, LinkType, ScopeConfig
 from integrations.scope_config_selectors import scope_configs_of_environment
 from integrations.tools import TOOLS
 from integrations.words import LINK_TYPE_LABELS, language_name

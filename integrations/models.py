@@ -1,4 +1,4 @@
-"""Integrations domain: environments, API keys, scope configs, integrations, credentials, audit.
+"""Integrations domain: scope configs, integrations, credentials, links, issues, audit.
 
 Every write goes through `integrations.services`; these classes hold data and invariants only.
 """
@@ -14,45 +14,7 @@ from django.db import models
 from django.db.models import Case, CharField, Q, Value, When
 
 from core.ids import new_id
-
-
-class Environment(models.Model):
-    id = models.CharField(primary_key=True, max_length=32, default=new_id, editable=False)
-    name = models.SlugField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class ApiKey(models.Model):
-    """An API key: only a SHA-256 of the full key is kept; `prefix` is for recognising it."""
-
-    id = models.CharField(primary_key=True, max_length=32, default=new_id, editable=False)
-    environment = models.ForeignKey(Environment, on_delete=models.CASCADE, related_name="api_keys")
-    name = models.CharField(max_length=200)
-    prefix = models.CharField(max_length=16)
-    key_hash = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = "API key"
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
-
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None
+from core.models import Environment
 
 
 class ScopeSetting(models.TextChoices):
@@ -300,7 +262,7 @@ class CredentialSource(models.TextChoices):
 class CredentialVersion(models.Model):
     """One set of credentials for an integration; only the newest is used.
 
-    `payload_encrypted` is a MultiFernet token of the JSON credentials (see `integrations.crypto`).
+    `payload_encrypted` is a MultiFernet token of the JSON credentials (see `core.crypto`).
     """
 
     integration = models.ForeignKey(
@@ -366,29 +328,6 @@ class IntegrationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.actor_label or self.actor_type}"
-
-
-class RequestLog(models.Model):
-    """One row per API request; error envelopes link here through `log_url`."""
-
-    id = models.CharField(primary_key=True, max_length=32, default=new_id, editable=False)
-    environment = models.ForeignKey(
-        Environment, null=True, blank=True, on_delete=models.CASCADE, related_name="request_logs"
-    )
-    api_key = models.ForeignKey(ApiKey, null=True, blank=True, on_delete=models.SET_NULL)
-    method = models.CharField(max_length=10)
-    path = models.CharField(max_length=500)
-    status_code = models.PositiveSmallIntegerField()
-    integration_id = models.CharField(max_length=80, null=True, blank=True, db_index=True)
-    error_code = models.CharField(max_length=64, blank=True, default="")
-    latency_ms = models.PositiveIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.method} {self.path} -> {self.status_code}"
 
 
 class LinkKind(models.TextChoices):

@@ -8,9 +8,9 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from core.models import Environment
 from integrations import scope_config_selectors as selectors
 from integrations.models import (
-    Environment,
     Integration,
     IntegrationStatus,
     LinkLanguage,

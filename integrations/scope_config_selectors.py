@@ -12,8 +12,8 @@ from datetime import datetime
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from core.models import Environment
 from integrations.models import (
-    Environment,
     Integration,
     LinkState,
     ReconnectionLink,

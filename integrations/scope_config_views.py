@@ -14,11 +14,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core import roles
+from core.api.pagination import is_possible_id
 from core.roles import permission_required
 from integrations import scope_config_selectors as selectors
 from integrations import services
 from integrations.actors import Actor
-from integrations.api.pagination import is_possible_id
 from integrations.models import LinkState, ScopeConfig, ScopeConfigMigration
 from integrations.scope_config_forms import (
     MigrationCreateForm,

@@ -11,16 +11,14 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
+from core.crypto import decrypt_json
+from core.models import ApiKey, Environment, RequestLog
 from integrations.api_fast_path import integration_with_scope_config
-from integrations.crypto import decrypt_json
 from integrations.models import (
-    ApiKey,
     CredentialVersion,
-    Environment,
     Integration,
     IntegrationEvent,
     ReconnectionLink,
-    RequestLog,
     ScopeConfig,
     ScopeSetting,
 )

@@ -16,11 +16,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import roles
+from core.api.pagination import is_possible_id
+from core.crypto import decrypt_json, encrypt_json
+from core.models import ApiKey
 from core.roles import permission_required
+from core.services import api_key_create, api_key_revoke
 from integrations import dashboard_selectors, history_selectors, selectors, services
 from integrations.actors import Actor
-from integrations.api.pagination import is_possible_id
-from integrations.crypto import decrypt_json, encrypt_json
 from integrations.dashboard_selectors import HealthState
 from integrations.forms import (
     ApiKeyCreateForm,
@@ -28,7 +30,7 @@ from integrations.forms import (
     RelinkForm,
     RequestLogFilterForm,
 )
-from integrations.models import ApiKey, Integration, ReconnectionLink
+from integrations.models import Integration, ReconnectionLink
 from integrations.tools import TOOLS
 
 INTEGRATIONS_PER_PAGE = 50
@@ -220,7 +222,7 @@ def api_key_list(request: HttpRequest) -> HttpResponse:
         form = ApiKeyCreateForm(request.POST)
         if form.is_valid():
             # The raw key lives only in this response: never in the session or a message.
-            new_key = services.api_key_create(
+            new_key = api_key_create(
                 environment=form.cleaned_data["environment"],
                 name=form.cleaned_data["name"],
                 created_by=request.user,
@@ -253,7 +255,7 @@ def api_key_revoke_page(request: HttpRequest, api_key_id: str) -> HttpResponse:
     if api_key.revoked_at is not None:
         messages.info(request, f"API key “{api_key.name}” was already revoked; nothing changed.")
     else:
-        services.api_key_revoke(api_key=api_key)
+        api_key_revoke(api_key=api_key)
         messages.success(
             request, f"API key “{api_key.name}” is revoked; requests with it now fail."
         )

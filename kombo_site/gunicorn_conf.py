@@ -15,7 +15,7 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
-from integrations.redaction import path_redacted
+from core.redaction import path_redacted
 
 
 class TokenRedactingLogger(Logger):

@@ -105,7 +105,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "integrations.middleware.ApiRequestLogMiddleware",
+    "core.middleware.ApiRequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -342,7 +342,7 @@ RETENTION_SECONDS = 86_400.0
 
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "request-logs-prune": {
-        "task": "integrations.tasks.request_logs_prune_task",
+        "task": "core.tasks.request_logs_prune_task",
         "schedule": RETENTION_SECONDS,
     },
     "sync-history-prune": {
@@ -401,13 +401,13 @@ TOOL_HTTP_TIMEOUT: float = env.float("TOOL_HTTP_TIMEOUT", default=15.0)
 
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["integrations.api.authentication.ApiKeyAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["integrations.api.authentication.HasApiKey"],
-    "DEFAULT_RENDERER_CLASSES": ["integrations.api.renderers.KomboJSONRenderer"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["core.api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.authentication.HasApiKey"],
+    "DEFAULT_RENDERER_CLASSES": ["core.api.renderers.KomboJSONRenderer"],
     # Datetimes reach the renderer untouched and are written there, one way for every field.
     "DATETIME_FORMAT": None,
-    "DEFAULT_PARSER_CLASSES": ["integrations.api.parsers.BoundedJSONParser"],
-    "EXCEPTION_HANDLER": "integrations.api.errors.kombo_exception_handler",
+    "DEFAULT_PARSER_CLASSES": ["core.api.parsers.BoundedJSONParser"],
+    "EXCEPTION_HANDLER": "core.api.errors.kombo_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
 }
@@ -435,7 +435,7 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"link_tokens_redacted": {"()": "integrations.redaction.LinkTokensRedacted"}},
+    "filters": {"link_tokens_redacted": {"()": "core.redaction.LinkTokensRedacted"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         # Django's own format for the development server's access log.

@@ -7,7 +7,7 @@ from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from integrations.api.errors import api_not_found
+from core.api.errors import api_not_found
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", RedirectView.as_view(pattern_name="dashboard:integration_list", permanent=False)),
@@ -39,5 +39,5 @@ if settings.SANDBOX_HR_ENABLED:
 # Last: unknown API paths get the JSON envelope even with DEBUG on (handler404 needs it off).
 urlpatterns.append(re_path(r"^api/", api_not_found))
 
-handler404 = "integrations.api.errors.handler404"
-handler500 = "integrations.api.errors.handler500"
+handler404 = "core.api.errors.handler404"
+handler500 = "core.api.errors.handler500"

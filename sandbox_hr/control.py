@@ -21,9 +21,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import roles
+from core.api.pagination import is_possible_id
+from core.crypto import CredentialDecryptionError, decrypt_json
 from core.roles import permission_required
-from integrations.api.pagination import is_possible_id
-from integrations.crypto import CredentialDecryptionError, decrypt_json
 from integrations.models import CredentialVersion, Integration
 from integrations.tools.sandbox import SandboxTool
 from sandbox_hr import selectors, services

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from integrations.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 from syncs.models import AuthCheck, Employee, Group, Sync
 
 

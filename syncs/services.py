@@ -17,9 +17,10 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.crypto import CredentialDecryptionError
 from core.ids import new_id
+from core.pruning import rows_delete_in_batches
 from core.tasks import tasks_send_on_commit
-from integrations.crypto import CredentialDecryptionError
 from integrations.models import Integration, SyncRefusal, SyncType
 from integrations.selectors import credentials_current
 from integrations.services import (
@@ -352,21 +353,13 @@ def sync_heartbeat(*, sync: Sync, progress: int) -> bool:
     )
 
 
-PRUNE_BATCH = 5000
-
-
 def sync_history_prune(*, now: datetime | None = None) -> int:
-    """Delete finished syncs and auth checks older than SYNC_HISTORY_RETENTION, in batches.
+    """Delete finished syncs and auth checks older than SYNC_HISTORY_RETENTION.
 
     Active syncs are never touched; the health state lives on the integration, not in old rows.
     """
     cutoff = (now or timezone.now()) - settings.SYNC_HISTORY_RETENTION
-    deleted = 0
-    while checks := list(
-        AuthCheck.objects.filter(created_at__lt=cutoff).values_list("pk", flat=True)[:PRUNE_BATCH]
-    ):
-        deleted += AuthCheck.objects.filter(pk__in=checks).delete()[0]
-    old_syncs = Sync.objects.filter(created_at__lt=cutoff).exclude(state__in=ACTIVE_SYNC_STATES)
-    while syncs := list(old_syncs.values_list("pk", flat=True)[:PRUNE_BATCH]):
-        deleted += Sync.objects.filter(pk__in=syncs).delete()[0]
-    return deleted
+    checks = rows_delete_in_batches(AuthCheck.objects.filter(created_at__lt=cutoff))
+    return checks + rows_delete_in_batches(
+        Sync.objects.filter(created_at__lt=cutoff).exclude(state__in=ACTIVE_SYNC_STATES)
+    )

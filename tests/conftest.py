@@ -19,10 +19,10 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.operations import RunPython
 from django.test import Client, override_settings
 
+from core.models import ApiKey, Environment
 from core.roles import Role
+from core.services import api_key_create, environment_get_or_create
 from integrations.actors import Actor
-from integrations.models import ApiKey, Environment
-from integrations.services import api_key_create, environment_get_or_create
 from kombo_site.celery import app
 
 REQUIRE_SERVICES = os.environ.get("CI_REQUIRE_SERVICES") == "1"

@@ -9,10 +9,10 @@ from urllib.parse import urlsplit
 
 import factory
 
+from core.models import Environment
 from integrations.actors import Actor
 from integrations.models import (
     CredentialSource,
-    Environment,
     Integration,
     LinkType,
     ReconnectionLink,

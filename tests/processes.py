@@ -27,7 +27,8 @@ import requests
 from django.conf import settings
 from django.db import connection
 
-from integrations.models import Environment, Integration
+from core.models import Environment
+from integrations.models import Integration
 from kombo_site.celery import app
 from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from syncs.models import ACTIVE_SYNC_STATES, Sync, SyncState

@@ -9,7 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from integrations.models import Environment, Issue
+from core.models import Environment
+from integrations.models import Issue
 from syncs.models import AuthCheck, Employee, Group, Sync
 from tests.factories import IntegrationFactory
 from webhooks.services import event_emit

@@ -17,7 +17,8 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
-from integrations.models import ApiKey, Environment, Integration, SyncType
+from core.models import ApiKey, Environment
+from integrations.models import Integration, SyncType
 from syncs.models import ACTIVE_SYNC_STATES, Sync, SyncState, SyncTrigger
 from syncs.services import sync_enqueue
 from tests.conftest import require_service

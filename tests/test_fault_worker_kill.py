@@ -11,7 +11,8 @@ import pytest
 from django.db import connection
 from django.db.models import Count
 
-from integrations.models import Environment, Integration
+from core.models import Environment
+from integrations.models import Integration
 from syncs.models import Employee, Sync, SyncState
 from tests.conftest import require_service
 from tests.processes import (

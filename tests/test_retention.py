@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from integrations.models import Environment, RequestLog
-from integrations.services import request_logs_prune
+from core.models import Environment, RequestLog
+from core.services import request_logs_prune
 from syncs.models import AuthCheck, Sync, SyncState
 from syncs.services import sync_history_prune
 from tests.factories import IntegrationFactory

@@ -29,17 +29,11 @@ from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from integrations.crypto import decrypt_json
-from integrations.models import (
-    ApiKey,
-    CredentialVersion,
-    Environment,
-    Integration,
-    IntegrationStatus,
-    ReconnectionLink,
-    RequestLog,
-)
-from integrations.services import api_key_create, link_find
+from core.crypto import decrypt_json
+from core.models import ApiKey, Environment, RequestLog
+from core.services import api_key_create
+from integrations.models import CredentialVersion, Integration, IntegrationStatus, ReconnectionLink
+from integrations.services import link_find
 from sandbox_hr.models import SandboxApiKey
 from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from syncs.models import Sync, SyncState

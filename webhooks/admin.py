@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from core.admin import ReadOnlyAdmin
 from webhooks import services
 from webhooks.models import (
     InspectorRequest,
@@ -19,30 +20,10 @@ from webhooks.models import (
 
 
 @admin.register(WebhookEvent)
-class WebhookEventAdmin(admin.ModelAdmin):
+class WebhookEventAdmin(ReadOnlyAdmin):
     list_display = ["id", "type", "integration_id", "environment_id", "created_at"]
     list_filter = ["type"]
     search_fields = ["id", "integration_id"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class _ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class WebhookEndpointForm(forms.ModelForm):
@@ -94,7 +75,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(_ReadOnly):
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_display = ["id", "event_type", "endpoint", "status", "attempt_count", "created_at"]
     list_filter = ["status", "event_type"]
     search_fields = ["id", "integration_id", "event__id"]
@@ -102,13 +83,13 @@ class WebhookDeliveryAdmin(_ReadOnly):
 
 
 @admin.register(WebhookAttempt)
-class WebhookAttemptAdmin(_ReadOnly):
+class WebhookAttemptAdmin(ReadOnlyAdmin):
     list_display = ["delivery", "number", "status_code", "latency_ms", "error_class", "started_at"]
     list_filter = ["status_code"]
 
 
 @admin.register(InspectorRequest)
-class InspectorRequestAdmin(_ReadOnly):
+class InspectorRequestAdmin(ReadOnlyAdmin):
     list_display = ["received_at", "bin_id", "method", "remote_addr", "body_truncated"]
     list_filter = ["method"]
     search_fields = ["bin_id"]

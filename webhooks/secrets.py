@@ -1,28 +1,13 @@
-"""Endpoint signing secrets: generated here, kept encrypted at rest with FIELD_ENCRYPTION_KEYS.
-
-(The webhooks app imports nothing of ours, so it holds its own small MultiFernet.)
-"""
+"""Endpoint signing secrets: generated here, kept encrypted at rest with FIELD_ENCRYPTION_KEYS."""
 
 from __future__ import annotations
 
 import base64
 import secrets
-from functools import cache
 
-from cryptography.fernet import Fernet, MultiFernet
-from django.conf import settings
+from core.crypto import fernet
 
 SECRET_PREFIX = "whsec_"
-
-
-@cache
-def _fernet_for(keys: tuple[str, ...]) -> MultiFernet:
-    return MultiFernet([Fernet(key.encode()) for key in keys])
-
-
-def _fernet() -> MultiFernet:
-    # Built once per key list: every delivery decrypts its endpoint's secret.
-    return _fernet_for(tuple(settings.FIELD_ENCRYPTION_KEYS))
 
 
 def secret_generate() -> str:
@@ -31,12 +16,12 @@ def secret_generate() -> str:
 
 
 def secret_encrypt(secret: str) -> str:
-    return _fernet().encrypt(secret.encode()).decode()
+    return fernet().encrypt(secret.encode()).decode()
 
 
 def secret_decrypt(token: str) -> str:
-    return _fernet().decrypt(token.encode()).decode()
+    return fernet().decrypt(token.encode()).decode()
 
 
 def secret_reencrypt(token: str) -> str:
-    return _fernet().rotate(token.encode()).decode() if token else token
+    return fernet().rotate(token.encode()).decode() if token else token

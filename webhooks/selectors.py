@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from django.apps import apps
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from core.models import Environment
 from webhooks.inspector import inspector_bin_of
 from webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 
@@ -19,13 +19,9 @@ INTEGRATION_PANEL_LENGTH = 20
 
 
 def environment_names() -> dict[str, str]:
-    """Environment id -> name, for selects and labels.
-
-    Read through the app registry: the webhooks app stores environment ids as plain strings
-    and imports nothing of ours, but operators pick environments by name.
-    """
-    environment_model = apps.get_model("integrations", "Environment")
-    return dict(environment_model.objects.order_by("name").values_list("pk", "name"))
+    """Environment id -> name, for selects and labels: endpoints store the id, operators pick
+    environments by name."""
+    return dict(Environment.objects.order_by("name").values_list("pk", "name"))
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from core.pruning import rows_delete_in_batches
 from core.tasks import tasks_send_on_commit
 from webhooks.models import (
     DeliveryStatus,
@@ -235,20 +236,12 @@ def endpoint_secrets_reencrypt_all() -> int:
     return count
 
 
-PRUNE_BATCH = 5000
-
-
 def webhook_history_prune(*, now: datetime | None = None) -> int:
     """Delete events older than WEBHOOK_HISTORY_RETENTION whose deliveries are all settled
-    (delivered or failed), with their deliveries and attempts, a batch per statement."""
+    (delivered or failed), with their deliveries and attempts."""
     cutoff = (now or timezone.now()) - settings.WEBHOOK_HISTORY_RETENTION
-    settled = WebhookEvent.objects.filter(created_at__lt=cutoff).exclude(
-        deliveries__status__in=(DeliveryStatus.PENDING, DeliveryStatus.IN_FLIGHT)
+    return rows_delete_in_batches(
+        WebhookEvent.objects.filter(created_at__lt=cutoff).exclude(
+            deliveries__status__in=(DeliveryStatus.PENDING, DeliveryStatus.IN_FLIGHT)
+        )
     )
-    deleted = 0
-    while True:
-        batch = list(settled.values_list("pk", flat=True)[:PRUNE_BATCH])
-        if not batch:
-            return deleted
-        WebhookEvent.objects.filter(pk__in=batch).delete()
-        deleted += len(batch)

@@ -12,22 +12,14 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api.errors import InputInvalid, KomboApiError
+from core.api.pagination import is_possible_id
+from core.api.serializers import ErrorEnvelopeSerializer, StrictInputSerializer, success_envelope
+from core.api.views import ERRORS_WITH_BODY, KomboApiView, success
 from core.timestamps import iso_timestamp, iso_timestamp_or_none
 from integrations.actors import Actor
-from integrations.api.errors import InputInvalid, KomboApiError
-from integrations.api.pagination import is_possible_id
-from integrations.api.serializers import (
-    INTEGRATION_CATEGORIES,
-    ErrorEnvelopeSerializer,
-    StrictInputSerializer,
-    success_envelope,
-)
-from integrations.api.views import (
-    ERRORS_WITH_BODY,
-    INTEGRATION_ID_PARAMETER,
-    KomboApiView,
-    success,
-)
+from integrations.api.serializers import INTEGRATION_CATEGORIES
+from integrations.api.views import INTEGRATION_ID_PARAMETER, IntegrationApiView
 from integrations.models import LinkLanguage, LinkState, LinkType, ReconnectionLink, ScopeConfig
 from integrations.selectors import reconnection_link_get, reconnection_links_of
 from integrations.services import (
@@ -97,7 +89,7 @@ def _link_data(link: ReconnectionLink, now: Any) -> dict[str, Any]:
     }
 
 
-class RelinkView(KomboApiView):
+class RelinkView(IntegrationApiView):
     @extend_schema(
         operation_id="PostIntegrationsIntegrationIdRelink",
         summary="Create reconnection link",
@@ -136,7 +128,7 @@ class RelinkView(KomboApiView):
         return success({"link": url})
 
 
-class ReconnectionLinkListView(KomboApiView):
+class ReconnectionLinkListView(IntegrationApiView):
     @extend_schema(
         operation_id="GetIntegrationsIntegrationIdReconnectionLinks",
         summary="List reconnection links",

@@ -3,14 +3,21 @@ models (`kombo.models.*PositiveResponse`), so Kombo's SDKs parse what we send.""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from django.templatetags.static import static
-from drf_spectacular.utils import extend_schema_field, inline_serializer
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from integrations.api.pagination import KeysetCursor
+from core.api.pagination import KeysetCursor
+from core.api.serializers import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    EmptyListField,
+    NullStringField,
+    StrictBooleanField,
+    StrictInputSerializer,
+)
 from integrations.models import IntegrationStatus, ScopeSetting, SetupStatus
 from integrations.selectors import tool_read_model_coverage
 from integrations.tools import TOOLS
@@ -20,8 +27,6 @@ INTEGRATION_CATEGORIES = ("HRIS", "ATS", "ASSESSMENT", "LMS")
 TOOL_CATEGORY_PARAMS = ("hris", "ats", "assessment", "lms")
 COVERAGE_STATUSES = tuple(status.value for status in Coverage)
 SCOPE_CONFIG_SETTINGS = tuple(setting.value for setting in ScopeSetting)
-MAX_PAGE_SIZE = 250
-DEFAULT_PAGE_SIZE = 100
 
 # Fields named `label` carry `type: ignore[assignment]`: the stubs type `Field.label` (a field's
 # display label), which a declared serializer field of that name shadows.
@@ -30,89 +35,11 @@ DEFAULT_PAGE_SIZE = 100
 # --- Field types ----------------------------------------------------------------------------------
 
 
-class StrictBooleanField(serializers.BooleanField):
-    """A JSON `true`/`false` only: DRF's BooleanField would also take "yes", 1 or "off"."""
-
-    default_error_messages = {"invalid": "Must be a JSON boolean (true or false)."}
-
-    def to_internal_value(self, data: Any) -> bool:
-        if isinstance(data, bool):
-            return data
-        self.fail("invalid")
-
-
 class StaticUrlField(serializers.URLField):
     """A path under the static root, served as an absolute URL."""
 
     def to_representation(self, value: str) -> str:
         return str(self.context["request"].build_absolute_uri(static(value)))
-
-
-class NullStringField(serializers.CharField):
-    """A nullable string of Kombo's shape that this server has no data for: always `null`."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(read_only=True, allow_null=True, **kwargs)
-
-    def get_attribute(self, instance: Any) -> None:
-        return None
-
-
-class EmptyListField(serializers.ListField):
-    """A list of Kombo's shape that this server has nothing for yet: always `[]`."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(read_only=True, **kwargs)
-
-    def get_attribute(self, instance: Any) -> list[Any]:
-        return []
-
-
-class StrictInputSerializer(serializers.Serializer):
-    """A request body that refuses fields it does not know, instead of silently ignoring them."""
-
-    def to_internal_value(self, data: Any) -> Any:
-        if isinstance(data, Mapping):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
-        return super().to_internal_value(data)
-
-
-def success_envelope(name: str, data: serializers.Field) -> serializers.Serializer:
-    """The schema of `{"status": "success", "data": <data>}`."""
-    return inline_serializer(
-        name=name,
-        fields={"status": serializers.ChoiceField(choices=["success"]), "data": data},
-    )
-
-
-# --- Errors ---------------------------------------------------------------------------------------
-
-
-class ErrorDetailSerializer(serializers.Serializer):
-    code = serializers.CharField(
-        allow_null=True,
-        help_text="Kombo's error code, e.g. `PLATFORM.INPUT_INVALID`, "
-        "`PLATFORM.INTEGRATION_NOT_FOUND`, `PLATFORM.AUTHENTICATION_INVALID`.",
-    )
-    title = serializers.CharField(allow_null=True)
-    message = serializers.CharField()
-    log_url = serializers.URLField(
-        allow_null=True, help_text="The dashboard page of this request's log entry."
-    )
-
-
-class ErrorEnvelopeSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=["error"])
-    error = ErrorDetailSerializer()
-
-
-# --- Requests -------------------------------------------------------------------------------------
-
-
-class EmptyBodySerializer(StrictInputSerializer):
-    """`{}` (Kombo's SDKs send it); an empty body is accepted too."""
 
 
 class IntegrationEnabledSerializer(StrictInputSerializer):

@@ -3,33 +3,36 @@ integrations list. Thin: validate with a serializer, call a selector or service,
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from core.api.errors import IntegrationNotFound
+from core.api.pagination import keyset_page
+from core.api.serializers import EmptyBodySerializer, success_envelope
+from core.api.views import (
+    EMPTY_SUCCESS,
+    ERRORS_400_401,
+    ERRORS_401,
+    ERRORS_401_404,
+    ERRORS_WITH_BODY,
+    KomboApiView,
+    success,
+)
 from integrations.actors import Actor
-from integrations.api.errors import IntegrationNotFound
-from integrations.api.pagination import keyset_page
 from integrations.api.payloads import integration_payload
 from integrations.api.serializers import (
     TOOL_CATEGORY_PARAMS,
     CheckApiKeyDataSerializer,
-    EmptyBodySerializer,
-    ErrorEnvelopeSerializer,
     IntegrationEnabledSerializer,
     IntegrationListParamsSerializer,
     IntegrationPageSerializer,
     IntegrationSerializer,
     ToolListDataSerializer,
     ToolsCategoryParamsSerializer,
-    success_envelope,
 )
-from integrations.models import ApiKey, Integration
+from integrations.models import Integration
 from integrations.selectors import integration_get, integration_list
 from integrations.services import integration_delete, integration_set_enabled
 from integrations.tools import tools_for_category
@@ -38,32 +41,13 @@ from integrations.tools import tools_for_category
 MAX_INTEGRATION_ID_LENGTH = 80
 
 TAGS = ["General"]
-ERRORS_401 = {401: ErrorEnvelopeSerializer}
-ERRORS_400_401 = {400: ErrorEnvelopeSerializer, 401: ErrorEnvelopeSerializer}
-ERRORS_401_404 = {401: ErrorEnvelopeSerializer, 404: ErrorEnvelopeSerializer}
-ERRORS_WITH_BODY = dict.fromkeys((400, 401, 404, 413, 415), ErrorEnvelopeSerializer)
-EMPTY_SUCCESS = success_envelope(
-    "EmptySuccessResponse", serializers.DictField(help_text="Always empty: `{}`.")
-)
 INTEGRATION_ID_PARAMETER = OpenApiParameter(
     "integration_id", OpenApiTypes.STR, OpenApiParameter.PATH, description="The integration's ID."
 )
 
 
-class KomboApiView(APIView):
-    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        # DRF authenticates before it looks at the method, so a wrong method without a key was
-        # a 401; the endpoints are public (the schema lists them), their methods are no secret.
-        method = request.method.lower() if request.method else ""
-        if method not in self.http_method_names or not hasattr(self, method):
-            self.http_method_not_allowed(request)
-        super().initial(request, *args, **kwargs)
-
-    def api_key(self, request: Request) -> ApiKey:
-        api_key = request.auth
-        # `HasApiKey` (the default permission) refused the request otherwise.
-        assert isinstance(api_key, ApiKey)
-        return api_key
+class IntegrationApiView(KomboApiView):
+    """An endpoint about one integration of the API key's environment."""
 
     def get_integration(self, request: Request, integration_id: str) -> Integration:
         """The live integration of the key's environment, else PLATFORM.INTEGRATION_NOT_FOUND."""
@@ -77,10 +61,6 @@ class KomboApiView(APIView):
         if integration is None:
             raise IntegrationNotFound(integration_id)
         return integration
-
-
-def success(data: Any) -> Response:
-    return Response({"status": "success", "data": data})
 
 
 class CheckApiKeyView(KomboApiView):
@@ -133,7 +113,7 @@ class IntegrationListView(KomboApiView):
         )
 
 
-class IntegrationDetailView(KomboApiView):
+class IntegrationDetailView(IntegrationApiView):
     @extend_schema(
         operation_id="GetIntegrationsIntegrationId",
         summary="Get integration details",
@@ -164,7 +144,7 @@ class IntegrationDetailView(KomboApiView):
         return success({})
 
 
-class IntegrationEnabledView(KomboApiView):
+class IntegrationEnabledView(IntegrationApiView):
     @extend_schema(
         operation_id="PutIntegrationsIntegrationIdEnabled",
         summary="Set integration enabled",

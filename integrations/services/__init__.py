@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-from integrations.services.api_keys import (
-    API_KEY_PREFIX,
-    api_key_authenticate,
-    api_key_create,
-    api_key_revoke,
-)
 from integrations.services.connect import connect_link_complete, connect_link_create
 from integrations.services.health import (
     AuthTransition,
@@ -20,12 +14,10 @@ from integrations.services.health import (
 from integrations.services.integrations import (
     credential_version_add,
     credentials_reencrypt_all,
-    environment_get_or_create,
     integration_create,
     integration_delete,
     integration_event_record,
     integration_set_enabled,
-    request_logs_prune,
     scope_config_create,
     scope_settings_checked,
 )
@@ -47,21 +39,16 @@ from integrations.services.scope_configs import (
 )
 
 __all__ = [
-    "API_KEY_PREFIX",
     "MIGRATION_BATCH_LIMIT",
     "AuthTransition",
     "RelinkOutcome",
     "RelinkResult",
     "ScopeConfigMigrationError",
     "activation_token_exchange",
-    "api_key_authenticate",
-    "api_key_create",
-    "api_key_revoke",
     "connect_link_complete",
     "connect_link_create",
     "credential_version_add",
     "credentials_reencrypt_all",
-    "environment_get_or_create",
     "integration_create",
     "integration_delete",
     "integration_event_record",
@@ -76,7 +63,6 @@ __all__ = [
     "relink_link_create",
     "relink_link_email",
     "relink_link_revoke",
-    "request_logs_prune",
     "scope_config_create",
     "scope_config_migration_create",
     "scope_config_update",

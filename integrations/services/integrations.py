@@ -6,14 +6,14 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core.crypto import encrypt_json, reencrypt
 from core.ids import new_integration_id
+from core.models import Environment
 from integrations.actors import Actor
-from integrations.crypto import encrypt_json, reencrypt
 from integrations.events import (
     integration_created_emit,
     integration_deleted_emit,
@@ -22,23 +22,16 @@ from integrations.events import (
 from integrations.models import (
     CredentialSource,
     CredentialVersion,
-    Environment,
     EventKind,
     Integration,
     IntegrationEvent,
     IntegrationStatus,
     ReconnectionLink,
-    RequestLog,
     ScopeConfig,
     ScopeSetting,
 )
 from integrations.read_models import READ_MODELS
 from integrations.tools import tool_get
-
-
-def environment_get_or_create(*, name: str) -> Environment:
-    environment, _ = Environment.objects.get_or_create(name=name)
-    return environment
 
 
 def scope_settings_checked(settings: Any) -> dict[str, Any]:
@@ -284,21 +277,3 @@ def credentials_reencrypt_all(*, batch_size: int = 500) -> int:
             CredentialVersion.objects.bulk_update(batch, ["payload_encrypted"])
         count += len(batch)
         last_pk = batch[-1].pk
-
-
-PRUNE_BATCH = 5000
-
-
-def request_logs_prune(*, now: datetime | None = None) -> int:
-    """Delete request logs older than REQUEST_LOG_RETENTION, a batch per statement."""
-    cutoff = (now or timezone.now()) - settings.REQUEST_LOG_RETENTION
-    deleted = 0
-    while True:
-        batch = list(
-            RequestLog.objects.filter(created_at__lt=cutoff).values_list("pk", flat=True)[
-                :PRUNE_BATCH
-            ]
-        )
-        if not batch:
-            return deleted
-        deleted += RequestLog.objects.filter(pk__in=batch).delete()[0]

@@ -23,19 +23,18 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from core.models import Environment
+from core.services import api_key_create, environment_get_or_create
 from integrations.actors import Actor
 from integrations.models import (
     CredentialSource,
     CredentialVersion,
-    Environment,
     Integration,
     IntegrationEvent,
     ScopeConfig,
 )
 from integrations.read_models import HRIS_EMPLOYEES, HRIS_GROUPS
 from integrations.services import (
-    api_key_create,
-    environment_get_or_create,
     integration_create,
     integration_schedule_next,
     integration_set_enabled,

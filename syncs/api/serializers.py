@@ -7,8 +7,8 @@ from typing import Any
 from rest_framework import serializers
 from rest_framework.fields import empty
 
-from integrations.api.pagination import IdCursor, KeysetCursor
-from integrations.api.serializers import StrictInputSerializer
+from core.api.pagination import IdCursor, KeysetCursor
+from core.api.serializers import StrictInputSerializer
 from integrations.models import SyncType
 from syncs.models import SyncState, SyncTrigger
 

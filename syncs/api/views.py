@@ -7,16 +7,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from core.api.errors import InputInvalid, KomboApiError
+from core.api.pagination import id_page, is_possible_id, keyset_page
+from core.api.serializers import ErrorEnvelopeSerializer, success_envelope
+from core.api.views import ERRORS_WITH_BODY, KomboApiView, success
 from core.timestamps import iso_timestamp
-from integrations.api.errors import InputInvalid, KomboApiError
-from integrations.api.pagination import id_page, is_possible_id, keyset_page
-from integrations.api.serializers import ErrorEnvelopeSerializer, success_envelope
-from integrations.api.views import (
-    ERRORS_WITH_BODY,
-    INTEGRATION_ID_PARAMETER,
-    KomboApiView,
-    success,
-)
+from integrations.api.views import INTEGRATION_ID_PARAMETER, IntegrationApiView
 from integrations.models import Integration, SyncRefusal
 from integrations.selectors import integration_wanted_fields
 from integrations.tools import tool_get
@@ -64,7 +60,7 @@ SYNC_REFUSALS = {
 }
 
 
-class IntegrationHeaderView(KomboApiView):
+class IntegrationHeaderView(IntegrationApiView):
     def integration_from_header(self, request: Request) -> Integration:
         integration_id = request.headers.get("X-Integration-Id", "").strip()
         if not integration_id:
@@ -153,7 +149,7 @@ class EmployeeListView(IntegrationHeaderView):
         return success({"next": next_cursor.encode() if next_cursor else None, "results": results})
 
 
-class IntegrationSyncListView(KomboApiView):
+class IntegrationSyncListView(IntegrationApiView):
     @extend_schema(
         operation_id="GetIntegrationsIntegrationIdSyncs",
         summary="List syncs",
@@ -205,7 +201,7 @@ class SyncDetailView(KomboApiView):
         return success(sync_representation(sync))
 
 
-class IntegrationCheckAuthView(KomboApiView):
+class IntegrationCheckAuthView(IntegrationApiView):
     @extend_schema(
         operation_id="PostIntegrationsIntegrationIdCheckAuth",
         summary="Check authentication now",

@@ -9,7 +9,7 @@ import pytest
 from kombo import Kombo
 from pytest_django.live_server_helper import LiveServer
 
-from integrations.models import ApiKey
+from core.models import ApiKey
 
 
 @pytest.fixture

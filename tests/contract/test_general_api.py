@@ -10,10 +10,12 @@ from kombo import Kombo
 from kombo.errors import KomboGeneralError
 from pytest_django.live_server_helper import LiveServer
 
+from core.models import ApiKey, Environment
+from core.services import api_key_revoke
 from integrations.actors import Actor
-from integrations.models import ApiKey, Environment, Integration, IntegrationStatus, SyncType
+from integrations.models import Integration, IntegrationStatus, SyncType
 from integrations.read_models import HRIS_EMPLOYEES, HRIS_GROUPS
-from integrations.services import api_key_revoke, scope_config_update
+from integrations.services import scope_config_update
 from syncs.models import SyncTrigger
 from syncs.services import sync_enqueue
 from tests.conftest import to_milliseconds

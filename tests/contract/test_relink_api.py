@@ -11,7 +11,8 @@ from django.utils import timezone
 from kombo import Kombo, errors
 from pytest_django.live_server_helper import LiveServer
 
-from integrations.models import ApiKey, Environment, EventKind, LinkType, ReconnectionLink
+from core.models import ApiKey, Environment
+from integrations.models import EventKind, LinkType, ReconnectionLink
 from integrations.services import link_find
 from tests.factories import IntegrationFactory, ScopeConfigFactory
 

@@ -37,8 +37,9 @@ from schemathesis.specs.openapi.checks import (
 )
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
+from core.models import ApiKey, Environment
 from integrations.actors import Actor
-from integrations.models import ApiKey, Environment, IntegrationStatus, LinkType
+from integrations.models import IntegrationStatus, LinkType
 from integrations.services import relink_link_complete, relink_link_create, relink_link_revoke
 from kombo_site.wsgi import application
 from syncs.models import SyncTrigger

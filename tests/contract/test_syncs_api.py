@@ -13,8 +13,9 @@ import requests
 from kombo import Kombo, errors
 from pytest_django.live_server_helper import LiveServer
 
+from core.models import ApiKey, Environment
 from integrations.actors import Actor
-from integrations.models import ApiKey, Environment, IntegrationStatus, SyncPausedReason
+from integrations.models import IntegrationStatus, SyncPausedReason
 from integrations.read_models import HRIS_EMPLOYEES
 from integrations.services import integration_set_enabled
 from sandbox_hr.models import SandboxEmployee

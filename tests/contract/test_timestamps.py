@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from django.test import Client, override_settings
 
+from core.models import ApiKey, Environment
 from integrations.actors import Actor
-from integrations.models import ApiKey, Environment, LinkType
+from integrations.models import LinkType
 from integrations.services import relink_link_create, relink_link_revoke
 from syncs.models import SyncTrigger
 from syncs.services import sync_enqueue

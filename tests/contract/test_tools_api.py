@@ -7,7 +7,7 @@ import requests
 from kombo import Kombo
 from pytest_django.live_server_helper import LiveServer
 
-from integrations.models import ApiKey
+from core.models import ApiKey
 from integrations.read_models import READ_MODELS
 from integrations.tools import TOOLS
 

@@ -10,23 +10,18 @@ import pytest
 from django.test import override_settings
 from pytest_httpserver import HTTPServer
 
+from core.models import ApiKey, Environment, RequestLog
+from core.services import api_key_create
 from integrations.actors import Actor
 from integrations.models import (
-    ApiKey,
-    Environment,
     Integration,
     LinkType,
     ReconnectionLink,
-    RequestLog,
     ScopeConfig,
     ScopeConfigMigration,
     SyncType,
 )
-from integrations.services import (
-    api_key_create,
-    relink_link_create,
-    scope_config_migration_create,
-)
+from integrations.services import relink_link_create, scope_config_migration_create
 from integrations.tools.sandbox import PERM_EMPLOYEES
 from sandbox_hr.models import SandboxAccount, SandboxApiKey, SandboxEmployee
 from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create

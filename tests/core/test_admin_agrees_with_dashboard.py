@@ -16,9 +16,10 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.test import Client
 from django.urls import reverse
 
+from core.models import ApiKey, Environment
 from core.roles import Role
-from integrations.models import ApiKey, Environment, Integration, ReconnectionLink
-from integrations.services import api_key_create
+from core.services import api_key_create
+from integrations.models import Integration, ReconnectionLink
 from sandbox_hr.models import SandboxApiKey
 from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from tests.core.roles_matrix import RANK, ROLES, role_id
@@ -90,7 +91,7 @@ ACTIONS = {
     ),
     "revoke api keys": AdminAction(
         Role.ADMIN,
-        "admin:integrations_apikey_changelist",
+        "admin:core_apikey_changelist",
         "revoke_keys",
         lambda w: w.api_key.pk,
         lambda w: ApiKey.objects.get(pk=w.api_key.pk).revoked_at is not None,

@@ -60,7 +60,7 @@ def test_it_asks_for_the_password_twice(django_user_model: Any, typed: list[str]
     user = django_user_model.objects.get(username="grace")
     assert user.check_password(PASSWORD)
     assert _groups(user) == {"Admin"}
-    assert user.has_perm("integrations.add_apikey")
+    assert user.has_perm("core.add_apikey")
 
 
 def test_it_refuses_passwords_that_differ(django_user_model: Any, typed: list[str]) -> None:
@@ -107,7 +107,7 @@ def test_it_replaces_the_role_of_an_existing_user_and_keeps_the_rest(
     user.refresh_from_db()
     assert _groups(user) == {"Viewer", "Night shift"}
     assert user.check_password(PASSWORD)
-    assert not user.has_perm("integrations.add_apikey")
+    assert not user.has_perm("core.add_apikey")
 
 
 def test_it_makes_an_existing_non_staff_user_staff(django_user_model: Any) -> None:

@@ -21,15 +21,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import ApiKey, Environment
 from core.roles import Role
-from integrations.models import (
-    ApiKey,
-    Environment,
-    Integration,
-    ReconnectionLink,
-    ScopeConfig,
-    ScopeConfigMigration,
-)
+from integrations.models import Integration, ReconnectionLink, ScopeConfig, ScopeConfigMigration
 from integrations.read_models import READ_MODELS
 from sandbox_hr.models import SandboxApiKey, SandboxEmployee
 from syncs.models import AuthCheck, Sync, SyncTrigger

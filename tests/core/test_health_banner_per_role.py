@@ -11,8 +11,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from core.models import Environment
 from core.roles import Role
-from integrations.models import Environment, IntegrationStatus, SyncPausedReason
+from integrations.models import IntegrationStatus, SyncPausedReason
 from tests.factories import IntegrationFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Browser, ConsoleMessage, Page, ViewportSize, sync_playwright
 
-from integrations.models import Environment
+from core.models import Environment
 from tests.e2e.site_pages import Seeded, seed_site
 
 # Playwright's sync API runs an event loop in this thread, which makes Django refuse ORM calls

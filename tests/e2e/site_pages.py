@@ -17,19 +17,18 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page
 
+from core.models import Environment, RequestLog
+from core.services import api_key_create
 from integrations.actors import Actor
 from integrations.models import (
     CredentialSource,
-    Environment,
     Integration,
     IntegrationStatus,
     LinkType,
-    RequestLog,
     ScopeConfig,
 )
 from integrations.read_models import READ_MODELS
 from integrations.services import (
-    api_key_create,
     credential_version_add,
     integration_record_auth_result,
     integration_record_sync_finished,

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from integrations.models import Environment, Integration, IntegrationStatus, SyncPausedReason
+from core.models import Environment
+from integrations.models import Integration, IntegrationStatus, SyncPausedReason
 from tests.e2e.conftest import PHONE, BrowserConsole, horizontal_overflow
 from tests.factories import IntegrationFactory
 

@@ -12,7 +12,8 @@ from django.test import override_settings
 from playwright.sync_api import Page
 from pytest_httpserver import HTTPServer
 
-from integrations.models import Environment, IntegrationStatus, LinkType
+from core.models import Environment
+from integrations.models import IntegrationStatus, LinkType
 from integrations.services import link_find, relink_link_create
 from sandbox_hr.services import sandbox_api_key_create
 from tests.e2e.conftest import BrowserConsole

@@ -16,8 +16,9 @@ import pytest
 from django.test import override_settings
 from playwright.sync_api import Page, expect
 
+from core.models import Environment
 from integrations.actors import Actor
-from integrations.models import Environment, IntegrationStatus, LinkType
+from integrations.models import IntegrationStatus, LinkType
 from integrations.services import relink_link_create
 from sandbox_hr.services import sandbox_api_key_create
 from tests.e2e.conftest import BrowserConsole

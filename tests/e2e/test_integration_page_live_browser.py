@@ -19,7 +19,8 @@ from django.test import override_settings
 from django.utils import timezone
 from playwright.sync_api import Frame, Locator, Page, expect
 
-from integrations.models import Environment, IntegrationStatus, SyncPausedReason
+from core.models import Environment
+from integrations.models import IntegrationStatus, SyncPausedReason
 from sandbox_hr.services import sandbox_api_key_revoke
 from syncs.models import Sync, SyncState
 from tests.e2e.conftest import BrowserConsole

@@ -14,8 +14,9 @@ from kombo import Kombo
 from playwright.sync_api import Page
 from pytest_httpserver import HTTPServer
 
+from core.models import ApiKey, Environment
 from integrations.actors import Actor
-from integrations.models import ApiKey, Environment, IntegrationStatus, LinkType
+from integrations.models import IntegrationStatus, LinkType
 from integrations.services import relink_link_create
 from sandbox_hr.services import sandbox_api_key_create
 from tests.conftest import require_service

@@ -22,8 +22,9 @@ from django.test import override_settings
 from playwright.sync_api import Page, ViewportSize, expect
 from pytest_httpserver import HTTPServer
 
+from core.models import Environment
 from integrations.actors import Actor
-from integrations.models import Environment, LinkType
+from integrations.models import LinkType
 from integrations.services import connect_link_create, relink_link_create
 from sandbox_hr.services import sandbox_api_key_create
 from tests.e2e.conftest import DESKTOP, PHONE, horizontal_overflow

@@ -16,13 +16,8 @@ from playwright.sync_api import Page, expect
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from integrations.models import (
-    Environment,
-    Integration,
-    IntegrationStatus,
-    ReconnectionLink,
-    SyncPausedReason,
-)
+from core.models import Environment
+from integrations.models import Integration, IntegrationStatus, ReconnectionLink, SyncPausedReason
 from integrations.services import link_find
 from tests.e2e.conftest import BrowserConsole
 from tests.factories import IntegrationFactory

@@ -13,7 +13,8 @@ from django.test import override_settings
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
-from integrations.models import Environment, Integration, IntegrationStatus
+from core.models import Environment
+from integrations.models import Integration, IntegrationStatus
 from integrations.read_models import HRIS_EMPLOYEES
 from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS, PERM_PERSONAL, PERM_SENSITIVE
 from sandbox_hr.services import sandbox_api_key_create, sandbox_api_key_revoke

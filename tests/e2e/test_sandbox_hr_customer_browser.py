@@ -15,15 +15,10 @@ import pytest
 from django.test import override_settings
 from playwright.sync_api import Page, expect
 
+from core.crypto import decrypt_json
+from core.models import Environment
 from integrations.actors import Actor
-from integrations.crypto import decrypt_json
-from integrations.models import (
-    CredentialSource,
-    CredentialVersion,
-    Environment,
-    IntegrationStatus,
-    LinkType,
-)
+from integrations.models import CredentialSource, CredentialVersion, IntegrationStatus, LinkType
 from integrations.services import relink_link_create
 from sandbox_hr.services import sandbox_demo_logins_create
 from tests.e2e.conftest import BrowserConsole

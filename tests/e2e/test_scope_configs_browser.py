@@ -10,7 +10,8 @@ import pytest
 from django.test import override_settings
 from playwright.sync_api import Browser, Page, expect
 
-from integrations.models import Environment, Integration
+from core.models import Environment
+from integrations.models import Integration
 from tests.e2e.conftest import BrowserConsole
 from tests.factories import ScopeConfigFactory
 from tests.syncs.conftest import sandbox_integration

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from core.models import Environment
 from core.roles import Role
-from integrations.models import Environment
 from tests.e2e.conftest import BrowserConsole
 from tests.factories import IntegrationFactory
 

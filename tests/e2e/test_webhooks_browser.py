@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, ViewportSize, expect
 
-from integrations.models import Environment
+from core.models import Environment
 from tests.e2e.conftest import BrowserConsole
 from webhooks.delivery import delivery_attempt
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint

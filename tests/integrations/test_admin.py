@@ -8,18 +8,16 @@ from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
 
+from core.models import ApiKey, Environment, RequestLog
+from core.services import api_key_authenticate, api_key_create
 from integrations.models import (
-    ApiKey,
     CredentialVersion,
-    Environment,
     EventKind,
     Integration,
     IntegrationEvent,
     IntegrationStatus,
-    RequestLog,
     ScopeConfig,
 )
-from integrations.services import api_key_authenticate, api_key_create
 from tests.factories import IntegrationFactory
 
 CANARY_SECRET = "sbx_ADMIN-canary-never-shown-5521"

@@ -17,7 +17,7 @@ from django.http import HttpResponse
 from django.test import Client
 from kombo.errors.kombogeneralerror import KomboGeneralErrorData
 
-from integrations.models import ApiKey, Environment
+from core.models import ApiKey, Environment
 from tests.factories import IntegrationFactory
 
 UNKNOWN_PATHS = [

@@ -10,8 +10,9 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.test import Client, override_settings
 
-from integrations.models import ApiKey, Environment, Integration, RequestLog
-from integrations.services import api_key_revoke
+from core.models import ApiKey, Environment, RequestLog
+from core.services import api_key_revoke
+from integrations.models import Integration
 from tests.factories import IntegrationFactory
 
 

@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from core.ids import new_integration_id
+from core.models import ApiKey, Environment
 from integrations.actors import Actor
-from integrations.models import ApiKey, Environment, Integration, IntegrationStatus, ScopeConfig
+from integrations.models import Integration, IntegrationStatus, ScopeConfig
 from integrations.services import integration_delete, integration_set_enabled
 from tests.factories import IntegrationFactory, ScopeConfigFactory
 

@@ -11,8 +11,8 @@ from django.core.cache.backends.redis import RedisCache
 from django.db import connection, connections, transaction
 from django.test.utils import override_settings
 
-from integrations.models import ApiKey, Environment
-from integrations.services import api_key_authenticate, api_key_create, api_key_revoke
+from core.models import ApiKey, Environment
+from core.services import api_key_authenticate, api_key_create, api_key_revoke
 from tests.conftest import require_service
 
 pytestmark = pytest.mark.django_db

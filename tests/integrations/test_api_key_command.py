@@ -5,8 +5,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from integrations.models import ApiKey, Environment
-from integrations.services import api_key_authenticate
+from core.models import ApiKey, Environment
+from core.services import api_key_authenticate
 
 
 def test_it_creates_a_key_shown_once_and_stored_hashed(environment: Environment) -> None:

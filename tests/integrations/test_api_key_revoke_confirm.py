@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from integrations.models import ApiKey, Environment
-from integrations.services import api_key_authenticate, api_key_create
+from core.models import ApiKey, Environment
+from core.services import api_key_authenticate, api_key_create
 
 pytestmark = pytest.mark.django_db
 

@@ -10,14 +10,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
+from core.models import Environment
 from integrations.actors import Actor
-from integrations.models import (
-    CredentialSource,
-    CredentialVersion,
-    Environment,
-    Integration,
-    LinkType,
-)
+from integrations.models import CredentialSource, CredentialVersion, Integration, LinkType
 from integrations.services import relink_link_create
 from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from tests.factories import connect_link_for_new_customer

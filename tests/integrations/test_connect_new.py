@@ -11,7 +11,8 @@ from kombo import Kombo, errors
 from kombo.models import ConnectionFlowFailedWebhookPayload
 from pytest_django.live_server_helper import LiveServer
 
-from integrations.models import ApiKey, Environment, Integration, IntegrationStatus
+from core.models import ApiKey, Environment
+from integrations.models import Integration, IntegrationStatus
 from integrations.services import activation_token_exchange
 from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from tests.factories import ScopeConfigFactory

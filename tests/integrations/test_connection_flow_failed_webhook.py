@@ -18,8 +18,9 @@ import pytest
 from django.test import Client, override_settings
 from kombo.models import ConnectionFlowFailedWebhookPayload
 
+from core.models import Environment
 from integrations.actors import Actor
-from integrations.models import Environment, Integration, IntegrationStatus, LinkType
+from integrations.models import Integration, IntegrationStatus, LinkType
 from integrations.read_models import HRIS_EMPLOYEES
 from integrations.services import connect_link_create, relink_link_create
 from integrations.tools.sandbox import PERM_EMPLOYEES

@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
-from integrations.crypto import CredentialDecryptionError
+from core.crypto import CredentialDecryptionError
 from integrations.selectors import credentials_current
 from tests.factories import IntegrationFactory
 

@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from integrations.models import Environment, Integration, IntegrationStatus, SyncPausedReason
+from core.models import Environment
+from integrations.models import Integration, IntegrationStatus, SyncPausedReason
 from tests.factories import IntegrationFactory
 
 pytestmark = pytest.mark.django_db

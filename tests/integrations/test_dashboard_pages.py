@@ -13,25 +13,19 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.models import ApiKey, Environment, RequestLog
+from core.services import api_key_authenticate, api_key_create
 from integrations.actors import Actor
 from integrations.models import (
-    ApiKey,
     CredentialSource,
     CredentialVersion,
-    Environment,
     EventKind,
     Integration,
     IntegrationEvent,
     IntegrationStatus,
-    RequestLog,
     SyncPausedReason,
 )
-from integrations.services import (
-    api_key_authenticate,
-    api_key_create,
-    credential_version_add,
-    integration_event_record,
-)
+from integrations.services import credential_version_add, integration_event_record
 from tests.factories import IntegrationFactory
 
 CANARY_SECRET = "sbx_CANARY-d0-not-l3ak-7731"

@@ -21,8 +21,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from core.models import Environment
 from integrations.actors import Actor
-from integrations.models import Environment, Integration
+from integrations.models import Integration
 from integrations.services import (
     integration_record_auth_result,
     integration_record_sync_finished,

@@ -31,9 +31,10 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from integrations.models import Environment, Integration, RequestLog
+from core.models import Environment, RequestLog
+from core.services import api_key_create
+from integrations.models import Integration
 from integrations.read_models import HRIS_EMPLOYEES
-from integrations.services import api_key_create
 from syncs.ingest import ingest_page
 from syncs.models import Employee
 from tests.conftest import require_service

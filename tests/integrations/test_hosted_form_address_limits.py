@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from integrations.models import Environment
+from core.models import Environment
 from tests.factories import connect_link_for_new_customer
 
 pytestmark = pytest.mark.django_db(transaction=True)

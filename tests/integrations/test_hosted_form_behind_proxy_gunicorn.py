@@ -17,7 +17,7 @@ import pytest
 import requests
 from django.db import connection
 
-from integrations.models import Environment
+from core.models import Environment
 from tests.conftest import require_service
 from tests.factories import connect_link_for_new_customer
 from tests.processes import gunicorn_server

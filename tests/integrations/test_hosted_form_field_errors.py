@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 from django.test import Client, override_settings
 
+from core.models import Environment
 from integrations.actors import Actor
-from integrations.models import Environment, LinkType, ReconnectionLink
+from integrations.models import LinkType, ReconnectionLink
 from integrations.services import relink_link_create
 from tests.factories import IntegrationFactory
 from tests.integrations.test_relink_complete import _broken

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from django.test import Client, override_settings
 
-from integrations.models import Environment, IntegrationStatus, LinkType
+from core.models import Environment
+from integrations.models import IntegrationStatus, LinkType
 from integrations.services import connect_link_create, link_find, relink_link_create
 from tests.factories import ScopeConfigFactory
 from tests.integrations.test_hosted_form_hostile import OPERATOR, _path, _snapshot

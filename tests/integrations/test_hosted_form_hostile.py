@@ -16,10 +16,10 @@ import pytest
 from django.core import mail
 from django.test import Client
 
+from core.models import Environment
 from integrations.actors import Actor
 from integrations.models import (
     CredentialVersion,
-    Environment,
     Integration,
     LinkType,
     ReconnectionLink,

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from integrations.models import CredentialVersion, Environment
+from core.models import Environment
+from integrations.models import CredentialVersion
 from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from tests.factories import connect_link_for_new_customer
 from tests.syncs.conftest import ALL_PERMISSIONS

@@ -13,15 +13,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from core.models import ApiKey, Environment
 from integrations.actors import Actor
-from integrations.models import (
-    ApiKey,
-    Environment,
-    EventKind,
-    Integration,
-    LinkType,
-    ReconnectionLink,
-)
+from integrations.models import EventKind, Integration, LinkType, ReconnectionLink
 from integrations.services import relink_link_create
 from tests.factories import IntegrationFactory
 

@@ -17,14 +17,9 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
+from core.models import Environment
 from integrations.actors import Actor
-from integrations.models import (
-    CredentialSource,
-    Environment,
-    EventKind,
-    Integration,
-    LinkType,
-)
+from integrations.models import CredentialSource, EventKind, Integration, LinkType
 from integrations.services import (
     credential_version_add,
     integration_event_record,

@@ -9,9 +9,10 @@ import pytest
 from django.test import Client, override_settings
 from rest_framework import serializers
 
+from core.models import ApiKey
 from integrations.actors import Actor
 from integrations.api.serializers import IntegrationPageSerializer, IntegrationSerializer
-from integrations.models import ApiKey, Integration
+from integrations.models import Integration
 from integrations.services import scope_config_update
 from tests.factories import IntegrationFactory, scope_settings_all_enabled
 

@@ -12,14 +12,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from core.models import Environment
 from integrations.actors import Actor
-from integrations.models import (
-    Environment,
-    LinkState,
-    LinkType,
-    ReconnectionLink,
-    link_state_expression,
-)
+from integrations.models import LinkState, LinkType, ReconnectionLink, link_state_expression
 from integrations.services import relink_link_create
 from tests.factories import IntegrationFactory
 

@@ -17,8 +17,9 @@ from django.http import HttpResponse
 from django.test import Client, override_settings
 from django.utils import timezone
 
+from core.models import Environment
 from integrations.actors import Actor
-from integrations.models import Environment, Integration, LinkType, ReconnectionLink
+from integrations.models import Integration, LinkType, ReconnectionLink
 from integrations.services import connect_link_create, relink_link_create, relink_link_revoke
 from tests.factories import IntegrationFactory, ScopeConfigFactory
 

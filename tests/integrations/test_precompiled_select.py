@@ -9,9 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.services import environment_get_or_create
 from integrations.models import Integration, IntegrationStatus, ScopeConfig, SyncPausedReason
 from integrations.selectors import integration_get
-from integrations.services import environment_get_or_create
 from tests.factories import IntegrationFactory
 
 pytestmark = pytest.mark.django_db

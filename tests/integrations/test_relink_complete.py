@@ -12,10 +12,10 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
+from core.models import Environment
 from integrations.actors import Actor
 from integrations.models import (
     CredentialSource,
-    Environment,
     EventKind,
     Integration,
     IntegrationStatus,

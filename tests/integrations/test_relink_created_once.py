@@ -14,7 +14,8 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
 
-from integrations.models import Environment, ReconnectionLink
+from core.models import Environment
+from integrations.models import ReconnectionLink
 from tests.factories import IntegrationFactory, ScopeConfigFactory
 
 pytestmark = pytest.mark.django_db

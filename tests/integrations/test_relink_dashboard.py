@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from integrations.models import Environment, LinkType, ReconnectionLink
+from core.models import Environment
+from integrations.models import LinkType, ReconnectionLink
 from integrations.services import link_find
 from tests.factories import IntegrationFactory, ScopeConfigFactory
 

@@ -13,8 +13,9 @@ import pytest
 import time_machine
 from django.core import mail
 
+from core.models import Environment
 from integrations.actors import Actor
-from integrations.models import Environment, LinkType
+from integrations.models import LinkType
 from integrations.services import relink_link_create, relink_link_email
 from tests.factories import IntegrationFactory
 

@@ -11,9 +11,11 @@ import pytest
 from django.test import Client, override_settings
 from kombo import Kombo, errors
 
+from core.models import ApiKey, Environment
+from core.services import api_key_create
 from integrations.actors import Actor
-from integrations.models import ApiKey, Environment, IntegrationStatus, LinkType
-from integrations.services import api_key_create, relink_link_create
+from integrations.models import IntegrationStatus, LinkType
+from integrations.services import relink_link_create
 from sandbox_hr.services import sandbox_api_key_create
 from tests.integrations.test_relink_complete import _broken, _token
 from tests.syncs.conftest import ALL_PERMISSIONS

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from django.test import Client, override_settings
 
+from core.models import Environment
 from integrations.actors import Actor
-from integrations.models import Environment, IntegrationStatus, LinkType
+from integrations.models import IntegrationStatus, LinkType
 from integrations.services import relink_link_create
 from sandbox_hr.services import sandbox_api_key_create
 from tests.integrations.test_relink_complete import _broken, _token

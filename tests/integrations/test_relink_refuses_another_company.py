@@ -21,8 +21,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from core.models import Environment
 from integrations.actors import Actor
-from integrations.models import Environment, Integration, LinkType, ReconnectionLink
+from integrations.models import Integration, LinkType, ReconnectionLink
 from integrations.read_models import READ_MODELS
 from integrations.selectors import credentials_current
 from integrations.services import RelinkOutcome, relink_link_complete, relink_link_create

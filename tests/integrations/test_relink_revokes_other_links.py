@@ -20,15 +20,9 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from core.models import Environment
 from integrations.actors import Actor
-from integrations.models import (
-    Environment,
-    EventKind,
-    IntegrationEvent,
-    LinkKind,
-    LinkType,
-    ReconnectionLink,
-)
+from integrations.models import EventKind, IntegrationEvent, LinkKind, LinkType, ReconnectionLink
 from integrations.services import (
     RelinkOutcome,
     connect_link_create,

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from integrations.models import Environment, Integration
+from core.models import Environment
+from integrations.models import Integration
 from integrations.services import integration_record_auth_result
 from integrations.services.connect import connect_link_complete
 from integrations.tools import tool_get

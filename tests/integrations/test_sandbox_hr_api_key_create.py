@@ -15,8 +15,9 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
 
+from core.models import Environment
 from integrations.actors import Actor
-from integrations.models import Environment, LinkType
+from integrations.models import LinkType
 from integrations.services import relink_link_create
 from sandbox_hr.models import SandboxAccount, SandboxApiKey, SandboxUser
 from sandbox_hr.services import sandbox_account_create

@@ -16,9 +16,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.models import Environment
 from integrations.actors import Actor
 from integrations.models import (
-    Environment,
     EventKind,
     Integration,
     LinkType,

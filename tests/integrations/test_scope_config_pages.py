@@ -12,14 +12,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from core.models import Environment
 from integrations.actors import Actor
-from integrations.models import (
-    Environment,
-    EventKind,
-    Integration,
-    IntegrationEvent,
-    ScopeConfig,
-)
+from integrations.models import EventKind, Integration, IntegrationEvent, ScopeConfig
 from integrations.read_models import READ_MODELS
 from integrations.services import integration_delete, scope_config_migration_create
 from tests.factories import IntegrationFactory, ScopeConfigFactory

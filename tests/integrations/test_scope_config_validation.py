@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from integrations.models import Environment
+from core.models import Environment
 from integrations.services import scope_config_create
 
 

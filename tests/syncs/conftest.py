@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from integrations.models import Environment, Integration, ScopeConfig
+from core.models import Environment
+from integrations.models import Integration, ScopeConfig
 from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS, PERM_PERSONAL, PERM_SENSITIVE
 from sandbox_hr.models import SandboxAccount, SandboxApiKey
 from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create

@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from integrations.models import Environment, Integration
+from core.models import Environment
+from integrations.models import Integration
 from syncs.models import Employee, Sync, SyncState
 from syncs.tasks import scheduler_tick_task
 from tests.syncs.conftest import sandbox_integration

@@ -7,7 +7,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from integrations.models import Environment, IntegrationStatus, SyncPausedReason
+from core.models import Environment
+from integrations.models import IntegrationStatus, SyncPausedReason
 from sandbox_hr.services import sandbox_api_key_revoke
 from syncs.models import AuthCheck, Sync, SyncState
 from tests.factories import IntegrationFactory

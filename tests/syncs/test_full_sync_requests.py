@@ -16,8 +16,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from core.models import Environment
 from integrations.actors import Actor
-from integrations.models import Environment, Integration, SyncType
+from integrations.models import Integration, SyncType
 from integrations.read_models import HRIS_EMPLOYEES
 from integrations.services import scope_config_update
 from sandbox_hr.services import sandbox_api_key_revoke

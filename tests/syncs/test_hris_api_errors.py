@@ -10,7 +10,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from integrations.models import ApiKey, Environment, Integration
+from core.models import ApiKey, Environment
+from integrations.models import Integration
 from syncs.models import Employee, Group
 from tests.factories import IntegrationFactory
 

@@ -14,13 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from integrations.models import (
-    Environment,
-    Integration,
-    IntegrationStatus,
-    SyncPausedReason,
-    SyncType,
-)
+from core.models import Environment
+from integrations.models import Integration, IntegrationStatus, SyncPausedReason, SyncType
 from integrations.tools.sandbox import PERM_EMPLOYEES
 from syncs.models import AuthCheck, Sync, SyncState, SyncTrigger
 from syncs.services import sync_enqueue

@@ -22,7 +22,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from integrations.models import Environment, Integration, IntegrationStatus, SyncPausedReason
+from core.models import Environment
+from integrations.models import Integration, IntegrationStatus, SyncPausedReason
 from sandbox_hr.services import sandbox_api_key_revoke
 from syncs.models import AuthCheck, Sync, SyncState
 from tests.factories import IntegrationFactory

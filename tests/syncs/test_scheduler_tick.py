@@ -10,7 +10,8 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
-from integrations.models import Environment, Integration, SyncPausedReason, SyncType
+from core.models import Environment
+from integrations.models import Integration, SyncPausedReason, SyncType
 from syncs.models import Sync, SyncState, SyncTrigger
 from syncs.services import scheduler_tick
 from tests.conftest import require_service

@@ -11,7 +11,8 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from kombo.models import SyncFinishedWebhookPayload
 
-from integrations.models import Environment, SyncType
+from core.models import Environment
+from integrations.models import SyncType
 from integrations.tools.sandbox import PERM_EMPLOYEES
 from syncs.models import SyncTrigger
 from syncs.services import sync_enqueue

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from core.models import Environment
 from integrations.actors import Actor
-from integrations.models import Environment, SyncType
+from integrations.models import SyncType
 from integrations.read_models import HRIS_EMPLOYEES
 from integrations.services import integration_set_enabled
 from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS, PERM_PERSONAL

@@ -19,7 +19,7 @@ import requests
 from django.test import Client
 from django.urls import reverse
 
-from integrations.models import ApiKey, Environment
+from core.models import ApiKey, Environment
 from integrations.read_models import HRIS_EMPLOYEES
 from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS
 from syncs.models import Sync, SyncState, SyncTrigger

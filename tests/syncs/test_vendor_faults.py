@@ -19,14 +19,8 @@ from django.test import override_settings
 from django.utils import timezone
 from werkzeug.wrappers import Request
 
-from integrations.models import (
-    Environment,
-    Integration,
-    IntegrationStatus,
-    Issue,
-    IssueStatus,
-    SyncType,
-)
+from core.models import Environment
+from integrations.models import Integration, IntegrationStatus, Issue, IssueStatus, SyncType
 from integrations.services import integration_record_auth_result
 from integrations.tools import tool_get
 from integrations.tools.base import AuthOutcome, AuthResult

@@ -9,7 +9,8 @@ import time_machine
 from django.test import override_settings
 from django.utils import timezone
 
-from integrations.models import Environment, SyncType
+from core.models import Environment
+from integrations.models import SyncType
 from syncs.models import Sync, SyncState, SyncTrigger
 from syncs.services import scheduler_tick, sync_enqueue
 from tests.syncs.conftest import run_queued_syncs, sandbox_integration

@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from pytest_httpserver import HTTPServer
 
-from integrations.models import ApiKey, Environment
-from integrations.services import api_key_create
+from core.models import ApiKey, Environment
+from core.services import api_key_create
 from webhooks.delivery import delivery_attempt
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from webhooks.secrets import secret_decrypt

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_httpserver import HTTPServer
 
-from integrations.models import Environment
+from core.models import Environment
 from webhooks.delivery import delivery_attempt
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from webhooks.secrets import secret_decrypt

@@ -20,7 +20,8 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from integrations.models import ApiKey, Environment, Integration
+from core.models import ApiKey, Environment
+from integrations.models import Integration
 from syncs.models import Sync, SyncState
 from tests.conftest import require_service
 from tests.processes import (

@@ -13,9 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from kombo import models as kombo
 
+from core.models import Environment
 from integrations.actors import Actor
 from integrations.events import connection_flow_failed_emit
-from integrations.models import Environment, Integration
+from integrations.models import Integration
 from integrations.read_models import READ_MODELS
 from integrations.services import integration_delete, integration_record_auth_result
 from integrations.tools.base import AuthResult

@@ -10,7 +10,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from integrations.models import Environment
+from core.models import Environment
 from webhooks.demo import demo_webhook_endpoint_seed
 from webhooks.inspector import BODY_LIMIT_BYTES, REQUESTS_PER_BIN
 from webhooks.models import InspectorRequest

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from pytest_httpserver import HTTPServer
 
-from integrations.models import Environment
+from core.models import Environment
 from webhooks.delivery import delivery_attempt
 from webhooks.models import WebhookEndpoint
 from webhooks.services import endpoint_create, event_emit

@@ -11,8 +11,8 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from integrations.api.pagination import KeysetCursor
-from integrations.api.serializers import (
+from core.api.pagination import KeysetCursor
+from core.api.serializers import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
     StrictBooleanField,

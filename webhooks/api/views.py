@@ -9,10 +9,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from integrations.api.errors import InputInvalid, KomboApiError
-from integrations.api.pagination import is_possible_id, keyset_page
-from integrations.api.serializers import ErrorEnvelopeSerializer, success_envelope
-from integrations.api.views import EMPTY_SUCCESS, ERRORS_WITH_BODY, KomboApiView, success
+from core.api.errors import InputInvalid, KomboApiError
+from core.api.pagination import is_possible_id, keyset_page
+from core.api.serializers import ErrorEnvelopeSerializer, success_envelope
+from core.api.views import EMPTY_SUCCESS, ERRORS_WITH_BODY, KomboApiView, success
 from webhooks.api.serializers import (
     MAX_ID_LENGTH,
     PageParamsSerializer,

@@ -4,8 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from integrations.models import Environment
-from integrations.services import api_key_create
+from core.models import Environment
+from core.services import api_key_create
 
 
 class Command(BaseCommand):

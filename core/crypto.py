@@ -1,4 +1,4 @@
-"""Credentials at rest: JSON encrypted with MultiFernet over `FIELD_ENCRYPTION_KEYS`.
+"""Secrets at rest (credentials, webhook signing secrets): MultiFernet over `FIELD_ENCRYPTION_KEYS`.
 
 The first key encrypts; every key decrypts, so a new key can be put first and old rows
 re-encrypted later with `manage.py rotate_encryption_keys`.

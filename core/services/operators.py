@@ -1,4 +1,4 @@
-"""Writes of the shared kernel: operator accounts and their role."""
+"""Operator accounts and their role."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from core.ids import random_base58
-from integrations.models import ApiKey, Environment
+from core.models import ApiKey, Environment
 
 API_KEY_PREFIX = "ks_"
 # How stale `last_used_at` may get before a request refreshes it (saves a write per request).

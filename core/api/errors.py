@@ -17,8 +17,8 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.response import Response
 
+from core.redaction import path_redacted
 from core.site_urls import site_url
-from integrations.redaction import path_redacted
 
 logger = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
 
 from core.ids import new_id
-from integrations.models import RequestLog
-from integrations.redaction import path_redacted
+from core.models import RequestLog
+from core.redaction import path_redacted
 
 logger = logging.getLogger(__name__)
 

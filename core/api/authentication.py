@@ -11,8 +11,8 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from integrations.models import ApiKey
-from integrations.services import api_key_authenticate
+from core.models import ApiKey
+from core.services import api_key_authenticate
 
 
 class ApiKeyAuthentication(BaseAuthentication):
@@ -47,7 +47,7 @@ class HasApiKey(BasePermission):
 
 
 class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
-    target_class = "integrations.api.authentication.ApiKeyAuthentication"
+    target_class = "core.api.authentication.ApiKeyAuthentication"
     name = "ApiKey"
 
     def get_security_definition(self, auto_schema: Any) -> dict[str, str]:

@@ -1,0 +1,91 @@
+"""The shapes every API endpoint shares: Kombo's success and error envelopes, strict request
+bodies, and fields of Kombo's models that this server has no data for."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from drf_spectacular.utils import inline_serializer
+from rest_framework import serializers
+
+MAX_PAGE_SIZE = 250
+DEFAULT_PAGE_SIZE = 100
+
+
+# --- Field types ----------------------------------------------------------------------------------
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON `true`/`false` only: DRF's BooleanField would also take "yes", 1 or "off"."""
+
+    default_error_messages = {"invalid": "Must be a JSON boolean (true or false)."}
+
+    def to_internal_value(self, data: Any) -> bool:
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid")
+
+
+class NullStringField(serializers.CharField):
+    """A nullable string of Kombo's shape that this server has no data for: always `null`."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def get_attribute(self, instance: Any) -> None:
+        return None
+
+
+class EmptyListField(serializers.ListField):
+    """A list of Kombo's shape that this server has nothing for yet: always `[]`."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(read_only=True, **kwargs)
+
+    def get_attribute(self, instance: Any) -> list[Any]:
+        return []
+
+
+class StrictInputSerializer(serializers.Serializer):
+    """A request body that refuses fields it does not know, instead of silently ignoring them."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+def success_envelope(name: str, data: serializers.Field) -> serializers.Serializer:
+    """The schema of `{"status": "success", "data": <data>}`."""
+    return inline_serializer(
+        name=name,
+        fields={"status": serializers.ChoiceField(choices=["success"]), "data": data},
+    )
+
+
+# --- Errors ---------------------------------------------------------------------------------------
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        allow_null=True,
+        help_text="Kombo's error code, e.g. `PLATFORM.INPUT_INVALID`, "
+        "`PLATFORM.INTEGRATION_NOT_FOUND`, `PLATFORM.AUTHENTICATION_INVALID`.",
+    )
+    title = serializers.CharField(allow_null=True)
+    message = serializers.CharField()
+    log_url = serializers.URLField(
+        allow_null=True, help_text="The dashboard page of this request's log entry."
+    )
+
+
+class ErrorEnvelopeSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["error"])
+    error = ErrorDetailSerializer()
+
+
+class EmptyBodySerializer(StrictInputSerializer):
+    """`{}` (Kombo's SDKs send it); an empty body is accepted too."""
