@@ -17,6 +17,7 @@ from django.db.models import Case, DateTimeField, F, Value, When
 from django.utils import timezone
 
 from core.tasks import tasks_send_on_commit
+from core.timestamps import iso_timestamp
 from integrations.actors import Actor
 from integrations.events import integration_state_changed_emit, issue_status_changed_emit
 from integrations.models import (
@@ -152,7 +153,7 @@ def _record_failure(integration: Integration, result: AuthResult, now: datetime)
             data={
                 "from": IntegrationStatus.ACTIVE,
                 "to": IntegrationStatus.INVALID,
-                "failing_since": integration.auth_failing_since.isoformat(),
+                "failing_since": iso_timestamp(integration.auth_failing_since),
             },
         )
         integration_event_record(

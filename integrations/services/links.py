@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.site_urls import site_url
+from core.timestamps import iso_timestamp
 from integrations.actors import Actor
 from integrations.events import connection_flow_failed_emit
 from integrations.models import (
@@ -107,7 +108,7 @@ def link_created_data(link: ReconnectionLink) -> dict[str, Any]:
         "link_id": link.pk,
         "link_type": link.link_type,
         "target_scope_config_id": link.target_scope_config_id,
-        "expires_at": link.expires_at.isoformat(),
+        "expires_at": iso_timestamp(link.expires_at),
     }
     if link.migration_id is not None:
         data["migration_id"] = link.migration_id
