@@ -125,3 +125,8 @@ def id_page(
         return rows, None
     rows = rows[:page_size]
     return rows, IdCursor(id=str(rows[-1].pk))
+
+
+def page_data(results: list[Any], next_cursor: KeysetCursor | IdCursor | None) -> dict[str, Any]:
+    """Kombo's page shape: `{"next": <the next page's cursor, or null>, "results": [...]}`."""
+    return {"next": next_cursor.encode() if next_cursor else None, "results": results}

@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.errors import IntegrationNotFound
-from core.api.pagination import keyset_page
+from core.api.pagination import keyset_page, page_data
 from core.api.serializers import EmptyBodySerializer, success_envelope
 from core.api.views import (
     EMPTY_SUCCESS,
@@ -105,12 +105,8 @@ class IntegrationListView(KomboApiView):
             cursor=params.validated_data.get("cursor"),
             page_size=params.validated_data["page_size"],
         )
-        return success(
-            {
-                "next": next_cursor.encode() if next_cursor else None,
-                "results": [integration_payload(integration, request) for integration in rows],
-            }
-        )
+        results = [integration_payload(integration, request) for integration in rows]
+        return success(page_data(results, next_cursor))
 
 
 class IntegrationDetailView(IntegrationApiView):

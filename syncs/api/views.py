@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.errors import InputInvalid, KomboApiError
-from core.api.pagination import id_page, is_possible_id, keyset_page
+from core.api.pagination import id_page, is_possible_id, keyset_page, page_data
 from core.api.serializers import ErrorEnvelopeSerializer, success_envelope
 from core.api.views import ERRORS_WITH_BODY, KomboApiView, success
 from core.timestamps import iso_timestamp
@@ -146,7 +146,7 @@ class EmployeeListView(IntegrationHeaderView):
             employee_representation(row, visible_fields=visible, managers=managers, groups=groups)
             for row in rows
         ]
-        return success({"next": next_cursor.encode() if next_cursor else None, "results": results})
+        return success(page_data(results, next_cursor))
 
 
 class IntegrationSyncListView(IntegrationApiView):
@@ -167,12 +167,7 @@ class IntegrationSyncListView(IntegrationApiView):
             cursor=params.validated_data.get("cursor"),
             page_size=params.validated_data["page_size"],
         )
-        return success(
-            {
-                "next": next_cursor.encode() if next_cursor else None,
-                "results": [sync_representation(row) for row in rows],
-            }
-        )
+        return success(page_data([sync_representation(row) for row in rows], next_cursor))
 
 
 class SyncDetailView(KomboApiView):

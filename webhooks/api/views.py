@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.errors import InputInvalid, KomboApiError
-from core.api.pagination import is_possible_id, keyset_page
+from core.api.pagination import is_possible_id, keyset_page, page_data
 from core.api.serializers import ErrorEnvelopeSerializer, success_envelope
 from core.api.views import EMPTY_SUCCESS, ERRORS_WITH_BODY, KomboApiView, success
 from webhooks.api.serializers import (
@@ -116,7 +116,7 @@ class WebhookEndpointListView(WebhookApiView):
             cursor=params.validated_data.get("cursor"),
             page_size=params.validated_data["page_size"],
         )
-        page = {"next": next_cursor.encode() if next_cursor else None, "results": rows}
+        page = page_data(rows, next_cursor)
         return success(WebhookEndpointPageSerializer(page).data)
 
     @extend_schema(
@@ -266,7 +266,7 @@ class WebhookDeliveryListView(WebhookApiView):
             cursor=params.validated_data.get("cursor"),
             page_size=params.validated_data["page_size"],
         )
-        page = {"next": next_cursor.encode() if next_cursor else None, "results": rows}
+        page = page_data(rows, next_cursor)
         return success(WebhookDeliveryPageSerializer(page).data)
 
 
