@@ -12,8 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+
+from core.roles import Role
 
 BEFORE = [
     ("core", "0002_admin_unlocks_sign_in"),
@@ -34,7 +37,9 @@ def latest() -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def rolled_back(transactional_db: None, latest: list[tuple[str, str]]) -> Iterator[None]:
+def rolled_back(
+    transactional_db: None, role_groups: dict[Role, Group], latest: list[tuple[str, str]]
+) -> Iterator[None]:
     _migrate(BEFORE)
     yield
     _migrate(latest)
