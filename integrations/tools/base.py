@@ -149,6 +149,12 @@ class ToolError(Exception):
 Page = list[dict[str, Any]]
 
 
+def select_fields(record: Mapping[str, Any], fields: frozenset[str]) -> dict[str, Any]:
+    """The part of a unified record a sync asked for: its wanted fields, and always `remote_id`
+    (what keys the row)."""
+    return {key: value for key, value in record.items() if key in fields or key == "remote_id"}
+
+
 class Tool(ABC):
     id: ClassVar[str]
     label: ClassVar[str]
