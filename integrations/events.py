@@ -14,15 +14,41 @@ from integrations.models import Integration, Issue, ReconnectionLink
 from webhooks.services import event_emit
 
 
-def integration_state_changed_emit(*, integration: Integration) -> None:
+def integration_event_emit(*, integration: Integration, type: str, data: dict[str, Any]) -> None:
+    """An event about one integration, filed under its environment (and its id, for the
+    dashboard's webhook panel)."""
     event_emit(
         environment_id=integration.environment_id,
         integration_id=integration.pk,
+        type=type,
+        data=data,
+    )
+
+
+def integration_fields(integration: Integration) -> dict[str, Any]:
+    """How Kombo's integration and sync events name their integration, at the top of `data`."""
+    return {
+        "integration_id": integration.pk,
+        "integration_tool": integration.tool,
+        "integration_category": integration.category,
+    }
+
+
+def _integration_summary(integration: Integration) -> dict[str, Any]:
+    return {
+        "id": integration.pk,
+        "tool": integration.tool,
+        "category": integration.category,
+        "end_user": end_user_payload(integration),
+    }
+
+
+def integration_state_changed_emit(*, integration: Integration) -> None:
+    integration_event_emit(
+        integration=integration,
         type="integration-state-changed",
         data={
-            "integration_tool": integration.tool,
-            "integration_id": integration.pk,
-            "integration_category": integration.category,
+            **integration_fields(integration),
             "end_user": end_user_payload(integration),
             "qa_status": integration.qa_status,
             "setup_status": integration.setup_status,
@@ -33,9 +59,8 @@ def integration_state_changed_emit(*, integration: Integration) -> None:
 
 
 def issue_status_changed_emit(*, issue: Issue, integration: Integration, change: str) -> None:
-    event_emit(
-        environment_id=integration.environment_id,
-        integration_id=integration.pk,
+    integration_event_emit(
+        integration=integration,
         type="issue-status-changed",
         data={
             "change": change,
@@ -48,38 +73,22 @@ def issue_status_changed_emit(*, issue: Issue, integration: Integration, change:
                 "first_observed_at": iso_timestamp_or_none(issue.first_observed_at),
                 "resolved_at": iso_timestamp_or_none(issue.resolved_at),
             },
-            "integration": {
-                "id": integration.pk,
-                "tool": integration.tool,
-                "category": integration.category,
-                "end_user": end_user_payload(integration),
-            },
+            "integration": _integration_summary(integration),
         },
     )
 
 
-def _integration_summary(integration: Integration) -> dict[str, Any]:
-    return {
-        "id": integration.pk,
-        "tool": integration.tool,
-        "category": integration.category,
-        "end_user": end_user_payload(integration),
-    }
-
-
 def integration_created_emit(*, integration: Integration) -> None:
-    event_emit(
-        environment_id=integration.environment_id,
-        integration_id=integration.pk,
+    integration_event_emit(
+        integration=integration,
         type="integration-created",
         data=_integration_summary(integration),
     )
 
 
 def integration_deleted_emit(*, integration: Integration) -> None:
-    event_emit(
-        environment_id=integration.environment_id,
-        integration_id=integration.pk,
+    integration_event_emit(
+        integration=integration,
         type="integration-deleted",
         data={
             **_integration_summary(integration),
@@ -90,9 +99,8 @@ def integration_deleted_emit(*, integration: Integration) -> None:
 
 def connection_flow_failed_emit(*, integration: Integration, log_url: str) -> None:
     """The customer could not complete a connection or reconnection flow of `integration`."""
-    event_emit(
-        environment_id=integration.environment_id,
-        integration_id=integration.pk,
+    integration_event_emit(
+        integration=integration,
         type="connection-flow-failed",
         data={
             "integration_tool": integration.tool,

@@ -130,32 +130,25 @@ class UnifiedRecord(models.Model):
 
     class Meta:
         abstract = True
+        # Per table: ingest upserts on (integration, remote_id); the HRIS API pages by
+        # (integration, changed_at, id).
+        constraints = [
+            models.UniqueConstraint(fields=["integration", "remote_id"], name="%(class)s_remote_id")
+        ]
+        indexes = [
+            models.Index(fields=["integration", "changed_at", "id"], name="%(class)s_changed_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{type(self).__name__} {self.remote_id} of {self.integration_id}"
 
 
 class Employee(UnifiedRecord):
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["integration", "remote_id"], name="employee_remote_id")
-        ]
-        indexes = [
-            models.Index(fields=["integration", "changed_at", "id"], name="employee_changed_idx")
-        ]
-
-    def __str__(self) -> str:
-        return f"Employee {self.remote_id} of {self.integration_id}"
+    pass
 
 
 class Group(UnifiedRecord):
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["integration", "remote_id"], name="group_remote_id")
-        ]
-        indexes = [
-            models.Index(fields=["integration", "changed_at", "id"], name="group_changed_idx")
-        ]
-
-    def __str__(self) -> str:
-        return f"Group {self.remote_id} of {self.integration_id}"
+    pass
 
 
 UNIFIED_MODELS: dict[str, type[UnifiedRecord]] = {"hris_employees": Employee, "hris_teams": Group}

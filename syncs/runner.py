@@ -20,7 +20,13 @@ from integrations.models import Integration, SyncType
 from integrations.read_models import READ_MODELS
 from integrations.selectors import credentials_current, integration_wanted_fields
 from integrations.tools import tool_get
-from integrations.tools.base import AuthOutcome, PermissionGap, Tool, ToolError
+from integrations.tools.base import (
+    AuthOutcome,
+    PermissionGap,
+    Tool,
+    ToolError,
+    readable_fields,
+)
 from syncs.ingest import IngestCounts, ingest_page, mark_unseen_deleted
 from syncs.models import COMPLETE_SYNCS, UNIFIED_MODELS, AuthCheckTrigger, Sync, SyncState
 from syncs.readahead import read_ahead
@@ -152,19 +158,19 @@ def _read_wanted_models(sync: Sync, granted: frozenset[str], reading: _Reading) 
     credentials = credentials_current(integration=integration) or {}
     wanted = integration_wanted_fields(integration=integration)
     since = sync_delta_since(sync) if sync.type == SyncType.DELTA else None
+    gaps = tool.scope_permission_gaps(scope=wanted, granted=granted)
     for index, (model_id, field_ids) in enumerate(wanted.items()):
-        gaps = tool.permission_gaps(model_id=model_id, field_ids=field_ids, granted=granted)
-        sync.warnings.extend(permission_warnings(gaps))
-        if any(gap.field_id is None for gap in gaps):
+        sync.warnings.extend(permission_warnings(gaps[model_id]))
+        fields = readable_fields(field_ids, gaps[model_id])
+        if fields is None:
             continue
-        blocked = {gap.field_id for gap in gaps}
         try:
             counts = _sync_model(
                 sync=sync,
                 tool=tool,
                 credentials=credentials,
                 model_id=model_id,
-                fields=frozenset(field_ids) - blocked,
+                fields=fields,
                 since=since,
                 progress_span=(index / len(wanted), (index + 1) / len(wanted)),
             )

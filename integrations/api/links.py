@@ -20,13 +20,18 @@ from core.timestamps import iso_timestamp, iso_timestamp_or_none
 from integrations.actors import Actor
 from integrations.api.serializers import INTEGRATION_CATEGORIES
 from integrations.api.views import INTEGRATION_ID_PARAMETER, IntegrationApiView
-from integrations.models import LinkLanguage, LinkState, LinkType, ReconnectionLink, ScopeConfig
+from integrations.models import LinkLanguage, LinkState, LinkType, ReconnectionLink
 from integrations.selectors import reconnection_link_get, reconnection_links_of
 from integrations.services import (
     activation_token_exchange,
     connect_link_create,
     relink_link_create,
     relink_link_revoke,
+)
+from integrations.services.links import (
+    ScopeConfigNotFoundError,
+    connect_target_scope_config,
+    relink_target_scope_config,
 )
 from integrations.tools import TOOLS
 
@@ -108,16 +113,15 @@ class RelinkView(IntegrationApiView):
         integration = self.get_integration(request, integration_id)
         body = RelinkRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        scope_config = None
-        scope_config_id = body.validated_data.get("scope_config_id")
-        if scope_config_id:
-            scope_config = ScopeConfig.objects.filter(
-                pk=scope_config_id, environment_id=integration.environment_id
-            ).first()
-            if scope_config is None:
-                raise InputInvalid(
-                    f"scope_config_id: No scope config {scope_config_id!r} in this environment."
-                )
+        try:
+            scope_config = relink_target_scope_config(
+                integration=integration,
+                scope_config_id=body.validated_data.get("scope_config_id"),
+            )
+        except ScopeConfigNotFoundError as missing:
+            raise InputInvalid(
+                f"scope_config_id: No scope config {missing.scope_config_id!r} in this environment."
+            ) from None
         _, url = relink_link_create(
             integration=integration,
             link_type=body.validated_data["link_type"],
@@ -277,16 +281,14 @@ class CreateLinkView(KomboApiView):
         tool_id = data.get("integration_tool") or None
         if tool_id is not None and tool_id not in TOOLS:
             raise InputInvalid(f"integration_tool: Unknown tool {tool_id!r}.")
-        scopes = ScopeConfig.objects.filter(environment_id=environment_id)
-        scope = (
-            scopes.filter(pk=data["scope_config_id"]).first()
-            if data.get("scope_config_id")
-            else scopes.order_by("created_at").first()
-        )
-        if scope is None:
+        try:
+            scope = connect_target_scope_config(
+                environment_id=environment_id, scope_config_id=data.get("scope_config_id")
+            )
+        except ScopeConfigNotFoundError:
             raise InputInvalid(
                 "scope_config_id: No such scope config in this environment (and no default)."
-            )
+            ) from None
         _, url = connect_link_create(
             environment_id=environment_id,
             organization_name=data["end_user_organization_name"],

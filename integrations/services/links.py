@@ -115,6 +115,49 @@ def link_created_data(link: ReconnectionLink) -> dict[str, Any]:
     return data
 
 
+class ScopeConfigNotFoundError(LookupError):
+    """The scope config a new link should target is not in the link's environment (or, for a
+    new connection, the environment has none to fall back on)."""
+
+    def __init__(self, scope_config_id: str | None) -> None:
+        super().__init__(scope_config_id)
+        self.scope_config_id = scope_config_id
+
+
+def _scope_config_in_environment(*, environment_id: str, scope_config_id: str) -> ScopeConfig:
+    scope_config = ScopeConfig.objects.filter(
+        pk=scope_config_id, environment_id=environment_id
+    ).first()
+    if scope_config is None:
+        raise ScopeConfigNotFoundError(scope_config_id)
+    return scope_config
+
+
+def relink_target_scope_config(
+    *, integration: Integration, scope_config_id: str | None
+) -> ScopeConfig | None:
+    """The scope config a relink link moves `integration` to; None keeps its current one."""
+    if not scope_config_id:
+        return None
+    return _scope_config_in_environment(
+        environment_id=integration.environment_id, scope_config_id=scope_config_id
+    )
+
+
+def connect_target_scope_config(*, environment_id: str, scope_config_id: str | None) -> ScopeConfig:
+    """The scope config a new connection gets: the one asked for, else the environment's
+    oldest (its default)."""
+    if scope_config_id:
+        return _scope_config_in_environment(
+            environment_id=environment_id, scope_config_id=scope_config_id
+        )
+    default = ScopeConfig.objects.filter(environment_id=environment_id).order_by("created_at")
+    scope_config = default.first()
+    if scope_config is None:
+        raise ScopeConfigNotFoundError(None)
+    return scope_config
+
+
 def relink_link_create(
     *,
     integration: Integration,

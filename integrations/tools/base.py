@@ -106,6 +106,19 @@ class PermissionGap:
     message: str
 
 
+def readable_fields(
+    field_ids: Iterable[str], gaps: Iterable[PermissionGap]
+) -> frozenset[str] | None:
+    """What of a model's wanted fields may be read despite its gaps; None when a missing
+    permission keeps the whole model out of reach."""
+    blocked = set()
+    for gap in gaps:
+        if gap.field_id is None:
+            return None
+        blocked.add(gap.field_id)
+    return frozenset(field_ids) - blocked
+
+
 @dataclass(frozen=True)
 class CredentialField:
     """One value the customer enters on the hosted form. The texts are lazy translations: they
@@ -134,6 +147,12 @@ class ToolError(Exception):
 
 
 Page = list[dict[str, Any]]
+
+
+def select_fields(record: Mapping[str, Any], fields: frozenset[str]) -> dict[str, Any]:
+    """The part of a unified record a sync asked for: its wanted fields, and always `remote_id`
+    (what keys the row)."""
+    return {key: value for key, value in record.items() if key in fields or key == "remote_id"}
 
 
 class Tool(ABC):
@@ -207,6 +226,16 @@ class Tool(ABC):
                     )
                 )
         return gaps
+
+    def scope_permission_gaps(
+        self, *, scope: Mapping[str, Iterable[str]], granted: frozenset[str]
+    ) -> dict[str, list[PermissionGap]]:
+        """Per read model of `scope` (model id -> wanted field ids), in its order: what the
+        granted permissions don't cover. Syncs skip it; the auth check API reports it."""
+        return {
+            model_id: self.permission_gaps(model_id=model_id, field_ids=field_ids, granted=granted)
+            for model_id, field_ids in scope.items()
+        }
 
     def permission_message(self, permission: str, model_id: str, field_id: str | None) -> str:
         """A precise, human warning; tools override it to speak their vendor's language."""

@@ -27,6 +27,7 @@ from integrations.tools.base import (
     Page,
     Tool,
     ToolError,
+    select_fields,
 )
 from integrations.tools.http import HttpFailure, http_get_json
 
@@ -224,14 +225,7 @@ class SandboxTool(Tool):
             try:
                 next_cursor = body.get("next_cursor")
                 # Mapped inside the `try`: a record without an id is a malformed body too.
-                page = [
-                    {
-                        key: value
-                        for key, value in mapper(r).items()
-                        if key in fields or key == "remote_id"
-                    }
-                    for r in body["data"]
-                ]
+                page = [select_fields(mapper(r), fields) for r in body["data"]]
             except (KeyError, TypeError, AttributeError):
                 raise ToolError(
                     f"Sandbox HR {resource}: unexpected response body.", transient=True

@@ -2,7 +2,7 @@
 
 The replay does what the scheduler and `syncs.runner` do, in order, at the moments they would
 have done it: it picks the due integration the scheduler would pick, checks auth and records it
-with `integration_record_auth_result`, skips what `permission_gaps` says the key can't read,
+with `integration_record_auth_result`, skips what `scope_permission_gaps` says the key can't read,
 ingests what Sandbox HR holds with `ingest_page`, and schedules the next sync with the product's
 interval. The customers' fates strike in between. So the health on each integration is the
 product's verdict on its checks, and the pages, the strips and the API agree.
@@ -31,7 +31,7 @@ from integrations.services import (
     integrations_mark_sync_queued,
 )
 from integrations.tools import tool_get
-from integrations.tools.base import AuthOutcome, AuthResult, Tool
+from integrations.tools.base import AuthOutcome, AuthResult, Tool, readable_fields
 from kombo_site.demo.customers import (
     DemoIntegration,
     demo_fate_strike,
@@ -165,14 +165,13 @@ def _data_replay(
     """Read what the scope wants and the key may: the runner's loop. Returns the changed models."""
     since = sync_delta_since(sync) if sync.type == SyncType.DELTA else None
     changed = []
-    for model_id, field_ids in integration_wanted_fields(integration=sync.integration).items():
-        gaps = tool.permission_gaps(
-            model_id=model_id, field_ids=field_ids, granted=result.granted_permissions
-        )
-        sync.warnings.extend(permission_warnings(gaps))
-        if any(gap.field_id is None for gap in gaps):
+    wanted = integration_wanted_fields(integration=sync.integration)
+    gaps = tool.scope_permission_gaps(scope=wanted, granted=result.granted_permissions)
+    for model_id, field_ids in wanted.items():
+        sync.warnings.extend(permission_warnings(gaps[model_id]))
+        fields = readable_fields(field_ids, gaps[model_id])
+        if fields is None:
             continue
-        fields = frozenset(field_ids) - {gap.field_id for gap in gaps}
         counts = IngestCounts()
         for page in demo_sandbox_fetch(credentials, model_id, fields, since):
             counts.add(

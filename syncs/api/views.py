@@ -216,17 +216,15 @@ class IntegrationCheckAuthView(IntegrationApiView):
         run = auth_check_run(integration=integration, trigger=AuthCheckTrigger.MANUAL)
         integration.refresh_from_db()
         tool = tool_get(integration.tool)
-        missing = (
-            [
-                gap.message
-                for model_id, fields in integration_wanted_fields(integration=integration).items()
-                for gap in tool.permission_gaps(
-                    model_id=model_id, field_ids=fields, granted=run.result.granted_permissions
-                )
-            ]
+        gaps = (
+            tool.scope_permission_gaps(
+                scope=integration_wanted_fields(integration=integration),
+                granted=run.result.granted_permissions,
+            )
             if run.result.outcome == "OK"
-            else []
+            else {}
         )
+        missing = [gap.message for model_gaps in gaps.values() for gap in model_gaps]
         return success(
             {
                 "outcome": run.check.outcome,

@@ -50,6 +50,7 @@ from integrations.tools.base import (
     Page,
     Tool,
     ToolError,
+    select_fields,
 )
 from integrations.tools.http import HttpFailure
 
@@ -330,15 +331,14 @@ class BambooHrTool(Tool):
 
     def _fetch_groups(self, company: Company, fields: frozenset[str]) -> Page:
         return [
-            {
-                key: value
-                for key, value in {
+            select_fields(
+                {
                     "remote_id": group_id(option["alias"], option["id"]),
                     "name": option["name"],
                     # A division is a larger organisational unit: still a department-like group.
                     "type": "DEPARTMENT",
-                }.items()
-                if key in fields or key == "remote_id"
-            }
+                },
+                fields,
+            )
             for option in self._lists(company)
         ]

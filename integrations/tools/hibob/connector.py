@@ -23,6 +23,7 @@ from integrations.tools.base import (
     Page,
     Tool,
     ToolError,
+    select_fields,
 )
 from integrations.tools.hibob.fields import (
     COMPANY_ID,
@@ -229,7 +230,7 @@ class HiBobTool(Tool):
                 auth=_auth(credentials),
             )
             groups = [
-                {key: value for key, value in group.items() if key in fields or key == "remote_id"}
+                select_fields(group, fields)
                 for group in flatten_departments(body["items"], parent_id=None)
             ]
         except HttpFailure as failure:

@@ -22,6 +22,7 @@ from integrations.tools.base import (
     Page,
     Tool,
     ToolError,
+    select_fields,
 )
 from integrations.tools.http import HttpFailure, http_get_json, http_request_json
 from integrations.tools.personio.fields import (
@@ -235,7 +236,7 @@ class PersonioTool(Tool):
         if model_id == "hris_employees":
             supported = self._supported_fields(model_id, fields)
             for items in self._employee_pages(credentials, since):
-                yield [_select(map_employee(item), supported) for item in items]
+                yield [select_fields(map_employee(item), supported) for item in items]
         elif model_id == "hris_teams":
             supported = self._supported_fields(model_id, fields)
             seen: set[str] = set()
@@ -244,7 +245,7 @@ class PersonioTool(Tool):
                 for group in (group for item in items for group in groups_of(item)):
                     if group["remote_id"] not in seen:
                         seen.add(group["remote_id"])
-                        page.append(_select(group, supported))
+                        page.append(select_fields(group, supported))
                 yield page
         else:
             raise ToolError(f"Personio does not provide {model_id}.", transient=False)
@@ -356,7 +357,3 @@ def _parse_page(body: Any) -> tuple[list[dict[str, dict[str, Any]]], int, int]:
             raise ValueError("an employee without an id")
         items.append(attributes)
     return items, current_page, total_pages
-
-
-def _select(record: dict[str, Any], fields: frozenset[str]) -> dict[str, Any]:
-    return {key: value for key, value in record.items() if key in fields or key == "remote_id"}
