@@ -29,6 +29,7 @@ from integrations.models import (
     LinkType,
     ReconnectionLink,
     ScopeConfig,
+    ScopeConfigEnvironmentError,
     ScopeConfigMigration,
 )
 
@@ -241,16 +242,17 @@ class IntegrationAdmin(ReadOnlyAdmin):
         actor = Actor.operator(request.user)
         created, skipped = [], []
         for integration in integrations:
-            if scope is not None and scope.environment_id != integration.environment_id:
+            try:
+                _, url = services.relink_link_create(
+                    integration=integration,
+                    link_type=LinkType.MAGIC_LINK,
+                    language=request.POST.get("language") or "en",
+                    scope_config=scope,
+                    actor=actor,
+                )
+            except ScopeConfigEnvironmentError:
                 skipped.append(integration)
                 continue
-            _, url = services.relink_link_create(
-                integration=integration,
-                link_type=LinkType.MAGIC_LINK,
-                language=request.POST.get("language") or "en",
-                scope_config=scope,
-                actor=actor,
-            )
             created.append((integration, url))
         response = render(
             request,

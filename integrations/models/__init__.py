@@ -38,6 +38,7 @@ from integrations.models.links import (
 )
 from integrations.models.scope_configs import (
     ScopeConfig,
+    ScopeConfigEnvironmentError,
     ScopeSetting,
 )
 
@@ -61,6 +62,7 @@ __all__ = [
     "QaStatus",
     "ReconnectionLink",
     "ScopeConfig",
+    "ScopeConfigEnvironmentError",
     "ScopeConfigMigration",
     "ScopeSetting",
     "SetupStatus",

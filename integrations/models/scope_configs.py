@@ -16,6 +16,10 @@ class ScopeSetting(models.TextChoices):
     OPTIONAL = "OPTIONAL"
 
 
+class ScopeConfigEnvironmentError(ValueError):
+    """A scope config was given for an integration or link of another environment."""
+
+
 class ScopeConfig(models.Model):
     """Which read models and fields integrations using this config read.
 
@@ -40,6 +44,11 @@ class ScopeConfig(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def require_environment(self, environment_id: str) -> None:
+        """Integrations and links use scope configs of their own environment only."""
+        if self.environment_id != environment_id:
+            raise ScopeConfigEnvironmentError("The scope config belongs to another environment.")
 
     def model_setting(self, model_id: str) -> str:
         entry: dict[str, Any] = self.settings.get(model_id) or {}

@@ -49,8 +49,7 @@ def connect_link_create(
     """A link through which a customer connects a new integration (tool fixed or picked)."""
     if tool_id is not None:
         tool_get(tool_id)
-    if scope_config.environment_id != environment_id:
-        raise ValueError("The scope config belongs to another environment.")
+    scope_config.require_environment(environment_id)
     link, token = link_built(
         environment_id=environment_id,
         kind=LinkKind.CONNECT,

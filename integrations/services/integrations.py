@@ -136,8 +136,7 @@ def integration_create(
     """A new integration with its first credentials; `link_id`, `ip_address` and `user_agent`
     record where a customer set them (a connect link), as a relink records them."""
     tool = tool_get(tool_id)
-    if scope_config.environment_id != environment.pk:
-        raise ValueError("The scope config belongs to another environment.")
+    scope_config.require_environment(environment.pk)
     with transaction.atomic():
         integration = Integration.objects.create(
             id=new_integration_id(tool.id),

@@ -169,8 +169,8 @@ def relink_link_create(
     """A new single-use link for `integration`; returns it with its URL (shown, never stored)."""
     if integration.deleted_at is not None:
         raise ValueError("The integration is deleted.")
-    if scope_config is not None and scope_config.environment_id != integration.environment_id:
-        raise ValueError("The scope config belongs to another environment.")
+    if scope_config is not None:
+        scope_config.require_environment(integration.environment_id)
     link, token = link_built(
         environment_id=integration.environment_id,
         kind=LinkKind.RELINK,
