@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from integrations.models import Environment, Issue
 from syncs.models import AuthCheck, Employee, Group, Sync
-from tests.factories import IntegrationFactory
+from tests.support.factories import IntegrationFactory
 from webhooks.services import event_emit
 
 OUR_APPS = {"integrations", "sandbox_hr", "syncs", "webhooks"}

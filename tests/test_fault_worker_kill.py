@@ -13,8 +13,7 @@ from django.db.models import Count
 
 from integrations.models import Environment, Integration
 from syncs.models import Employee, Sync, SyncState
-from tests.conftest import require_service
-from tests.processes import (
+from tests.support.processes import (
     WORKER_LOST,
     CeleryWorkers,
     celery_app_on,
@@ -25,6 +24,7 @@ from tests.processes import (
     wait_for,
     worker_env,
 )
+from tests.support.services import require_service
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.processes import gunicorn_server, wait_for
+from tests.support.processes import gunicorn_server, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

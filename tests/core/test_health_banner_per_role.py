@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from core.roles import Role
 from integrations.models import Environment, IntegrationStatus, SyncPausedReason
-from tests.factories import IntegrationFactory
+from tests.support.factories import IntegrationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -43,8 +43,7 @@ from integrations.tools.base import AuthResult
 from integrations.tools.sandbox import PERM_PERSONAL
 from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from syncs.models import AuthCheck, AuthCheckTrigger, Sync, SyncState, SyncTrigger
-from tests.factories import IntegrationFactory
-from tests.syncs.conftest import ALL_PERMISSIONS
+from tests.support.factories import ALL_PERMISSIONS, IntegrationFactory
 from webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery
 from webhooks.services import endpoint_create, event_emit
 from webhooks.signing import signature_headers

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, ViewportSize, expect
 
-from tests.conftest import require_service
 from tests.e2e.conftest import DESKTOP, PHONE, BrowserConsole, horizontal_overflow
 from tests.e2e.site_pages import PAGES, PageCase, Seeded, sign_in
+from tests.support.services import require_service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -18,7 +18,7 @@ from sandbox_hr.services import sandbox_api_key_create
 from tests.e2e.conftest import BrowserConsole
 from tests.integrations.test_hosted_form_hostile import OPERATOR
 from tests.integrations.test_relink_complete import _broken
-from tests.syncs.conftest import ALL_PERMISSIONS
+from tests.support.factories import ALL_PERMISSIONS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -18,10 +18,10 @@ from integrations.actors import Actor
 from integrations.models import ApiKey, Environment, IntegrationStatus, LinkType
 from integrations.services import relink_link_create
 from sandbox_hr.services import sandbox_api_key_create
-from tests.conftest import require_service
 from tests.e2e.conftest import BrowserConsole
 from tests.integrations.test_relink_complete import _broken
-from tests.syncs.conftest import ALL_PERMISSIONS
+from tests.support.factories import ALL_PERMISSIONS
+from tests.support.services import require_service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -25,7 +25,7 @@ from integrations.models import (
 )
 from integrations.services import link_find
 from tests.e2e.conftest import BrowserConsole
-from tests.factories import IntegrationFactory
+from tests.support.factories import IntegrationFactory
 from webhooks.delivery import delivery_attempt
 from webhooks.models import DeliveryStatus, WebhookDelivery
 from webhooks.services import endpoint_create, event_emit

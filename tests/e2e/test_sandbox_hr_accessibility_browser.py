@@ -22,8 +22,7 @@ from tests.e2e.test_accessibility_browser import (
     _light_theme_problems,
     axe_path,  # noqa: F401 (a fixture)
 )
-from tests.factories import SANDBOX_PASSWORD, SandboxUserFactory
-from tests.syncs.conftest import ALL_PERMISSIONS
+from tests.support.factories import ALL_PERMISSIONS, SANDBOX_PASSWORD, SandboxUserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,8 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from integrations.models import Environment, Integration
 from tests.e2e.conftest import BrowserConsole
-from tests.factories import ScopeConfigFactory
-from tests.syncs.conftest import sandbox_integration
+from tests.support.factories import ScopeConfigFactory, sandbox_integration
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

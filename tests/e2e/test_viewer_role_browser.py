@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from core.roles import Role
 from integrations.models import Environment
 from tests.e2e.conftest import BrowserConsole
-from tests.factories import IntegrationFactory
+from tests.support.factories import IntegrationFactory
 
 pytestmark = pytest.mark.browser
 

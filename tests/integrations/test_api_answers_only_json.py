@@ -18,7 +18,7 @@ from django.test import Client
 from kombo.errors.kombogeneralerror import KomboGeneralErrorData
 
 from integrations.models import ApiKey, Environment
-from tests.factories import IntegrationFactory
+from tests.support.factories import IntegrationFactory
 
 UNKNOWN_PATHS = [
     "/api/v1/no-such-endpoint",

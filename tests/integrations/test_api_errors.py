@@ -12,7 +12,7 @@ from django.test import Client, override_settings
 
 from integrations.models import ApiKey, Environment, Integration, RequestLog
 from integrations.services import api_key_revoke
-from tests.factories import IntegrationFactory
+from tests.support.factories import IntegrationFactory
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from core.ids import new_integration_id
 from integrations.actors import Actor
 from integrations.models import ApiKey, Environment, Integration, IntegrationStatus, ScopeConfig
 from integrations.services import integration_delete, integration_set_enabled
-from tests.factories import IntegrationFactory, ScopeConfigFactory
+from tests.support.factories import IntegrationFactory, ScopeConfigFactory
 
 
 @pytest.fixture

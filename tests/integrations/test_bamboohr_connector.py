@@ -14,13 +14,11 @@ from django.test import override_settings
 from integrations.read_models import HRIS_EMPLOYEES, HRIS_GROUPS
 from integrations.tools.bamboohr import PERM_EMPLOYEE_DATASET, PERM_LISTS, BambooHrTool
 from integrations.tools.base import AuthOutcome, Coverage, ToolError
-from tests.fakes.server import Fault
+from tests.support.fakes.server import Fault
 
 if TYPE_CHECKING:
-    from tests.fakes.bamboohr import FakeBambooHr
+    from tests.support.fakes.bamboohr import FakeBambooHr
 
-# The `fake_bamboohr` fixture lives with the fake (imported here as a plugin, so pytest sees it).
-pytest_plugins = ["tests.fakes.bamboohr"]
 
 tool = BambooHrTool()
 EMPLOYEE_FIELDS = frozenset(HRIS_EMPLOYEES.fields)

@@ -20,9 +20,8 @@ from integrations.models import (
 )
 from integrations.services import relink_link_create
 from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
-from tests.factories import connect_link_for_new_customer
 from tests.integrations.test_relink_complete import _broken
-from tests.syncs.conftest import ALL_PERMISSIONS
+from tests.support.factories import ALL_PERMISSIONS, connect_link_for_new_customer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 OPERATOR = Actor.system("tests")

@@ -24,9 +24,8 @@ from integrations.read_models import HRIS_EMPLOYEES
 from integrations.services import connect_link_create, relink_link_create
 from integrations.tools.sandbox import PERM_EMPLOYEES
 from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
-from tests.factories import ScopeConfigFactory
 from tests.integrations.test_relink_complete import _broken
-from tests.syncs.conftest import ALL_PERMISSIONS
+from tests.support.factories import ALL_PERMISSIONS, ScopeConfigFactory
 from webhooks.models import WebhookDelivery, WebhookEvent
 from webhooks.services import endpoint_create
 

@@ -8,7 +8,7 @@ from django.test import override_settings
 
 from integrations.crypto import CredentialDecryptionError
 from integrations.selectors import credentials_current
-from tests.factories import IntegrationFactory
+from tests.support.factories import IntegrationFactory
 
 SECRET = "sbx_super_secret_value_123"
 

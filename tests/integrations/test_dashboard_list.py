@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from integrations.models import Environment, Integration, IntegrationStatus, SyncPausedReason
-from tests.factories import IntegrationFactory
+from tests.support.factories import IntegrationFactory
 
 pytestmark = pytest.mark.django_db
 

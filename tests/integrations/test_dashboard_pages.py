@@ -32,7 +32,7 @@ from integrations.services import (
     credential_version_add,
     integration_event_record,
 )
-from tests.factories import IntegrationFactory
+from tests.support.factories import IntegrationFactory
 
 CANARY_SECRET = "sbx_CANARY-d0-not-l3ak-7731"
 

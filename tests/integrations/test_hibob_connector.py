@@ -19,13 +19,11 @@ from integrations.tools.hibob import (
     SEARCH_BATCH_SIZE,
     HiBobTool,
 )
-from tests.fakes.hibob import (  # noqa: F401 (fixtures)
+from tests.support.fakes.hibob import (
     ALL_CATEGORIES,
     FakeHiBob,
-    fake_hibob_fixture,
-    hibob_server_fixture,
 )
-from tests.fakes.server import Fault
+from tests.support.fakes.server import Fault
 
 tool = HiBobTool()
 EMPLOYEE_FIELDS = frozenset(HRIS_EMPLOYEES.fields)

@@ -17,12 +17,11 @@ from django.test import Client, override_settings
 from integrations.actors import Actor
 from integrations.models import Environment, LinkType, ReconnectionLink
 from integrations.services import relink_link_create
-from tests.factories import IntegrationFactory
 from tests.integrations.test_relink_complete import _broken
+from tests.support.factories import IntegrationFactory
 from webhooks.models import WebhookDelivery, WebhookEvent
 from webhooks.services import endpoint_create
 
-pytest_plugins = ["tests.fakes.bamboohr"]
 pytestmark = pytest.mark.django_db(transaction=True)
 OPERATOR = Actor.system("tests")
 ENTER_YOUR_API_KEY = {

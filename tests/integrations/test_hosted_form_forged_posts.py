@@ -14,10 +14,9 @@ from django.test import Client, override_settings
 
 from integrations.models import Environment, IntegrationStatus, LinkType
 from integrations.services import connect_link_create, link_find, relink_link_create
-from tests.factories import ScopeConfigFactory
 from tests.integrations.test_hosted_form_hostile import OPERATOR, _path, _snapshot
 from tests.integrations.test_relink_complete import _broken, _new_key
-from tests.syncs.conftest import ALL_PERMISSIONS
+from tests.support.factories import ALL_PERMISSIONS, ScopeConfigFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

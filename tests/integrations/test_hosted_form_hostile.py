@@ -34,13 +34,16 @@ from integrations.services import (
 )
 from integrations.tools.base import AuthResult
 from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
-from tests.factories import IntegrationFactory, ScopeConfigFactory
-from tests.fakes.personio import (  # noqa: F401 (fixtures)
-    FakePersonio,
-    fake_personio_fixture,
-    personio_server_fixture,
+from tests.support.factories import (
+    ALL_PERMISSIONS,
+    IntegrationFactory,
+    SandboxSetup,
+    ScopeConfigFactory,
+    sandbox_integration,
 )
-from tests.syncs.conftest import ALL_PERMISSIONS, SandboxSetup, sandbox_integration
+from tests.support.fakes.personio import (
+    FakePersonio,
+)
 from webhooks.models import WebhookDelivery
 from webhooks.services import endpoint_create
 

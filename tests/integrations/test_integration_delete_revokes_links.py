@@ -23,7 +23,7 @@ from integrations.models import (
     ReconnectionLink,
 )
 from integrations.services import relink_link_create
-from tests.factories import IntegrationFactory
+from tests.support.factories import IntegrationFactory
 
 OPERATOR = Actor.system("tests")
 ORGANISATION = "Zebrafish Logistics GmbH"

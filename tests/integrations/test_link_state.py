@@ -21,7 +21,7 @@ from integrations.models import (
     link_state_expression,
 )
 from integrations.services import relink_link_create
-from tests.factories import IntegrationFactory
+from tests.support.factories import IntegrationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from integrations.actors import Actor
 from integrations.models import Environment, Integration, LinkType, ReconnectionLink
 from integrations.services import connect_link_create, relink_link_create, relink_link_revoke
-from tests.factories import IntegrationFactory, ScopeConfigFactory
+from tests.support.factories import IntegrationFactory, ScopeConfigFactory
 
 OPERATOR = Actor.system("tests")
 OPERATOR_APP = "https://app.operator.example"

@@ -42,14 +42,14 @@ from sandbox_hr.services import (
 )
 from syncs.models import Employee, Sync, SyncState
 from syncs.services import scheduler_tick
-from tests.conftest import require_service
-from tests.factories import ScopeConfigFactory
-from tests.syncs.conftest import (
+from tests.support.factories import (
     ALL_PERMISSIONS,
     SandboxSetup,
-    run_queued_syncs,
+    ScopeConfigFactory,
     sandbox_integration,
 )
+from tests.support.processes import run_queued_syncs
+from tests.support.services import require_service
 from webhooks.models import WebhookEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -15,7 +15,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 
 from integrations.models import Environment, ReconnectionLink
-from tests.factories import IntegrationFactory, ScopeConfigFactory
+from tests.support.factories import IntegrationFactory, ScopeConfigFactory
 
 pytestmark = pytest.mark.django_db
 

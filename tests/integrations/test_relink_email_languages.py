@@ -16,7 +16,7 @@ from django.core import mail
 from integrations.actors import Actor
 from integrations.models import Environment, LinkType
 from integrations.services import relink_link_create, relink_link_email
-from tests.factories import IntegrationFactory
+from tests.support.factories import IntegrationFactory
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)

@@ -16,7 +16,7 @@ from integrations.models import ApiKey, Environment, IntegrationStatus, LinkType
 from integrations.services import api_key_create, relink_link_create
 from sandbox_hr.services import sandbox_api_key_create
 from tests.integrations.test_relink_complete import _broken, _token
-from tests.syncs.conftest import ALL_PERMISSIONS
+from tests.support.factories import ALL_PERMISSIONS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 OPERATOR = Actor.system("tests")

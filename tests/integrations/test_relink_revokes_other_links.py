@@ -37,10 +37,9 @@ from integrations.services import (
     relink_link_revoke,
 )
 from sandbox_hr.services import sandbox_api_key_create
-from tests.conftest import require_service
-from tests.factories import ScopeConfigFactory
 from tests.integrations.test_relink_complete import _broken
-from tests.syncs.conftest import ALL_PERMISSIONS, sandbox_integration
+from tests.support.factories import ALL_PERMISSIONS, ScopeConfigFactory, sandbox_integration
+from tests.support.services import require_service
 
 pytestmark = pytest.mark.django_db(transaction=True)
 OPERATOR = Actor.system("tests")

@@ -30,8 +30,7 @@ from sandbox_hr.services import (
     sandbox_api_key_create,
     sandbox_api_key_revoke,
 )
-from tests.factories import IntegrationFactory
-from tests.syncs.conftest import ALL_PERMISSIONS
+from tests.support.factories import ALL_PERMISSIONS, IntegrationFactory
 
 RAW_KEY_PATTERN = re.compile(r"sbx_[1-9A-HJ-NP-Za-km-z]{32}")
 OVERVIEW_URL = "/dashboard/sandbox-hr/"

@@ -9,9 +9,8 @@ from django.test import Client
 
 from sandbox_hr.models import SandboxAccount, SandboxApiKey, SandboxUser
 from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
-from tests.factories import SandboxUserFactory
 from tests.integrations.test_sandbox_hr_sign_in import sandbox_sign_in
-from tests.syncs.conftest import ALL_PERMISSIONS
+from tests.support.factories import ALL_PERMISSIONS, SandboxUserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -18,9 +18,8 @@ from sandbox_hr.services import (
     sandbox_api_key_create,
     sandbox_api_key_revoke,
 )
-from tests.factories import SandboxUserFactory
 from tests.integrations.test_sandbox_hr_sign_in import sandbox_sign_in
-from tests.syncs.conftest import ALL_PERMISSIONS
+from tests.support.factories import ALL_PERMISSIONS, SandboxUserFactory
 
 pytestmark = pytest.mark.django_db
 

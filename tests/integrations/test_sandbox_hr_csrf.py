@@ -10,8 +10,7 @@ from django.test import Client
 from sandbox_hr.models import SandboxAccount, SandboxApiKey, SandboxUser
 from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from sandbox_hr.sessions import COOKIE_NAME
-from tests.factories import SANDBOX_PASSWORD, SandboxUserFactory
-from tests.syncs.conftest import ALL_PERMISSIONS
+from tests.support.factories import ALL_PERMISSIONS, SANDBOX_PASSWORD, SandboxUserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from django.test import Client
 from sandbox_hr.models import SandboxAccount, SandboxUser
 from sandbox_hr.services import sandbox_account_create
 from sandbox_hr.sessions import COOKIE_NAME
-from tests.factories import SANDBOX_PASSWORD, SandboxUserFactory
+from tests.support.factories import SANDBOX_PASSWORD, SandboxUserFactory
 
 pytestmark = pytest.mark.django_db
 

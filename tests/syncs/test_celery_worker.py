@@ -11,7 +11,7 @@ from django.utils import timezone
 from integrations.models import Environment, Integration
 from syncs.models import Employee, Sync, SyncState
 from syncs.tasks import scheduler_tick_task
-from tests.syncs.conftest import sandbox_integration
+from tests.support.factories import sandbox_integration
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,8 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from integrations.models import Environment, IntegrationStatus, SyncPausedReason
 from sandbox_hr.services import sandbox_api_key_revoke
 from syncs.models import AuthCheck, Sync, SyncState
-from tests.factories import IntegrationFactory
-from tests.syncs.conftest import sandbox_integration
+from tests.support.factories import IntegrationFactory, sandbox_integration
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

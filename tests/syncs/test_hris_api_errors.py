@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from integrations.models import ApiKey, Environment, Integration
 from syncs.models import Employee, Group
-from tests.factories import IntegrationFactory
+from tests.support.factories import IntegrationFactory
 
 pytestmark = pytest.mark.django_db
 

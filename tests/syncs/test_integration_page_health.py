@@ -24,8 +24,8 @@ from integrations.models import (
 from integrations.tools.sandbox import PERM_EMPLOYEES
 from syncs.models import AuthCheck, Sync, SyncState, SyncTrigger
 from syncs.services import sync_enqueue
-from tests.factories import IntegrationFactory
-from tests.syncs.conftest import run_queued_syncs, sandbox_integration
+from tests.support.factories import IntegrationFactory, sandbox_integration
+from tests.support.processes import run_queued_syncs
 
 pytestmark = pytest.mark.django_db
 

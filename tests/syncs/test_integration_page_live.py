@@ -25,8 +25,8 @@ from django.utils import timezone
 from integrations.models import Environment, Integration, IntegrationStatus, SyncPausedReason
 from sandbox_hr.services import sandbox_api_key_revoke
 from syncs.models import AuthCheck, Sync, SyncState
-from tests.factories import IntegrationFactory
-from tests.syncs.conftest import run_queued_syncs, sandbox_integration
+from tests.support.factories import IntegrationFactory, sandbox_integration
+from tests.support.processes import run_queued_syncs
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 from integrations.models import Environment, Integration, SyncPausedReason, SyncType
 from syncs.models import Sync, SyncState, SyncTrigger
 from syncs.services import scheduler_tick
-from tests.conftest import require_service
-from tests.factories import IntegrationFactory
+from tests.support.factories import IntegrationFactory
+from tests.support.services import require_service
 
 
 def _due(environment: Environment, count: int, **fields: object) -> list[Integration]:

@@ -22,7 +22,8 @@ from sandbox_hr.models import SandboxApiKey
 from sandbox_hr.services import sandbox_api_key_revoke
 from syncs.models import AuthCheck, Sync, SyncState
 from syncs.services import scheduler_tick
-from tests.syncs.conftest import run_queued_syncs, sandbox_integration
+from tests.support.factories import sandbox_integration
+from tests.support.processes import run_queued_syncs
 from webhooks.models import WebhookEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)

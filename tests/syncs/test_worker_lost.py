@@ -12,7 +12,8 @@ from django.utils import timezone
 from integrations.models import Environment, SyncType
 from syncs.models import Sync, SyncState, SyncTrigger
 from syncs.services import scheduler_tick, sync_enqueue
-from tests.syncs.conftest import run_queued_syncs, sandbox_integration
+from tests.support.factories import sandbox_integration
+from tests.support.processes import run_queued_syncs
 from webhooks.models import WebhookEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)

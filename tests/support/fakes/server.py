@@ -2,6 +2,10 @@
 
 Fakes reproduce a vendor's auth scheme, pagination and error bodies in `handle`; tests queue
 faults (status + body + headers, or a delay) for the next requests to see how connectors cope.
+
+Every fake is declared the same way (tests/conftest.py): a session fixture `serve`s it once per
+test process, and a per-test fixture hands it out `reset` and `configured`, the vendor's URL
+setting pointing at it.
 """
 
 from __future__ import annotations
@@ -11,8 +15,9 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar, Protocol, TypeVar
 
+from django.test import override_settings
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
@@ -37,7 +42,12 @@ class Fault:
 
 
 class FakeVendor:
-    """Base class: subclasses implement `handle`; requests are recorded for assertions."""
+    """Base class: subclasses implement `handle` and `reset`; requests are recorded for
+    assertions."""
+
+    # The setting holding the vendor's API URL, and what follows the fake's address in it.
+    url_setting: ClassVar[str]
+    url_suffix: ClassVar[str] = ""
 
     def __init__(self) -> None:
         self.faults: list[Fault] = []
@@ -63,6 +73,17 @@ class FakeVendor:
                 return fault
             return None
 
+    def reset(self) -> None:
+        """Back to the freshly seeded vendor: no credentials, faults or recorded requests."""
+        raise NotImplementedError
+
+    @contextmanager
+    def configured(self) -> Iterator[None]:
+        """Freshly reset, with the vendor's URL setting pointing at this fake."""
+        self.reset()
+        with override_settings(**{self.url_setting: self.base_url + self.url_suffix}):
+            yield
+
     def handle(self, request: Request) -> Response:
         raise NotImplementedError
 
@@ -84,15 +105,26 @@ class FakeVendor:
         return self.handle(request)(environ, start_response)
 
 
+class Servable(Protocol):
+    """A WSGI app that is told the address it is served on."""
+
+    base_url: str
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]: ...
+
+
+App = TypeVar("App", bound=Servable)
+
+
 @contextmanager
-def serve(app: FakeVendor) -> Iterator[str]:
-    """Serve `app` on 127.0.0.1 on a free port; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+def serve(app: App) -> Iterator[App]:
+    """Serve `app` on 127.0.0.1 on a free port, its `base_url` set, for the block."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)  # type: ignore[arg-type]
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     app.base_url = f"http://127.0.0.1:{server.server_port}"
     try:
-        yield app.base_url
+        yield app
     finally:
         server.shutdown()
         thread.join(timeout=5)

@@ -1,5 +1,6 @@
-"""factory-boy factories for the domain. Integrations are created through the service, so
-they come with an encrypted credential version and an audit event, as in real life."""
+"""factory-boy factories for the domain, and builders of whole setups. Integrations are created
+through the service, so they come with an encrypted credential version and an audit event, as in
+real life."""
 
 from __future__ import annotations
 
@@ -20,11 +21,13 @@ from integrations.models import (
 )
 from integrations.read_models import READ_MODELS
 from integrations.services import connect_link_create, integration_create
-from sandbox_hr.models import SandboxUser, SandboxUserRole
-from sandbox_hr.services import sandbox_user_create
+from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS, PERM_PERSONAL, PERM_SENSITIVE
+from sandbox_hr.models import SandboxAccount, SandboxApiKey, SandboxUser, SandboxUserRole
+from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create, sandbox_user_create
 
 # Every SandboxUserFactory login signs in with this password.
 SANDBOX_PASSWORD = "sandcastle on a windy beach"
+ALL_PERMISSIONS = (PERM_EMPLOYEES, PERM_PERSONAL, PERM_SENSITIVE, PERM_GROUPS)
 
 
 def scope_settings_all_enabled() -> dict[str, Any]:
@@ -144,3 +147,33 @@ def connect_link_for_new_customer(
         tool_id=tool_id,
     )
     return NewCustomerLink(link=link, path=urlsplit(url).path)
+
+
+@dataclass
+class SandboxSetup:
+    account: SandboxAccount
+    key: SandboxApiKey
+    raw_key: str
+    integration: Integration
+
+
+def sandbox_integration(
+    *,
+    environment: Environment,
+    permissions: tuple[str, ...] = ALL_PERMISSIONS,
+    employees: int = 12,
+    scope_config: ScopeConfig | None = None,
+    **fields: Any,
+) -> SandboxSetup:
+    """A sandbox HR account with an API key, and an integration of it using that key: served
+    over real HTTP when the test also uses the `sandbox_hr` fixture."""
+    account = sandbox_account_create(name="Acme GmbH", employees=employees, seed=7)
+    key, raw_key = sandbox_api_key_create(account=account, name="kombo", permissions=permissions)
+    integration = IntegrationFactory(
+        environment=environment,
+        scope_config=scope_config or ScopeConfigFactory(environment=environment),
+        credentials={"api_key": raw_key},
+        remote_account_id=account.id,
+        **fields,
+    )
+    return SandboxSetup(account, key, raw_key, integration)

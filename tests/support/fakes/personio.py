@@ -26,16 +26,14 @@ import json
 import math
 import secrets
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
-from django.test import override_settings
 from werkzeug.wrappers import Request, Response
 
-from tests.fakes.server import FakeVendor, serve
+from tests.support.fakes.server import FakeVendor
 
 SCOPE_EMPLOYEES = "employees:read"
 
@@ -105,6 +103,8 @@ class _Token:
 
 
 class FakePersonio(FakeVendor):
+    url_setting = "PERSONIO_API_URL"
+
     def __init__(
         self,
         *,
@@ -471,22 +471,3 @@ def other_company_employees(total: int = 12) -> list[FakeEmployee]:
         )
         for index in range(total)
     ]
-
-
-@pytest.fixture(scope="module", name="personio_server")
-def personio_server_fixture() -> Iterator[FakePersonio]:
-    """One server per test module: stopping one takes half a second."""
-    fake = FakePersonio()
-    with serve(fake):
-        yield fake
-
-
-@pytest.fixture(name="fake_personio")
-def fake_personio_fixture(personio_server: FakePersonio) -> Iterator[FakePersonio]:
-    """A fresh fake Personio, running, with `PERSONIO_API_URL` pointing at it.
-
-    Import both `fake_personio_fixture` and `personio_server_fixture` into a test module.
-    """
-    personio_server.reset()
-    with override_settings(PERSONIO_API_URL=personio_server.base_url):
-        yield personio_server

@@ -37,15 +37,13 @@ import threading
 import time
 import unicodedata
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import pytest
-from django.test import override_settings
 from werkzeug.wrappers import Request, Response
 
-from tests.fakes.server import FakeVendor, serve
+from tests.support.fakes.server import FakeVendor
 
 COMPANY_ID = 638112
 OTHER_COMPANY_ID = 702945
@@ -525,8 +523,11 @@ def _human(meta: FieldMeta, employee: FakeEmployee, value: Any) -> Any:
 
 
 class FakeHiBob(FakeVendor):
+    url_setting = "HIBOB_API_URL"
+
     def __init__(self, employees: int = 630) -> None:
         super().__init__()
+        self.employee_count = employees
         self.employees = seed_employees(employees)
         self.other_employees = other_company_employees()
         self.service_users: dict[str, ServiceUser] = {}
@@ -535,10 +536,12 @@ class FakeHiBob(FakeVendor):
         self._state_lock = threading.Lock()
 
     def reset(self) -> None:
-        """Forget service users, queued faults, recorded requests and the rate limit."""
+        """Back to the seeded companies: no service users, faults, requests or rate limit."""
         with self._lock:
             self.faults.clear()
         self.requests.clear()
+        self.employees = seed_employees(self.employee_count)
+        self.other_employees = other_company_employees()
         with self._state_lock:
             self.service_users.clear()
             self._searches.clear()
@@ -723,19 +726,3 @@ class FakeHiBob(FakeVendor):
         if readable:
             out["humanReadable"] = readable
         return out
-
-
-@pytest.fixture(name="hibob_server", scope="module")
-def hibob_server_fixture() -> Iterator[FakeHiBob]:
-    # One server per test module: stopping one takes half a second (werkzeug's poll).
-    fake = FakeHiBob()
-    with serve(fake):
-        yield fake
-
-
-@pytest.fixture(name="fake_hibob")
-def fake_hibob_fixture(hibob_server: FakeHiBob) -> Iterator[FakeHiBob]:
-    """A running FakeHiBob, fresh for each test, with `HIBOB_API_URL` pointing at it."""
-    hibob_server.reset()
-    with override_settings(HIBOB_API_URL=hibob_server.base_url):
-        yield hibob_server

@@ -20,16 +20,13 @@ import json
 import re
 import secrets
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
-from django.test import override_settings
 from werkzeug.wrappers import Request, Response
 
-from tests.fakes.server import FakeVendor, serve
+from tests.support.fakes.server import FakeVendor
 
 # Every field of the `employee` dataset the fake knows; its rows always carry `eeid`.
 DATASET_FIELDS = (
@@ -125,6 +122,9 @@ class KeyGrant:
 
 
 class FakeBambooHr(FakeVendor):
+    url_setting = "BAMBOOHR_API_URL"
+    url_suffix = "/{subdomain}"
+
     def __init__(self) -> None:
         super().__init__()
         self.companies: dict[str, Company] = {}
@@ -344,23 +344,6 @@ class FakeBambooHr(FakeVendor):
             content_type="application/json",
             headers={"X-Request-ID": secrets.token_hex(8)},
         )
-
-
-@pytest.fixture(scope="session")
-def fake_bamboohr_server() -> Iterator[FakeBambooHr]:
-    """One server for the session: stopping one takes half a second."""
-    fake = FakeBambooHr()
-    with serve(fake):
-        yield fake
-
-
-@pytest.fixture
-def fake_bamboohr(fake_bamboohr_server: FakeBambooHr) -> Iterator[FakeBambooHr]:
-    """The fake, freshly seeded, with `BAMBOOHR_API_URL` pointing at it."""
-    fake = fake_bamboohr_server
-    fake.reset()
-    with override_settings(BAMBOOHR_API_URL=fake.base_url + "/{subdomain}"):
-        yield fake
 
 
 # --- answers ------------------------------------------------------------------------------

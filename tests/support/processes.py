@@ -1,5 +1,6 @@
 """Real processes for fault-injection tests: a private Redis, Celery workers, the site under
-gunicorn, waiting; and the fleet of sandbox integrations they work on.
+gunicorn, waiting; the fleet of sandbox integrations they work on; and running queued syncs in
+this process, as a worker would.
 
 Each test owns its redis-server (on a free port) and its worker process groups, so stopping or
 killing them cannot disturb a test running next to it. Everything started here is stopped in
@@ -31,11 +32,16 @@ from integrations.models import Environment, Integration
 from kombo_site.celery import app
 from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from syncs.models import ACTIVE_SYNC_STATES, Sync, SyncState
-from tests.conftest import require_service
-from tests.factories import IntegrationFactory, ScopeConfigFactory, scope_settings_all_enabled
-from tests.syncs.conftest import ALL_PERMISSIONS
+from syncs.runner import sync_run
+from tests.support.factories import (
+    ALL_PERMISSIONS,
+    IntegrationFactory,
+    ScopeConfigFactory,
+    scope_settings_all_enabled,
+)
+from tests.support.services import require_service
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 STOP_TIMEOUT = 10.0
 # How the scheduler's reaper ends a RUNNING sync whose worker died.
 WORKER_LOST = "Worker lost: no heartbeat."
@@ -63,6 +69,17 @@ def wait_for(
         time.sleep(interval)
     description = what() if callable(what) else what
     raise AssertionError(f"timed out after {timeout:g} s waiting for {description}")
+
+
+def run_queued_syncs() -> list[Sync]:
+    """Run every QUEUED sync as a worker would (the tasks themselves went to a test broker)."""
+    ran = []
+    for sync_id in Sync.objects.filter(state=SyncState.QUEUED).values_list("pk", flat=True):
+        sync = sync_run(sync_id=sync_id)
+        if sync is not None:
+            sync.refresh_from_db()
+            ran.append(sync)
+    return ran
 
 
 def database_url() -> str:
