@@ -19,8 +19,8 @@ from integrations.models import ApiKey, Environment, IntegrationStatus, LinkType
 from integrations.services import relink_link_create
 from sandbox_hr.services import sandbox_api_key_create
 from tests.e2e.conftest import BrowserConsole
-from tests.integrations.test_relink_complete import _broken
 from tests.support.factories import ALL_PERMISSIONS
+from tests.support.relink import broken_integration
 from tests.support.services import require_service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -80,7 +80,7 @@ def test_it_resolves_to_an_activation_token_the_backend_exchanges(
     environment: Environment,
     api_key: tuple[ApiKey, str],
 ) -> None:
-    setup = _broken(environment)
+    setup = broken_integration(environment)
     _, raw = sandbox_api_key_create(account=setup.account, name="new", permissions=ALL_PERMISSIONS)
 
     frame = _open(page, operator_app, live_server, setup)
@@ -105,7 +105,7 @@ def test_it_rejects_with_cancelled_when_the_customer_closes(
     live_server: Any,
     environment: Environment,
 ) -> None:
-    setup = _broken(environment)
+    setup = broken_integration(environment)
 
     frame = _open(page, operator_app, live_server, setup)
     frame.get_by_role("button", name="Close").click()

@@ -16,13 +16,11 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from integrations.actors import Actor
 from integrations.models import (
     CredentialVersion,
     Environment,
     Integration,
     LinkType,
-    ReconnectionLink,
     ScopeConfigMigration,
 )
 from integrations.selectors import credentials_current
@@ -41,14 +39,12 @@ from tests.support.factories import (
     ScopeConfigFactory,
     sandbox_integration,
 )
-from tests.support.fakes.personio import (
-    FakePersonio,
-)
+from tests.support.fakes.personio import FakePersonio
+from tests.support.relink import OPERATOR, hosted_form_path, integration_snapshot
 from webhooks.models import WebhookDelivery
 from webhooks.services import endpoint_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
-OPERATOR = Actor.system("tests")
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -78,36 +74,11 @@ ANSWERS = {
 }
 
 
-def _path(url: str) -> str:
-    return "/connect/" + url.rsplit("/", 1)[1]
-
-
 def _relink(integration: Integration, link_type: LinkType = LinkType.MAGIC_LINK) -> str:
     _, url = relink_link_create(
         integration=integration, link_type=link_type, language="en", actor=OPERATOR
     )
     return url
-
-
-def _snapshot(integration: Integration) -> tuple[Any, ...]:
-    """Everything a submission could change about an integration and its links."""
-    integration.refresh_from_db()
-    return (
-        integration.status,
-        integration.scope_config_id,
-        integration.opted_out,
-        integration.consecutive_auth_failures,
-        integration.auth_failing_since,
-        integration.sync_paused_reason,
-        integration.next_sync_at,
-        credentials_current(integration=integration),
-        CredentialVersion.objects.filter(integration=integration).count(),
-        tuple(
-            ReconnectionLink.objects.filter(integration=integration)
-            .order_by("pk")
-            .values_list("pk", "used_at", "revoked_at")
-        ),
-    )
 
 
 def _failing(environment: Environment, **fields: Any) -> SandboxSetup:
@@ -147,10 +118,13 @@ def test_it_refuses_a_hostile_value_in_every_posted_field_and_changes_nothing(
     setup = _failing(environment)
     other = sandbox_integration(environment=environment)
     url = _relink(setup.integration)
-    before, other_before = _snapshot(setup.integration), _snapshot(other.integration)
+    before, other_before = (
+        integration_snapshot(setup.integration),
+        integration_snapshot(other.integration),
+    )
 
     response = Client().post(
-        _path(url),
+        hosted_form_path(url),
         {
             "api_key": value,
             "keep": [value, "hris_employees.first_name"],
@@ -167,8 +141,8 @@ def test_it_refuses_a_hostile_value_in_every_posted_field_and_changes_nothing(
     assert value not in html, "a submitted secret was echoed back"
     assert_no_raw_markup(html)
     assert 'name="api_key" type="password"' in html
-    assert _snapshot(setup.integration) == before
-    assert _snapshot(other.integration) == other_before
+    assert integration_snapshot(setup.integration) == before
+    assert integration_snapshot(other.integration) == other_before
 
 
 def test_it_escapes_echoed_non_secret_fields_in_their_attribute(
@@ -179,9 +153,9 @@ def test_it_escapes_echoed_non_secret_fields_in_their_attribute(
         environment=environment, tool="personio", credentials=credentials, remote_account_id=""
     )
     url = _relink(integration)
-    before = _snapshot(integration)
+    before = integration_snapshot(integration)
 
-    response = Client().post(_path(url), {"client_id": MARKUP, "client_secret": MARKUP})
+    response = Client().post(hosted_form_path(url), {"client_id": MARKUP, "client_secret": MARKUP})
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -191,7 +165,7 @@ def test_it_escapes_echoed_non_secret_fields_in_their_attribute(
     assert f'value="{ESCAPED_SCRIPT}{ESCAPED_IMG}"' in html
     assert html.count(ESCAPED_SCRIPT) == 1
     assert_no_raw_markup(html)
-    assert _snapshot(integration) == before
+    assert integration_snapshot(integration) == before
 
 
 def test_it_refuses_a_body_over_the_upload_limit_without_a_server_error(
@@ -199,12 +173,12 @@ def test_it_refuses_a_body_over_the_upload_limit_without_a_server_error(
 ) -> None:
     setup = _failing(environment)
     url = _relink(setup.integration)
-    before = _snapshot(setup.integration)
+    before = integration_snapshot(setup.integration)
 
-    response = Client().post(_path(url), {"api_key": "sbx_" + "x" * 2_000_000})
+    response = Client().post(hosted_form_path(url), {"api_key": "sbx_" + "x" * 2_000_000})
 
     assert response.status_code == 400
-    assert _snapshot(setup.integration) == before
+    assert integration_snapshot(setup.integration) == before
 
 
 def test_it_does_not_need_a_csrf_token_but_still_refuses_bad_values_and_changes_nothing(
@@ -216,17 +190,17 @@ def test_it_does_not_need_a_csrf_token_but_still_refuses_bad_values_and_changes_
     refused outright (`test_hosted_form_forged_posts.py`)."""
     setup = _failing(environment)
     url = _relink(setup.integration)
-    before = _snapshot(setup.integration)
+    before = integration_snapshot(setup.integration)
     browser = Client(enforce_csrf_checks=True)
 
-    refused = browser.post(_path(url), {"api_key": SCRIPT})
-    forged = browser.post(_path(url)[:-3] + "xyz", {"api_key": setup.raw_key})
+    refused = browser.post(hosted_form_path(url), {"api_key": SCRIPT})
+    forged = browser.post(hosted_form_path(url)[:-3] + "xyz", {"api_key": setup.raw_key})
 
     assert refused.status_code == 200
     assert REFUSED in refused.content.decode()
     assert forged.status_code == 404
     assert "This link can't be used" in forged.content.decode()
-    assert _snapshot(setup.integration) == before
+    assert integration_snapshot(setup.integration) == before
 
 
 def test_it_refuses_csrf_less_posts_to_the_dashboard_actions_on_an_integration(
@@ -236,7 +210,7 @@ def test_it_refuses_csrf_less_posts_to_the_dashboard_actions_on_an_integration(
     url = _relink(integration)
     link = link_find(token=url.rsplit("/", 1)[1])
     assert link is not None
-    before = _snapshot(integration)
+    before = integration_snapshot(integration)
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(operator)  # type: ignore[arg-type]
     base = f"/dashboard/integrations/{integration.pk}"
@@ -250,7 +224,7 @@ def test_it_refuses_csrf_less_posts_to_the_dashboard_actions_on_an_integration(
     ]
 
     assert [answer.status_code for answer in answers] == [403] * len(answers)
-    assert _snapshot(integration) == before
+    assert integration_snapshot(integration) == before
     assert integration.enabled
     assert integration.deleted_at is None
 
@@ -268,17 +242,17 @@ def test_it_answers_a_replayed_post_with_the_used_link_page_and_changes_nothing(
     )
     browser = Client()
 
-    done = browser.post(_path(url), {"api_key": new_key})
-    after_success = _snapshot(setup.integration)
-    replayed = browser.post(_path(url), {"api_key": new_key})
-    replayed_other_key = Client().post(_path(url), {"api_key": newer_key})
+    done = browser.post(hosted_form_path(url), {"api_key": new_key})
+    after_success = integration_snapshot(setup.integration)
+    replayed = browser.post(hosted_form_path(url), {"api_key": new_key})
+    replayed_other_key = Client().post(hosted_form_path(url), {"api_key": newer_key})
 
     assert "You're done" in done.content.decode()
     assert credentials_current(integration=setup.integration) == {"api_key": new_key}
     for answer in (replayed, replayed_other_key):
         assert answer.status_code == 404
         assert "This link can't be used" in answer.content.decode()
-    assert _snapshot(setup.integration) == after_success
+    assert integration_snapshot(setup.integration) == after_success
 
 
 def test_it_never_lets_a_link_for_one_integration_touch_another(
@@ -287,27 +261,30 @@ def test_it_never_lets_a_link_for_one_integration_touch_another(
     first = _failing(environment)
     second = _failing(environment)
     url = _relink(first.integration)
-    first_before, second_before = _snapshot(first.integration), _snapshot(second.integration)
+    first_before, second_before = (
+        integration_snapshot(first.integration),
+        integration_snapshot(second.integration),
+    )
     _, second_account_key = sandbox_api_key_create(
         account=second.account, name="second", permissions=ALL_PERMISSIONS
     )
 
     other_account = Client().post(
-        _path(url), {"api_key": second_account_key, "integration": second.integration.pk}
+        hosted_form_path(url), {"api_key": second_account_key, "integration": second.integration.pk}
     )
 
     assert other_account.status_code == 200
     assert "These credentials belong to another Sandbox HR account." in (
         other_account.content.decode()
     )
-    assert _snapshot(first.integration) == first_before
-    assert _snapshot(second.integration) == second_before
+    assert integration_snapshot(first.integration) == first_before
+    assert integration_snapshot(second.integration) == second_before
 
     _, first_account_key = sandbox_api_key_create(
         account=first.account, name="first", permissions=ALL_PERMISSIONS
     )
     done = Client().post(
-        _path(url),
+        hosted_form_path(url),
         {"api_key": first_account_key, "integration": second.integration.pk},
         HTTP_USER_AGENT="Mozilla/5.0\x00" + SCRIPT,
     )
@@ -317,7 +294,7 @@ def test_it_never_lets_a_link_for_one_integration_touch_another(
     version = CredentialVersion.objects.filter(integration=first.integration).first()
     assert version is not None
     assert version.user_agent == "Mozilla/5.0" + SCRIPT
-    assert _snapshot(second.integration) == second_before
+    assert integration_snapshot(second.integration) == second_before
 
 
 # --- markup in end-user data, on every page and in emails ---------------------------------
@@ -392,13 +369,15 @@ def test_it_escapes_hostile_end_user_data_on_every_page_and_in_emails(
             f"/admin/integrations/integration/{integration.pk}/change/"
         ),
         "admin integrations": operator_browser.get("/admin/integrations/integration/"),
-        "hosted relink form": Client().get(_path(_relink(integration))),
-        "hosted connect form": Client().get(_path(connect_url), {"tool": "sandbox"}),
-        "tool picker": Client().get(_path(connect_url)),
+        "hosted relink form": Client().get(hosted_form_path(_relink(integration))),
+        "hosted connect form": Client().get(hosted_form_path(connect_url), {"tool": "sandbox"}),
+        "tool picker": Client().get(hosted_form_path(connect_url)),
     }
     # The embedded flow ends by handing its activation token to the parent window from a
     # script: the only script data on these pages, and it is JSON-encoded by json_script.
-    embedded_done = Client().post(_path(connect_url), {"tool": "sandbox", "api_key": raw_key})
+    embedded_done = Client().post(
+        hosted_form_path(connect_url), {"tool": "sandbox", "api_key": raw_key}
+    )
     done_html = embedded_done.content.decode()
     assert "You're done" in done_html
     assert_no_raw_markup(done_html)

@@ -20,8 +20,8 @@ from integrations.models import Environment, LinkType
 from integrations.services import relink_link_create
 from sandbox_hr.models import SandboxAccount, SandboxApiKey, SandboxUser
 from sandbox_hr.services import sandbox_account_create
-from tests.integrations.test_sandbox_hr_sign_in import sandbox_sign_in
 from tests.support.factories import IntegrationFactory, SandboxUserFactory
+from tests.support.sandbox_hr import sandbox_sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.test import Client
 
 from sandbox_hr.models import SandboxAccount, SandboxApiKey, SandboxUser
 from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
-from tests.integrations.test_sandbox_hr_sign_in import sandbox_sign_in
 from tests.support.factories import ALL_PERMISSIONS, SandboxUserFactory
+from tests.support.sandbox_hr import sandbox_sign_in
 
 pytestmark = pytest.mark.django_db
 

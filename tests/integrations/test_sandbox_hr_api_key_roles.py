@@ -18,8 +18,8 @@ from sandbox_hr.services import (
     sandbox_api_key_create,
     sandbox_api_key_revoke,
 )
-from tests.integrations.test_sandbox_hr_sign_in import sandbox_sign_in
 from tests.support.factories import ALL_PERMISSIONS, SandboxUserFactory
+from tests.support.sandbox_hr import sandbox_sign_in
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from django.test import Client
 from sandbox_hr.models import SandboxAccount, SandboxUser
 from sandbox_hr.services import sandbox_account_create
 from sandbox_hr.sessions import COOKIE_NAME
-from tests.integrations.test_sandbox_hr_sign_in import sandbox_sign_in
 from tests.support.factories import SandboxUserFactory
+from tests.support.sandbox_hr import sandbox_sign_in
 
 pytestmark = pytest.mark.django_db
 

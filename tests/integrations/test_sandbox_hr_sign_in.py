@@ -17,18 +17,12 @@ from sandbox_hr.models import SandboxAccount, SandboxUser
 from sandbox_hr.services import sandbox_account_create
 from sandbox_hr.sessions import COOKIE_NAME
 from tests.support.factories import SANDBOX_PASSWORD, SandboxUserFactory
+from tests.support.sandbox_hr import SIGN_IN, sandbox_sign_in
 
 pytestmark = pytest.mark.django_db
 
-SIGN_IN = "/sandbox-hr/sign-in/"
 EMPLOYEES = "/sandbox-hr/employees/"
 WRONG = "The email address or password is incorrect."
-
-
-def sandbox_sign_in(client: Client, user: SandboxUser, password: str = SANDBOX_PASSWORD) -> None:
-    """Sign `client` in through the sign-in form, as a person would."""
-    response = client.post(SIGN_IN, {"email": user.email, "password": password})
-    assert response.status_code == 302, response.content.decode()
 
 
 @pytest.fixture
