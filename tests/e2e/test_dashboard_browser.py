@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from integrations.models import Environment, Integration, IntegrationStatus, SyncPausedReason
-from tests.e2e.conftest import PHONE, BrowserConsole, horizontal_overflow
+from tests.support.browser import PHONE, BrowserConsole, horizontal_overflow
 from tests.support.factories import IntegrationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

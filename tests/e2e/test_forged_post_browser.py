@@ -15,7 +15,7 @@ from pytest_httpserver import HTTPServer
 from integrations.models import Environment, IntegrationStatus, LinkType
 from integrations.services import link_find, relink_link_create
 from sandbox_hr.services import sandbox_api_key_create
-from tests.e2e.conftest import BrowserConsole
+from tests.support.browser import BrowserConsole
 from tests.support.factories import ALL_PERMISSIONS
 from tests.support.relink import OPERATOR, broken_integration
 

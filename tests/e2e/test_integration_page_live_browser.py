@@ -22,7 +22,7 @@ from playwright.sync_api import Frame, Locator, Page, expect
 from integrations.models import Environment, IntegrationStatus, SyncPausedReason
 from sandbox_hr.services import sandbox_api_key_revoke
 from syncs.models import Sync, SyncState
-from tests.e2e.conftest import BrowserConsole
+from tests.support.browser import BrowserConsole
 from tests.support.factories import sandbox_integration
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

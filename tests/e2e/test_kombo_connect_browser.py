@@ -18,7 +18,7 @@ from integrations.actors import Actor
 from integrations.models import ApiKey, Environment, IntegrationStatus, LinkType
 from integrations.services import relink_link_create
 from sandbox_hr.services import sandbox_api_key_create
-from tests.e2e.conftest import BrowserConsole
+from tests.support.browser import BrowserConsole
 from tests.support.factories import ALL_PERMISSIONS
 from tests.support.relink import broken_integration
 from tests.support.services import require_service

@@ -24,7 +24,7 @@ from integrations.models import (
     SyncPausedReason,
 )
 from integrations.services import link_find
-from tests.e2e.conftest import BrowserConsole
+from tests.support.browser import BrowserConsole
 from tests.support.factories import IntegrationFactory
 from webhooks.delivery import delivery_attempt
 from webhooks.models import DeliveryStatus, WebhookDelivery

@@ -26,7 +26,7 @@ from integrations.models import (
 )
 from integrations.services import relink_link_create
 from sandbox_hr.services import sandbox_demo_logins_create
-from tests.e2e.conftest import BrowserConsole
+from tests.support.browser import BrowserConsole
 from tests.support.relink import broken_integration
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

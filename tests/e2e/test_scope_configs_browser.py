@@ -11,7 +11,7 @@ from django.test import override_settings
 from playwright.sync_api import Browser, Page, expect
 
 from integrations.models import Environment, Integration
-from tests.e2e.conftest import BrowserConsole
+from tests.support.browser import BrowserConsole
 from tests.support.factories import ScopeConfigFactory, sandbox_integration
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from core.roles import Role
 from integrations.models import Environment
-from tests.e2e.conftest import BrowserConsole
+from tests.support.browser import BrowserConsole
 from tests.support.factories import IntegrationFactory
 
 pytestmark = pytest.mark.browser
