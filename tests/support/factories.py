@@ -24,6 +24,8 @@ from integrations.services import connect_link_create, integration_create
 from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS, PERM_PERSONAL, PERM_SENSITIVE
 from sandbox_hr.models import SandboxAccount, SandboxApiKey, SandboxUser, SandboxUserRole
 from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create, sandbox_user_create
+from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from webhooks.services import endpoint_create, event_emit
 
 # Every SandboxUserFactory login signs in with this password.
 SANDBOX_PASSWORD = "sandcastle on a windy beach"
@@ -177,3 +179,36 @@ def sandbox_integration(
         **fields,
     )
     return SandboxSetup(account, key, raw_key, integration)
+
+
+def webhook_endpoint(
+    environment: Environment, url: str = "https://receiver.example/hooks", **fields: object
+) -> tuple[WebhookEndpoint, str]:
+    """An endpoint of `environment`, made by the service; returns it and its secret."""
+    return endpoint_create(environment_id=environment.pk, url=url, **fields)  # type: ignore[arg-type]
+
+
+def webhook_deliveries(
+    endpoint: WebhookEndpoint,
+    count: int,
+    *,
+    type: str = "sync-finished",
+    integration_id: str = "sandbox:abc",
+    status: str = DeliveryStatus.PENDING,
+    **fields: object,
+) -> list[WebhookDelivery]:
+    """`count` deliveries to `endpoint` of new events, each then set to `status` and `fields`."""
+    ids = [
+        event_emit(
+            environment_id=endpoint.environment_id,
+            type=type,
+            data={"integration_id": integration_id, "n": n},
+            integration_id=integration_id,
+            only_endpoint=endpoint,
+        )
+        .deliveries.get()
+        .pk
+        for n in range(count)
+    ]
+    WebhookDelivery.objects.filter(pk__in=ids).update(status=status, **fields)
+    return list(WebhookDelivery.objects.filter(pk__in=ids))
