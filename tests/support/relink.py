@@ -15,15 +15,24 @@ from integrations.models import (
     Environment,
     Integration,
     IntegrationStatus,
+    LinkType,
     ReconnectionLink,
 )
 from integrations.selectors import credentials_current
-from integrations.services import integration_record_auth_result
+from integrations.services import integration_record_auth_result, relink_link_create
 from integrations.tools.base import AuthResult
 from sandbox_hr.services import sandbox_api_key_create, sandbox_api_key_revoke
 from tests.support.factories import SandboxSetup, sandbox_integration
 
 OPERATOR = Actor.system("tests")
+
+
+def relink_url(integration: Integration, link_type: LinkType = LinkType.MAGIC_LINK) -> str:
+    """A new reconnection link to `integration`, made by an operator; returns its URL."""
+    _, url = relink_link_create(
+        integration=integration, link_type=link_type, language="en", actor=OPERATOR
+    )
+    return url
 
 
 def broken_integration(environment: Environment, **fields: Any) -> SandboxSetup:
