@@ -42,7 +42,7 @@ from tests.support.factories import (
     ScopeConfigFactory,
     sandbox_integration,
 )
-from tests.support.processes import run_queued_syncs
+from tests.support.processes import free_port, run_queued_syncs
 from tests.support.relink import OPERATOR, broken_integration, link_token, new_sandbox_key
 from tests.support.services import require_service
 from webhooks.models import WebhookEvent
@@ -300,15 +300,12 @@ def test_it_lets_exactly_one_of_twenty_simultaneous_submissions_win(
 def test_it_asks_to_try_again_when_the_tool_is_unreachable(
     sandbox_hr: None, environment: Environment
 ) -> None:
-    import socket
 
     setup = broken_integration(environment)
     link, _ = relink_link_create(
         integration=setup.integration, link_type=LinkType.MAGIC_LINK, language="en", actor=OPERATOR
     )
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        closed = f"http://127.0.0.1:{sock.getsockname()[1]}/sandbox-hr"
+    closed = f"http://127.0.0.1:{free_port()}/sandbox-hr"
 
     with override_settings(SANDBOX_HR_URL=closed):
         result = relink_link_complete(link=link, credentials={"api_key": "sbx_anything"})

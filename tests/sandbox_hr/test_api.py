@@ -25,10 +25,10 @@ from sandbox_hr.services import (
     sandbox_api_key_revoke,
     sandbox_employees_add,
 )
+from tests.support.factories import ALL_PERMISSIONS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ALL_PERMISSIONS = (PERM_EMPLOYEES, PERM_PERSONAL, PERM_SENSITIVE, PERM_GROUPS)
 BASIC_FIELDS = {
     "id",
     "employee_number",
