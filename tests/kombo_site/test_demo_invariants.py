@@ -20,7 +20,6 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
-from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from integrations.dashboard_selectors import (
@@ -34,6 +33,7 @@ from kombo_site.demo.customers import OPERATOR_USERNAME
 from sandbox_hr.models import SandboxApiKey, SandboxEmployee
 from syncs.models import AuthCheck, Sync, SyncState
 from syncs.selectors import auth_check_list, sync_list
+from tests.support.pages import integration_page
 
 pytestmark = pytest.mark.django_db
 
@@ -65,12 +65,6 @@ def operator_client(client: Client, demo: Demo) -> Client:
     """Signed in as the operator `seed_demo` created."""
     client.force_login(get_user_model().objects.get(username=OPERATOR_USERNAME))
     return client
-
-
-def _page(client: Client, integration: Integration) -> str:
-    response = client.get(reverse("dashboard:integration_detail", args=[integration.pk]))
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def _fact(html: str, label: str) -> str:
@@ -107,7 +101,7 @@ def test_it_shows_the_newest_ok_check_as_the_last_successful_one(
 ) -> None:
     for name, integration in demo.integrations.items():
         newest_ok = next(c for c in _checks(integration) if c.outcome == "OK")
-        shown = _fact(_page(operator_client, integration), "Last successful check")
+        shown = _fact(integration_page(operator_client, integration), "Last successful check")
         assert shown == _minute(newest_ok.created_at), name
 
 
@@ -118,7 +112,7 @@ def test_it_counts_in_the_banner_the_failed_checks_the_page_lists(
     failing = [i for i in demo.integrations.values() if i.auth_failing_since is not None]
     assert {i.organization_name for i in failing} == {"Initech AG", "Umbrella SA"}
     for integration in failing:
-        html = _page(operator_client, integration)
+        html = integration_page(operator_client, integration)
         banner = re.search(r"\((\d+) failed checks?\)", html)
         strip = re.search(r"Last 7 days: \d+ checks, (\d+) failed", html)
         assert banner, html
@@ -136,7 +130,7 @@ def test_it_counts_in_the_sync_strip_the_syncs_the_table_lists(
     "with warnings" (Kombo: "successful with warnings"), a failed one as failed."""
     week_ago = timezone.now() - timedelta(days=7)
     for name, integration in demo.integrations.items():
-        html = _page(operator_client, integration)
+        html = integration_page(operator_client, integration)
         strip = re.search(r"Last 7 days: (\d+) syncs?, (\d+) failed, (\d+) with warnings", html)
         assert strip, name
         syncs = [s for s in sync_list(integration=integration) if s.created_at >= week_ago]
@@ -158,7 +152,7 @@ def test_it_dates_failing_since_at_the_first_failed_check_of_the_streak(
         integration = demo.integrations[name]
         first_failure = _streak(integration)[0]
         assert integration.auth_failing_since == first_failure.created_at
-        html = _page(operator_client, integration)
+        html = integration_page(operator_client, integration)
         assert _fact(html, "Failing since") == _minute(first_failure.created_at)
         summary = integration_health_summary(integration=integration, now=timezone.now())
         assert summary is not None
