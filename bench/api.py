@@ -14,7 +14,7 @@ from bench.core import Row, median_seconds
 def run() -> list[Row]:
     from bench import urls as bench_urls
     from core.services import api_key_create, environment_get_or_create
-    from tests.factories import IntegrationFactory
+    from tests.support.factories import IntegrationFactory
 
     environment = environment_get_or_create(name="production")
     _, raw_key = api_key_create(environment=environment, name="bench")

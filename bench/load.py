@@ -401,7 +401,7 @@ def run() -> list[Row]:
     from django.test import Client
 
     from core.services import api_key_create, environment_get_or_create
-    from tests.factories import IntegrationFactory
+    from tests.support.factories import IntegrationFactory
 
     environment = environment_get_or_create(name="production")
     _, raw_key = api_key_create(environment=environment, name="bench load")

@@ -212,7 +212,7 @@ def _broken_integrations(count: int) -> list[tuple[str, str]]:
     """`count` INVALID sandbox integrations; returns (integration id, the customer's new key)."""
     from core.services import environment_get_or_create
     from integrations.services import scope_config_create
-    from tests.factories import scope_settings_all_enabled
+    from tests.support.factories import scope_settings_all_enabled
 
     environment = environment_get_or_create(name="production")
     # Every field ENABLED: the new keys must carry every permission, as the check verifies.

@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 MANAGE = REPO / "manage.py"
 DEFAULT_OUTPUT = REPO / "docs" / "dashboard.png"
 VIEWPORT: ViewportSize = {"width": 1280, "height": 800}
-# As in tests/e2e/conftest.py: Chromium as root in a container, with no calls home.
+# As in tests/support/browser.py: Chromium as root in a container, with no calls home.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

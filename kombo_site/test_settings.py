@@ -13,10 +13,10 @@ os.environ.setdefault("SANDBOX_HR_ENABLED", "true")
 # database could not be dropped at the end); the benchmarks' worker sets production's value.
 os.environ.setdefault("CELERY_DB_REUSE_MAX", "0")
 # Each test process has its own queues, so a test's worker only sees that process's tasks.
-# Worker processes a test starts are handed the prefix (tests/processes.py), so what they send
-# themselves (ticks, syncs, deliveries) stays where they and the test consume it. Set only
-# while the settings load: pytest-xdist's workers are forked from a process that has loaded
-# these settings, and an inherited prefix would make them all share one set of queues.
+# Worker processes a test starts are handed the prefix (tests/support/processes.py), so what
+# they send themselves (ticks, syncs, deliveries) stays where they and the test consume it. Set
+# only while the settings load: pytest-xdist's workers are forked from a process that has
+# loaded these settings, and an inherited prefix would make them all share one set of queues.
 _inherited_queue_prefix = os.environ.get("CELERY_QUEUE_PREFIX")
 os.environ["CELERY_QUEUE_PREFIX"] = _inherited_queue_prefix or f"kombo-tests-{os.getpid()}-"
 

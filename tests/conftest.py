@@ -1,13 +1,10 @@
 """Shared fixtures. With CI_REQUIRE_SERVICES=1, a missing PostgreSQL, Redis or Chromium fails
-the run instead of skipping the tests that need it."""
+the run instead of skipping the tests that need it (tests/support/services.py)."""
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Callable, Iterator
-from datetime import datetime
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -15,8 +12,6 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import connection
-from django.db.migrations.loader import MigrationLoader
-from django.db.migrations.operations import RunPython
 from django.test import Client, override_settings
 
 from core.models import ApiKey, Environment
@@ -24,18 +19,12 @@ from core.roles import Role
 from core.services import api_key_create, environment_get_or_create
 from integrations.actors import Actor
 from kombo_site.celery import app
-
-REQUIRE_SERVICES = os.environ.get("CI_REQUIRE_SERVICES") == "1"
-
-
-def require_service(name: str, available: bool, how: str) -> None:
-    """Skip when a service is missing locally; fail when CI said it must be there."""
-    if available:
-        return
-    message = f"{name} is not available: {how}"
-    if REQUIRE_SERVICES:
-        pytest.fail(f"CI_REQUIRE_SERVICES=1 and {message}", pytrace=False)
-    pytest.skip(message)
+from tests.support.fakes.bamboohr import FakeBambooHr
+from tests.support.fakes.hibob import FakeHiBob
+from tests.support.fakes.personio import FakePersonio
+from tests.support.fakes.server import serve
+from tests.support.roles import role_group
+from tests.support.services import REQUIRE_SERVICES, require_service
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -46,11 +35,6 @@ def _database_is_postgres_in_ci(django_db_setup: None, django_db_blocker: object
             f"{connection.vendor}; set DATABASE_URL to PostgreSQL.",
             pytrace=False,
         )
-
-
-def to_milliseconds(moment: datetime) -> datetime:
-    """A stored timestamp as it goes on the wire: Kombo's `toISOString()` keeps milliseconds."""
-    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
 @pytest.fixture(autouse=True)
@@ -94,6 +78,44 @@ def sandbox_hr(live_server: Any) -> Iterator[str]:
         yield url
 
 
+# Fake vendors: each served once per test process (stopping a server takes half a second, for
+# werkzeug's poll), and handed to each test freshly reset, its vendor's URL setting on it.
+@pytest.fixture(scope="session")
+def personio_server() -> Iterator[FakePersonio]:
+    with serve(FakePersonio()) as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_personio(personio_server: FakePersonio) -> Iterator[FakePersonio]:
+    with personio_server.configured():
+        yield personio_server
+
+
+@pytest.fixture(scope="session")
+def bamboohr_server() -> Iterator[FakeBambooHr]:
+    with serve(FakeBambooHr()) as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_bamboohr(bamboohr_server: FakeBambooHr) -> Iterator[FakeBambooHr]:
+    with bamboohr_server.configured():
+        yield bamboohr_server
+
+
+@pytest.fixture(scope="session")
+def hibob_server() -> Iterator[FakeHiBob]:
+    with serve(FakeHiBob()) as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_hibob(hibob_server: FakeHiBob) -> Iterator[FakeHiBob]:
+    with hibob_server.configured():
+        yield hibob_server
+
+
 @pytest.fixture
 def environment(db: None) -> Environment:
     return environment_get_or_create(name="production")
@@ -130,29 +152,6 @@ def operator_client(client: Client, operator: object) -> Client:
     """The test client signed in as the operator."""
     client.force_login(operator)  # type: ignore[arg-type]
     return client
-
-
-def role_group(role: Role) -> Group:
-    """The role's group as the core data migrations made it.
-
-    A transactional test (live_server, real workers) empties every table when it ends, and
-    Django's flush re-creates permissions but not groups: then core's migrations run again,
-    on the model state they were written for, as `migrate` ran them.
-    """
-    group = Group.objects.filter(name=role.group_name).first()
-    if group is not None:
-        return group
-    loader = MigrationLoader(connection)
-    editor = SimpleNamespace(connection=connection)
-    for leaf in loader.graph.leaf_nodes("core"):
-        for key in loader.graph.forwards_plan(leaf):
-            if key[0] != "core":
-                continue
-            state_apps = loader.project_state(key).apps
-            for operation in loader.get_migration(*key).operations:
-                if isinstance(operation, RunPython):
-                    operation.code(state_apps, editor)
-    return Group.objects.get(name=role.group_name)
 
 
 @pytest.fixture

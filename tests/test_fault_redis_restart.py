@@ -21,9 +21,8 @@ from core.models import ApiKey, Environment
 from integrations.models import Integration, SyncType
 from syncs.models import ACTIVE_SYNC_STATES, Sync, SyncState, SyncTrigger
 from syncs.services import sync_enqueue
-from tests.conftest import require_service
-from tests.factories import IntegrationFactory
-from tests.processes import (
+from tests.support.factories import IntegrationFactory
+from tests.support.processes import (
     WORKER_LOST,
     PrivateRedis,
     celery_app_on,
@@ -34,7 +33,8 @@ from tests.processes import (
     wait_for,
     worker_env,
 )
-from tests.webhooks.receiver import Receiver, receiving
+from tests.support.receivers import Receiver, receiving
+from tests.support.services import require_service
 from webhooks.models import DeliveryStatus, WebhookDelivery
 from webhooks.services import endpoint_create, event_emit
 

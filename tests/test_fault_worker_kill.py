@@ -14,8 +14,7 @@ from django.db.models import Count
 from core.models import Environment
 from integrations.models import Integration
 from syncs.models import Employee, Sync, SyncState
-from tests.conftest import require_service
-from tests.processes import (
+from tests.support.processes import (
     WORKER_LOST,
     CeleryWorkers,
     celery_app_on,
@@ -26,6 +25,7 @@ from tests.processes import (
     wait_for,
     worker_env,
 )
+from tests.support.services import require_service
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,7 +11,7 @@ from core.models import Environment, RequestLog
 from core.services import request_logs_prune
 from syncs.models import AuthCheck, Sync, SyncState
 from syncs.services import sync_history_prune
-from tests.factories import IntegrationFactory
+from tests.support.factories import IntegrationFactory
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEvent
 from webhooks.services import endpoint_create, event_emit, webhook_history_prune
 

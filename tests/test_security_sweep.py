@@ -38,9 +38,9 @@ from sandbox_hr.models import SandboxApiKey
 from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from syncs.models import Sync, SyncState
 from syncs.services import scheduler_tick
-from tests.factories import ScopeConfigFactory
-from tests.syncs.conftest import ALL_PERMISSIONS, run_queued_syncs
-from tests.webhooks.receiver import Receiver, receiving
+from tests.support.factories import ALL_PERMISSIONS, ScopeConfigFactory
+from tests.support.processes import run_queued_syncs
+from tests.support.receivers import Receiver, receiving
 from webhooks.delivery import delivery_attempt
 from webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from webhooks.secrets import secret_decrypt

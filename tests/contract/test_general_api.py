@@ -18,9 +18,13 @@ from integrations.read_models import HRIS_EMPLOYEES, HRIS_GROUPS
 from integrations.services import scope_config_update
 from syncs.models import SyncTrigger
 from syncs.services import sync_enqueue
-from tests.conftest import to_milliseconds
-from tests.factories import IntegrationFactory, scope_settings_all_enabled
-from tests.syncs.conftest import run_queued_syncs, sandbox_integration
+from tests.support.factories import (
+    IntegrationFactory,
+    sandbox_integration,
+    scope_settings_all_enabled,
+)
+from tests.support.processes import run_queued_syncs
+from tests.support.timestamps import to_milliseconds
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -14,7 +14,7 @@ from pytest_django.live_server_helper import LiveServer
 from core.models import ApiKey, Environment
 from integrations.models import EventKind, LinkType, ReconnectionLink
 from integrations.services import link_find
-from tests.factories import IntegrationFactory, ScopeConfigFactory
+from tests.support.factories import IntegrationFactory, ScopeConfigFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

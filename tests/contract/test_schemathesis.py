@@ -44,8 +44,8 @@ from integrations.services import relink_link_complete, relink_link_create, reli
 from kombo_site.wsgi import application
 from syncs.models import SyncTrigger
 from syncs.services import sync_enqueue
-from tests.factories import IntegrationFactory
-from tests.syncs.conftest import run_queued_syncs, sandbox_integration
+from tests.support.factories import IntegrationFactory, sandbox_integration
+from tests.support.processes import run_queued_syncs
 from webhooks.delivery import delivery_attempt
 from webhooks.services import endpoint_create, endpoint_send_test, event_emit
 

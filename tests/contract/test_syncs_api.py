@@ -22,8 +22,7 @@ from sandbox_hr.models import SandboxEmployee
 from sandbox_hr.services import sandbox_api_key_revoke
 from syncs.models import Sync, SyncState
 from syncs.runner import sync_run
-from tests.factories import IntegrationFactory, ScopeConfigFactory
-from tests.syncs.conftest import sandbox_integration
+from tests.support.factories import IntegrationFactory, ScopeConfigFactory, sandbox_integration
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

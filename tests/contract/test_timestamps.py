@@ -18,7 +18,8 @@ from integrations.models import LinkType
 from integrations.services import relink_link_create, relink_link_revoke
 from syncs.models import SyncTrigger
 from syncs.services import sync_enqueue
-from tests.syncs.conftest import run_queued_syncs, sandbox_integration
+from tests.support.factories import sandbox_integration
+from tests.support.processes import run_queued_syncs
 from webhooks.models import WebhookEvent
 from webhooks.services import endpoint_create
 

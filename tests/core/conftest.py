@@ -3,54 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
 
 import pytest
 from django.test import override_settings
 from pytest_httpserver import HTTPServer
 
-from core.models import ApiKey, Environment, RequestLog
+from core.models import Environment, RequestLog
 from core.services import api_key_create
 from integrations.actors import Actor
-from integrations.models import (
-    Integration,
-    LinkType,
-    ReconnectionLink,
-    ScopeConfig,
-    ScopeConfigMigration,
-    SyncType,
-)
+from integrations.models import LinkType, ReconnectionLink, ScopeConfigMigration, SyncType
 from integrations.services import relink_link_create, scope_config_migration_create
-from integrations.tools.sandbox import PERM_EMPLOYEES
-from sandbox_hr.models import SandboxAccount, SandboxApiKey, SandboxEmployee
+from sandbox_hr.models import SandboxEmployee
 from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from syncs.models import Sync, SyncState, SyncTrigger
-from tests.factories import IntegrationFactory, ScopeConfigFactory
-from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from tests.support.factories import IntegrationFactory, ScopeConfigFactory
+from tests.support.roles import SANDBOX_PERMISSION, World
+from webhooks.models import DeliveryStatus, WebhookDelivery
 from webhooks.services import endpoint_create, event_emit
-
-SANDBOX_PERMISSION = PERM_EMPLOYEES
-
-
-@dataclass
-class World:
-    """Something for every page and action to work on."""
-
-    environment: Environment
-    integration: Integration
-    link: ReconnectionLink
-    scope_config: ScopeConfig
-    wide: ScopeConfig
-    migration: ScopeConfigMigration
-    api_key: ApiKey
-    sync: Sync
-    request_log: RequestLog
-    endpoint: WebhookEndpoint
-    failed_delivery: WebhookDelivery
-    account: SandboxAccount
-    sandbox_key: SandboxApiKey
-    before: dict[str, Any] = field(default_factory=dict)
 
 
 @pytest.fixture

@@ -22,8 +22,8 @@ from core.services import api_key_create
 from integrations.models import Integration, ReconnectionLink
 from sandbox_hr.models import SandboxApiKey
 from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
-from tests.core.roles_matrix import RANK, ROLES, role_id
-from tests.factories import IntegrationFactory
+from tests.support.factories import IntegrationFactory
+from tests.support.roles import RANK, ROLES, role_id
 
 pytestmark = pytest.mark.django_db
 

@@ -27,8 +27,7 @@ from integrations.models import Integration, ReconnectionLink, ScopeConfig, Scop
 from integrations.read_models import READ_MODELS
 from sandbox_hr.models import SandboxApiKey, SandboxEmployee
 from syncs.models import AuthCheck, Sync, SyncTrigger
-from tests.core.conftest import SANDBOX_PERMISSION, World
-from tests.core.roles_matrix import RANK, ROLES, role_id, world_url
+from tests.support.roles import RANK, ROLES, SANDBOX_PERMISSION, World, role_id, world_url
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from django.utils import timezone
 from core.models import Environment
 from core.roles import Role
 from integrations.models import IntegrationStatus, SyncPausedReason
-from tests.factories import IntegrationFactory
+from tests.support.factories import IntegrationFactory
 
 pytestmark = pytest.mark.django_db
 

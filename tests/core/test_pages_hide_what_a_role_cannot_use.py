@@ -15,8 +15,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core.roles import Role
-from tests.core.conftest import World
-from tests.core.roles_matrix import RANK, role_id, world_url
+from tests.support.roles import RANK, World, role_id, world_url
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 
 from core.roles import ROLE_PERMISSIONS, Role
-from tests.conftest import role_group
+from tests.support.roles import role_group
 
 pytestmark = pytest.mark.django_db
 

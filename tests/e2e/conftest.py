@@ -4,59 +4,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from playwright.sync_api import Browser, ConsoleMessage, Page, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from core.models import Environment
-from tests.e2e.site_pages import Seeded, seed_site
+from tests.support.accessibility import AXE
+from tests.support.browser import CHROMIUM_ARGS, SCREENSHOT_DIR, BrowserConsole
+from tests.support.services import require_service
+from tests.support.site_pages import Seeded, seed_site
 
 # Playwright's sync API runs an event loop in this thread, which makes Django refuse ORM calls
 # from test code ("SynchronousOnlyOperation") although nothing here is actually async.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENSHOT_DIR = Path(settings.BASE_DIR) / "var" / "screenshots"
-DESKTOP: ViewportSize = {"width": 1280, "height": 800}
-PHONE: ViewportSize = {"width": 390, "height": 844}
-
-# The outermost elements wider than the screen (content of scroll containers doesn't count).
-_ELEMENTS_STICKING_OUT = """(limit) => Array.from(document.querySelectorAll("body *"))
-    .filter((element) => element.getBoundingClientRect().right > limit)
-    .filter((element) => !element.parentElement.closest(".table-wrap"))
-    .slice(0, 5)
-    .map((element) => element.tagName.toLowerCase() + "." + element.className
-        + " " + Math.round(element.getBoundingClientRect().width) + "px")"""
-
-
-def horizontal_overflow(page: Page) -> str | None:
-    """Why the page at the current viewport needs a horizontal scrollbar, or None if it doesn't."""
-    viewport = page.viewport_size
-    assert viewport is not None
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    if scroll_width <= viewport["width"]:
-        return None
-    culprits = page.evaluate(_ELEMENTS_STICKING_OUT, viewport["width"])
-    return f"{page.url} is {scroll_width}px wide at {viewport['width']}px; sticking out: {culprits}"
-
-
-@dataclass
-class BrowserConsole:
-    errors: list[str] = field(default_factory=list)
-
-    def record(self, message: ConsoleMessage) -> None:
-        if message.type == "error":
-            self.errors.append(f"{message.text} ({message.location.get('url', '')})")
 
 
 @pytest.fixture(scope="session")
@@ -92,5 +53,11 @@ def screenshot_dir() -> Path:
 
 @pytest.fixture
 def seeded(environment: Environment) -> Seeded:
-    """Something on every dashboard page (tests/e2e/site_pages.py)."""
+    """Something on every dashboard page (tests/support/site_pages.py)."""
     return seed_site(environment)
+
+
+@pytest.fixture
+def axe_path() -> Path:
+    require_service("axe-core", AXE.exists(), "`make test` installs it with npm")
+    return AXE

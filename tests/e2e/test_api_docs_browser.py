@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, Request
 
-from tests.e2e.conftest import BrowserConsole
+from tests.support.browser import BrowserConsole
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

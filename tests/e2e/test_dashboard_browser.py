@@ -10,8 +10,8 @@ from playwright.sync_api import Page, expect
 
 from core.models import Environment
 from integrations.models import Integration, IntegrationStatus, SyncPausedReason
-from tests.e2e.conftest import PHONE, BrowserConsole, horizontal_overflow
-from tests.factories import IntegrationFactory
+from tests.support.browser import PHONE, BrowserConsole, horizontal_overflow
+from tests.support.factories import IntegrationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

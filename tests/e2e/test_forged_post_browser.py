@@ -16,10 +16,9 @@ from core.models import Environment
 from integrations.models import IntegrationStatus, LinkType
 from integrations.services import link_find, relink_link_create
 from sandbox_hr.services import sandbox_api_key_create
-from tests.e2e.conftest import BrowserConsole
-from tests.integrations.test_hosted_form_hostile import OPERATOR
-from tests.integrations.test_relink_complete import _broken
-from tests.syncs.conftest import ALL_PERMISSIONS
+from tests.support.browser import BrowserConsole
+from tests.support.factories import ALL_PERMISSIONS
+from tests.support.relink import OPERATOR, broken_integration
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,7 +38,7 @@ def test_it_refuses_a_form_another_site_submits_to_the_link(
     environment: Environment,
 ) -> None:
     with override_settings(SANDBOX_HR_URL=live_server.url + "/sandbox-hr"):
-        setup = _broken(environment)
+        setup = broken_integration(environment)
         _, url = relink_link_create(
             integration=setup.integration,
             link_type=LinkType.MAGIC_LINK,

@@ -21,9 +21,9 @@ from integrations.actors import Actor
 from integrations.models import IntegrationStatus, LinkType
 from integrations.services import relink_link_create
 from sandbox_hr.services import sandbox_api_key_create
-from tests.e2e.conftest import BrowserConsole
-from tests.integrations.test_relink_complete import _broken
-from tests.syncs.conftest import ALL_PERMISSIONS
+from tests.support.browser import BrowserConsole
+from tests.support.factories import ALL_PERMISSIONS
+from tests.support.relink import broken_integration
 from webhooks.models import WebhookDelivery
 from webhooks.services import endpoint_create
 
@@ -127,7 +127,7 @@ def test_it_walks_the_customer_through_the_form_in_the_links_language(
         event_types=["connection-flow-failed"],
     )
     with override_settings(SANDBOX_HR_URL=live_server.url + "/sandbox-hr"):
-        setup = _broken(environment)
+        setup = broken_integration(environment)
         _, url = relink_link_create(
             integration=setup.integration,
             link_type=LinkType.MAGIC_LINK,

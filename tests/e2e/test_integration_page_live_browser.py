@@ -23,8 +23,8 @@ from core.models import Environment
 from integrations.models import IntegrationStatus, SyncPausedReason
 from sandbox_hr.services import sandbox_api_key_revoke
 from syncs.models import Sync, SyncState
-from tests.e2e.conftest import BrowserConsole
-from tests.syncs.conftest import sandbox_integration
+from tests.support.browser import BrowserConsole
+from tests.support.factories import sandbox_integration
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

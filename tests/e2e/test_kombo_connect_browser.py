@@ -19,10 +19,10 @@ from integrations.actors import Actor
 from integrations.models import IntegrationStatus, LinkType
 from integrations.services import relink_link_create
 from sandbox_hr.services import sandbox_api_key_create
-from tests.conftest import require_service
-from tests.e2e.conftest import BrowserConsole
-from tests.integrations.test_relink_complete import _broken
-from tests.syncs.conftest import ALL_PERMISSIONS
+from tests.support.browser import BrowserConsole
+from tests.support.factories import ALL_PERMISSIONS
+from tests.support.relink import broken_integration
+from tests.support.services import require_service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -81,7 +81,7 @@ def test_it_resolves_to_an_activation_token_the_backend_exchanges(
     environment: Environment,
     api_key: tuple[ApiKey, str],
 ) -> None:
-    setup = _broken(environment)
+    setup = broken_integration(environment)
     _, raw = sandbox_api_key_create(account=setup.account, name="new", permissions=ALL_PERMISSIONS)
 
     frame = _open(page, operator_app, live_server, setup)
@@ -106,7 +106,7 @@ def test_it_rejects_with_cancelled_when_the_customer_closes(
     live_server: Any,
     environment: Environment,
 ) -> None:
-    setup = _broken(environment)
+    setup = broken_integration(environment)
 
     frame = _open(page, operator_app, live_server, setup)
     frame.get_by_role("button", name="Close").click()

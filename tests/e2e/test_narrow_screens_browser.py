@@ -27,10 +27,9 @@ from integrations.actors import Actor
 from integrations.models import LinkType
 from integrations.services import connect_link_create, relink_link_create
 from sandbox_hr.services import sandbox_api_key_create
-from tests.e2e.conftest import DESKTOP, PHONE, horizontal_overflow
-from tests.e2e.site_pages import MORE_PAGES, PAGES, PageCase, Seeded, sign_in
-from tests.factories import ScopeConfigFactory
-from tests.syncs.conftest import ALL_PERMISSIONS, sandbox_integration
+from tests.support.browser import DESKTOP, PHONE, horizontal_overflow
+from tests.support.factories import ALL_PERMISSIONS, ScopeConfigFactory, sandbox_integration
+from tests.support.site_pages import MORE_PAGES, PAGES, PageCase, Seeded, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -19,8 +19,8 @@ from werkzeug import Request, Response
 from core.models import Environment
 from integrations.models import Integration, IntegrationStatus, ReconnectionLink, SyncPausedReason
 from integrations.services import link_find
-from tests.e2e.conftest import BrowserConsole
-from tests.factories import IntegrationFactory
+from tests.support.browser import BrowserConsole
+from tests.support.factories import IntegrationFactory
 from webhooks.delivery import delivery_attempt
 from webhooks.models import DeliveryStatus, WebhookDelivery
 from webhooks.services import endpoint_create, event_emit

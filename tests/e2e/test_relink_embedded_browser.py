@@ -17,9 +17,9 @@ from integrations.actors import Actor
 from integrations.models import IntegrationStatus, LinkType
 from integrations.services import activation_token_exchange, relink_link_create
 from sandbox_hr.services import sandbox_api_key_create
-from tests.e2e.conftest import BrowserConsole
-from tests.integrations.test_relink_complete import _broken
-from tests.syncs.conftest import ALL_PERMISSIONS
+from tests.support.browser import BrowserConsole
+from tests.support.factories import ALL_PERMISSIONS
+from tests.support.relink import broken_integration
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,7 +56,7 @@ def test_it_completes_inside_a_cross_site_iframe_and_posts_the_activation_token(
     live_server: Any,
     environment: Environment,
 ) -> None:
-    setup = _broken(environment)
+    setup = broken_integration(environment)
     _, url = relink_link_create(
         integration=setup.integration,
         link_type=LinkType.EMBEDDED,
@@ -98,7 +98,7 @@ def test_it_cannot_be_framed_by_another_origin(
         SANDBOX_HR_URL=live_server.url + "/sandbox-hr",
         CONNECT_FRAME_ANCESTORS=["https://app.operator.example"],
     ):
-        setup = _broken(environment)
+        setup = broken_integration(environment)
         _, url = relink_link_create(
             integration=setup.integration,
             link_type=LinkType.EMBEDDED,

@@ -20,10 +20,10 @@ from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS, PERM_PERSONA
 from sandbox_hr.services import sandbox_api_key_create, sandbox_api_key_revoke
 from syncs.models import Employee, SyncState
 from syncs.services import scheduler_tick
-from tests.e2e.conftest import BrowserConsole
-from tests.factories import ScopeConfigFactory
-from tests.syncs.conftest import run_queued_syncs, sandbox_integration
-from tests.webhooks.receiver import receiving
+from tests.support.browser import BrowserConsole
+from tests.support.factories import ScopeConfigFactory, sandbox_integration
+from tests.support.processes import run_queued_syncs
+from tests.support.receivers import receiving
 from webhooks.delivery import delivery_attempt
 from webhooks.models import DeliveryStatus, WebhookDelivery
 from webhooks.services import endpoint_create

@@ -14,16 +14,14 @@ from playwright.sync_api import Page, ViewportSize
 
 from sandbox_hr.models import SandboxUser, SandboxUserRole
 from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
-from tests.e2e.conftest import PHONE, BrowserConsole, horizontal_overflow
-from tests.e2e.test_accessibility_browser import (
+from tests.support.accessibility import (
     VIEWPORTS,
-    _axe_violations,
-    _keyboard_problems,
-    _light_theme_problems,
-    axe_path,  # noqa: F401 (a fixture)
+    axe_violations,
+    keyboard_problems,
+    light_theme_problems,
 )
-from tests.factories import SANDBOX_PASSWORD, SandboxUserFactory
-from tests.syncs.conftest import ALL_PERMISSIONS
+from tests.support.browser import PHONE, BrowserConsole, horizontal_overflow
+from tests.support.factories import ALL_PERMISSIONS, SANDBOX_PASSWORD, SandboxUserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -104,7 +102,7 @@ def test_it_is_accessible(
     page: Page,
     console: BrowserConsole,
     live_server: Any,
-    axe_path: Path,  # noqa: F811
+    axe_path: Path,
     reach: Callable[[Page, str, SandboxUser], None],
     role: SandboxUserRole,
     shows: str,
@@ -118,12 +116,12 @@ def test_it_is_accessible(
     reach(page, str(live_server), user)
 
     assert shows in page.locator("main").inner_text()
-    problems = _axe_violations(page, axe_path) + _light_theme_problems(page)
+    problems = axe_violations(page, axe_path) + light_theme_problems(page)
     if viewport == PHONE:
         overflow = horizontal_overflow(page)
         if overflow:
             problems.append(f"layout: {overflow}")
-    problems += _keyboard_problems(page)
+    problems += keyboard_problems(page)
     # Chromium logs the 403 an employee is meant to get on an administrators' page as an error.
     expected = "status of 403" if role == SandboxUserRole.EMPLOYEE else None
     problems += [

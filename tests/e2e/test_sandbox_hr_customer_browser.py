@@ -21,8 +21,8 @@ from integrations.actors import Actor
 from integrations.models import CredentialSource, CredentialVersion, IntegrationStatus, LinkType
 from integrations.services import relink_link_create
 from sandbox_hr.services import sandbox_demo_logins_create
-from tests.e2e.conftest import BrowserConsole
-from tests.integrations.test_relink_complete import _broken
+from tests.support.browser import BrowserConsole
+from tests.support.relink import broken_integration
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,7 +39,7 @@ def test_it_lets_a_customer_follow_the_guide_in_sandbox_hr_and_relink(
     with override_settings(
         BASE_URL=live_server.url, SANDBOX_HR_URL=live_server.url + "/sandbox-hr"
     ):
-        setup = _broken(environment)
+        setup = broken_integration(environment)
         integration = setup.integration
         versions_before = CredentialVersion.objects.filter(integration=integration).count()
         # `make run` seeds and prints this login; the customer's administrator has it.

@@ -12,9 +12,8 @@ from playwright.sync_api import Browser, Page, expect
 
 from core.models import Environment
 from integrations.models import Integration
-from tests.e2e.conftest import BrowserConsole
-from tests.factories import ScopeConfigFactory
-from tests.syncs.conftest import sandbox_integration
+from tests.support.browser import BrowserConsole
+from tests.support.factories import ScopeConfigFactory, sandbox_integration
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

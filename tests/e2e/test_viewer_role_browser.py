@@ -13,8 +13,8 @@ from playwright.sync_api import Page, expect
 
 from core.models import Environment
 from core.roles import Role
-from tests.e2e.conftest import BrowserConsole
-from tests.factories import IntegrationFactory
+from tests.support.browser import BrowserConsole
+from tests.support.factories import IntegrationFactory
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, ViewportSize, expect
 
 from core.models import Environment
-from tests.e2e.conftest import BrowserConsole
+from tests.support.browser import BrowserConsole
 from webhooks.delivery import delivery_attempt
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from webhooks.secrets import secret_decrypt

@@ -18,7 +18,7 @@ from integrations.models import (
     IntegrationStatus,
     ScopeConfig,
 )
-from tests.factories import IntegrationFactory
+from tests.support.factories import IntegrationFactory
 
 CANARY_SECRET = "sbx_ADMIN-canary-never-shown-5521"
 
@@ -218,7 +218,7 @@ def test_it_creates_magic_links_in_bulk_with_a_target_scope_config(
 ) -> None:
     from integrations.models import ReconnectionLink
     from integrations.services import link_find
-    from tests.factories import IntegrationFactory, ScopeConfigFactory
+    from tests.support.factories import IntegrationFactory, ScopeConfigFactory
 
     ours = IntegrationFactory.create_batch(2, environment=environment)
     theirs = IntegrationFactory(environment=other_environment)

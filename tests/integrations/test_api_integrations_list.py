@@ -15,7 +15,7 @@ from core.models import ApiKey, Environment
 from integrations.actors import Actor
 from integrations.models import Integration, IntegrationStatus, ScopeConfig
 from integrations.services import integration_delete, integration_set_enabled
-from tests.factories import IntegrationFactory, ScopeConfigFactory
+from tests.support.factories import IntegrationFactory, ScopeConfigFactory
 
 
 @pytest.fixture

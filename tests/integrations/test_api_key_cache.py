@@ -13,7 +13,7 @@ from django.test.utils import override_settings
 
 from core.models import ApiKey, Environment
 from core.services import api_key_authenticate, api_key_create, api_key_revoke
-from tests.conftest import require_service
+from tests.support.services import require_service
 
 pytestmark = pytest.mark.django_db
 

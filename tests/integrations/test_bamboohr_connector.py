@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -14,13 +13,12 @@ from django.test import override_settings
 from integrations.read_models import HRIS_EMPLOYEES, HRIS_GROUPS
 from integrations.tools.bamboohr import PERM_EMPLOYEE_DATASET, PERM_LISTS, BambooHrTool
 from integrations.tools.base import AuthOutcome, Coverage, ToolError
-from tests.fakes.server import Fault
+from tests.support.fakes.server import Fault
+from tests.support.processes import free_port
 
 if TYPE_CHECKING:
-    from tests.fakes.bamboohr import FakeBambooHr
+    from tests.support.fakes.bamboohr import FakeBambooHr
 
-# The `fake_bamboohr` fixture lives with the fake (imported here as a plugin, so pytest sees it).
-pytest_plugins = ["tests.fakes.bamboohr"]
 
 tool = BambooHrTool()
 EMPLOYEE_FIELDS = frozenset(HRIS_EMPLOYEES.fields)
@@ -301,10 +299,7 @@ def test_it_reports_a_timeout_as_unreachable(fake_bamboohr: FakeBambooHr) -> Non
 
 
 def test_it_reports_a_server_that_is_down_as_unreachable() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-
+    port = free_port()
     with override_settings(BAMBOOHR_API_URL=f"http://127.0.0.1:{port}/{{subdomain}}"):
         result = tool.check_auth({"companyDomain": "acme", "apiKey": "0" * 40})
 

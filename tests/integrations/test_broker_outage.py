@@ -16,8 +16,8 @@ from integrations.models import IntegrationStatus, LinkType
 from integrations.services import relink_link_create
 from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS, PERM_PERSONAL, PERM_SENSITIVE
 from sandbox_hr.services import sandbox_api_key_create, sandbox_api_key_revoke
-from tests.processes import celery_app_on, free_port
-from tests.syncs.conftest import sandbox_integration
+from tests.support.factories import sandbox_integration
+from tests.support.processes import celery_app_on, free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

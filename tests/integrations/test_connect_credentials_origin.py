@@ -15,9 +15,8 @@ from integrations.actors import Actor
 from integrations.models import CredentialSource, CredentialVersion, Integration, LinkType
 from integrations.services import relink_link_create
 from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
-from tests.factories import connect_link_for_new_customer
-from tests.integrations.test_relink_complete import _broken
-from tests.syncs.conftest import ALL_PERMISSIONS
+from tests.support.factories import ALL_PERMISSIONS, connect_link_for_new_customer
+from tests.support.relink import broken_integration
 
 pytestmark = pytest.mark.django_db(transaction=True)
 OPERATOR = Actor.system("tests")
@@ -51,7 +50,7 @@ def test_it_records_link_address_and_user_agent_of_connect_link_credentials(
 
 
 def test_it_records_them_as_a_relink_link_does(sandbox_hr: str, environment: Environment) -> None:
-    setup = _broken(environment)
+    setup = broken_integration(environment)
     link, url = relink_link_create(
         integration=setup.integration,
         link_type=LinkType.MAGIC_LINK,

@@ -15,8 +15,7 @@ from core.models import ApiKey, Environment
 from integrations.models import Integration, IntegrationStatus
 from integrations.services import activation_token_exchange
 from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
-from tests.factories import ScopeConfigFactory
-from tests.syncs.conftest import ALL_PERMISSIONS
+from tests.support.factories import ALL_PERMISSIONS, ScopeConfigFactory
 from webhooks.models import WebhookEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -25,9 +25,8 @@ from integrations.read_models import HRIS_EMPLOYEES
 from integrations.services import connect_link_create, relink_link_create
 from integrations.tools.sandbox import PERM_EMPLOYEES
 from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
-from tests.factories import ScopeConfigFactory
-from tests.integrations.test_relink_complete import _broken
-from tests.syncs.conftest import ALL_PERMISSIONS
+from tests.support.factories import ALL_PERMISSIONS, ScopeConfigFactory
+from tests.support.relink import broken_integration
 from webhooks.models import WebhookDelivery, WebhookEvent
 from webhooks.services import endpoint_create
 
@@ -67,7 +66,7 @@ def _sent() -> tuple[int, int]:
 def test_it_sends_one_per_failed_check_and_none_for_typos_or_the_success(
     sandbox_hr: None, endpoint: Any, environment: Environment
 ) -> None:
-    setup = _broken(environment)
+    setup = broken_integration(environment)
     path = _relink_path(setup.integration)
     _, right_key = sandbox_api_key_create(
         account=setup.account, name="new", permissions=ALL_PERMISSIONS
@@ -105,7 +104,7 @@ def test_it_sends_one_for_credentials_without_the_permissions_the_scope_needs(
             }
         },
     )
-    setup = _broken(environment)
+    setup = broken_integration(environment)
     _, narrow_key = sandbox_api_key_create(
         account=setup.account, name="narrow", permissions=[PERM_EMPLOYEES]
     )
@@ -124,7 +123,7 @@ def test_it_sends_one_for_credentials_without_the_permissions_the_scope_needs(
 def test_it_sends_one_for_credentials_of_another_account(
     sandbox_hr: None, endpoint: Any, environment: Environment
 ) -> None:
-    setup = _broken(environment)
+    setup = broken_integration(environment)
     other = sandbox_account_create(name="Someone else", employees=1, seed=3)
     _, other_key = sandbox_api_key_create(account=other, name="x", permissions=ALL_PERMISSIONS)
 
@@ -137,7 +136,7 @@ def test_it_sends_one_for_credentials_of_another_account(
 def test_it_sends_one_when_the_tool_cannot_be_reached(
     endpoint: Any, environment: Environment
 ) -> None:
-    setup = _broken(environment)
+    setup = broken_integration(environment)
     path = _relink_path(setup.integration)
 
     with override_settings(SANDBOX_HR_URL="http://127.0.0.1:9/sandbox-hr"):

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from core.models import Environment
 from integrations.models import Integration, IntegrationStatus, SyncPausedReason
-from tests.factories import IntegrationFactory
+from tests.support.factories import IntegrationFactory
 
 pytestmark = pytest.mark.django_db
 

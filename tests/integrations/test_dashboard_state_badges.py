@@ -30,7 +30,7 @@ from integrations.services import (
     integration_set_enabled,
 )
 from integrations.tools.base import AuthResult
-from tests.factories import IntegrationFactory
+from tests.support.factories import IntegrationFactory
 
 pytestmark = pytest.mark.django_db
 

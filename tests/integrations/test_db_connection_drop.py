@@ -37,8 +37,8 @@ from integrations.models import Integration
 from integrations.read_models import HRIS_EMPLOYEES
 from syncs.ingest import ingest_page
 from syncs.models import Employee
-from tests.conftest import require_service
-from tests.factories import IntegrationFactory
+from tests.support.factories import IntegrationFactory
+from tests.support.services import require_service
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

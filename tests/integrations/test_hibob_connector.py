@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import time
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -19,13 +18,12 @@ from integrations.tools.hibob import (
     SEARCH_BATCH_SIZE,
     HiBobTool,
 )
-from tests.fakes.hibob import (  # noqa: F401 (fixtures)
+from tests.support.fakes.hibob import (
     ALL_CATEGORIES,
     FakeHiBob,
-    fake_hibob_fixture,
-    hibob_server_fixture,
 )
-from tests.fakes.server import Fault
+from tests.support.fakes.server import Fault
+from tests.support.processes import free_port
 
 tool = HiBobTool()
 EMPLOYEE_FIELDS = frozenset(HRIS_EMPLOYEES.fields)
@@ -268,10 +266,7 @@ def test_it_reports_a_timeout_as_unreachable(fake_hibob: FakeHiBob) -> None:
 
 
 def test_it_reports_a_server_that_is_down_as_unreachable() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-
+    port = free_port()
     with override_settings(HIBOB_API_URL=f"http://127.0.0.1:{port}"):
         result = tool.check_auth({"service_user_id": "SERVICE-1", "token": "t"})
 

@@ -19,7 +19,7 @@ import pytest
 from django.test import Client
 
 from core.models import Environment
-from tests.factories import connect_link_for_new_customer
+from tests.support.factories import connect_link_for_new_customer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

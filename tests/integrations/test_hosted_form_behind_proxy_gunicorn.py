@@ -18,9 +18,9 @@ import requests
 from django.db import connection
 
 from core.models import Environment
-from tests.conftest import require_service
-from tests.factories import connect_link_for_new_customer
-from tests.processes import gunicorn_server
+from tests.support.factories import connect_link_for_new_customer
+from tests.support.processes import gunicorn_server
+from tests.support.services import require_service
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -18,12 +18,11 @@ from core.models import Environment
 from integrations.actors import Actor
 from integrations.models import LinkType, ReconnectionLink
 from integrations.services import relink_link_create
-from tests.factories import IntegrationFactory
-from tests.integrations.test_relink_complete import _broken
+from tests.support.factories import IntegrationFactory
+from tests.support.relink import broken_integration
 from webhooks.models import WebhookDelivery, WebhookEvent
 from webhooks.services import endpoint_create
 
-pytest_plugins = ["tests.fakes.bamboohr"]
 pytestmark = pytest.mark.django_db(transaction=True)
 OPERATOR = Actor.system("tests")
 ENTER_YOUR_API_KEY = {
@@ -70,7 +69,7 @@ def _no_flow_failed() -> bool:
 def test_it_asks_for_the_empty_api_key_next_to_its_field_in_the_links_language(
     sandbox_hr: None, subscribed: None, environment: Environment, language: str
 ) -> None:
-    setup = _broken(environment)
+    setup = broken_integration(environment)
     path = _path(setup.integration, language)
 
     response = Client().post(path, {"api_key": "   "})

@@ -15,10 +15,14 @@ from django.test import Client, override_settings
 from core.models import Environment
 from integrations.models import IntegrationStatus, LinkType
 from integrations.services import connect_link_create, link_find, relink_link_create
-from tests.factories import ScopeConfigFactory
-from tests.integrations.test_hosted_form_hostile import OPERATOR, _path, _snapshot
-from tests.integrations.test_relink_complete import _broken, _new_key
-from tests.syncs.conftest import ALL_PERMISSIONS
+from tests.support.factories import ALL_PERMISSIONS, ScopeConfigFactory
+from tests.support.relink import (
+    OPERATOR,
+    broken_integration,
+    hosted_form_path,
+    integration_snapshot,
+    new_sandbox_key,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,14 +31,14 @@ OWN_ORIGIN = "http://testserver"
 
 
 def _link(environment: Environment, language: str = "en") -> tuple[Any, str]:
-    setup = _broken(environment)
+    setup = broken_integration(environment)
     _, url = relink_link_create(
         integration=setup.integration,
         link_type=LinkType.EMBEDDED,
         language=language,
         actor=OPERATOR,
     )
-    return setup, _path(url)
+    return setup, hosted_form_path(url)
 
 
 @pytest.mark.parametrize(
@@ -54,8 +58,8 @@ def test_it_refuses_valid_credentials_posted_from_another_site_and_changes_nothi
     sandbox_hr: None, environment: Environment, headers: dict[str, str]
 ) -> None:
     setup, path = _link(environment)
-    credentials = _new_key(setup, *ALL_PERMISSIONS)
-    before = _snapshot(setup.integration)
+    credentials = new_sandbox_key(setup, *ALL_PERMISSIONS)
+    before = integration_snapshot(setup.integration)
 
     response = Client(**headers).post(path, credentials)
 
@@ -64,7 +68,7 @@ def test_it_refuses_valid_credentials_posted_from_another_site_and_changes_nothi
     assert FORGED in page
     assert "nothing was changed" in page
     assert credentials["api_key"] not in page
-    assert _snapshot(setup.integration) == before
+    assert integration_snapshot(setup.integration) == before
     link = link_find(token=path.rsplit("/", 1)[1])
     assert link is not None
     assert link.used_at is None
@@ -76,7 +80,7 @@ def test_it_completes_posts_from_its_own_page(sandbox_hr: None, environment: Env
     setup, path = _link(environment)
     browser = Client(HTTP_ORIGIN=OWN_ORIGIN, HTTP_SEC_FETCH_SITE="same-origin")
 
-    response = browser.post(path, _new_key(setup, *ALL_PERMISSIONS))
+    response = browser.post(path, new_sandbox_key(setup, *ALL_PERMISSIONS))
 
     assert response.status_code == 200
     assert "You're done" in response.content.decode()
@@ -92,7 +96,7 @@ def test_it_accepts_the_public_origin_behind_a_proxy(
     # The proxy forwards to an internal host name; the browser names the public one.
     browser = Client(HTTP_ORIGIN="https://connect.example.com", HTTP_HOST="web-1.internal")
 
-    response = browser.post(path, _new_key(setup, *ALL_PERMISSIONS))
+    response = browser.post(path, new_sandbox_key(setup, *ALL_PERMISSIONS))
 
     assert response.status_code == 200
     assert "You're done" in response.content.decode()
@@ -124,7 +128,7 @@ def test_it_refuses_a_forged_new_connection_and_creates_nothing(environment: Env
     )
 
     response = Client(HTTP_ORIGIN="https://evil.example").post(
-        _path(url), {"api_key": "sbx_anything"}
+        hosted_form_path(url), {"api_key": "sbx_anything"}
     )
 
     assert response.status_code == 403

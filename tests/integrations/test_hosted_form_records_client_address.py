@@ -14,8 +14,7 @@ from django.test import Client
 from core.models import Environment
 from integrations.models import CredentialVersion
 from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
-from tests.factories import connect_link_for_new_customer
-from tests.syncs.conftest import ALL_PERMISSIONS
+from tests.support.factories import ALL_PERMISSIONS, connect_link_for_new_customer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

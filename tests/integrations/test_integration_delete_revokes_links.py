@@ -17,7 +17,7 @@ from core.models import ApiKey, Environment
 from integrations.actors import Actor
 from integrations.models import EventKind, Integration, LinkType, ReconnectionLink
 from integrations.services import relink_link_create
-from tests.factories import IntegrationFactory
+from tests.support.factories import IntegrationFactory
 
 OPERATOR = Actor.system("tests")
 ORGANISATION = "Zebrafish Logistics GmbH"

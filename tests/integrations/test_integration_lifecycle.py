@@ -11,7 +11,7 @@ from integrations.models import (
     SyncPausedReason,
 )
 from integrations.services import integration_delete, integration_set_enabled
-from tests.factories import IntegrationFactory
+from tests.support.factories import IntegrationFactory
 
 pytestmark = pytest.mark.django_db
 ACTOR = Actor.system("tests")

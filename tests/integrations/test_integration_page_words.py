@@ -30,7 +30,11 @@ from integrations.services import (
     scope_config_update,
 )
 from integrations.tools.base import AuthResult
-from tests.factories import IntegrationFactory, ScopeConfigFactory, scope_settings_all_enabled
+from tests.support.factories import (
+    IntegrationFactory,
+    ScopeConfigFactory,
+    scope_settings_all_enabled,
+)
 
 pytestmark = pytest.mark.django_db
 

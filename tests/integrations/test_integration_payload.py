@@ -14,7 +14,7 @@ from integrations.actors import Actor
 from integrations.api.serializers import IntegrationPageSerializer, IntegrationSerializer
 from integrations.models import Integration
 from integrations.services import scope_config_update
-from tests.factories import IntegrationFactory, scope_settings_all_enabled
+from tests.support.factories import IntegrationFactory, scope_settings_all_enabled
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from core.models import Environment
 from integrations.actors import Actor
 from integrations.models import LinkState, LinkType, ReconnectionLink, link_state_expression
 from integrations.services import relink_link_create
-from tests.factories import IntegrationFactory
+from tests.support.factories import IntegrationFactory
 
 pytestmark = pytest.mark.django_db
 

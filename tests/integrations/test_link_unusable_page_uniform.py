@@ -21,7 +21,7 @@ from core.models import Environment
 from integrations.actors import Actor
 from integrations.models import Integration, LinkType, ReconnectionLink
 from integrations.services import connect_link_create, relink_link_create, relink_link_revoke
-from tests.factories import IntegrationFactory, ScopeConfigFactory
+from tests.support.factories import IntegrationFactory, ScopeConfigFactory
 
 OPERATOR = Actor.system("tests")
 OPERATOR_APP = "https://app.operator.example"

@@ -11,7 +11,7 @@ from django.test import override_settings
 
 from integrations.tools.base import AuthOutcome, Coverage, Page, ToolError
 from integrations.tools.personio import PERM_EMPLOYEES, PersonioTool, attribute_permission
-from tests.fakes.personio import (
+from tests.support.fakes.personio import (
     ALL_ATTRIBUTES,
     ASA,
     CHLOE,
@@ -22,10 +22,8 @@ from tests.fakes.personio import (
     SCOPE_EMPLOYEES,
     ZOE,
     FakePersonio,
-    fake_personio_fixture,  # noqa: F401
-    personio_server_fixture,  # noqa: F401
 )
-from tests.fakes.server import Fault
+from tests.support.fakes.server import Fault
 
 EMPLOYEE_FIELDS = frozenset(PersonioTool.models["hris_employees"].fields)
 GROUP_FIELDS = frozenset(PersonioTool.models["hris_teams"].fields)

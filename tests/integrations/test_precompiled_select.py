@@ -12,7 +12,7 @@ from django.utils import timezone
 from core.services import environment_get_or_create
 from integrations.models import Integration, IntegrationStatus, ScopeConfig, SyncPausedReason
 from integrations.selectors import integration_get
-from tests.factories import IntegrationFactory
+from tests.support.factories import IntegrationFactory
 
 pytestmark = pytest.mark.django_db
 

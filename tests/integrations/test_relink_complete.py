@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.db import connection
@@ -13,7 +12,6 @@ from django.test import override_settings
 from django.utils import timezone
 
 from core.models import Environment
-from integrations.actors import Actor
 from integrations.models import (
     CredentialSource,
     EventKind,
@@ -26,70 +24,42 @@ from integrations.read_models import HRIS_EMPLOYEES
 from integrations.selectors import credentials_current
 from integrations.services import (
     RelinkOutcome,
-    integration_record_auth_result,
     integration_set_enabled,
     link_find,
     relink_link_complete,
     relink_link_create,
     relink_link_revoke,
 )
-from integrations.tools.base import AuthResult
 from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_PERSONAL
 from sandbox_hr.services import (
     sandbox_account_create,
     sandbox_api_key_create,
-    sandbox_api_key_revoke,
 )
 from syncs.models import Employee, Sync, SyncState
 from syncs.services import scheduler_tick
-from tests.conftest import require_service
-from tests.factories import ScopeConfigFactory
-from tests.syncs.conftest import (
+from tests.support.factories import (
     ALL_PERMISSIONS,
-    SandboxSetup,
-    run_queued_syncs,
+    ScopeConfigFactory,
     sandbox_integration,
 )
+from tests.support.processes import free_port, run_queued_syncs
+from tests.support.relink import OPERATOR, broken_integration, link_token, new_sandbox_key
+from tests.support.services import require_service
 from webhooks.models import WebhookEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)
-OPERATOR = Actor.system("tests")
-
-
-def _broken(environment: Environment, **fields: Any) -> SandboxSetup:
-    """A sandbox integration whose key was revoked and that went INVALID after 3 days."""
-    setup = sandbox_integration(environment=environment, **fields)
-    sandbox_api_key_revoke(key=setup.key)
-    failure = AuthResult.invalid("Sandbox HR rejected the API key (revoked or unknown).")
-    start = timezone.now() - timedelta(days=4)
-    for day in range(5):
-        integration_record_auth_result(
-            integration_id=setup.integration.pk, result=failure, now=start + timedelta(days=day)
-        )
-    setup.integration.refresh_from_db()
-    assert setup.integration.status == IntegrationStatus.INVALID
-    return setup
-
-
-def _new_key(setup: SandboxSetup, *permissions: str) -> dict[str, str]:
-    _, raw = sandbox_api_key_create(account=setup.account, name="new", permissions=permissions)
-    return {"api_key": raw}
-
-
-def _token(url: str) -> str:
-    return url.rsplit("/", 1)[1]
 
 
 def test_it_repairs_an_invalid_integration_with_new_credentials(
     sandbox_hr: None, environment: Environment
 ) -> None:
-    setup = _broken(environment)
+    setup = broken_integration(environment)
     integration = setup.integration
     link, url = relink_link_create(
         integration=integration, link_type=LinkType.MAGIC_LINK, language="de", actor=OPERATOR
     )
-    assert link_find(token=_token(url)) == link
-    credentials = _new_key(setup, *ALL_PERMISSIONS)
+    assert link_find(token=link_token(url)) == link
+    credentials = new_sandbox_key(setup, *ALL_PERMISSIONS)
 
     result = relink_link_complete(
         link=link, credentials=credentials, ip_address="203.0.113.9", user_agent="Firefox"
@@ -131,7 +101,7 @@ def test_it_repairs_an_invalid_integration_with_new_credentials(
 def test_it_changes_nothing_for_wrong_credentials(
     sandbox_hr: None, environment: Environment
 ) -> None:
-    setup = _broken(environment)
+    setup = broken_integration(environment)
     link, _ = relink_link_create(
         integration=setup.integration, link_type=LinkType.EMBEDDED, language="en", actor=OPERATOR
     )
@@ -160,7 +130,7 @@ def test_it_names_the_missing_required_permissions(
         name="With birthdays",
         settings={"hris_employees": {"setting": "ENABLED", "fields": fields}},
     )
-    setup = _broken(environment)
+    setup = broken_integration(environment)
     link, _ = relink_link_create(
         integration=setup.integration,
         link_type=LinkType.MAGIC_LINK,
@@ -169,7 +139,7 @@ def test_it_names_the_missing_required_permissions(
         scope_config=wider,
     )
 
-    result = relink_link_complete(link=link, credentials=_new_key(setup, PERM_EMPLOYEES))
+    result = relink_link_complete(link=link, credentials=new_sandbox_key(setup, PERM_EMPLOYEES))
 
     assert result.outcome == RelinkOutcome.MISSING_PERMISSIONS
     # The hosted form shows these by the names Sandbox HR's key screen ticks (with their plain
@@ -183,7 +153,7 @@ def test_it_names_the_missing_required_permissions(
 def test_it_refuses_credentials_of_another_account(
     sandbox_hr: None, environment: Environment
 ) -> None:
-    setup = _broken(environment)
+    setup = broken_integration(environment)
     other = sandbox_account_create(name="Someone else", employees=2, seed=3)
     _, raw = sandbox_api_key_create(account=other, name="x", permissions=ALL_PERMISSIONS)
     link, _ = relink_link_create(
@@ -230,7 +200,7 @@ def test_it_keeps_the_old_scope_until_the_link_is_completed(
     integration.refresh_from_db()
     assert integration.scope_config_id == narrow.pk
 
-    result = relink_link_complete(link=link, credentials=_new_key(setup, *ALL_PERMISSIONS))
+    result = relink_link_complete(link=link, credentials=new_sandbox_key(setup, *ALL_PERMISSIONS))
 
     assert result.outcome == RelinkOutcome.COMPLETED
     integration.refresh_from_db()
@@ -246,13 +216,13 @@ def test_it_keeps_the_old_scope_until_the_link_is_completed(
 def test_it_leaves_an_operator_disabled_integration_inactive(
     sandbox_hr: None, environment: Environment
 ) -> None:
-    setup = _broken(environment)
+    setup = broken_integration(environment)
     integration_set_enabled(integration=setup.integration, enabled=False, actor=OPERATOR)
     link, _ = relink_link_create(
         integration=setup.integration, link_type=LinkType.MAGIC_LINK, language="en", actor=OPERATOR
     )
 
-    result = relink_link_complete(link=link, credentials=_new_key(setup, *ALL_PERMISSIONS))
+    result = relink_link_complete(link=link, credentials=new_sandbox_key(setup, *ALL_PERMISSIONS))
 
     assert result.outcome == RelinkOutcome.COMPLETED
     integration = Integration.objects.get(pk=setup.integration.pk)
@@ -265,8 +235,8 @@ def test_it_leaves_an_operator_disabled_integration_inactive(
 def test_it_refuses_revoked_expired_and_used_links(
     sandbox_hr: None, environment: Environment
 ) -> None:
-    setup = _broken(environment)
-    credentials = _new_key(setup, *ALL_PERMISSIONS)
+    setup = broken_integration(environment)
+    credentials = new_sandbox_key(setup, *ALL_PERMISSIONS)
     revoked, _ = relink_link_create(
         integration=setup.integration, link_type=LinkType.MAGIC_LINK, language="en", actor=OPERATOR
     )
@@ -294,8 +264,8 @@ def test_it_lets_exactly_one_of_twenty_simultaneous_submissions_win(
     sandbox_hr: None, environment: Environment
 ) -> None:
     require_service("PostgreSQL", connection.vendor == "postgresql", "set DATABASE_URL")
-    setup = _broken(environment)
-    credentials = _new_key(setup, *ALL_PERMISSIONS)
+    setup = broken_integration(environment)
+    credentials = new_sandbox_key(setup, *ALL_PERMISSIONS)
     link, _ = relink_link_create(
         integration=setup.integration, link_type=LinkType.MAGIC_LINK, language="en", actor=OPERATOR
     )
@@ -330,15 +300,12 @@ def test_it_lets_exactly_one_of_twenty_simultaneous_submissions_win(
 def test_it_asks_to_try_again_when_the_tool_is_unreachable(
     sandbox_hr: None, environment: Environment
 ) -> None:
-    import socket
 
-    setup = _broken(environment)
+    setup = broken_integration(environment)
     link, _ = relink_link_create(
         integration=setup.integration, link_type=LinkType.MAGIC_LINK, language="en", actor=OPERATOR
     )
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        closed = f"http://127.0.0.1:{sock.getsockname()[1]}/sandbox-hr"
+    closed = f"http://127.0.0.1:{free_port()}/sandbox-hr"
 
     with override_settings(SANDBOX_HR_URL=closed):
         result = relink_link_complete(link=link, credentials={"api_key": "sbx_anything"})

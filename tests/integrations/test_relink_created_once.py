@@ -16,7 +16,7 @@ from django.test import Client
 
 from core.models import Environment
 from integrations.models import ReconnectionLink
-from tests.factories import IntegrationFactory, ScopeConfigFactory
+from tests.support.factories import IntegrationFactory, ScopeConfigFactory
 
 pytestmark = pytest.mark.django_db
 

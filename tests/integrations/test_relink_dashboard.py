@@ -8,7 +8,7 @@ from django.test import Client
 from core.models import Environment
 from integrations.models import LinkType, ReconnectionLink
 from integrations.services import link_find
-from tests.factories import IntegrationFactory, ScopeConfigFactory
+from tests.support.factories import IntegrationFactory, ScopeConfigFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from core.models import Environment
 from integrations.actors import Actor
 from integrations.models import LinkType
 from integrations.services import relink_link_create, relink_link_email
-from tests.factories import IntegrationFactory
+from tests.support.factories import IntegrationFactory
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)

@@ -17,8 +17,8 @@ from integrations.actors import Actor
 from integrations.models import IntegrationStatus, LinkType
 from integrations.services import relink_link_create
 from sandbox_hr.services import sandbox_api_key_create
-from tests.integrations.test_relink_complete import _broken, _token
-from tests.syncs.conftest import ALL_PERMISSIONS
+from tests.support.factories import ALL_PERMISSIONS
+from tests.support.relink import broken_integration, link_token
 
 pytestmark = pytest.mark.django_db(transaction=True)
 OPERATOR = Actor.system("tests")
@@ -37,13 +37,13 @@ def _path(setup: Any, link_type: LinkType) -> str:
     _, url = relink_link_create(
         integration=setup.integration, link_type=link_type, language="en", actor=OPERATOR
     )
-    return f"/connect/{_token(url)}"
+    return f"/connect/{link_token(url)}"
 
 
 def test_it_lets_only_the_operators_origins_frame_an_embedded_link(
     sandbox_hr: None, environment: Environment
 ) -> None:
-    setup = _broken(environment)
+    setup = broken_integration(environment)
 
     embedded = Client().get(_path(setup, LinkType.EMBEDDED))
     magic = Client().get(_path(setup, LinkType.MAGIC_LINK))
@@ -66,7 +66,7 @@ def test_it_completes_without_a_csrf_cookie_and_hands_over_an_activation_token(
     live_server: Any,
     api_key: tuple[ApiKey, str],
 ) -> None:
-    setup = _broken(environment)
+    setup = broken_integration(environment)
     _, raw = sandbox_api_key_create(account=setup.account, name="new", permissions=ALL_PERMISSIONS)
     # As inside a cross-site iframe: no CSRF cookie or token reaches the form.
     browser = Client(enforce_csrf_checks=True)
@@ -102,7 +102,7 @@ def test_it_completes_without_a_csrf_cookie_and_hands_over_an_activation_token(
 def test_a_magic_link_hands_out_no_activation_token(
     sandbox_hr: None, environment: Environment
 ) -> None:
-    setup = _broken(environment)
+    setup = broken_integration(environment)
     _, raw = sandbox_api_key_create(account=setup.account, name="new", permissions=ALL_PERMISSIONS)
 
     done = Client().post(_path(setup, LinkType.MAGIC_LINK), {"api_key": raw})

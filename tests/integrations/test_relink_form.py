@@ -13,8 +13,8 @@ from integrations.actors import Actor
 from integrations.models import IntegrationStatus, LinkType
 from integrations.services import relink_link_create
 from sandbox_hr.services import sandbox_api_key_create
-from tests.integrations.test_relink_complete import _broken, _token
-from tests.syncs.conftest import ALL_PERMISSIONS
+from tests.support.factories import ALL_PERMISSIONS
+from tests.support.relink import broken_integration, link_token
 
 pytestmark = pytest.mark.django_db(transaction=True)
 OPERATOR = Actor.system("tests")
@@ -27,13 +27,13 @@ def _link(setup: Any, language: str = "en") -> str:
         language=language,
         actor=OPERATOR,
     )
-    return f"/connect/{_token(url)}"
+    return f"/connect/{link_token(url)}"
 
 
 def test_it_shows_the_tool_the_requested_data_the_guide_and_the_fields(
     sandbox_hr: None, environment: Environment
 ) -> None:
-    setup = _broken(environment, organization_name="<b>Acme</b> & Co")
+    setup = broken_integration(environment, organization_name="<b>Acme</b> & Co")
     page = Client().get(_link(setup))
 
     assert page.status_code == 200
@@ -51,7 +51,7 @@ def test_it_shows_the_tool_the_requested_data_the_guide_and_the_fields(
 
 
 def test_it_speaks_the_links_language(sandbox_hr: None, environment: Environment) -> None:
-    setup = _broken(environment)
+    setup = broken_integration(environment)
 
     html = Client().get(_link(setup, language="de")).content.decode()
 
@@ -69,7 +69,7 @@ def test_it_speaks_the_links_language(sandbox_hr: None, environment: Environment
 def test_it_shows_the_form_again_for_a_wrong_key_without_echoing_it(
     sandbox_hr: None, environment: Environment
 ) -> None:
-    setup = _broken(environment)
+    setup = broken_integration(environment)
     url = _link(setup)
 
     response = Client().post(url, {"api_key": "sbx_definitely_wrong"})
@@ -85,7 +85,7 @@ def test_it_shows_the_form_again_for_a_wrong_key_without_echoing_it(
 def test_it_reconnects_with_a_working_key_and_the_link_is_then_spent(
     sandbox_hr: None, environment: Environment
 ) -> None:
-    setup = _broken(environment)
+    setup = broken_integration(environment)
     url = _link(setup)
     _, raw = sandbox_api_key_create(account=setup.account, name="new", permissions=ALL_PERMISSIONS)
     client = Client()
@@ -109,7 +109,7 @@ def test_it_explains_a_spent_link_in_the_browsers_language_not_the_links(
 ) -> None:
     """The page of a spent link must not tell it from an unknown token, which has no language:
     both speak the language the browser asks for (see test_link_unusable_page_uniform)."""
-    setup = _broken(environment)
+    setup = broken_integration(environment)
     url = _link(setup, language="it")
     _, raw = sandbox_api_key_create(account=setup.account, name="new", permissions=ALL_PERMISSIONS)
     Client().post(url, {"api_key": raw})
@@ -132,7 +132,7 @@ def test_it_shows_the_same_page_for_unknown_tokens(db: None) -> None:
 def test_it_slows_down_guessing_through_one_link(
     sandbox_hr: None, environment: Environment
 ) -> None:
-    setup = _broken(environment)
+    setup = broken_integration(environment)
     url = _link(setup, language="es")
     client = Client()
 

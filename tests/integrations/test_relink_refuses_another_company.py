@@ -30,25 +30,24 @@ from integrations.services import RelinkOutcome, relink_link_complete, relink_li
 from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from syncs.models import Employee
 from syncs.services import scheduler_tick
-from tests.factories import IntegrationFactory, ScopeConfigFactory
-from tests.fakes.bamboohr import FakeBambooHr
-from tests.fakes.hibob import (
+from tests.support.factories import (
+    ALL_PERMISSIONS,
+    IntegrationFactory,
+    ScopeConfigFactory,
+    sandbox_integration,
+)
+from tests.support.fakes.bamboohr import FakeBambooHr
+from tests.support.fakes.hibob import (
     ALL_CATEGORIES,
     COMPANY_ID,
     OTHER_COMPANY_ID,
     FakeHiBob,
-    fake_hibob_fixture,  # noqa: F401
-    hibob_server_fixture,  # noqa: F401
 )
-from tests.fakes.personio import (
+from tests.support.fakes.personio import (
     FakePersonio,
-    fake_personio_fixture,  # noqa: F401
-    personio_server_fixture,  # noqa: F401
 )
-from tests.syncs.conftest import ALL_PERMISSIONS, run_queued_syncs, sandbox_integration
+from tests.support.processes import run_queued_syncs
 
-# The `fake_bamboohr` fixture lives with the fake (imported here as a plugin, so pytest sees it).
-pytest_plugins = ["tests.fakes.bamboohr"]
 pytestmark = pytest.mark.django_db(transaction=True)
 OPERATOR = Actor.system("tests")
 

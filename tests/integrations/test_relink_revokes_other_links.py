@@ -31,10 +31,9 @@ from integrations.services import (
     relink_link_revoke,
 )
 from sandbox_hr.services import sandbox_api_key_create
-from tests.conftest import require_service
-from tests.factories import ScopeConfigFactory
-from tests.integrations.test_relink_complete import _broken
-from tests.syncs.conftest import ALL_PERMISSIONS, sandbox_integration
+from tests.support.factories import ALL_PERMISSIONS, ScopeConfigFactory, sandbox_integration
+from tests.support.relink import broken_integration
+from tests.support.services import require_service
 
 pytestmark = pytest.mark.django_db(transaction=True)
 OPERATOR = Actor.system("tests")
@@ -56,7 +55,7 @@ def _link(
 def test_it_revokes_the_other_open_links_when_one_is_completed(
     sandbox_hr: None, environment: Environment, operator_client: Client
 ) -> None:
-    setup = _broken(environment)
+    setup = broken_integration(environment)
     older, older_path = _link(setup.integration)
     embedded, _ = _link(setup.integration, LinkType.EMBEDDED)
     already_revoked, _ = _link(setup.integration)
@@ -114,7 +113,7 @@ def test_it_revokes_the_other_open_links_when_one_is_completed(
 
 def test_it_leaves_open_connect_links_alone(sandbox_hr: None, environment: Environment) -> None:
     """Connect links make new integrations; a relink of another one does not touch them."""
-    setup = _broken(environment)
+    setup = broken_integration(environment)
     connect_link, _ = connect_link_create(
         environment_id=environment.pk,
         organization_name="NewCo",
@@ -141,7 +140,7 @@ def test_it_leaves_a_link_to_another_scope_config_open_for_the_migration_it_carr
     """Kombo's reconnection docs: a link with another scope config moves the integration to it
     when completed. Repairing the credentials with another link does not do that move, so the
     migration link keeps its work; one to the config the integration ends on is done."""
-    setup = _broken(environment)
+    setup = broken_integration(environment)
     wider = ScopeConfigFactory(environment=environment, name="Wider")
     migration, migration_path = _link(setup.integration, scope_config=wider)
     same, _ = _link(setup.integration, scope_config=setup.integration.scope_config)
@@ -169,7 +168,7 @@ def test_it_lets_one_of_two_links_completed_at_the_same_moment_win(
     """Two links of one integration submitted together (two colleagues, two mails): exactly
     one completes, the other finds itself revoked; no deadlock, one new credential version."""
     require_service("PostgreSQL", connection.vendor == "postgresql", "set DATABASE_URL")
-    setup = _broken(environment)
+    setup = broken_integration(environment)
     first, _ = _link(setup.integration)
     second, _ = _link(setup.integration)
     _, key = sandbox_api_key_create(account=setup.account, name="new", permissions=ALL_PERMISSIONS)

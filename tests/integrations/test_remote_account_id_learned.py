@@ -14,22 +14,16 @@ from integrations.models import Integration
 from integrations.services import integration_record_auth_result
 from integrations.services.connect import connect_link_complete
 from integrations.tools import tool_get
-from tests.factories import IntegrationFactory, connect_link_for_new_customer
-from tests.fakes.bamboohr import FakeBambooHr
-from tests.fakes.hibob import (
+from tests.support.factories import IntegrationFactory, connect_link_for_new_customer
+from tests.support.fakes.bamboohr import FakeBambooHr
+from tests.support.fakes.hibob import (
     COMPANY_ID,
     FakeHiBob,
-    fake_hibob_fixture,  # noqa: F401
-    hibob_server_fixture,  # noqa: F401
 )
-from tests.fakes.personio import (
+from tests.support.fakes.personio import (
     FakePersonio,
-    fake_personio_fixture,  # noqa: F401
-    personio_server_fixture,  # noqa: F401
 )
 
-# The `fake_bamboohr` fixture lives with the fake (imported here as a plugin, so pytest sees it).
-pytest_plugins = ["tests.fakes.bamboohr"]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 

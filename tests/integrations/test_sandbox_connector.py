@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -17,8 +16,6 @@ from integrations.tools.base import AuthOutcome, ToolError
 from integrations.tools.sandbox import (
     PERM_EMPLOYEES,
     PERM_GROUPS,
-    PERM_PERSONAL,
-    PERM_SENSITIVE,
     SandboxTool,
 )
 from sandbox_hr.models import SandboxAccount, SandboxEmployee, SandboxGroup
@@ -28,8 +25,9 @@ from sandbox_hr.services import (
     sandbox_api_key_revoke,
     sandbox_permission_remove,
 )
+from tests.support.factories import ALL_PERMISSIONS
+from tests.support.processes import free_port
 
-ALL_PERMISSIONS = (PERM_EMPLOYEES, PERM_PERSONAL, PERM_SENSITIVE, PERM_GROUPS)
 EMPLOYEE_FIELDS = frozenset(SandboxTool.models["hris_employees"].fields)
 GROUP_FIELDS = frozenset(SandboxTool.models["hris_teams"].fields)
 tool = SandboxTool()
@@ -82,10 +80,7 @@ def test_it_reports_an_unknown_key_as_invalid_credentials(sandbox_hr: None, raw_
 
 
 def test_it_reports_a_server_that_is_down_as_unreachable() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-
+    port = free_port()
     with override_settings(SANDBOX_HR_URL=f"http://127.0.0.1:{port}/sandbox-hr"):
         result = tool.check_auth({"api_key": "sbx_whatever"})
 

@@ -35,8 +35,12 @@ from integrations.services import (
     scope_config_migration_create,
 )
 from sandbox_hr.services import sandbox_api_key_create
-from tests.factories import IntegrationFactory, ScopeConfigFactory
-from tests.syncs.conftest import ALL_PERMISSIONS, sandbox_integration
+from tests.support.factories import (
+    ALL_PERMISSIONS,
+    IntegrationFactory,
+    ScopeConfigFactory,
+    sandbox_integration,
+)
 
 OPERATOR = Actor.system("tests")
 

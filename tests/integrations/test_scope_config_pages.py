@@ -17,7 +17,7 @@ from integrations.actors import Actor
 from integrations.models import EventKind, Integration, IntegrationEvent, ScopeConfig
 from integrations.read_models import READ_MODELS
 from integrations.services import integration_delete, scope_config_migration_create
-from tests.factories import IntegrationFactory, ScopeConfigFactory
+from tests.support.factories import IntegrationFactory, ScopeConfigFactory
 
 pytestmark = pytest.mark.django_db
 

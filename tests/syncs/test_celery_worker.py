@@ -12,7 +12,7 @@ from core.models import Environment
 from integrations.models import Integration
 from syncs.models import Employee, Sync, SyncState
 from syncs.tasks import scheduler_tick_task
-from tests.syncs.conftest import sandbox_integration
+from tests.support.factories import sandbox_integration
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

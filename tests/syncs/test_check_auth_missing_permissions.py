@@ -12,7 +12,7 @@ from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS, PERM_PERSONA
 from syncs.models import SyncTrigger
 from syncs.runner import sync_run
 from syncs.services import sync_enqueue
-from tests.syncs.conftest import sandbox_integration
+from tests.support.factories import sandbox_integration
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

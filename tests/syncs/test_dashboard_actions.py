@@ -11,8 +11,7 @@ from core.models import Environment
 from integrations.models import IntegrationStatus, SyncPausedReason
 from sandbox_hr.services import sandbox_api_key_revoke
 from syncs.models import AuthCheck, Sync, SyncState
-from tests.factories import IntegrationFactory
-from tests.syncs.conftest import sandbox_integration
+from tests.support.factories import IntegrationFactory, sandbox_integration
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

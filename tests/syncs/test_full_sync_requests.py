@@ -25,8 +25,8 @@ from sandbox_hr.services import sandbox_api_key_revoke
 from syncs.models import Employee, Sync, SyncState, SyncTrigger
 from syncs.runner import sync_claim, sync_run_claimed
 from syncs.services import scheduler_tick, sync_enqueue
-from tests.factories import ScopeConfigFactory
-from tests.syncs.conftest import SandboxSetup, run_queued_syncs, sandbox_integration
+from tests.support.factories import SandboxSetup, ScopeConfigFactory, sandbox_integration
+from tests.support.processes import run_queued_syncs
 
 pytestmark = pytest.mark.django_db(transaction=True)
 OPERATOR = Actor.system("tests")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from core.models import ApiKey, Environment
 from integrations.models import Integration
 from syncs.models import Employee, Group
-from tests.factories import IntegrationFactory
+from tests.support.factories import IntegrationFactory
 
 pytestmark = pytest.mark.django_db
 

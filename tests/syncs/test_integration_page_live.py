@@ -26,8 +26,8 @@ from core.models import Environment
 from integrations.models import Integration, IntegrationStatus, SyncPausedReason
 from sandbox_hr.services import sandbox_api_key_revoke
 from syncs.models import AuthCheck, Sync, SyncState
-from tests.factories import IntegrationFactory
-from tests.syncs.conftest import run_queued_syncs, sandbox_integration
+from tests.support.factories import IntegrationFactory, sandbox_integration
+from tests.support.processes import run_queued_syncs
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

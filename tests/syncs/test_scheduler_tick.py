@@ -14,8 +14,8 @@ from core.models import Environment
 from integrations.models import Integration, SyncPausedReason, SyncType
 from syncs.models import Sync, SyncState, SyncTrigger
 from syncs.services import scheduler_tick
-from tests.conftest import require_service
-from tests.factories import IntegrationFactory
+from tests.support.factories import IntegrationFactory
+from tests.support.services import require_service
 
 
 def _due(environment: Environment, count: int, **fields: object) -> list[Integration]:

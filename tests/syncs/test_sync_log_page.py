@@ -16,7 +16,8 @@ from integrations.models import SyncType
 from integrations.tools.sandbox import PERM_EMPLOYEES
 from syncs.models import SyncTrigger
 from syncs.services import sync_enqueue
-from tests.syncs.conftest import run_queued_syncs, sandbox_integration
+from tests.support.factories import sandbox_integration
+from tests.support.processes import run_queued_syncs
 from webhooks.models import WebhookEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -19,8 +19,7 @@ from sandbox_hr.services import sandbox_employees_add
 from syncs.models import Employee, Group, Sync, SyncState, SyncTrigger
 from syncs.runner import sync_run
 from syncs.services import sync_enqueue
-from tests.factories import ScopeConfigFactory
-from tests.syncs.conftest import sandbox_integration
+from tests.support.factories import ScopeConfigFactory, sandbox_integration
 from webhooks.models import WebhookEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -25,8 +25,7 @@ from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS
 from syncs.models import Sync, SyncState, SyncTrigger
 from syncs.runner import sync_run
 from syncs.services import sync_enqueue
-from tests.factories import ScopeConfigFactory
-from tests.syncs.conftest import sandbox_integration
+from tests.support.factories import ScopeConfigFactory, sandbox_integration
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

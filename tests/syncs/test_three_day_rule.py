@@ -3,7 +3,6 @@ moved with time-machine."""
 
 from __future__ import annotations
 
-import socket
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -22,7 +21,8 @@ from sandbox_hr.models import SandboxApiKey
 from sandbox_hr.services import sandbox_api_key_revoke
 from syncs.models import AuthCheck, Sync, SyncState
 from syncs.services import scheduler_tick
-from tests.syncs.conftest import run_queued_syncs, sandbox_integration
+from tests.support.factories import sandbox_integration
+from tests.support.processes import free_port, run_queued_syncs
 from webhooks.models import WebhookEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,10 +30,7 @@ START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def _closed_port_url() -> str:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}/sandbox-hr"
+    return f"http://127.0.0.1:{free_port()}/sandbox-hr"
 
 
 def _run_until(traveller: time_machine.Coordinates, until: datetime) -> None:

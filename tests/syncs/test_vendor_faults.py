@@ -1,7 +1,7 @@
 """A vendor that hangs, answers garbage, a login page or a 5xx: the auth check and the sync end
 with a recorded, readable reason, and none of it counts as an authentication failure.
 
-Each connector talks over real HTTP to its fake vendor (tests/fakes/), which is told to
+Each connector talks over real HTTP to its fake vendor (tests/support/fakes/), which is told to
 misbehave for every request of the test (or only for page 2 of a listing).
 """
 
@@ -26,17 +26,19 @@ from integrations.tools import tool_get
 from integrations.tools.base import AuthOutcome, AuthResult
 from syncs.models import AuthCheck, AuthCheckTrigger, Employee, Sync, SyncState, SyncTrigger
 from syncs.services import auth_check_run, sync_enqueue
-from tests.factories import IntegrationFactory
-from tests.fakes.bamboohr import FakeBambooHr, fake_bamboohr, fake_bamboohr_server  # noqa: F401
-from tests.fakes.hibob import FakeHiBob, fake_hibob_fixture, hibob_server_fixture  # noqa: F401
-from tests.fakes.personio import (  # noqa: F401
+from tests.support.factories import IntegrationFactory
+from tests.support.fakes.bamboohr import (
+    FakeBambooHr,
+)
+from tests.support.fakes.hibob import (
+    FakeHiBob,
+)
+from tests.support.fakes.personio import (
     FakePersonio,
-    fake_personio_fixture,
-    personio_server_fixture,
     seed_employees,
 )
-from tests.fakes.server import FakeVendor, Fault
-from tests.syncs.conftest import run_queued_syncs
+from tests.support.fakes.server import FakeVendor, Fault
+from tests.support.processes import run_queued_syncs
 
 pytestmark = pytest.mark.django_db
 

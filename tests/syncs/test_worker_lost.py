@@ -13,7 +13,8 @@ from core.models import Environment
 from integrations.models import SyncType
 from syncs.models import Sync, SyncState, SyncTrigger
 from syncs.services import scheduler_tick, sync_enqueue
-from tests.syncs.conftest import run_queued_syncs, sandbox_integration
+from tests.support.factories import sandbox_integration
+from tests.support.processes import run_queued_syncs
 from webhooks.models import WebhookEvent
 
 pytestmark = pytest.mark.django_db(transaction=True)

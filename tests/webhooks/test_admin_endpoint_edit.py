@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from core.roles import Role
-from tests.webhooks.receiver import ENVIRONMENT_ID
+from tests.support.receivers import ENVIRONMENT_ID
 from webhooks.models import WebhookEndpoint
 from webhooks.services import endpoint_create
 

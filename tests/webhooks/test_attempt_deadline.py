@@ -18,8 +18,12 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from tests.webhooks.receiver import ENVIRONMENT_ID, delivery_of_new_event
-from tests.webhooks.slow_receiver import SlowReceiver, slow_receiving
+from tests.support.receivers import (
+    ENVIRONMENT_ID,
+    SlowReceiver,
+    delivery_of_new_event,
+    slow_receiving,
+)
 from webhooks.delivery import delivery_attempt
 from webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from webhooks.services import endpoint_create

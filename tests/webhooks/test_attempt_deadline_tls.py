@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from django.test import override_settings
 
-from tests.webhooks.receiver import ENVIRONMENT_ID, delivery_of_new_event
+from tests.support.receivers import ENVIRONMENT_ID, delivery_of_new_event
 from webhooks.delivery import delivery_attempt
 from webhooks.models import DeliveryStatus, WebhookAttempt
 from webhooks.services import endpoint_create

@@ -18,10 +18,20 @@ import pytest
 from django.db import close_old_connections, connection
 from django.test import override_settings
 
-from tests.conftest import require_service
-from tests.processes import celery_app_on, celery_workers, private_redis, wait_for, worker_env
-from tests.webhooks.receiver import ENVIRONMENT_ID, delivery_of_new_event
-from tests.webhooks.slow_receiver import SlowReceiver, slow_receiving
+from tests.support.processes import (
+    celery_app_on,
+    celery_workers,
+    private_redis,
+    wait_for,
+    worker_env,
+)
+from tests.support.receivers import (
+    ENVIRONMENT_ID,
+    SlowReceiver,
+    delivery_of_new_event,
+    slow_receiving,
+)
+from tests.support.services import require_service
 from webhooks.delivery import deliveries_sweep, delivery_attempt
 from webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery
 from webhooks.services import endpoint_create
@@ -86,7 +96,7 @@ def test_it_sends_nothing_twice_while_a_real_worker_and_its_sweeper_wait_on_a_sl
         "set DATABASE_URL to PostgreSQL (a worker process cannot open the in-memory test DB)",
     )
     with private_redis(tmp_path) as broker, celery_app_on(broker.url):
-        # The sweeper every second, a 5 s lease and a 3 s deadline (tests.processes); before
+        # The sweeper every second, a 5 s lease and a 3 s deadline (tests.support.processes); before
         # the deadline, a receiver dripping a byte a second held a worker past its lease.
         # No integrations here: the sandbox HR is never called.
         env = worker_env(broker=broker, sandbox_hr_url="http://127.0.0.1:9/sandbox-hr")

@@ -20,14 +20,8 @@ from django.db import connection
 from django.utils import timezone
 
 from kombo_site.celery import app
-from tests.conftest import require_service
-from tests.webhooks.receiver import (
-    Receiver,
-    delivery_of_new_event,
-    endpoint_to,
-    hang,
-    receiving,
-)
+from tests.support.receivers import Receiver, delivery_of_new_event, endpoint_to, hang, receiving
+from tests.support.services import require_service
 from webhooks.delivery import MAX_ATTEMPTS, WORKER_LOST, deliveries_sweep
 from webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery
 

@@ -23,8 +23,7 @@ from django.utils import timezone
 from core.models import ApiKey, Environment
 from integrations.models import Integration
 from syncs.models import Sync, SyncState
-from tests.conftest import require_service
-from tests.processes import (
+from tests.support.processes import (
     CeleryWorkers,
     celery_app_on,
     celery_workers,
@@ -33,8 +32,8 @@ from tests.processes import (
     wait_for,
     worker_env,
 )
-from tests.webhooks.receiver import ENVIRONMENT_ID
-from tests.webhooks.slow_receiver import slow_receiving
+from tests.support.receivers import ENVIRONMENT_ID, slow_receiving
+from tests.support.services import require_service
 from webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery
 from webhooks.services import endpoint_create, event_emit
 

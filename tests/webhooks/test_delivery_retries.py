@@ -14,8 +14,7 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
-from tests.conftest import require_service
-from tests.webhooks.receiver import (
+from tests.support.receivers import (
     ENVIRONMENT_ID,
     Receiver,
     Reply,
@@ -23,6 +22,7 @@ from tests.webhooks.receiver import (
     endpoint_to,
     receiving,
 )
+from tests.support.services import require_service
 from webhooks.delivery import MAX_ATTEMPTS, RETRY_SCHEDULE, delivery_attempt
 from webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery
 from webhooks.services import event_emit

@@ -13,7 +13,7 @@ from django.core import mail
 from django.test import override_settings
 from django.utils import timezone
 
-from tests.webhooks.receiver import (
+from tests.support.receivers import (
     ENVIRONMENT_ID,
     Receiver,
     Reply,

@@ -23,8 +23,8 @@ from integrations.tools.base import AuthResult
 from kombo_site.celery import app as celery_app
 from syncs.events import data_changed_emit, sync_finished_emit
 from syncs.models import Sync, SyncState, SyncTrigger
-from tests.conftest import to_milliseconds
-from tests.factories import IntegrationFactory
+from tests.support.factories import IntegrationFactory
+from tests.support.timestamps import to_milliseconds
 from webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from webhooks.services import DELIVERY_TASK, endpoint_create, endpoint_update
 

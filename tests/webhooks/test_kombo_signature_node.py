@@ -1,7 +1,7 @@
 """`X-Kombo-Signature` is accepted by a receiver written the way Kombo's webhooks page tells
 customers to write one: a few lines of Node (`crypto.createHmac('sha256', secret)
-.update(body).digest('base64url') === header`, see `kombo_receiver.mjs`), run with `node` on the
-exact bytes and headers our delivery put on the wire."""
+.update(body).digest('base64url') === header`, see `tests/support/kombo_receiver.mjs`), run with
+`node` on the exact bytes and headers our delivery put on the wire."""
 
 from __future__ import annotations
 
@@ -14,21 +14,21 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from tests.conftest import require_service
-from tests.webhooks.receiver import (
+from tests.support.receivers import (
     Received,
     Receiver,
     delivery_of_new_event,
     endpoint_to,
     receiving,
 )
+from tests.support.services import require_service
 from webhooks.delivery import delivery_attempt
 from webhooks.models import WebhookEndpoint
 from webhooks.services import endpoint_rotate_secret
 
 pytestmark = pytest.mark.django_db
 
-KOMBO_RECEIVER = Path(__file__).with_name("kombo_receiver.mjs")
+KOMBO_RECEIVER = Path(__file__).parents[1] / "support" / "kombo_receiver.mjs"
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from django.conf import settings
 from django.db import transaction
 
 from kombo_site.celery import app
-from tests.conftest import require_service
-from tests.webhooks.receiver import ENVIRONMENT_ID, Receiver, endpoint_to, receiving
+from tests.support.receivers import ENVIRONMENT_ID, Receiver, endpoint_to, receiving
+from tests.support.services import require_service
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEvent
 from webhooks.services import event_emit
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 
-from tests.webhooks.receiver import delivery_of_new_event, endpoint_to, receiving
+from tests.support.receivers import delivery_of_new_event, endpoint_to, receiving
 from webhooks.delivery import delivery_attempt
 from webhooks.models import DeliveryStatus, WebhookEndpoint
 from webhooks.urlsafety import UnsafeUrlError, url_resolve

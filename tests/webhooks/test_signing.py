@@ -14,7 +14,7 @@ import time_machine
 from django.utils import timezone
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
-from tests.webhooks.receiver import (
+from tests.support.receivers import (
     Received,
     Receiver,
     delivery_of_new_event,

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from django.test import override_settings
 
-from tests.webhooks.receiver import (
+from tests.support.receivers import (
     ENVIRONMENT_ID,
     Receiver,
     Reply,
