@@ -25,7 +25,7 @@ from core.client_address import client_address, client_network
 from core.ratelimit import rate_limit_hit
 from integrations.connect_forms import CredentialsForm
 from integrations.models import LinkKind, LinkType, ReconnectionLink, ScopeConfig
-from integrations.selectors import scope_permissions, scope_requested_data
+from integrations.selectors.links import scope_permissions, scope_requested_data
 from integrations.services import (
     RelinkOutcome,
     RelinkResult,

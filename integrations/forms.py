@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 
-from integrations.dashboard_selectors import HealthState, IntegrationSort
 from integrations.models import (
     Environment,
     Integration,
@@ -14,7 +13,8 @@ from integrations.models import (
     LinkType,
     ScopeConfig,
 )
-from integrations.scope_config_selectors import scope_configs_of_environment
+from integrations.selectors.dashboard import HealthState, IntegrationSort
+from integrations.selectors.scope_configs import scope_configs_of_environment
 from integrations.tools import TOOLS
 from integrations.words import LINK_TYPE_LABELS, language_name
 

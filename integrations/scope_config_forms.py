@@ -8,7 +8,6 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from integrations import scope_config_selectors as selectors
 from integrations.models import (
     Environment,
     Integration,
@@ -18,7 +17,8 @@ from integrations.models import (
     ScopeSetting,
 )
 from integrations.read_models import READ_MODELS, ReadModel
-from integrations.scope_config_selectors import ToolSupport
+from integrations.selectors import scope_configs as selectors
+from integrations.selectors.scope_configs import ToolSupport
 from integrations.tools import TOOLS
 
 

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core import roles
 from core.roles import permission_required
-from integrations import scope_config_selectors as selectors
 from integrations import services
 from integrations.actors import Actor
 from integrations.api.pagination import is_possible_id
@@ -26,6 +25,7 @@ from integrations.scope_config_forms import (
     ScopeConfigCreateForm,
     ScopeConfigEditForm,
 )
+from integrations.selectors import scope_configs as selectors
 
 CANDIDATES_PER_PAGE = 200
 PROGRESS_ROWS_PER_PAGE = 200

@@ -17,11 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core import roles
 from core.roles import permission_required
-from integrations import dashboard_selectors, history_selectors, selectors, services
+from integrations import services
 from integrations.actors import Actor
 from integrations.api.pagination import is_possible_id
 from integrations.crypto import decrypt_json, encrypt_json
-from integrations.dashboard_selectors import HealthState
 from integrations.forms import (
     ApiKeyCreateForm,
     IntegrationFilterForm,
@@ -29,6 +28,11 @@ from integrations.forms import (
     RequestLogFilterForm,
 )
 from integrations.models import ApiKey, Integration, ReconnectionLink
+from integrations.selectors import dashboard as dashboard_selectors
+from integrations.selectors import history as history_selectors
+from integrations.selectors import integrations as selectors
+from integrations.selectors import links as link_selectors
+from integrations.selectors.dashboard import HealthState
 from integrations.tools import TOOLS
 
 INTEGRATIONS_PER_PAGE = 50
@@ -69,7 +73,7 @@ def get_integration_or_404(integration_id: str) -> Integration:
 def get_link_or_404(link_id: str) -> ReconnectionLink:
     """A reconnection link of a live integration."""
     link = (
-        selectors.reconnection_link_for_operator(link_id=link_id)
+        link_selectors.reconnection_link_for_operator(link_id=link_id)
         if is_possible_id(link_id)
         else None
     )
@@ -149,11 +153,11 @@ def integration_detail(request: HttpRequest, integration_id: str) -> HttpRespons
                 (model, sum(field.is_available for field in model.fields))
                 for model in selectors.integration_read_models(integration=integration)
             ],
-            "credential_versions": selectors.credential_history(
+            "credential_versions": history_selectors.credential_history(
                 integration=integration, limit=PAGE_HISTORY_LIMIT
             ),
             "relink_form": RelinkForm(integration=integration),
-            "reconnection_links": history_selectors.integration_relink_links(
+            "reconnection_links": link_selectors.integration_relink_links(
                 integration=integration, now=now
             ),
         },
@@ -233,7 +237,7 @@ def api_key_list(request: HttpRequest) -> HttpResponse:
         "integrations/api_key_list.html",
         {
             "form": form,
-            "api_keys": selectors.api_key_list(),
+            "api_keys": dashboard_selectors.api_key_list(),
             "new_api_key": new_key[0] if new_key else None,
             "new_raw_key": new_key[1] if new_key else None,
         },
@@ -245,7 +249,7 @@ def api_key_list(request: HttpRequest) -> HttpResponse:
 @permission_required(roles.REVOKE_API_KEY)
 def api_key_revoke_page(request: HttpRequest, api_key_id: str) -> HttpResponse:
     """GET asks for confirmation, naming the key; only the POST from that page revokes it."""
-    api_key = selectors.api_key_get(api_key_id=api_key_id)
+    api_key = dashboard_selectors.api_key_get(api_key_id=api_key_id)
     if api_key is None:
         raise Http404("No such API key.")
     if request.method == "GET":
@@ -269,8 +273,8 @@ def request_log_list(request: HttpRequest) -> HttpResponse:
         "integrations/request_log_list.html",
         {
             "form": form,
-            "logs": selectors.request_log_list(**form.filters()),
-            "limit": selectors.REQUEST_LOG_LIST_LIMIT,
+            "logs": dashboard_selectors.request_log_list(**form.filters()),
+            "limit": dashboard_selectors.REQUEST_LOG_LIST_LIMIT,
         },
     )
 
@@ -278,7 +282,7 @@ def request_log_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 @permission_required(roles.VIEW_REQUEST_LOG)
 def request_log_detail(request: HttpRequest, log_id: str) -> HttpResponse:
-    log = selectors.request_log_get(log_id=log_id)
+    log = dashboard_selectors.request_log_get(log_id=log_id)
     if log is None:
         raise Http404("No such request log.")
     # The logged id is whatever the client sent, so it may not even fit the URL pattern.

@@ -21,7 +21,7 @@ from core.ids import new_id
 from core.tasks import tasks_send_on_commit
 from integrations.crypto import CredentialDecryptionError
 from integrations.models import Integration, SyncRefusal, SyncType
-from integrations.selectors import credentials_current
+from integrations.selectors.integrations import credentials_current
 from integrations.services import (
     AuthTransition,
     integration_full_sync_request,

@@ -29,7 +29,7 @@ from integrations.api.views import (
     success,
 )
 from integrations.models import LinkLanguage, LinkState, LinkType, ReconnectionLink, ScopeConfig
-from integrations.selectors import reconnection_link_get, reconnection_links_of
+from integrations.selectors.links import reconnection_link_get, reconnection_links_of
 from integrations.services import (
     activation_token_exchange,
     connect_link_create,

@@ -12,7 +12,7 @@ from rest_framework import serializers
 
 from integrations.api.pagination import KeysetCursor
 from integrations.models import IntegrationStatus, ScopeSetting, SetupStatus
-from integrations.selectors import tool_read_model_coverage
+from integrations.selectors.integrations import tool_read_model_coverage
 from integrations.tools import TOOLS
 from integrations.tools.base import Coverage, Tool
 

@@ -45,11 +45,8 @@ from integrations.models import (
     ReconnectionLink,
     ScopeConfig,
 )
-from integrations.selectors import (
-    AccountMatch,
-    credentials_account_match,
-    scope_permissions,
-)
+from integrations.selectors.integrations import AccountMatch, credentials_account_match
+from integrations.selectors.links import scope_permissions
 from integrations.services.health import (
     integration_auth_ok_apply,
     scheduler_tick_request_on_commit,

@@ -18,7 +18,7 @@ from integrations.api.views import (
     success,
 )
 from integrations.models import Integration, SyncRefusal
-from integrations.selectors import integration_wanted_fields
+from integrations.selectors.integrations import integration_wanted_fields
 from integrations.tools import tool_get
 from syncs.api.representations import employee_representation, sync_representation
 from syncs.api.serializers import (

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test import override_settings
 
 from integrations.crypto import CredentialDecryptionError
-from integrations.selectors import credentials_current
+from integrations.selectors.integrations import credentials_current
 from tests.factories import IntegrationFactory
 
 SECRET = "sbx_super_secret_value_123"

@@ -25,7 +25,7 @@ from integrations.models import (
     ReconnectionLink,
     ScopeConfigMigration,
 )
-from integrations.selectors import credentials_current
+from integrations.selectors.integrations import credentials_current
 from integrations.services import (
     connect_link_create,
     integration_record_auth_result,

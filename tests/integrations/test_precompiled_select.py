@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from integrations.models import Integration, IntegrationStatus, ScopeConfig, SyncPausedReason
-from integrations.selectors import integration_get
+from integrations.selectors.integrations import integration_get
 from integrations.services import environment_get_or_create
 from tests.factories import IntegrationFactory
 

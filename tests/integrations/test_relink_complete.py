@@ -23,7 +23,7 @@ from integrations.models import (
     LinkType,
 )
 from integrations.read_models import HRIS_EMPLOYEES
-from integrations.selectors import credentials_current
+from integrations.selectors.integrations import credentials_current
 from integrations.services import (
     RelinkOutcome,
     integration_record_auth_result,

@@ -24,7 +24,7 @@ from django.utils import timezone
 from integrations.actors import Actor
 from integrations.models import Environment, Integration, LinkType, ReconnectionLink
 from integrations.read_models import READ_MODELS
-from integrations.selectors import credentials_current
+from integrations.selectors.integrations import credentials_current
 from integrations.services import RelinkOutcome, relink_link_complete, relink_link_create
 from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from syncs.models import Employee
