@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.client_address import client_address, client_network
 from core.ratelimit import rate_limit_hit
-from integrations.connect_forms import CredentialsForm
+from integrations.forms.links import CredentialsForm
 from integrations.models import LinkKind, LinkType, ReconnectionLink, ScopeConfig
 from integrations.selectors.links import scope_permissions, scope_requested_data
 from integrations.services import (

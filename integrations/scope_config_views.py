@@ -18,13 +18,13 @@ from core.roles import permission_required
 from integrations import services
 from integrations.actors import Actor
 from integrations.api.pagination import is_possible_id
-from integrations.models import LinkState, ScopeConfig, ScopeConfigMigration
-from integrations.scope_config_forms import (
+from integrations.forms.scope_configs import (
     MigrationCreateForm,
     MigrationFilterForm,
     ScopeConfigCreateForm,
     ScopeConfigEditForm,
 )
+from integrations.models import LinkState, ScopeConfig, ScopeConfigMigration
 from integrations.selectors import scope_configs as selectors
 
 CANDIDATES_PER_PAGE = 200

@@ -21,12 +21,9 @@ from integrations import services
 from integrations.actors import Actor
 from integrations.api.pagination import is_possible_id
 from integrations.crypto import decrypt_json, encrypt_json
-from integrations.forms import (
-    ApiKeyCreateForm,
-    IntegrationFilterForm,
-    RelinkForm,
-    RequestLogFilterForm,
-)
+from integrations.forms.dashboard import ApiKeyCreateForm, RequestLogFilterForm
+from integrations.forms.integrations import IntegrationFilterForm
+from integrations.forms.links import RelinkForm
 from integrations.models import ApiKey, Integration, ReconnectionLink
 from integrations.selectors import dashboard as dashboard_selectors
 from integrations.selectors import history as history_selectors
