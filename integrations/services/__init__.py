@@ -30,8 +30,8 @@ from integrations.services.integrations import (
     scope_settings_checked,
 )
 from integrations.services.links import (
-    RelinkOutcome,
-    RelinkResult,
+    LinkOutcome,
+    LinkResult,
     activation_token_exchange,
     link_find,
     relink_link_complete,
@@ -50,8 +50,8 @@ __all__ = [
     "API_KEY_PREFIX",
     "MIGRATION_BATCH_LIMIT",
     "AuthTransition",
-    "RelinkOutcome",
-    "RelinkResult",
+    "LinkOutcome",
+    "LinkResult",
     "ScopeConfigMigrationError",
     "activation_token_exchange",
     "api_key_authenticate",

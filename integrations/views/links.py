@@ -40,8 +40,8 @@ from integrations.selectors.links import (
     scope_requested_data,
 )
 from integrations.services import (
-    RelinkOutcome,
-    RelinkResult,
+    LinkOutcome,
+    LinkResult,
     connect_link_complete,
     link_find,
     relink_link_complete,
@@ -168,7 +168,7 @@ def _connect_form(request: HttpRequest, link: ReconnectionLink) -> HttpResponse:
     tool = TOOLS[tool_id]
     assert link.target_scope_config is not None
 
-    def complete(**submission: Any) -> RelinkResult:
+    def complete(**submission: Any) -> LinkResult:
         return connect_link_complete(link=link, tool_id=tool.id, **submission)
 
     return _credentials_form(
@@ -190,7 +190,7 @@ def _relink_form(request: HttpRequest, link: ReconnectionLink) -> HttpResponse:
             opened_at=timezone.now()
         )
 
-    def complete(**submission: Any) -> RelinkResult:
+    def complete(**submission: Any) -> LinkResult:
         return relink_link_complete(link=link, **submission)
 
     return _credentials_form(
@@ -211,7 +211,7 @@ def _credentials_form(
     tool: Tool,
     organization: str,
     scope: ScopeConfig,
-    complete: Callable[..., RelinkResult],
+    complete: Callable[..., LinkResult],
     connect: bool,
 ) -> HttpResponse:
     """The credential form of a connect or relink link; on POST, `complete` checks and stores
@@ -241,10 +241,10 @@ def _credentials_form(
             ip_address=client_address(request),
             user_agent=request.headers.get("User-Agent", ""),
         )
-        if result.outcome == RelinkOutcome.COMPLETED:
+        if result.outcome == LinkOutcome.COMPLETED:
             context["activation_token"] = result.activation_token
             return render(request, "connect/relink_done.html", context)
-        if result.outcome == RelinkOutcome.LINK_UNUSABLE:
+        if result.outcome == LinkOutcome.LINK_UNUSABLE:
             raise _LinkUnusable
         context["error"] = result.message
         context["missing"] = [p for p in permissions if p.id in result.missing_permissions]
