@@ -162,6 +162,28 @@ def relink_link_revoke(*, link: ReconnectionLink, actor: Actor) -> bool:
     return bool(revoked)
 
 
+def link_open(*, link: ReconnectionLink) -> bool:
+    """Record when the customer first opened the link (what a migration's progress counts as
+    OPENED), with an audit row when the link belongs to an integration; a connect link has
+    none yet. Compare-and-set: of two first visits at once, one records it. False when the
+    link had been opened before."""
+    now = timezone.now()
+    with transaction.atomic():
+        opened = ReconnectionLink.objects.filter(pk=link.pk, opened_at__isnull=True).update(
+            opened_at=now
+        )
+        if opened and link.integration is not None:
+            integration_event_record(
+                integration=link.integration,
+                kind=EventKind.LINK_OPENED,
+                actor=Actor.customer(f"customer via link {link.pk}"),
+                data={"link_id": link.pk},
+            )
+    if opened:
+        link.opened_at = now
+    return bool(opened)
+
+
 def link_find(*, token: str) -> ReconnectionLink | None:
     """The link a token opens, usable or not (callers check); None for a token never issued."""
     if not token or len(token) > 100:

@@ -44,6 +44,7 @@ from integrations.services import (
     LinkResult,
     connect_link_complete,
     link_find,
+    link_open,
     relink_link_complete,
 )
 from integrations.tools import TOOLS, tool_get
@@ -186,9 +187,7 @@ def _relink_form(request: HttpRequest, link: ReconnectionLink) -> HttpResponse:
     integration = link.integration
     assert integration is not None
     if request.method != "POST":
-        ReconnectionLink.objects.filter(pk=link.pk, opened_at__isnull=True).update(
-            opened_at=timezone.now()
-        )
+        link_open(link=link)
 
     def complete(**submission: Any) -> LinkResult:
         return relink_link_complete(link=link, **submission)
