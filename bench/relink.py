@@ -14,7 +14,7 @@ run, links of the same integrations): a completion is that page plus a submissio
 check over HTTP and one transaction, so the ratio says what completing costs in form views.
 
 The form carries no CSRF token to parse: it is CSRF-exempt by design, bound to the link's
-unguessable token (see `integrations.connect_views`).
+unguessable token (see `integrations.views.links`).
 """
 
 from __future__ import annotations

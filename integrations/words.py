@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 from django.utils.translation import get_language_info
 
-from integrations.dashboard_selectors import HealthState, duration_words
 from integrations.models import (
     ActorType,
     CredentialSource,
@@ -20,6 +19,7 @@ from integrations.models import (
     LinkType,
     SyncPausedReason,
 )
+from integrations.selectors.dashboard import HealthState, duration_words
 from integrations.services.links import LINK_LIFETIMES
 
 LINK_TYPE_LABELS: dict[str, str] = {

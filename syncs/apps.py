@@ -8,7 +8,7 @@ class SyncsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here: models are not loaded before `ready`.
-        from integrations.selectors import held_employees_lookup_register
+        from integrations.selectors.integrations import held_employees_lookup_register
         from syncs.selectors import employees_held
 
         held_employees_lookup_register(employees_held)

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from integrations.models import Integration, SyncType
 from integrations.read_models import READ_MODELS
-from integrations.selectors import credentials_current, integration_wanted_fields
+from integrations.selectors.integrations import credentials_current, integration_wanted_fields
 from integrations.tools import tool_get
 from integrations.tools.base import (
     AuthOutcome,

@@ -13,7 +13,7 @@ from django.utils import translation
 
 from integrations.models import Integration
 from integrations.read_models import READ_MODELS
-from integrations.selectors import HeldEmployees
+from integrations.selectors.integrations import HeldEmployees
 from integrations.tools import TOOLS
 from integrations.tools.base import AuthOutcome
 from syncs.models import ACTIVE_SYNC_STATES, AuthCheck, Employee, Group, Sync, SyncState

@@ -22,7 +22,7 @@ from core.ids import new_id
 from core.pruning import rows_delete_in_batches
 from core.tasks import tasks_send_on_commit
 from integrations.models import Integration, SyncRefusal, SyncType
-from integrations.selectors import credentials_current
+from integrations.selectors.integrations import credentials_current
 from integrations.services import (
     AuthTransition,
     integration_full_sync_request,

@@ -4,7 +4,8 @@ sync's log.
 Both actions work as plain forms (POST, message, redirect). From htmx they answer with the
 integration page's activity area instead — the action's outcome, and the sync progress that
 polls while a sync runs — and with an `integration-changed` event, on which the page refreshes
-its banner, health cards and tables (`integrations.views.integration_live`) without a reload.
+its banner, health cards and tables (`integrations.views.integrations.integration_live`)
+without a reload.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django_htmx.middleware import HtmxDetails
 from core import roles
 from core.roles import permission_required
 from integrations.models import Integration, SyncType
-from integrations.views import get_integration_or_404
+from integrations.views.integrations import get_integration_or_404
 from syncs.models import AuthCheckTrigger, SyncTrigger
 from syncs.selectors import sync_get_for_operator, sync_progress_shown, sync_warning_groups
 from syncs.services import AuthCheckRun, SyncRefusedError, auth_check_run, sync_force

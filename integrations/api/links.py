@@ -21,7 +21,7 @@ from integrations.actors import Actor
 from integrations.api.serializers import INTEGRATION_CATEGORIES
 from integrations.api.views import INTEGRATION_ID_PARAMETER, IntegrationApiView
 from integrations.models import LinkLanguage, LinkState, LinkType, ReconnectionLink
-from integrations.selectors import reconnection_link_get, reconnection_links_of
+from integrations.selectors.links import reconnection_link_get, reconnection_links_of
 from integrations.services import (
     activation_token_exchange,
     connect_link_create,

@@ -16,7 +16,7 @@ from rest_framework.request import Request
 
 from core.timestamps import iso_timestamp, iso_timestamp_or_none
 from integrations.models import Integration
-from integrations.selectors import integration_read_models
+from integrations.selectors.integrations import integration_read_models
 from integrations.tools import tool_get
 
 _TOOL_PAYLOADS: dict[tuple[str, str], dict[str, Any]] = {}

@@ -19,7 +19,7 @@ from core.api.serializers import (
     StrictInputSerializer,
 )
 from integrations.models import IntegrationStatus, ScopeSetting, SetupStatus
-from integrations.selectors import tool_read_model_coverage
+from integrations.selectors.integrations import tool_read_model_coverage
 from integrations.tools import TOOLS
 from integrations.tools.base import Coverage, Tool
 

@@ -33,7 +33,7 @@ from integrations.api.serializers import (
     ToolsCategoryParamsSerializer,
 )
 from integrations.models import Integration
-from integrations.selectors import integration_get, integration_list
+from integrations.selectors.integrations import integration_get, integration_list
 from integrations.services import integration_delete, integration_set_enabled
 from integrations.tools import tools_for_category
 

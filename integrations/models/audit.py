@@ -92,6 +92,7 @@ class EventKind(models.TextChoices):
     CREDENTIALS_UPDATED = "CREDENTIALS_UPDATED", "Credentials updated"
     SCOPE_CONFIG_CHANGED = "SCOPE_CONFIG_CHANGED", "Scope config changed"
     LINK_CREATED = "LINK_CREATED", "Reconnection link created"
+    LINK_OPENED = "LINK_OPENED", "Reconnection link opened"
     LINK_REVOKED = "LINK_REVOKED", "Reconnection link revoked"
     LINK_COMPLETED = "LINK_COMPLETED", "Reconnection link completed"
     AUTH_FAILING = "AUTH_FAILING", "Authentication started failing"

@@ -22,10 +22,11 @@ from integrations.services.integrations import (
     scope_settings_checked,
 )
 from integrations.services.links import (
-    RelinkOutcome,
-    RelinkResult,
+    LinkOutcome,
+    LinkResult,
     activation_token_exchange,
     link_find,
+    link_open,
     relink_link_complete,
     relink_link_create,
     relink_link_email,
@@ -41,8 +42,8 @@ from integrations.services.scope_configs import (
 __all__ = [
     "MIGRATION_BATCH_LIMIT",
     "AuthTransition",
-    "RelinkOutcome",
-    "RelinkResult",
+    "LinkOutcome",
+    "LinkResult",
     "ScopeConfigMigrationError",
     "activation_token_exchange",
     "connect_link_complete",
@@ -59,6 +60,7 @@ __all__ = [
     "integration_set_enabled",
     "integrations_mark_sync_queued",
     "link_find",
+    "link_open",
     "relink_link_complete",
     "relink_link_create",
     "relink_link_email",

@@ -24,8 +24,8 @@ from integrations.models import (
 from integrations.services.health import scheduler_tick_request_on_commit
 from integrations.services.integrations import integration_create
 from integrations.services.links import (
-    RelinkOutcome,
-    RelinkResult,
+    LinkOutcome,
+    LinkResult,
     flow_failure,
     link_built,
     link_consume,
@@ -75,7 +75,7 @@ def connect_link_complete(
     opted_out: Iterable[str] = (),
     ip_address: str | None = None,
     user_agent: str = "",
-) -> RelinkResult:
+) -> LinkResult:
     """Check the credentials live, then create the integration (one transaction, link consumed
     with a compare-and-set); `integration-created` is emitted and the first FULL sync asked."""
     now = timezone.now()
@@ -84,7 +84,7 @@ def connect_link_complete(
         or not link.is_usable_at(now)
         or link.target_scope_config is None
     ):
-        return RelinkResult(RelinkOutcome.LINK_UNUSABLE, _("This link can no longer be used."))
+        return LinkResult(LinkOutcome.LINK_UNUSABLE, _("This link can no longer be used."))
     tool = tool_get(link.tool or tool_id)
     result = tool.check_auth(credentials)
     # A new connection has no account to match yet.
@@ -98,7 +98,7 @@ def connect_link_complete(
     with transaction.atomic():
         consumed, activation_token = link_consume(link, now)
         if not consumed:
-            return RelinkResult(RelinkOutcome.LINK_UNUSABLE, _("This link has already been used."))
+            return LinkResult(LinkOutcome.LINK_UNUSABLE, _("This link has already been used."))
         integration = integration_create(
             environment=link.environment,
             tool_id=tool.id,
@@ -119,4 +119,4 @@ def connect_link_complete(
         )
         ReconnectionLink.objects.filter(pk=link.pk).update(integration=integration)
         scheduler_tick_request_on_commit()
-    return RelinkResult(RelinkOutcome.COMPLETED, activation_token=activation_token)
+    return LinkResult(LinkOutcome.COMPLETED, activation_token=activation_token)

@@ -46,11 +46,8 @@ from integrations.models import (
     ReconnectionLink,
     ScopeConfig,
 )
-from integrations.selectors import (
-    AccountMatch,
-    credentials_account_match,
-    scope_permissions,
-)
+from integrations.selectors.integrations import AccountMatch, credentials_account_match
+from integrations.selectors.links import scope_permissions
 from integrations.services.health import (
     integration_auth_ok_apply,
     scheduler_tick_request_on_commit,
@@ -209,6 +206,28 @@ def relink_link_revoke(*, link: ReconnectionLink, actor: Actor) -> bool:
     return bool(revoked)
 
 
+def link_open(*, link: ReconnectionLink) -> bool:
+    """Record when the customer first opened the link (what a migration's progress counts as
+    OPENED), with an audit row when the link belongs to an integration; a connect link has
+    none yet. Compare-and-set: of two first visits at once, one records it. False when the
+    link had been opened before."""
+    now = timezone.now()
+    with transaction.atomic():
+        opened = ReconnectionLink.objects.filter(pk=link.pk, opened_at__isnull=True).update(
+            opened_at=now
+        )
+        if opened and link.integration is not None:
+            integration_event_record(
+                integration=link.integration,
+                kind=EventKind.LINK_OPENED,
+                actor=Actor.customer(f"customer via link {link.pk}"),
+                data={"link_id": link.pk},
+            )
+    if opened:
+        link.opened_at = now
+    return bool(opened)
+
+
 def link_find(*, token: str) -> ReconnectionLink | None:
     """The link a token opens, usable or not (callers check); None for a token never issued."""
     if not token or len(token) > 100:
@@ -224,7 +243,7 @@ def link_find(*, token: str) -> ReconnectionLink | None:
     return link
 
 
-class RelinkOutcome(StrEnum):
+class LinkOutcome(StrEnum):
     COMPLETED = "COMPLETED"
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
     MISSING_PERMISSIONS = "MISSING_PERMISSIONS"
@@ -234,8 +253,10 @@ class RelinkOutcome(StrEnum):
 
 
 @dataclass(frozen=True)
-class RelinkResult:
-    outcome: RelinkOutcome
+class LinkResult:
+    """What a submission through a link came to: a connect link's and a relink link's alike."""
+
+    outcome: LinkOutcome
     message: str = ""
     missing_permissions: list[str] = field(default_factory=list)
     # Embedded links: handed to the operator's frontend, exchanged by its backend (once).
@@ -283,12 +304,12 @@ def relink_link_complete(
     opted_out: Iterable[str] = (),
     ip_address: str | None = None,
     user_agent: str = "",
-) -> RelinkResult:
+) -> LinkResult:
     """Check new credentials live; on success swap them in (see the module docstring)."""
     now = timezone.now()
     integration = link.integration
     if integration is None or integration.deleted_at is not None or not link.is_usable_at(now):
-        return RelinkResult(RelinkOutcome.LINK_UNUSABLE, _("This link can no longer be used."))
+        return LinkResult(LinkOutcome.LINK_UNUSABLE, _("This link can no longer be used."))
     tool = tool_get(integration.tool)
     result = tool.check_auth(credentials)
     failure = flow_failure(
@@ -307,9 +328,9 @@ def relink_link_complete(
     return _relink_apply(link, result, credentials, opted_out, ip_address, user_agent)
 
 
-def _other_account(tool: Tool) -> RelinkResult:
-    return RelinkResult(
-        RelinkOutcome.OTHER_ACCOUNT,
+def _other_account(tool: Tool) -> LinkResult:
+    return LinkResult(
+        LinkOutcome.OTHER_ACCOUNT,
         _("These credentials belong to another %(tool)s account.") % {"tool": tool.label},
     )
 
@@ -320,27 +341,27 @@ def flow_failure(
     *,
     scope: ScopeConfig,
     account: AccountMatch = AccountMatch.SAME,
-) -> RelinkResult | None:
+) -> LinkResult | None:
     """Why a flow cannot go on with these checked credentials, for the customer (in the
     current language); None when they will do. `account`: whether they are the integration's
     company's (`credentials_account_match`; a new connection has no company to match yet)."""
     if result.outcome == AuthOutcome.UNREACHABLE:
-        return RelinkResult(RelinkOutcome.UNREACHABLE, tool_unreachable_message(tool))
+        return LinkResult(LinkOutcome.UNREACHABLE, tool_unreachable_message(tool))
     if result.outcome == AuthOutcome.INVALID_CREDENTIALS:
-        return RelinkResult(RelinkOutcome.INVALID_CREDENTIALS, credentials_refused_message(tool))
+        return LinkResult(LinkOutcome.INVALID_CREDENTIALS, credentials_refused_message(tool))
     if account == AccountMatch.OTHER:
         return _other_account(tool)
     missing = missing_required_permissions(tool, scope, result)
     if missing:
-        return RelinkResult(
-            RelinkOutcome.MISSING_PERMISSIONS,
+        return LinkResult(
+            LinkOutcome.MISSING_PERMISSIONS,
             _("These credentials lack permissions the requested data needs."),
             missing,
         )
     # After the permissions: a key that may not read employees is told so first.
     if account == AccountMatch.UNCONFIRMED:
-        return RelinkResult(
-            RelinkOutcome.OTHER_ACCOUNT,
+        return LinkResult(
+            LinkOutcome.OTHER_ACCOUNT,
             _(
                 "We could not confirm that these credentials belong to the same %(tool)s "
                 "account: they cannot read any employees. Please use credentials that can."
@@ -357,7 +378,7 @@ def _relink_apply(
     opted_out: Iterable[str],
     ip_address: str | None,
     user_agent: str,
-) -> RelinkResult:
+) -> LinkResult:
     now = timezone.now()
     actor = Actor.customer(f"customer via link {link.pk}")
     with transaction.atomic():
@@ -371,7 +392,7 @@ def _relink_apply(
             return _other_account(tool_get(integration.tool))
         consumed, activation_token = link_consume(link, now)
         if not consumed:
-            return RelinkResult(RelinkOutcome.LINK_UNUSABLE, _("This link has already been used."))
+            return LinkResult(LinkOutcome.LINK_UNUSABLE, _("This link has already been used."))
         credential_version_add(
             integration=integration,
             credentials=credentials,
@@ -399,7 +420,7 @@ def _relink_apply(
         _other_links_revoke(integration=integration, completed=link, actor=actor, now=now)
         # The scheduler picks the integration up now rather than at its next tick.
         scheduler_tick_request_on_commit()
-    return RelinkResult(RelinkOutcome.COMPLETED, activation_token=activation_token)
+    return LinkResult(LinkOutcome.COMPLETED, activation_token=activation_token)
 
 
 def _scope_config_switch(

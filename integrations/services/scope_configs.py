@@ -26,7 +26,7 @@ from integrations.models import (
     ScopeConfigMigration,
 )
 from integrations.read_models import READ_MODELS
-from integrations.scope_config_selectors import scope_config_name_taken
+from integrations.selectors.scope_configs import scope_config_name_taken
 from integrations.services.integrations import scope_settings_checked
 from integrations.services.links import (
     link_built,

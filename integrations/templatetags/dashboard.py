@@ -12,13 +12,13 @@ from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from integrations.dashboard_selectors import (
+from integrations.models import Integration, LinkState
+from integrations.selectors.dashboard import (
     HealthState,
     duration_words,
     integration_health_state,
 )
-from integrations.models import Integration, LinkState
-from integrations.scope_config_selectors import ToolSupport
+from integrations.selectors.scope_configs import ToolSupport
 from integrations.tools import TOOLS
 from integrations.words import (
     credential_set_by,

@@ -23,7 +23,7 @@ from django.db import transaction
 
 from integrations.models import Integration, SyncType
 from integrations.read_models import READ_MODELS
-from integrations.selectors import credentials_current, integration_wanted_fields
+from integrations.selectors.integrations import credentials_current, integration_wanted_fields
 from integrations.services import (
     integration_record_auth_result,
     integration_record_sync_finished,

@@ -14,7 +14,7 @@ from core.api.views import ERRORS_WITH_BODY, KomboApiView, success
 from core.timestamps import iso_timestamp
 from integrations.api.views import INTEGRATION_ID_PARAMETER, IntegrationApiView
 from integrations.models import Integration, SyncRefusal
-from integrations.selectors import integration_wanted_fields
+from integrations.selectors.integrations import integration_wanted_fields
 from integrations.tools import tool_get
 from syncs.api.representations import employee_representation, sync_representation
 from syncs.api.serializers import (

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test import override_settings
 
 from core.crypto import CredentialDecryptionError
-from integrations.selectors import credentials_current
+from integrations.selectors.integrations import credentials_current
 from tests.support.factories import IntegrationFactory
 
 SECRET = "sbx_super_secret_value_123"

@@ -15,7 +15,7 @@ from django.test import Client
 
 from core.models import Environment
 from integrations.models import CredentialVersion
-from integrations.selectors import credentials_current
+from integrations.selectors.integrations import credentials_current
 from integrations.services import integration_record_auth_result
 from integrations.tools.base import AuthResult
 from sandbox_hr.services import sandbox_api_key_create

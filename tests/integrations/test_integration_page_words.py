@@ -25,6 +25,7 @@ from integrations.services import (
     integration_event_record,
     integration_record_auth_result,
     integration_set_enabled,
+    link_open,
     relink_link_create,
     relink_link_revoke,
     scope_config_update,
@@ -90,6 +91,7 @@ def test_it_words_every_kind_of_audit_event(
         actor=actor,
         scope_config=wider,
     )
+    link_open(link=link)
     relink_link_revoke(link=link, actor=actor)
     credential_version_add(
         integration=integration,

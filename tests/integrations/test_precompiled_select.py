@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core.services import environment_get_or_create
 from integrations.models import Integration, IntegrationStatus, ScopeConfig, SyncPausedReason
-from integrations.selectors import integration_get
+from integrations.selectors.integrations import integration_get
 from tests.support.factories import IntegrationFactory
 
 pytestmark = pytest.mark.django_db

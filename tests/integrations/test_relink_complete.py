@@ -21,9 +21,9 @@ from integrations.models import (
     LinkType,
 )
 from integrations.read_models import HRIS_EMPLOYEES
-from integrations.selectors import credentials_current
+from integrations.selectors.integrations import credentials_current
 from integrations.services import (
-    RelinkOutcome,
+    LinkOutcome,
     integration_set_enabled,
     link_find,
     relink_link_complete,
@@ -65,7 +65,7 @@ def test_it_repairs_an_invalid_integration_with_new_credentials(
         link=link, credentials=credentials, ip_address="203.0.113.9", user_agent="Firefox"
     )
 
-    assert result.outcome == RelinkOutcome.COMPLETED
+    assert result.outcome == LinkOutcome.COMPLETED
     integration.refresh_from_db()
     assert integration.status == IntegrationStatus.ACTIVE
     assert integration.sync_paused_reason is None
@@ -108,7 +108,7 @@ def test_it_changes_nothing_for_wrong_credentials(
 
     result = relink_link_complete(link=link, credentials={"api_key": "sbx_wrong"})
 
-    assert result.outcome == RelinkOutcome.INVALID_CREDENTIALS
+    assert result.outcome == LinkOutcome.INVALID_CREDENTIALS
     setup.integration.refresh_from_db()
     assert setup.integration.status == IntegrationStatus.INVALID
     assert setup.integration.credential_versions.count() == 1
@@ -141,7 +141,7 @@ def test_it_names_the_missing_required_permissions(
 
     result = relink_link_complete(link=link, credentials=new_sandbox_key(setup, PERM_EMPLOYEES))
 
-    assert result.outcome == RelinkOutcome.MISSING_PERMISSIONS
+    assert result.outcome == LinkOutcome.MISSING_PERMISSIONS
     # The hosted form shows these by the names Sandbox HR's key screen ticks (with their plain
     # words); only the required date of birth is missing, not the optional nationality.
     assert result.missing_permissions == [PERM_PERSONAL]
@@ -162,7 +162,7 @@ def test_it_refuses_credentials_of_another_account(
 
     result = relink_link_complete(link=link, credentials={"api_key": raw})
 
-    assert result.outcome == RelinkOutcome.OTHER_ACCOUNT
+    assert result.outcome == LinkOutcome.OTHER_ACCOUNT
     assert result.message == "These credentials belong to another Sandbox HR account."
     setup.integration.refresh_from_db()
     assert setup.integration.status == IntegrationStatus.INVALID
@@ -202,7 +202,7 @@ def test_it_keeps_the_old_scope_until_the_link_is_completed(
 
     result = relink_link_complete(link=link, credentials=new_sandbox_key(setup, *ALL_PERMISSIONS))
 
-    assert result.outcome == RelinkOutcome.COMPLETED
+    assert result.outcome == LinkOutcome.COMPLETED
     integration.refresh_from_db()
     assert integration.scope_config_id == wide.pk
     assert integration.data_expired_at is not None
@@ -224,7 +224,7 @@ def test_it_leaves_an_operator_disabled_integration_inactive(
 
     result = relink_link_complete(link=link, credentials=new_sandbox_key(setup, *ALL_PERMISSIONS))
 
-    assert result.outcome == RelinkOutcome.COMPLETED
+    assert result.outcome == LinkOutcome.COMPLETED
     integration = Integration.objects.get(pk=setup.integration.pk)
     assert integration.status == IntegrationStatus.INACTIVE
     assert integration.sync_paused_reason is None
@@ -254,7 +254,7 @@ def test_it_refuses_revoked_expired_and_used_links(
 
     for link in (revoked, expired, used):
         assert relink_link_complete(link=link, credentials=credentials).outcome == (
-            RelinkOutcome.LINK_UNUSABLE
+            LinkOutcome.LINK_UNUSABLE
         )
     assert setup.integration.credential_versions.count() == 2
     assert link_find(token="not-a-token") is None
@@ -285,13 +285,13 @@ def test_it_lets_exactly_one_of_twenty_simultaneous_submissions_win(
     for thread in threads:
         thread.join()
 
-    assert sorted(outcomes).count(RelinkOutcome.COMPLETED) == 1
+    assert sorted(outcomes).count(LinkOutcome.COMPLETED) == 1
     # The losers find the link used; on a loaded machine some may not even get their live
     # check through in time (the sandbox runs in this same process), which changes nothing.
     assert set(outcomes) <= {
-        RelinkOutcome.COMPLETED,
-        RelinkOutcome.LINK_UNUSABLE,
-        RelinkOutcome.UNREACHABLE,
+        LinkOutcome.COMPLETED,
+        LinkOutcome.LINK_UNUSABLE,
+        LinkOutcome.UNREACHABLE,
     }
     assert setup.integration.credential_versions.count() == 2
     assert Sync.objects.filter(state=SyncState.QUEUED).count() == 0
@@ -310,7 +310,7 @@ def test_it_asks_to_try_again_when_the_tool_is_unreachable(
     with override_settings(SANDBOX_HR_URL=closed):
         result = relink_link_complete(link=link, credentials={"api_key": "sbx_anything"})
 
-    assert result.outcome == RelinkOutcome.UNREACHABLE
+    assert result.outcome == LinkOutcome.UNREACHABLE
     assert "try again in a minute" in result.message
     link.refresh_from_db()
     assert link.used_at is None

@@ -25,8 +25,8 @@ from core.models import Environment
 from integrations.actors import Actor
 from integrations.models import Integration, LinkType, ReconnectionLink
 from integrations.read_models import READ_MODELS
-from integrations.selectors import credentials_current
-from integrations.services import RelinkOutcome, relink_link_complete, relink_link_create
+from integrations.selectors.integrations import credentials_current
+from integrations.services import LinkOutcome, relink_link_complete, relink_link_create
 from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from syncs.models import Employee
 from syncs.services import scheduler_tick
@@ -77,7 +77,7 @@ def _relink(integration: Integration, credentials: dict[str, str]) -> tuple[Any,
 def _assert_refused_and_unchanged(
     result: Any, link: ReconnectionLink, integration: Integration, old: dict[str, str], tool: str
 ) -> None:
-    assert result.outcome == RelinkOutcome.OTHER_ACCOUNT
+    assert result.outcome == LinkOutcome.OTHER_ACCOUNT
     assert result.message == f"These credentials belong to another {tool} account."
     assert integration.credential_versions.count() == 1
     assert credentials_current(integration=integration) == old
@@ -87,7 +87,7 @@ def _assert_refused_and_unchanged(
 
 
 def _assert_taken(result: Any, integration: Integration, new: dict[str, str]) -> None:
-    assert result.outcome == RelinkOutcome.COMPLETED
+    assert result.outcome == LinkOutcome.COMPLETED
     assert integration.credential_versions.count() == 2
     assert credentials_current(integration=integration) == new
 
@@ -154,7 +154,7 @@ def test_it_cannot_confirm_personio_credentials_that_read_no_employees(
 
     result, link = _relink(integration, fake_personio.credential_create(scopes=()))
 
-    assert result.outcome == RelinkOutcome.OTHER_ACCOUNT
+    assert result.outcome == LinkOutcome.OTHER_ACCOUNT
     assert result.message == (
         "We could not confirm that these credentials belong to the same Personio account: "
         "they cannot read any employees. Please use credentials that can."

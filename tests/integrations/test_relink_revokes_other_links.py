@@ -24,7 +24,7 @@ from core.models import Environment
 from integrations.actors import Actor
 from integrations.models import EventKind, IntegrationEvent, LinkKind, LinkType, ReconnectionLink
 from integrations.services import (
-    RelinkOutcome,
+    LinkOutcome,
     connect_link_create,
     relink_link_complete,
     relink_link_create,
@@ -190,8 +190,8 @@ def test_it_lets_one_of_two_links_completed_at_the_same_moment_win(
     for thread in threads:
         thread.join()
 
-    assert sorted(outcomes.values()) == [RelinkOutcome.COMPLETED, RelinkOutcome.LINK_UNUSABLE]
-    winner = next(pk for pk, outcome in outcomes.items() if outcome == RelinkOutcome.COMPLETED)
+    assert sorted(outcomes.values()) == [LinkOutcome.COMPLETED, LinkOutcome.LINK_UNUSABLE]
+    winner = next(pk for pk, outcome in outcomes.items() if outcome == LinkOutcome.COMPLETED)
     loser = ReconnectionLink.objects.get(pk=next(pk for pk in outcomes if pk != winner))
     assert loser.used_at is None
     assert loser.revoked_at is not None

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from integrations.models import ScopeConfig
-from integrations.selectors import scope_permissions
+from integrations.selectors.links import scope_permissions
 from integrations.tools import tool_get
 from integrations.tools.personio.connector import PersonioTool
 

@@ -22,12 +22,12 @@ from django.db import transaction
 from django.test import Client
 from django.utils import dateformat, timezone
 
-from integrations.dashboard_selectors import (
+from integrations.models import Integration
+from integrations.selectors.dashboard import (
     HealthState,
     integration_dashboard_list,
     integration_health_summary,
 )
-from integrations.models import Integration
 from integrations.tools.sandbox import SandboxTool
 from kombo_site.demo.customers import OPERATOR_USERNAME
 from sandbox_hr.models import SandboxApiKey, SandboxEmployee

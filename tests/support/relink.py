@@ -18,7 +18,7 @@ from integrations.models import (
     LinkType,
     ReconnectionLink,
 )
-from integrations.selectors import credentials_current
+from integrations.selectors.integrations import credentials_current
 from integrations.services import integration_record_auth_result, relink_link_create
 from integrations.tools.base import AuthResult
 from sandbox_hr.services import sandbox_api_key_create, sandbox_api_key_revoke

@@ -39,7 +39,8 @@ Which company the service user belongs to: `root.companyId` ("Company id", a Bas
 of the fields metadata, in the default fields of reference/post_people-identifier's 200
 response) of one visible employee is the integration's `remote_account_id`. A service user
 that sees no employee, or may not view Basic info, reports none; the ids of the employees it
-sees go along instead, for the overlap rule of `integrations.selectors.credentials_account_match`.
+sees go along instead, for the overlap rule of
+`integrations.selectors.integrations.credentials_account_match`.
 
 Where the docs are silent (said so at each place): which permission reads named lists (we
 probe and treat 403 as "not granted"), the time zone of `root.creationDateTime`, the

@@ -48,7 +48,8 @@ Where the docs are silent, and what we do:
   changes on every relink, so using it would refuse every legitimate relink. We report no remote
   account id rather than a wrong one; instead the auth check reads one page of employees (the
   documented maximum of 100) and hands their ids on, and a relink is accepted only when they
-  overlap the employees already synced (`integrations.selectors.credentials_account_match`).
+  overlap the employees already synced
+  (`integrations.selectors.integrations.credentials_account_match`).
   The docs do not say whether employee ids are unique across Personio companies; their
   examples show long numeric ids, not small per-company counters, and the rule relies on that.
 - Groups: v1 has no departments endpoint (the v2 org-units list is in beta and its response is

@@ -9,7 +9,6 @@ from django import forms
 from django.db.models import QuerySet
 
 from core.models import Environment
-from integrations import scope_config_selectors as selectors
 from integrations.models import (
     Integration,
     IntegrationStatus,
@@ -18,7 +17,8 @@ from integrations.models import (
     ScopeSetting,
 )
 from integrations.read_models import READ_MODELS, ReadModel
-from integrations.scope_config_selectors import ToolSupport
+from integrations.selectors import scope_configs as selectors
+from integrations.selectors.scope_configs import ToolSupport
 from integrations.tools import TOOLS
 
 

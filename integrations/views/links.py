@@ -1,43 +1,55 @@
-"""The hosted relink form a customer opens from a reconnection link (`/connect/<token>`).
+"""Links: the operator's pages that create, show once and revoke a reconnection link, and the
+hosted form a customer opens from a connect or reconnection link (`/connect/<token>`).
 
-Shows what data is requested (from the link's target scope config), the tool's guide and its
-credential fields; on submit the credentials are checked live and swapped in by
-`relink_link_complete`. Unknown, expired, revoked and used links all get the same page, so a
-token's existence is never revealed.
+The hosted form shows what data is requested (from the link's target scope config), the
+tool's guide and its credential fields; on submit the credentials are checked live and stored
+by `connect_link_complete` or swapped in by `relink_link_complete`. Unknown, expired, revoked
+and used links all get the same page, so a token's existence is never revealed.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import roles
+from core.api.pagination import is_possible_id
 from core.client_address import client_address, client_network
+from core.crypto import decrypt_json, encrypt_json
 from core.ratelimit import rate_limit_hit
-from integrations.connect_forms import CredentialsForm
+from core.roles import permission_required
+from integrations import services
+from integrations.actors import Actor
+from integrations.forms.links import CredentialsForm, RelinkForm
 from integrations.models import LinkKind, LinkType, ReconnectionLink, ScopeConfig
-from integrations.selectors import scope_permissions, scope_requested_data
+from integrations.selectors.links import (
+    reconnection_link_for_operator,
+    scope_permissions,
+    scope_requested_data,
+)
 from integrations.services import (
-    RelinkOutcome,
-    RelinkResult,
+    LinkOutcome,
+    LinkResult,
     connect_link_complete,
     link_find,
+    link_open,
     relink_link_complete,
 )
 from integrations.tools import TOOLS, tool_get
 from integrations.tools.base import Tool
-
-if TYPE_CHECKING:
-    pass
+from integrations.views.integrations import get_integration_or_404
 
 RATE_WINDOW_SECONDS = 600
 
@@ -123,7 +135,7 @@ def _own_origins(request: HttpRequest) -> set[str]:
 # instead, and nothing is accepted without the link's unguessable token in the URL.
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-def relink_form(request: HttpRequest, token: str) -> HttpResponse:
+def link_form(request: HttpRequest, token: str) -> HttpResponse:
     link = link_find(token=token)
     usable = link is not None and link.is_usable_at(timezone.now())
     # Deleting an integration revokes its links; ones left open by a delete before it did
@@ -157,7 +169,7 @@ def _connect_form(request: HttpRequest, link: ReconnectionLink) -> HttpResponse:
     tool = TOOLS[tool_id]
     assert link.target_scope_config is not None
 
-    def complete(**submission: Any) -> RelinkResult:
+    def complete(**submission: Any) -> LinkResult:
         return connect_link_complete(link=link, tool_id=tool.id, **submission)
 
     return _credentials_form(
@@ -175,11 +187,9 @@ def _relink_form(request: HttpRequest, link: ReconnectionLink) -> HttpResponse:
     integration = link.integration
     assert integration is not None
     if request.method != "POST":
-        ReconnectionLink.objects.filter(pk=link.pk, opened_at__isnull=True).update(
-            opened_at=timezone.now()
-        )
+        link_open(link=link)
 
-    def complete(**submission: Any) -> RelinkResult:
+    def complete(**submission: Any) -> LinkResult:
         return relink_link_complete(link=link, **submission)
 
     return _credentials_form(
@@ -200,7 +210,7 @@ def _credentials_form(
     tool: Tool,
     organization: str,
     scope: ScopeConfig,
-    complete: Callable[..., RelinkResult],
+    complete: Callable[..., LinkResult],
     connect: bool,
 ) -> HttpResponse:
     """The credential form of a connect or relink link; on POST, `complete` checks and stores
@@ -221,7 +231,7 @@ def _credentials_form(
         if _over_limit(request, link):
             return render(request, "connect/too_many.html", status=429)
         if not form.is_valid():
-            return render(request, "connect/relink_form.html", context | {"rows": form.rows()})
+            return render(request, "connect/link_form.html", context | {"rows": form.rows()})
         optional_keys = {item.key for _, items in requested for item in items if item.optional}
         opted_out = sorted(key for key in optional_keys if key not in request.POST.getlist("keep"))
         result = complete(
@@ -230,11 +240,91 @@ def _credentials_form(
             ip_address=client_address(request),
             user_agent=request.headers.get("User-Agent", ""),
         )
-        if result.outcome == RelinkOutcome.COMPLETED:
+        if result.outcome == LinkOutcome.COMPLETED:
             context["activation_token"] = result.activation_token
             return render(request, "connect/relink_done.html", context)
-        if result.outcome == RelinkOutcome.LINK_UNUSABLE:
+        if result.outcome == LinkOutcome.LINK_UNUSABLE:
             raise _LinkUnusable
         context["error"] = result.message
         context["missing"] = [p for p in permissions if p.id in result.missing_permissions]
-    return render(request, "connect/relink_form.html", context | {"rows": form.rows()})
+    return render(request, "connect/link_form.html", context | {"rows": form.rows()})
+
+
+# --- The operator's link pages -------------------------------------------------------------
+
+
+def get_link_or_404(link_id: str) -> ReconnectionLink:
+    """A reconnection link of a live integration."""
+    link = reconnection_link_for_operator(link_id=link_id) if is_possible_id(link_id) else None
+    if link is None or link.integration is None or link.integration.deleted_at is not None:
+        raise Http404("No such link.")
+    return link
+
+
+class HttpResponseSeeOther(HttpResponseRedirect):
+    """After a POST that created something: the browser GETs the result, and a reload of that
+    page repeats the GET, never the POST."""
+
+    status_code = 303
+
+
+# Session key of the link URLs created but not shown yet: {link id: encrypted URL}.
+LINKS_TO_SHOW = "relink_urls_to_show"
+
+
+@require_POST
+@permission_required(roles.RELINK_INTEGRATION)
+def integration_relink(request: HttpRequest, integration_id: str) -> HttpResponse:
+    """Create a reconnection link; the next page shows its URL, once."""
+    integration = get_integration_or_404(integration_id)
+    form = RelinkForm(request.POST, integration=integration)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(error) for error in errors))
+        return redirect("dashboard:integration_detail", integration_id=integration.pk)
+    link, url = services.relink_link_create(
+        integration=integration,
+        link_type=form.cleaned_data["link_type"],
+        language=form.cleaned_data["language"],
+        scope_config=form.cleaned_data["scope_config"],
+        actor=Actor.operator(request.user),
+    )
+    if form.cleaned_data.get("send_email") and services.relink_link_email(link=link, url=url):
+        messages.success(request, f"Sent by email to {integration.creator_email}.")
+    # The URL is a credential of sorts: encrypted like stored credentials while it waits in
+    # the session for the one page that shows it (never in a URL, a message or a log).
+    to_show = request.session.get(LINKS_TO_SHOW, {})
+    to_show[link.pk] = encrypt_json({"url": url})
+    request.session[LINKS_TO_SHOW] = to_show
+    return HttpResponseSeeOther(reverse("dashboard:reconnection_link_created", args=[link.pk]))
+
+
+@never_cache
+@require_GET
+@permission_required(roles.RELINK_INTEGRATION)
+def reconnection_link_created(request: HttpRequest, link_id: str) -> HttpResponse:
+    link = get_link_or_404(link_id)
+    to_show = request.session.get(LINKS_TO_SHOW, {})
+    encrypted_url = to_show.pop(link.pk, None)
+    if encrypted_url is not None:
+        request.session[LINKS_TO_SHOW] = to_show
+    return render(
+        request,
+        "integrations/relink_created.html",
+        {
+            "integration": link.integration,
+            "link": link,
+            "url": decrypt_json(encrypted_url)["url"] if encrypted_url else None,
+        },
+    )
+
+
+@require_POST
+@permission_required(roles.RELINK_INTEGRATION)
+def reconnection_link_revoke(request: HttpRequest, link_id: str) -> HttpResponse:
+    link = get_link_or_404(link_id)
+    if services.relink_link_revoke(link=link, actor=Actor.operator(request.user)):
+        messages.success(request, "The link was revoked; it no longer works.")
+    else:
+        messages.info(request, "The link was already used or revoked.")
+    return redirect("dashboard:integration_detail", integration_id=link.integration_id)

@@ -16,16 +16,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core import roles
 from core.api.pagination import is_possible_id
 from core.roles import permission_required
-from integrations import scope_config_selectors as selectors
 from integrations import services
 from integrations.actors import Actor
-from integrations.models import LinkState, ScopeConfig, ScopeConfigMigration
-from integrations.scope_config_forms import (
+from integrations.forms.scope_configs import (
     MigrationCreateForm,
     MigrationFilterForm,
     ScopeConfigCreateForm,
     ScopeConfigEditForm,
 )
+from integrations.models import LinkState, ScopeConfig, ScopeConfigMigration
+from integrations.selectors import scope_configs as selectors
 
 CANDIDATES_PER_PAGE = 200
 PROGRESS_ROWS_PER_PAGE = 200

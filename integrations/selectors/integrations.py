@@ -1,4 +1,6 @@
-"""Reads of the integrations domain for pages and the API."""
+"""Reads of integrations for the API, the syncs app, the services and the dashboard: one
+integration or a filtered list, its credentials, what it reads of each read model, and
+whether checked credentials belong to its company account."""
 
 from __future__ import annotations
 
@@ -7,27 +9,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
 from core.crypto import decrypt_json
-from core.models import ApiKey, Environment, RequestLog
+from core.models import Environment
 from integrations.api_fast_path import integration_with_scope_config
-from integrations.models import (
-    CredentialVersion,
-    Integration,
-    IntegrationEvent,
-    ReconnectionLink,
-    ScopeConfig,
-    ScopeSetting,
-)
-from integrations.read_models import FIELD_LABELS, MODEL_LABELS, READ_MODELS
+from integrations.models import CredentialVersion, Integration, ScopeConfig, ScopeSetting
+from integrations.read_models import READ_MODELS
 from integrations.tools import tool_get
 from integrations.tools.base import AuthOutcome, AuthResult, Coverage, Tool
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 
 
 def integration_get(*, environment: Environment, integration_id: str) -> Integration | None:
@@ -152,12 +143,6 @@ def _read_model_states(
     return tuple(states)
 
 
-# --- Operator dashboard -------------------------------------------------------------------
-
-DASHBOARD_TIMELINE_LIMIT = 200
-REQUEST_LOG_LIST_LIMIT = 200
-
-
 def integration_get_for_operator(*, integration_id: str) -> Integration | None:
     """A live integration of any environment (operators see them all), or None."""
     return (
@@ -166,58 +151,6 @@ def integration_get_for_operator(*, integration_id: str) -> Integration | None:
         .filter(pk=integration_id)
         .first()
     )
-
-
-def integration_events(
-    *, integration: Integration, limit: int = DASHBOARD_TIMELINE_LIMIT
-) -> list[IntegrationEvent]:
-    """The newest audit events of an integration, newest first."""
-    return list(
-        IntegrationEvent.objects.filter(integration=integration).order_by("-created_at", "-id")[
-            :limit
-        ]
-    )
-
-
-def credential_history(
-    *, integration: Integration, limit: int = DASHBOARD_TIMELINE_LIMIT
-) -> list[CredentialVersion]:
-    """Credential versions, newest first, without their encrypted payload (never loaded)."""
-    return list(
-        CredentialVersion.objects.filter(integration=integration)
-        .select_related("set_by_user")
-        .defer("payload_encrypted")
-        .order_by("-created_at", "-id")[:limit]
-    )
-
-
-def api_key_list() -> QuerySet[ApiKey]:
-    return ApiKey.objects.select_related("environment", "created_by").order_by("-created_at", "-id")
-
-
-def api_key_get(*, api_key_id: str) -> ApiKey | None:
-    return ApiKey.objects.filter(pk=api_key_id).first()
-
-
-def request_log_list(
-    *,
-    integration_id: str | None = None,
-    status_code: int | None = None,
-    path: str | None = None,
-    limit: int = REQUEST_LOG_LIST_LIMIT,
-) -> list[RequestLog]:
-    queryset = RequestLog.objects.select_related("environment", "api_key")
-    if integration_id:
-        queryset = queryset.filter(integration_id=integration_id)
-    if status_code is not None:
-        queryset = queryset.filter(status_code=status_code)
-    if path:
-        queryset = queryset.filter(path__icontains=path)
-    return list(queryset.order_by("-created_at", "-id")[:limit])
-
-
-def request_log_get(*, log_id: str) -> RequestLog | None:
-    return RequestLog.objects.select_related("environment", "api_key").filter(pk=log_id).first()
 
 
 @dataclass(frozen=True)
@@ -267,95 +200,6 @@ def integration_wanted_fields(*, integration: Integration) -> dict[str, tuple[st
         for state in integration_read_models(integration=integration)
         if state.is_available
     }
-
-
-def reconnection_links_of(integration: Integration, limit: int = 100) -> list[ReconnectionLink]:
-    return list(
-        ReconnectionLink.objects.filter(integration=integration).order_by("-created_at")[:limit]
-    )
-
-
-def reconnection_link_get(*, environment_id: str, link_id: str) -> ReconnectionLink | None:
-    return (
-        ReconnectionLink.objects.select_related("integration")
-        .filter(pk=link_id, environment_id=environment_id)
-        .first()
-    )
-
-
-def reconnection_link_for_operator(*, link_id: str) -> ReconnectionLink | None:
-    return ReconnectionLink.objects.select_related("integration").filter(pk=link_id).first()
-
-
-@dataclass(frozen=True)
-class PermissionRequest:
-    """A permission of the tool the customer is asked to grant, and whether they may skip it."""
-
-    id: str
-    # In the language the page is read in (the tool's lazy translation).
-    description: StrOrPromise
-    optional: bool
-
-
-@dataclass(frozen=True)
-class RequestedItem:
-    """A field the hosted form lists; `key` is `<model>.<field>`, the name of its opt-out box."""
-
-    key: str
-    label: StrOrPromise
-    optional: bool
-
-
-def scope_requested_data(
-    *, tool: Tool, scope: ScopeConfig
-) -> list[tuple[StrOrPromise, list[RequestedItem]]]:
-    """What the hosted form tells the customer is requested, in their language: per read model
-    the scope reads (and the tool covers), its fields, required or optional."""
-    requested: list[tuple[StrOrPromise, list[RequestedItem]]] = []
-    for model in READ_MODELS.values():
-        if model.id not in tool.models or scope.model_setting(model.id) == ScopeSetting.DISABLED:
-            continue
-        support = tool.model_support(model.id)
-        items = [
-            RequestedItem(
-                key=f"{model.id}.{field_id}",
-                label=FIELD_LABELS[field_id],
-                optional=scope.field_setting(model.id, field_id) == ScopeSetting.OPTIONAL,
-            )
-            for field_id in model.fields
-            if scope.field_setting(model.id, field_id) != ScopeSetting.DISABLED
-            and support.field_support(field_id).coverage == Coverage.SUPPORTED
-        ]
-        requested.append((MODEL_LABELS[model.id], items))
-    return requested
-
-
-def scope_permissions(*, tool: Tool, scope: ScopeConfig) -> list[PermissionRequest]:
-    """The tool's permissions the scope needs (ENABLED) or may use (OPTIONAL), in the tool's order.
-
-    A permission both needed and optional is needed: one required field makes it required.
-    """
-    required: set[str] = set()
-    wanted: set[str] = set()
-    for model in READ_MODELS.values():
-        setting = scope.model_setting(model.id)
-        if setting == ScopeSetting.DISABLED:
-            continue
-        by_setting: dict[str, list[str]] = {}
-        for field_id in model.fields:
-            by_setting.setdefault(scope.field_setting(model.id, field_id), []).append(field_id)
-        enabled = tool.permissions_needed(model.id, by_setting.get(ScopeSetting.ENABLED, ()))
-        optional = tool.permissions_needed(model.id, by_setting.get(ScopeSetting.OPTIONAL, ()))
-        wanted |= enabled | optional
-        if setting == ScopeSetting.ENABLED:
-            required |= enabled
-    return [
-        PermissionRequest(
-            id=permission, description=description, optional=permission not in required
-        )
-        for permission, description in tool.permissions.items()
-        if permission in wanted
-    ]
 
 
 class AccountMatch(StrEnum):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from integrations import scope_config_views as views
+from integrations.views import scope_configs as views
 
 app_name = "scope_configs"
 urlpatterns: list[URLPattern] = [

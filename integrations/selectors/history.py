@@ -1,5 +1,5 @@
-"""Reads for the integration page's history sections: its reconnection links and its audit
-timeline, in the operator's words (`integrations.words`).
+"""Reads for the integration page's history sections: its audit timeline, in the operator's
+words (`integrations.words`), and its credential versions (never their secrets).
 
 Each function runs a fixed number of queries, however long the history.
 """
@@ -13,15 +13,8 @@ from typing import Any
 
 from django.utils import formats, timezone
 
-from integrations.models import (
-    EventKind,
-    Integration,
-    IntegrationEvent,
-    ReconnectionLink,
-    link_state_expression,
-)
-from integrations.scope_config_selectors import scope_configs_of_environment
-from integrations.selectors import integration_events
+from integrations.models import CredentialVersion, EventKind, Integration, IntegrationEvent
+from integrations.selectors.scope_configs import scope_configs_of_environment
 from integrations.tools import TOOLS
 from integrations.words import (
     actor_words,
@@ -31,6 +24,7 @@ from integrations.words import (
     status_words,
 )
 
+DASHBOARD_TIMELINE_LIMIT = 200
 # Changes of an edited scope config named in its timeline entry; the rest are counted.
 SCOPE_CHANGES_SHOWN = 3
 
@@ -108,14 +102,24 @@ def _event_detail(
     return ""
 
 
-def integration_relink_links(
-    *, integration: Integration, now: datetime, limit: int = 100
-) -> list[ReconnectionLink]:
-    """The integration's links, newest first, each with its `state` (a `LinkState` value) and
-    its target scope config loaded."""
+def integration_events(
+    *, integration: Integration, limit: int = DASHBOARD_TIMELINE_LIMIT
+) -> list[IntegrationEvent]:
+    """The newest audit events of an integration, newest first."""
     return list(
-        ReconnectionLink.objects.filter(integration=integration)
-        .select_related("target_scope_config")
-        .annotate(state=link_state_expression(now))
-        .order_by("-created_at", "-pk")[:limit]
+        IntegrationEvent.objects.filter(integration=integration).order_by("-created_at", "-id")[
+            :limit
+        ]
+    )
+
+
+def credential_history(
+    *, integration: Integration, limit: int = DASHBOARD_TIMELINE_LIMIT
+) -> list[CredentialVersion]:
+    """Credential versions, newest first, without their encrypted payload (never loaded)."""
+    return list(
+        CredentialVersion.objects.filter(integration=integration)
+        .select_related("set_by_user")
+        .defer("payload_encrypted")
+        .order_by("-created_at", "-id")[:limit]
     )

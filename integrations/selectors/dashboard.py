@@ -1,4 +1,5 @@
-"""Reads for the operator dashboard's integration pages.
+"""Reads for the operator dashboard: the integration list with its health states and the
+integration page's banner; the API key and request log pages.
 
 Every function here issues a fixed number of queries, whatever the number of integrations:
 the list filters, counts and sorts on columns of the integration row itself.
@@ -14,9 +15,9 @@ from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from core.models import Environment
+from core.models import ApiKey, Environment, RequestLog
 from integrations.models import Integration, IntegrationStatus
-from integrations.selectors import integration_list
+from integrations.selectors.integrations import integration_list
 
 
 class HealthState(StrEnum):
@@ -247,3 +248,37 @@ def _moment(moment: datetime, now: datetime) -> str:
     if now - moment < timedelta(days=6):
         return local.strftime("%a %H:%M")
     return local.strftime("%b %-d, %H:%M")
+
+
+# --- API keys and request logs ---------------------------------------------------------
+
+REQUEST_LOG_LIST_LIMIT = 200
+
+
+def api_key_list() -> QuerySet[ApiKey]:
+    return ApiKey.objects.select_related("environment", "created_by").order_by("-created_at", "-id")
+
+
+def api_key_get(*, api_key_id: str) -> ApiKey | None:
+    return ApiKey.objects.filter(pk=api_key_id).first()
+
+
+def request_log_list(
+    *,
+    integration_id: str | None = None,
+    status_code: int | None = None,
+    path: str | None = None,
+    limit: int = REQUEST_LOG_LIST_LIMIT,
+) -> list[RequestLog]:
+    queryset = RequestLog.objects.select_related("environment", "api_key")
+    if integration_id:
+        queryset = queryset.filter(integration_id=integration_id)
+    if status_code is not None:
+        queryset = queryset.filter(status_code=status_code)
+    if path:
+        queryset = queryset.filter(path__icontains=path)
+    return list(queryset.order_by("-created_at", "-id")[:limit])
+
+
+def request_log_get(*, log_id: str) -> RequestLog | None:
+    return RequestLog.objects.select_related("environment", "api_key").filter(pk=log_id).first()

@@ -23,7 +23,7 @@ from integrations.models import (
     link_state_expression,
 )
 from integrations.read_models import READ_MODELS, ReadModel
-from integrations.selectors import integration_list
+from integrations.selectors.integrations import integration_list
 from integrations.tools import tools_for_category
 from integrations.tools.base import Coverage
 
