@@ -9,6 +9,8 @@ from typing import Any
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
+from core.api.pagination import IdCursor, KeysetCursor
+
 MAX_PAGE_SIZE = 250
 DEFAULT_PAGE_SIZE = 100
 
@@ -89,3 +91,25 @@ class ErrorEnvelopeSerializer(serializers.Serializer):
 
 class EmptyBodySerializer(StrictInputSerializer):
     """`{}` (Kombo's SDKs send it); an empty body is accepted too."""
+
+
+class PageParamsSerializer(serializers.Serializer):
+    """A page of a list: `cursor` (the `next` of the previous page) and `page_size`. Lists in
+    id order set `cursor_type` to IdCursor; the rest are newest first."""
+
+    cursor_type: type[KeysetCursor] | type[IdCursor] = KeysetCursor
+
+    cursor = serializers.CharField(
+        required=False, allow_blank=True, help_text="The `next` value of the previous page."
+    )
+    page_size = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_PAGE_SIZE, default=DEFAULT_PAGE_SIZE
+    )
+
+    def validate_cursor(self, value: str) -> KeysetCursor | IdCursor | None:
+        if not value:
+            return None
+        try:
+            return self.cursor_type.decode(value)
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc)) from None

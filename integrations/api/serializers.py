@@ -9,12 +9,10 @@ from django.templatetags.static import static
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.pagination import KeysetCursor
 from core.api.serializers import (
-    DEFAULT_PAGE_SIZE,
-    MAX_PAGE_SIZE,
     EmptyListField,
     NullStringField,
+    PageParamsSerializer,
     StrictBooleanField,
     StrictInputSerializer,
 )
@@ -61,7 +59,7 @@ class ToolsCategoryParamsSerializer(serializers.Serializer):
     )
 
 
-class IntegrationListParamsSerializer(serializers.Serializer):
+class IntegrationListParamsSerializer(PageParamsSerializer):
     status = serializers.ChoiceField(choices=IntegrationStatus.choices, required=False)
     tool = serializers.ChoiceField(choices=sorted(TOOLS), required=False)
     search = serializers.CharField(
@@ -71,22 +69,6 @@ class IntegrationListParamsSerializer(serializers.Serializer):
         help_text="Matches the organization name, creator email or origin ID (substring, "
         "case-insensitive) or the integration ID (exact).",
     )
-    cursor = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        help_text="The `next` value of the previous page.",
-    )
-    page_size = serializers.IntegerField(
-        required=False, min_value=1, max_value=MAX_PAGE_SIZE, default=DEFAULT_PAGE_SIZE
-    )
-
-    def validate_cursor(self, value: str) -> KeysetCursor | None:
-        if not value:
-            return None
-        try:
-            return KeysetCursor.decode(value)
-        except ValueError as exc:
-            raise serializers.ValidationError(str(exc)) from None
 
 
 # --- Responses: check-api-key ---------------------------------------------------------------------

@@ -7,8 +7,8 @@ from typing import Any
 from rest_framework import serializers
 from rest_framework.fields import empty
 
-from core.api.pagination import IdCursor, KeysetCursor
-from core.api.serializers import StrictInputSerializer
+from core.api.pagination import IdCursor
+from core.api.serializers import PageParamsSerializer, StrictInputSerializer
 from integrations.models import SyncType
 from syncs.models import SyncState, SyncTrigger
 
@@ -35,15 +35,6 @@ class CommaSeparatedField(serializers.CharField):
         return [item.strip() for item in text.split(",") if item.strip()]
 
 
-def _cursor(value: str, cursor_type: type[IdCursor] | type[KeysetCursor]) -> Any:
-    if not value:
-        return None
-    try:
-        return cursor_type.decode(value)
-    except ValueError as exc:
-        raise serializers.ValidationError(str(exc)) from None
-
-
 class ForceSyncSerializer(StrictInputSerializer):
     type = serializers.ChoiceField(choices=SyncType.choices, default=SyncType.FULL)
 
@@ -54,11 +45,9 @@ class ForceSyncResultSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=SyncType.choices)
 
 
-class EmployeeListParamsSerializer(serializers.Serializer):
-    cursor = serializers.CharField(required=False, allow_blank=True)
-    page_size = serializers.IntegerField(
-        required=False, min_value=1, max_value=MAX_PAGE_SIZE, default=DEFAULT_PAGE_SIZE
-    )
+class EmployeeListParamsSerializer(PageParamsSerializer):
+    cursor_type = IdCursor
+
     updated_after = serializers.DateTimeField(required=False)
     include_deleted = serializers.BooleanField(required=False, default=False)
     ignore_unsupported_filters = serializers.BooleanField(required=False, default=False)
@@ -66,9 +55,6 @@ class EmployeeListParamsSerializer(serializers.Serializer):
     remote_ids = CommaSeparatedField(required=False, max_length=10_000)
     employment_statuses = CommaSeparatedField(required=False, max_length=1_000)
     work_emails = CommaSeparatedField(required=False, max_length=10_000)
-
-    def validate_cursor(self, value: str) -> IdCursor | None:
-        return _cursor(value, IdCursor)
 
     def validate_employment_statuses(self, value: list[str]) -> list[str]:
         unknown = sorted(set(value) - set(EMPLOYMENT_STATUSES))
@@ -94,14 +80,8 @@ class EmployeeListParamsSerializer(serializers.Serializer):
         return attrs
 
 
-class SyncListParamsSerializer(serializers.Serializer):
-    cursor = serializers.CharField(required=False, allow_blank=True)
-    page_size = serializers.IntegerField(
-        required=False, min_value=1, max_value=MAX_PAGE_SIZE, default=DEFAULT_PAGE_SIZE
-    )
-
-    def validate_cursor(self, value: str) -> KeysetCursor | None:
-        return _cursor(value, KeysetCursor)
+class SyncListParamsSerializer(PageParamsSerializer):
+    pass
 
 
 class SyncSerializer(serializers.Serializer):

@@ -11,13 +11,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api.pagination import KeysetCursor
-from core.api.serializers import (
-    DEFAULT_PAGE_SIZE,
-    MAX_PAGE_SIZE,
-    StrictBooleanField,
-    StrictInputSerializer,
-)
+from core.api.serializers import PageParamsSerializer, StrictBooleanField, StrictInputSerializer
 from webhooks.models import DeliveryStatus, WebhookDelivery
 from webhooks.services import EVENT_TYPES, TEST_EVENT_TYPE
 
@@ -37,27 +31,6 @@ class BlankAsNullField(serializers.CharField):
 
     def to_representation(self, value: str) -> str | None:  # type: ignore[override]
         return value or None
-
-
-def _keyset_cursor(value: str) -> KeysetCursor | None:
-    if not value:
-        return None
-    try:
-        return KeysetCursor.decode(value)
-    except ValueError as exc:
-        raise serializers.ValidationError(str(exc)) from None
-
-
-class PageParamsSerializer(serializers.Serializer):
-    cursor = serializers.CharField(
-        required=False, allow_blank=True, help_text="The `next` value of the previous page."
-    )
-    page_size = serializers.IntegerField(
-        required=False, min_value=1, max_value=MAX_PAGE_SIZE, default=DEFAULT_PAGE_SIZE
-    )
-
-    def validate_cursor(self, value: str) -> KeysetCursor | None:
-        return _keyset_cursor(value)
 
 
 # --- Endpoints ------------------------------------------------------------------------------------

@@ -11,11 +11,10 @@ from rest_framework.response import Response
 
 from core.api.errors import InputInvalid, KomboApiError
 from core.api.pagination import is_possible_id, keyset_page, page_data
-from core.api.serializers import ErrorEnvelopeSerializer, success_envelope
+from core.api.serializers import ErrorEnvelopeSerializer, PageParamsSerializer, success_envelope
 from core.api.views import EMPTY_SUCCESS, ERRORS_WITH_BODY, KomboApiView, success
 from webhooks.api.serializers import (
     MAX_ID_LENGTH,
-    PageParamsSerializer,
     WebhookDeliveryDetailSerializer,
     WebhookDeliveryListParamsSerializer,
     WebhookDeliveryPageSerializer,
