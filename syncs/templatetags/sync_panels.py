@@ -157,5 +157,5 @@ def sync_actions(context: dict[str, Any], integration: Integration) -> dict[str,
     return {
         "integration": integration,
         "csrf_token": context.get("csrf_token"),
-        "perms": context.get("perms"),
+        "user": context.get("user"),
     }
