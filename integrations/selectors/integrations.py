@@ -5,7 +5,7 @@ whether checked credentials belong to its company account."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -16,9 +16,9 @@ from core.crypto import decrypt_json
 from core.models import Environment
 from integrations.api_fast_path import integration_with_scope_config
 from integrations.models import CredentialVersion, Integration, ScopeConfig, ScopeSetting
-from integrations.read_models import READ_MODELS
+from integrations.read_models import READ_MODELS, ReadModel
 from integrations.tools import tool_get
-from integrations.tools.base import AuthOutcome, AuthResult, Coverage, Tool
+from integrations.tools.base import AuthOutcome, AuthResult, Coverage, ModelSupport, Tool
 
 
 def integration_get(*, environment: Environment, integration_id: str) -> Integration | None:
@@ -112,16 +112,20 @@ def integration_read_models(*, integration: Integration) -> tuple[ReadModelState
     )
 
 
+def _covered_models(tool: Tool, category: str) -> Iterator[tuple[ReadModel, ModelSupport]]:
+    """The read models of `category`, each with what `tool` covers of it."""
+    for model in READ_MODELS.values():
+        if model.category == category:
+            yield model, tool.model_support(model.id)
+
+
 @lru_cache(maxsize=1024)
 def _read_model_states(
     tool: Tool, category: str, scope_settings: str, opted_out: frozenset[str]
 ) -> tuple[ReadModelState, ...]:
     scope = ScopeConfig(settings=json.loads(scope_settings))
     states = []
-    for model in READ_MODELS.values():
-        if model.category != category:
-            continue
-        support = tool.model_support(model.id)
+    for model, support in _covered_models(tool, category):
         states.append(
             ReadModelState(
                 id=model.id,
@@ -170,10 +174,7 @@ class ReadModelCoverage:
 def tool_read_model_coverage(*, tool: Tool) -> list[ReadModelCoverage]:
     """What the tool covers of each read model of its category, independent of any integration."""
     coverage = []
-    for model in READ_MODELS.values():
-        if model.category != tool.category:
-            continue
-        support = tool.model_support(model.id)
+    for model, support in _covered_models(tool, tool.category):
         coverage.append(
             ReadModelCoverage(
                 id=model.id,
