@@ -21,13 +21,11 @@ from integrations.services.integrations import (
     scope_config_create,
     scope_settings_checked,
 )
+from integrations.services.link_completion import LinkOutcome, LinkResult, relink_link_complete
 from integrations.services.links import (
-    LinkOutcome,
-    LinkResult,
     activation_token_exchange,
     link_find,
     link_open,
-    relink_link_complete,
     relink_link_create,
     relink_link_email,
     relink_link_revoke,

@@ -1,6 +1,6 @@
 """New connections: a link through which a customer connects a new integration (the tool
 fixed or picked), checked live and created in one transaction when it works. A failed check
-emits `connection-flow-failed` like a relink's (see `integrations.services.links`)."""
+emits `connection-flow-failed` like a relink's (see `integrations.services.link_completion`)."""
 
 from __future__ import annotations
 
@@ -23,14 +23,13 @@ from integrations.models import (
 )
 from integrations.services.health import scheduler_tick_request_on_commit
 from integrations.services.integrations import integration_create
-from integrations.services.links import (
+from integrations.services.link_completion import (
     LinkOutcome,
     LinkResult,
     flow_failure,
-    link_built,
     link_consume,
-    link_url,
 )
+from integrations.services.links import link_built, link_url
 from integrations.tools import tool_get
 
 
