@@ -21,16 +21,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.ids import random_base58
-from sandbox_hr.demo_data import (
-    DEPARTMENT_KEYS,
-    GROUP_SEEDS,
-    DemoLogin,
-    EmployeeSeed,
-    demo_login_email,
-    demo_random,
-    email_domain_for,
-    employee_seeds,
-)
+from sandbox_hr.demo_data.logins import DemoLogin, demo_login_email
+from sandbox_hr.demo_data.people import EmployeeSeed, demo_random, email_domain_for, employee_seeds
+from sandbox_hr.demo_data.tables import DEPARTMENT_KEYS, GROUP_SEEDS
 from sandbox_hr.models import (
     SANDBOX_PERMISSIONS,
     SandboxAccount,

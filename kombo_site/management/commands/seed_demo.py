@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from kombo_site.demo.customers import OPERATOR_USERNAME, demo_seed
 from kombo_site.demo.week import demo_history_seed
-from sandbox_hr.demo_data import demo_logins_text
+from sandbox_hr.demo_data.logins import demo_logins_text
 from sandbox_hr.services import sandbox_demo_logins_create
 from webhooks.demo import demo_webhook_endpoint_seed
 
