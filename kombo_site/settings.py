@@ -131,7 +131,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
-            "builtins": ["core.templatetags.roles"],
+            "builtins": ["core.templatetags.roles", "core.templatetags.tables"],
         },
     },
 ]

@@ -103,6 +103,8 @@ def integration_list(request: HttpRequest) -> HttpResponse:
             "current_state": filters["state"],
             "sort": sort.value,
             "is_filtered": any(filters.values()),
+            "can_reset": any(filters.values())
+            or sort != dashboard_selectors.IntegrationSort.NEWEST,
         },
     )
 
