@@ -6,10 +6,11 @@ Secrets never appear: API keys show only their prefix and hash.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -21,6 +22,8 @@ admin.site.site_header = "kombo-site administration"
 admin.site.site_title = "kombo-site admin"
 admin.site.index_title = "Data"
 admin.site.site_url = "/dashboard/"
+
+KeyT = TypeVar("KeyT", bound=Model)
 
 
 class ViewOnly:
@@ -34,6 +37,21 @@ class ViewOnly:
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+def keys_revoke_action(
+    model_admin: admin.ModelAdmin[KeyT],
+    request: HttpRequest,
+    queryset: QuerySet[KeyT],
+    revoke: Callable[[KeyT], object],
+) -> None:
+    """Revoke the selected keys one by one through their service (each writes its own audit
+    trail), skipping those already revoked, and say how many changed."""
+    count = 0
+    for key in queryset.filter(revoked_at__isnull=True):
+        revoke(key)
+        count += 1
+    model_admin.message_user(request, f"Revoked {count} API key(s).", messages.SUCCESS)
 
 
 class ReadOnlyAdmin(ViewOnly, admin.ModelAdmin):
@@ -113,11 +131,7 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke selected API keys", permissions=["revoke"])
     def revoke_keys(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
-        count = 0
-        for api_key in queryset.filter(revoked_at__isnull=True):
-            api_key_revoke(api_key=api_key)
-            count += 1
-        self.message_user(request, f"Revoked {count} API key(s).", messages.SUCCESS)
+        keys_revoke_action(self, request, queryset, lambda key: api_key_revoke(api_key=key))
 
 
 @admin.register(RequestLog)

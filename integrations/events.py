@@ -99,31 +99,51 @@ def integration_deleted_emit(*, integration: Integration) -> None:
 
 def connection_flow_failed_emit(*, integration: Integration, log_url: str) -> None:
     """The customer could not complete a connection or reconnection flow of `integration`."""
-    integration_event_emit(
-        integration=integration,
-        type="connection-flow-failed",
-        data={
-            "integration_tool": integration.tool,
-            "integration_category": integration.category,
-            "end_user": end_user_payload(integration),
-            "log_url": log_url,
-        },
+    _flow_failed_emit(
+        environment_id=integration.environment_id,
+        integration_id=integration.pk,
+        tool_id=integration.tool,
+        category=integration.category,
+        end_user=end_user_payload(integration),
+        log_url=log_url,
     )
 
 
 def connect_flow_failed_emit(*, link: ReconnectionLink, tool_id: str, log_url: str) -> None:
     """A customer could not complete a new connection (no integration exists yet)."""
-    event_emit(
+    end_user = end_user_fields(
+        organization_name=link.end_user_organization_name,
+        creator_email=link.end_user_email,
+        origin_id=link.end_user_origin_id,
+    )
+    _flow_failed_emit(
         environment_id=link.environment_id,
+        integration_id=None,
+        tool_id=tool_id,
+        category="HRIS",
+        end_user=end_user,
+        log_url=log_url,
+    )
+
+
+def _flow_failed_emit(
+    *,
+    environment_id: str,
+    integration_id: str | None,
+    tool_id: str,
+    category: str,
+    end_user: dict[str, Any],
+    log_url: str,
+) -> None:
+    # Kombo's payload names no integration id, even when one exists.
+    event_emit(
+        environment_id=environment_id,
+        integration_id=integration_id,
         type="connection-flow-failed",
         data={
             "integration_tool": tool_id,
-            "integration_category": "HRIS",
-            "end_user": end_user_fields(
-                organization_name=link.end_user_organization_name,
-                creator_email=link.end_user_email,
-                origin_id=link.end_user_origin_id,
-            ),
+            "integration_category": category,
+            "end_user": end_user,
             "log_url": log_url,
         },
     )

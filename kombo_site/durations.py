@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+import environ
 from django.core.exceptions import ImproperlyConfigured
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _PATTERN = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 
 
-def parse_duration(name: str, value: str) -> timedelta:
+def env_duration(env: environ.Env, name: str, *, default: str) -> timedelta:
+    """The duration in the environment variable `name`; a malformed one stops start-up."""
+    value = env.str(name, default=default)
     match = _PATTERN.match(value)
     if match is None:
         raise ImproperlyConfigured(

@@ -18,7 +18,7 @@ from django.core.checks.security.base import (
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
-from kombo_site.durations import parse_duration
+from kombo_site.durations import env_duration
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -214,9 +214,7 @@ if TRUSTED_PROXY_COUNT < 0:
 
 # --- Sign-in lockout (django-axes for Django users; Sandbox HR's sign-in follows the same) ---
 LOGIN_FAILURE_LIMIT: int = env.int("LOGIN_FAILURE_LIMIT", default=5)
-LOGIN_LOCKOUT_PERIOD = parse_duration(
-    "LOGIN_LOCKOUT_PERIOD", env.str("LOGIN_LOCKOUT_PERIOD", default="15m")
-)
+LOGIN_LOCKOUT_PERIOD = env_duration(env, "LOGIN_LOCKOUT_PERIOD", default="15m")
 if LOGIN_FAILURE_LIMIT < 1 or LOGIN_LOCKOUT_PERIOD.total_seconds() <= 0:
     raise ImproperlyConfigured("LOGIN_FAILURE_LIMIT and LOGIN_LOCKOUT_PERIOD must be positive.")
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
@@ -291,15 +289,9 @@ SCHEDULER_TICK_SECONDS: float = env.float("SCHEDULER_TICK_SECONDS", default=60.0
 # How many due integrations one tick enqueues at most (in batches of SCHEDULER_BATCH_SIZE).
 SCHEDULER_BATCH_SIZE: int = env.int("SCHEDULER_BATCH_SIZE", default=500)
 SCHEDULER_MAX_PER_TICK: int = env.int("SCHEDULER_MAX_PER_TICK", default=5000)
-AUTH_FAILURE_GRACE_PERIOD = parse_duration(
-    "AUTH_FAILURE_GRACE_PERIOD", env.str("AUTH_FAILURE_GRACE_PERIOD", default="3d")
-)
-FULL_SYNC_INTERVAL = parse_duration(
-    "FULL_SYNC_INTERVAL", env.str("FULL_SYNC_INTERVAL", default="10h")
-)
-DELTA_SYNC_INTERVAL = parse_duration(
-    "DELTA_SYNC_INTERVAL", env.str("DELTA_SYNC_INTERVAL", default="3h")
-)
+AUTH_FAILURE_GRACE_PERIOD = env_duration(env, "AUTH_FAILURE_GRACE_PERIOD", default="3d")
+FULL_SYNC_INTERVAL = env_duration(env, "FULL_SYNC_INTERVAL", default="10h")
+DELTA_SYNC_INTERVAL = env_duration(env, "DELTA_SYNC_INTERVAL", default="3h")
 # A RUNNING sync whose heartbeat is older than this is reaped as FAILED ("worker lost"); a
 # QUEUED one this old is sent to the broker again (its message may have been lost).
 SYNC_LEASE_SECONDS: int = env.int("SYNC_LEASE_SECONDS", default=600)
@@ -322,23 +314,15 @@ if WEBHOOK_LEASE_SECONDS < WEBHOOK_TIMEOUT_SECONDS + WEBHOOK_LEASE_MARGIN_SECOND
         "is still running."
     )
 # An endpoint failing every delivery for this long is disabled and operators are emailed.
-WEBHOOK_DISABLE_AFTER = parse_duration(
-    "WEBHOOK_DISABLE_AFTER", env.str("WEBHOOK_DISABLE_AFTER", default="5d")
-)
+WEBHOOK_DISABLE_AFTER = env_duration(env, "WEBHOOK_DISABLE_AFTER", default="5d")
 WEBHOOK_INSPECTOR_ENABLED: bool = env.bool("WEBHOOK_INSPECTOR_ENABLED", default=DEBUG)
 WEBHOOK_SWEEP_SECONDS: float = env.float("WEBHOOK_SWEEP_SECONDS", default=60.0)
 
 # --- Retention -----------------------------------------------------------------------------
 # History older than this is deleted by a daily beat task, in small batches.
-REQUEST_LOG_RETENTION = parse_duration(
-    "REQUEST_LOG_RETENTION", env.str("REQUEST_LOG_RETENTION", default="30d")
-)
-SYNC_HISTORY_RETENTION = parse_duration(
-    "SYNC_HISTORY_RETENTION", env.str("SYNC_HISTORY_RETENTION", default="90d")
-)
-WEBHOOK_HISTORY_RETENTION = parse_duration(
-    "WEBHOOK_HISTORY_RETENTION", env.str("WEBHOOK_HISTORY_RETENTION", default="30d")
-)
+REQUEST_LOG_RETENTION = env_duration(env, "REQUEST_LOG_RETENTION", default="30d")
+SYNC_HISTORY_RETENTION = env_duration(env, "SYNC_HISTORY_RETENTION", default="90d")
+WEBHOOK_HISTORY_RETENTION = env_duration(env, "WEBHOOK_HISTORY_RETENTION", default="30d")
 RETENTION_SECONDS = 86_400.0
 
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from core import roles
+from core.admin import keys_revoke_action
 from sandbox_hr.models import (
     SandboxAccount,
     SandboxApiKey,
@@ -79,11 +80,7 @@ class SandboxApiKeyAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke selected API keys", permissions=["control"])
     def revoke_keys(self, request: HttpRequest, queryset: QuerySet[SandboxApiKey]) -> None:
-        revoked = 0
-        for key in queryset.filter(revoked_at__isnull=True):
-            sandbox_api_key_revoke(key=key)
-            revoked += 1
-        self.message_user(request, f"Revoked {revoked} API key(s).", messages.SUCCESS)
+        keys_revoke_action(self, request, queryset, lambda key: sandbox_api_key_revoke(key=key))
 
 
 @admin.register(SandboxUser)

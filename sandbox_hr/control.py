@@ -252,36 +252,37 @@ def _consequence(
 @require_POST
 @permission_required(roles.CONTROL_SANDBOX)
 def permission_remove(request: HttpRequest, key_id: str) -> HttpResponse:
-    key = _key_or_404(key_id)
-    permission = _permission_posted(request)
-    if permission is None:
-        return redirect(OVERVIEW)
-    if permission not in key.permissions:
-        messages.info(request, f"{_key_label(key)} did not have {permission}; nothing changed.")
-        return redirect(OVERVIEW)
-    services.sandbox_permission_remove(key=key, permission=permission)
-    consequence = _consequence(
-        key,
-        "The next sync of {names} will skip what needs it and warn "
-        "“Not all permissions are granted”.",
-    )
-    messages.success(request, f"{_key_label(key)} no longer has {permission}. {consequence}")
-    return redirect(OVERVIEW)
+    return _permission_change(request, key_id, grant=False)
 
 
 @require_POST
 @permission_required(roles.CONTROL_SANDBOX)
 def permission_grant(request: HttpRequest, key_id: str) -> HttpResponse:
+    return _permission_change(request, key_id, grant=True)
+
+
+def _permission_change(request: HttpRequest, key_id: str, *, grant: bool) -> HttpResponse:
     key = _key_or_404(key_id)
     permission = _permission_posted(request)
     if permission is None:
         return redirect(OVERVIEW)
-    if permission in key.permissions:
-        messages.info(request, f"{_key_label(key)} already has {permission}; nothing changed.")
+    if (permission in key.permissions) == grant:
+        state = "already has" if grant else "did not have"
+        messages.info(request, f"{_key_label(key)} {state} {permission}; nothing changed.")
         return redirect(OVERVIEW)
-    services.sandbox_permission_grant(key=key, permission=permission)
-    consequence = _consequence(key, "The next sync of {names} reads that data again.")
-    messages.success(request, f"{_key_label(key)} has {permission} again. {consequence}")
+    if grant:
+        services.sandbox_permission_grant(key=key, permission=permission)
+        change = f"has {permission} again"
+        consequence = _consequence(key, "The next sync of {names} reads that data again.")
+    else:
+        services.sandbox_permission_remove(key=key, permission=permission)
+        change = f"no longer has {permission}"
+        consequence = _consequence(
+            key,
+            "The next sync of {names} will skip what needs it and warn "
+            "“Not all permissions are granted”.",
+        )
+    messages.success(request, f"{_key_label(key)} {change}. {consequence}")
     return redirect(OVERVIEW)
 
 

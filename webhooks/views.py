@@ -7,9 +7,12 @@ secret is rendered only in the response to the POST that created or rotated it.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TypeVar
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -38,6 +41,8 @@ DELIVERIES_PER_PAGE = 50
 # The redeliver form shares the deliveries page with the filters (both have an endpoint).
 REDELIVER_PREFIX = "redeliver"
 
+T = TypeVar("T")
+
 
 def _endpoint_or_404(endpoint_id: str) -> WebhookEndpoint:
     # A NUL byte would reach PostgreSQL as a driver error instead of "no row".
@@ -56,6 +61,17 @@ def _delivery_or_404(delivery_id: str) -> WebhookDelivery:
 
 def _endpoint_label(endpoint: WebhookEndpoint) -> str:
     return endpoint.description or endpoint.url
+
+
+def _written_or_form_error(form: forms.Form, write: Callable[[], T]) -> T | None:
+    """Run an endpoint write; a URL or value the service refuses becomes a form error."""
+    try:
+        return write()
+    except UnsafeUrlError as error:
+        form.add_error("url", str(error))
+    except ValueError as error:
+        form.add_error(None, str(error))
+    return None
 
 
 @dataclass(frozen=True)
@@ -101,18 +117,17 @@ def endpoint_list(request: HttpRequest) -> HttpResponse:
         return _render_endpoint_list(request, form=form, environments=environments)
     form = EndpointCreateForm(request.POST, environments=environments)
     if form.is_valid():
-        try:
-            endpoint, secret = services.endpoint_create(
+        created = _written_or_form_error(
+            form,
+            lambda: services.endpoint_create(
                 environment_id=form.cleaned_data["environment"],
                 url=form.cleaned_data["url"],
                 description=form.cleaned_data["description"],
                 event_types=form.cleaned_data["event_types"],
-            )
-        except UnsafeUrlError as error:
-            form.add_error("url", str(error))
-        except ValueError as error:
-            form.add_error(None, str(error))
-        else:
+            ),
+        )
+        if created is not None:
+            endpoint, secret = created
             return _render_endpoint_list(
                 request,
                 form=EndpointCreateForm(environments=environments),
@@ -129,18 +144,16 @@ def endpoint_edit(request: HttpRequest, endpoint_id: str) -> HttpResponse:
     if request.method == "POST":
         form = EndpointForm(request.POST)
         if form.is_valid():
-            try:
-                services.endpoint_update(
+            saved = _written_or_form_error(
+                form,
+                lambda: services.endpoint_update(
                     endpoint=endpoint,
                     url=form.cleaned_data["url"],
                     description=form.cleaned_data["description"],
                     event_types=form.cleaned_data["event_types"],
-                )
-            except UnsafeUrlError as error:
-                form.add_error("url", str(error))
-            except ValueError as error:
-                form.add_error(None, str(error))
-            else:
+                ),
+            )
+            if saved is not None:
                 messages.success(request, f"Endpoint “{_endpoint_label(endpoint)}” saved.")
                 return redirect("webhooks:endpoint_list")
         # A refused change must not leak into the page through the instance.

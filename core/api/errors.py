@@ -54,6 +54,16 @@ class InputInvalid(KomboApiError):
         )
 
 
+class InputNotFound(KomboApiError):
+    """An ID in the path that names nothing in the API key's environment: Kombo answers 404
+    under its input-invalid code."""
+
+    def __init__(self, *, title: str, message: str) -> None:
+        super().__init__(
+            status_code=404, code="PLATFORM.INPUT_INVALID", title=title, message=message
+        )
+
+
 def log_url_for(request: HttpRequest) -> str | None:
     log_id = getattr(request, "kombo_log_id", None)
     if log_id is None:

@@ -12,7 +12,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api.errors import InputInvalid, KomboApiError
+from core.api.errors import InputInvalid, InputNotFound
 from core.api.pagination import is_possible_id
 from core.api.serializers import ErrorEnvelopeSerializer, StrictInputSerializer, success_envelope
 from core.api.views import ERRORS_WITH_BODY, KomboApiView, success
@@ -176,9 +176,7 @@ class ReconnectionLinkRevokeView(KomboApiView):
             else None
         )
         if link is None:
-            raise KomboApiError(
-                status_code=404,
-                code="PLATFORM.INPUT_INVALID",
+            raise InputNotFound(
                 title="Not found",
                 message="No reconnection link with that ID exists in this environment.",
             )
@@ -213,9 +211,7 @@ class IntegrationByTokenView(KomboApiView):
             environment_id=self.api_key(request).environment_id, token=token
         )
         if integration is None:
-            raise KomboApiError(
-                status_code=404,
-                code="PLATFORM.INPUT_INVALID",
+            raise InputNotFound(
                 title="Token invalid",
                 message="The activation token is unknown, expired or already used.",
             )

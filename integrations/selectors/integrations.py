@@ -66,6 +66,16 @@ def credentials_current(*, integration: Integration) -> dict[str, str] | None:
     return decrypt_json(version.payload_encrypted) if version else None
 
 
+def _is_available(state: FieldState | ReadModelState) -> bool:
+    """One rule for a read model and for each of its fields: the tool supports it, the scope
+    config does not turn it off and the customer did not opt out of it."""
+    return (
+        state.coverage_status == Coverage.SUPPORTED
+        and state.scope_config_setting != ScopeSetting.DISABLED
+        and not state.opted_out_by_customer
+    )
+
+
 @dataclass(frozen=True)
 class FieldState:
     id: str
@@ -75,11 +85,7 @@ class FieldState:
 
     @property
     def is_available(self) -> bool:
-        return (
-            self.coverage_status == Coverage.SUPPORTED
-            and self.scope_config_setting != ScopeSetting.DISABLED
-            and not self.opted_out_by_customer
-        )
+        return _is_available(self)
 
 
 @dataclass(frozen=True)
@@ -93,11 +99,7 @@ class ReadModelState:
 
     @property
     def is_available(self) -> bool:
-        return (
-            self.coverage_status == Coverage.SUPPORTED
-            and self.scope_config_setting != ScopeSetting.DISABLED
-            and not self.opted_out_by_customer
-        )
+        return _is_available(self)
 
 
 def integration_read_models(*, integration: Integration) -> tuple[ReadModelState, ...]:

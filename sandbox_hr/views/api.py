@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, time
 from functools import wraps
-from typing import Any
+from typing import Any, TypedDict
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.dateparse import parse_date, parse_datetime
@@ -28,6 +28,8 @@ from sandbox_hr.models import (
 from sandbox_hr.selectors import (
     InvalidCursorError,
     PageCursor,
+    RecordPage,
+    RecordT,
     cursor_decode,
     employee_page,
     group_page,
@@ -132,6 +134,29 @@ def _updated_since(request: HttpRequest) -> datetime | None:
     )
 
 
+class _PageQuery(TypedDict):
+    after: PageCursor | None
+    limit: int
+    updated_since: datetime | None
+
+
+def _page_query(request: HttpRequest) -> _PageQuery:
+    """The paging parameters every list endpoint takes."""
+    return {
+        "after": _cursor(request),
+        "limit": _limit(request),
+        "updated_since": _updated_since(request),
+    }
+
+
+def _page_response(
+    page: RecordPage[RecordT], record_json: Callable[[RecordT], dict[str, Any]]
+) -> JsonResponse:
+    return JsonResponse(
+        {"data": [record_json(record) for record in page.records], "next_cursor": page.next_cursor}
+    )
+
+
 def _parse_moment(text: str) -> datetime | None:
     try:
         moment = parse_datetime(text)
@@ -213,30 +238,16 @@ def me(request: HttpRequest, key: SandboxApiKey) -> HttpResponse:
 def employees(request: HttpRequest, key: SandboxApiKey) -> HttpResponse:
     page = employee_page(
         account=key.account,
-        after=_cursor(request),
-        limit=_limit(request),
-        updated_since=_updated_since(request),
+        **_page_query(request),
         with_departments=key.has_permission(PERM_GROUPS),
     )
-    return JsonResponse(
-        {
-            "data": [employee_json(employee, key) for employee in page.records],
-            "next_cursor": page.next_cursor,
-        }
-    )
+    return _page_response(page, lambda employee: employee_json(employee, key))
 
 
 @sandbox_api(PERM_GROUPS)
 def groups(request: HttpRequest, key: SandboxApiKey) -> HttpResponse:
-    page = group_page(
-        account=key.account,
-        after=_cursor(request),
-        limit=_limit(request),
-        updated_since=_updated_since(request),
-    )
-    return JsonResponse(
-        {"data": [group_json(group) for group in page.records], "next_cursor": page.next_cursor}
-    )
+    page = group_page(account=key.account, **_page_query(request))
+    return _page_response(page, group_json)
 
 
 @csrf_exempt

@@ -7,7 +7,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api.errors import InputInvalid, KomboApiError
+from core.api.errors import InputInvalid, InputNotFound, KomboApiError
 from core.api.pagination import id_page, is_possible_id, keyset_page, page_data
 from core.api.serializers import ErrorEnvelopeSerializer, success_envelope
 from core.api.views import ERRORS_WITH_BODY, KomboApiView, success
@@ -186,9 +186,7 @@ class SyncDetailView(KomboApiView):
             else None
         )
         if sync is None or sync.integration.deleted_at is not None:
-            raise KomboApiError(
-                status_code=404,
-                code="PLATFORM.INPUT_INVALID",
+            raise InputNotFound(
                 title="Sync not found",
                 message=f"No sync with the ID {sync_id[:32]!r} exists in this environment.",
             )

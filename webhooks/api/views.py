@@ -9,7 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api.errors import InputInvalid, KomboApiError
+from core.api.errors import InputInvalid, InputNotFound
 from core.api.pagination import is_possible_id, keyset_page, page_data
 from core.api.serializers import ErrorEnvelopeSerializer, PageParamsSerializer, success_envelope
 from core.api.views import EMPTY_SUCCESS, ERRORS_WITH_BODY, KomboApiView, success
@@ -51,11 +51,9 @@ DELIVERY_ID_PARAMETER = OpenApiParameter(
 )
 
 
-class WebhookNotFound(KomboApiError):
+class WebhookNotFound(InputNotFound):
     def __init__(self, kind: str, object_id: str) -> None:
         super().__init__(
-            status_code=404,
-            code="PLATFORM.INPUT_INVALID",
             title="Not found",
             message=f"No webhook {kind} with the ID {object_id[:MAX_ID_LENGTH]!r} exists in "
             "this environment.",

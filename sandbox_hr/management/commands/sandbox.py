@@ -195,15 +195,14 @@ class Command(BaseCommand):
     def _grant(self, *, key_prefix: str, permission: str, **_: Any) -> None:
         key = self._key(key_prefix)
         sandbox_permission_grant(key=key, permission=permission)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"API key {key.prefix}… now has: {', '.join(key.permissions) or 'no permissions'}."
-            )
-        )
+        self._report_permissions(key)
 
     def _remove_permission(self, *, key_prefix: str, permission: str, **_: Any) -> None:
         key = self._key(key_prefix)
         sandbox_permission_remove(key=key, permission=permission)
+        self._report_permissions(key)
+
+    def _report_permissions(self, key: SandboxApiKey) -> None:
         self.stdout.write(
             self.style.SUCCESS(
                 f"API key {key.prefix}… now has: {', '.join(key.permissions) or 'no permissions'}."
