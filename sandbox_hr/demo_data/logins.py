@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sandbox_hr.demo_data.people import email_domain_for
+from sandbox_hr.demo_data.people import email_domain_for, unique_email
 
 
 @dataclass(frozen=True)
@@ -16,14 +16,7 @@ class DemoLogin:
 
 
 def demo_login_email(account_name: str, taken: set[str]) -> str:
-    local, domain = "admin", email_domain_for(account_name)
-    candidate = f"{local}@{domain}"
-    number = 2
-    while candidate in taken:
-        candidate = f"{local}{number}@{domain}"
-        number += 1
-    taken.add(candidate)
-    return candidate
+    return unique_email("admin", email_domain_for(account_name), taken)
 
 
 def demo_logins_text(logins: list[DemoLogin], *, base_url: str) -> str:

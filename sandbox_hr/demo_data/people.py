@@ -320,7 +320,11 @@ def _weekly_hours(rng: random.Random, employment_type: str) -> Decimal | None:
 
 
 def _work_email(first_name: str, last_name: str, domain: str, taken: set[str]) -> str:
-    local = f"{ascii_fold(first_name)}.{ascii_fold(last_name)}"
+    return unique_email(f"{ascii_fold(first_name)}.{ascii_fold(last_name)}", domain, taken)
+
+
+def unique_email(local: str, domain: str, taken: set[str]) -> str:
+    """`local@domain`, or `local2@domain`, `local3@`... if taken; the address is then taken."""
     candidate = f"{local}@{domain}"
     number = 2
     while candidate in taken:
