@@ -1,5 +1,9 @@
 """`{% table_card %}` draws the dashboard's tables: the head from `columns`, a "no rows" line
-across all of them, and a template mistake fails where the page is rendered."""
+across all of them, and a template mistake fails where the page is rendered.
+
+Source: the HTML Standard's table model (a cell spans `colspan` columns, so a "no rows" cell
+must span exactly the head's count) and WAI-ARIA's naming of a region by `aria-label` /
+`aria-labelledby`."""
 
 from __future__ import annotations
 

@@ -1,5 +1,9 @@
 """When a customer first opens a link, the link says so (a migration's progress counts it as
-OPENED) and the integration's audit trail shows it, once, however often the page is loaded."""
+OPENED) and the integration's audit trail shows it, once, however often the page is loaded.
+
+Sources: DESIGN.md (IntegrationEvent, "the audit trail: every state change ... link created/
+revoked/completed") and STYLE.md rule 6 ("every state change leaves a row someone can read
+later"); OPENED is one of the states the published OpenAPI schema lists for links."""
 
 from __future__ import annotations
 

@@ -1,5 +1,9 @@
 """Checking auth now tells the operator, before any sync, what the next sync will not be able
-to read: the same missing permissions the sync then warns about."""
+to read: the same missing permissions the sync then warns about.
+
+Source: DESIGN.md, the health loop, step 4: "what the granted permissions don't cover is
+skipped and recorded as warnings", so the answer before a sync and the warnings after it must
+name the same permissions."""
 
 from __future__ import annotations
 
