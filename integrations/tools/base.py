@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+    from integrations.tools.oauth import OAuthSpec
+
 
 class AuthOutcome(StrEnum):
     OK = "OK"
@@ -163,7 +165,12 @@ class Tool(ABC):
     logo: ClassVar[str]
     icon: ClassVar[str]
     supports_delta: ClassVar[bool] = False
-    credential_fields: ClassVar[tuple[CredentialField, ...]]
+    credential_fields: ClassVar[tuple[CredentialField, ...]] = ()
+    # An OAuth 2.0 authorization-code tool: the customer consents on the vendor's page instead
+    # of typing credentials. Its permission ids are the vendor's scopes, and the credentials
+    # its `check_auth` and `fetch` get are the stored token (`integrations.tools.oauth`):
+    # `access_token`, `refresh_token`, `token_type`, `expires_at`, `scope`.
+    oauth: ClassVar[OAuthSpec | None] = None
     # Permission id -> what it grants, in plain words, for the customer (lazy translations; the
     # operator's warnings are `permission_message`, always English).
     permissions: ClassVar[Mapping[str, StrOrPromise]]
