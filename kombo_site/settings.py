@@ -384,6 +384,18 @@ HIBOB_API_URL: str = env.str("HIBOB_API_URL", default="https://api.hibob.com").r
 # Seconds before an outgoing call to an HR tool gives up (connect, read).
 TOOL_HTTP_TIMEOUT: float = env.float("TOOL_HTTP_TIMEOUT", default=15.0)
 
+# OAuth tools: the operator's app at each vendor, for environments that have none saved in the
+# dashboard (OAuth apps page): `OAUTH_<TOOL>_CLIENT_ID` and `OAUTH_<TOOL>_CLIENT_SECRET`.
+# Register `<BASE_URL>/connect/oauth/callback` as the app's redirect URI.
+OAUTH_CLIENTS: dict[str, tuple[str, str]] = {
+    tool: (
+        env.str(f"OAUTH_{tool.upper()}_CLIENT_ID"),
+        env.str(f"OAUTH_{tool.upper()}_CLIENT_SECRET", default=""),
+    )
+    for tool in ("gusto", "deel", "sandbox_oauth")
+    if env.str(f"OAUTH_{tool.upper()}_CLIENT_ID", default="")
+}
+
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["core.api.authentication.ApiKeyAuthentication"],

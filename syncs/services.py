@@ -31,6 +31,7 @@ from integrations.services import (
     integration_schedule_next,
     integrations_mark_sync_queued,
 )
+from integrations.services.oauth_tokens import oauth_credentials_check
 from integrations.tools import TOOLS, tool_get
 from integrations.tools.base import AuthResult
 from syncs.events import data_changed_emit, sync_finished_emit
@@ -253,8 +254,12 @@ def auth_check_run(
     tool = tool_get(integration.tool)
     started = time.perf_counter()
     try:
-        credentials = credentials_current(integration=integration)
-        if credentials is None:
+        if tool.oauth is not None:
+            result = oauth_credentials_check(
+                integration=integration,
+                scheduled=sync is not None and sync.trigger == SyncTrigger.SCHEDULE,
+            )
+        elif (credentials := credentials_current(integration=integration)) is None:
             result = AuthResult.invalid("No credentials are stored for this integration.")
         else:
             result = tool.check_auth(credentials)

@@ -36,6 +36,7 @@ from integrations.models.links import (
     link_state_conditions,
     link_state_expression,
 )
+from integrations.models.oauth import OAuthApp, OAuthFlow
 from integrations.models.scope_configs import (
     ScopeConfig,
     ScopeConfigEnvironmentError,
@@ -59,6 +60,8 @@ __all__ = [
     "LinkLanguage",
     "LinkState",
     "LinkType",
+    "OAuthApp",
+    "OAuthFlow",
     "QaStatus",
     "ReconnectionLink",
     "ScopeConfig",

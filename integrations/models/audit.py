@@ -70,6 +70,11 @@ class CredentialVersion(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=500, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
+    # OAuth tools: when the stored token was last refreshed, and when a refresh was last
+    # refused as a dead grant (no refresh is tried again until the next scheduled check or a
+    # relink, which brings a new version).
+    token_refreshed_at = models.DateTimeField(null=True, blank=True)
+    token_refresh_refused_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

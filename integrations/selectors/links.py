@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -120,4 +121,29 @@ def scope_permissions(*, tool: Tool, scope: ScopeConfig) -> list[PermissionReque
         )
         for permission, description in tool.permissions.items()
         if permission in wanted
+    ]
+
+
+def scope_permissions_requested(
+    *, tool: Tool, scope: ScopeConfig, opted_out: Iterable[str]
+) -> list[str]:
+    """What an OAuth tool's consent page is asked for: every permission the scope requires,
+    and the optional ones that some field the customer kept needs (a declined field's scope is
+    not asked for)."""
+    declined = set(opted_out)
+    kept: set[str] = set()
+    for model in READ_MODELS.values():
+        if scope.model_setting(model.id) == ScopeSetting.DISABLED:
+            continue
+        fields = [
+            field_id
+            for field_id in model.fields
+            if scope.field_setting(model.id, field_id) != ScopeSetting.DISABLED
+            and f"{model.id}.{field_id}" not in declined
+        ]
+        kept |= tool.permissions_needed(model.id, fields)
+    return [
+        permission.id
+        for permission in scope_permissions(tool=tool, scope=scope)
+        if not permission.optional or permission.id in kept
     ]

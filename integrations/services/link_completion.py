@@ -62,6 +62,8 @@ class LinkOutcome(StrEnum):
     OTHER_ACCOUNT = "OTHER_ACCOUNT"
     UNREACHABLE = "UNREACHABLE"
     LINK_UNUSABLE = "LINK_UNUSABLE"
+    # OAuth tools: the customer declined on the vendor's consent page (the link stays usable).
+    CONSENT_DENIED = "CONSENT_DENIED"
 
 
 @dataclass(frozen=True)

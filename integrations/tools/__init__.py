@@ -6,7 +6,7 @@ from integrations.tools.bamboohr import BambooHrTool
 from integrations.tools.base import Tool
 from integrations.tools.hibob import HiBobTool
 from integrations.tools.personio import PersonioTool
-from integrations.tools.sandbox import SandboxTool
+from integrations.tools.sandbox import SandboxOAuthTool, SandboxTool
 
 
 class UnknownToolError(LookupError):
@@ -14,7 +14,14 @@ class UnknownToolError(LookupError):
 
 
 TOOLS: dict[str, Tool] = {
-    tool.id: tool for tool in (SandboxTool(), PersonioTool(), BambooHrTool(), HiBobTool())
+    tool.id: tool
+    for tool in (
+        SandboxTool(),
+        SandboxOAuthTool(),
+        PersonioTool(),
+        BambooHrTool(),
+        HiBobTool(),
+    )
 }
 
 

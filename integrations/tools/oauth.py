@@ -197,7 +197,7 @@ def code_exchange(
     code: str,
     redirect_uri: str,
     code_verifier: str | None,
-) -> dict[str, Any]:
+) -> dict[str, str]:
     """Trade an authorization code for tokens (RFC 6749 §4.1.3), as `token_normalized`."""
     session = _session(spec, client, redirect_uri=redirect_uri)
     extra = {"code_verifier": code_verifier} if spec.pkce and code_verifier else {}
@@ -213,7 +213,7 @@ def code_exchange(
     return token_normalized(token, previous_refresh_token=None)
 
 
-def token_refresh(spec: OAuthSpec, client: OAuthClient, *, refresh_token: str) -> dict[str, Any]:
+def token_refresh(spec: OAuthSpec, client: OAuthClient, *, refresh_token: str) -> dict[str, str]:
     """A new access token for a refresh token (RFC 6749 §6), as `token_normalized`: an answer
     without a new refresh token keeps the one that was used."""
     session = _session(spec, client)
@@ -248,30 +248,35 @@ def _token_call(call: Callable[[], Mapping[str, Any]]) -> Mapping[str, Any]:
 
 def token_normalized(
     token: Mapping[str, Any], *, previous_refresh_token: str | None
-) -> dict[str, Any]:
-    """The token as stored: access and refresh token, its type, `expires_at` (epoch seconds or
-    None) and the granted `scope` string (empty when the vendor does not say)."""
+) -> dict[str, str]:
+    """The token as stored, every value a string like other credentials: `access_token`,
+    `refresh_token` ("" when there is none), `token_type`, `expires_at` (epoch seconds, "" when
+    the vendor does not say) and the granted `scope` ("" when the vendor does not say)."""
     access_token = token.get("access_token")
     if not isinstance(access_token, str) or not access_token:
         raise OAuthUnavailable("the token endpoint answered without an access token")
-    refresh_token = token.get("refresh_token") or previous_refresh_token
+    refresh_token = token.get("refresh_token") or previous_refresh_token or ""
     expires_at = token.get("expires_at")
-    if expires_at is None and token.get("expires_in") is not None:
-        expires_at = int(time.time()) + int(token["expires_in"])
+    try:
+        if expires_at is None and token.get("expires_in") is not None:
+            expires_at = int(time.time()) + int(token["expires_in"])
+        expires = str(int(expires_at)) if expires_at is not None else ""
+    except (TypeError, ValueError):
+        raise OAuthUnavailable("the token endpoint answered with a malformed expiry") from None
     scope = token.get("scope") or ""
     return {
         "access_token": access_token,
-        "refresh_token": refresh_token if isinstance(refresh_token, str) else None,
+        "refresh_token": refresh_token if isinstance(refresh_token, str) else "",
         "token_type": str(token.get("token_type") or "Bearer"),
-        "expires_at": int(expires_at) if expires_at is not None else None,
-        "scope": " ".join(scope) if isinstance(scope, list) else str(scope),
+        "expires_at": expires,
+        "scope": " ".join(map(str, scope)) if isinstance(scope, list) else str(scope),
     }
 
 
 def token_is_due(token: Mapping[str, Any], spec: OAuthSpec, *, now: float | None = None) -> bool:
     """Whether the access token should be refreshed before it is used."""
     expires_at = token.get("expires_at")
-    if expires_at is None:
+    if not expires_at:
         return False
     moment = time.time() if now is None else now
     return float(expires_at) - spec.refresh_margin.total_seconds() <= moment

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +30,7 @@ from integrations.tools.base import (
     select_fields,
 )
 from integrations.tools.http import HttpFailure, http_get_json
+from integrations.tools.oauth import ClientAuthMethod, OAuthSpec, RefreshRotation
 
 PERM_EMPLOYEES = "employees:read"
 PERM_PERSONAL = "employees.personal:read"
@@ -71,7 +72,7 @@ class SandboxTool(Tool):
     supports_delta = True
     # The largest page the sandbox API serves: fewer round trips per sync.
     page_size = 200
-    credential_fields = (
+    credential_fields: ClassVar[tuple[CredentialField, ...]] = (
         CredentialField(
             key="api_key",
             label=_("API key"),
@@ -178,11 +179,17 @@ class SandboxTool(Tool):
     def check_auth(self, credentials: Mapping[str, str]) -> AuthResult:
         if not credentials.get("api_key"):
             return AuthResult.invalid("No API key was given.")
+        return self._me(
+            credentials, refused="Sandbox HR rejected the API key (revoked or unknown)."
+        )
+
+    def _me(self, credentials: Mapping[str, str], *, refused: str) -> AuthResult:
+        """`GET /me`: the account the credentials belong to and what they may read."""
         try:
             body = http_get_json(f"{self._base_url()}/me", headers=self._headers(credentials))
         except HttpFailure as failure:
             if failure.status_code in (401, 403):
-                return AuthResult.invalid("Sandbox HR rejected the API key (revoked or unknown).")
+                return AuthResult.invalid(refused)
             return AuthResult.unreachable(
                 f"Sandbox HR could not be reached: {failure}",
                 retry_after_seconds=failure.retry_after_seconds,
@@ -286,3 +293,60 @@ def map_group(raw: dict[str, Any]) -> dict[str, Any]:
         "type": _GROUP_TYPE.get(raw.get("type") or ""),
         "parent_id": raw.get("parent_id"),
     }
+
+
+class SandboxOAuthTool(SandboxTool):
+    """Sandbox HR through its OAuth 2.0 provider (`/sandbox-hr/oauth/`): the customer allows
+    the operator's app on Sandbox HR's consent page instead of creating an API key. The API,
+    its records and its permission vocabulary (the OAuth scopes) are the API key's."""
+
+    id = "sandbox_oauth"
+    label = "Sandbox HR (OAuth)"
+    credential_fields = ()
+    oauth = OAuthSpec(
+        authorize_url=lambda: f"{settings.SANDBOX_HR_URL}/oauth/authorize",
+        token_url=lambda: f"{settings.SANDBOX_HR_URL}/oauth/token",
+        client_auth=ClientAuthMethod.BASIC,
+        # Which of the two is set by SANDBOX_HR_OAUTH_ROTATION; SINGLE_USE is the stricter
+        # promise, and everything here holds under it.
+        rotation=RefreshRotation.SINGLE_USE,
+        pkce=True,
+    )
+    guides = {
+        "en": (
+            "Click “Continue to Sandbox HR” below.",
+            "Sign in to Sandbox HR as an administrator, if you are not signed in already.",
+            "Check the access requested and click “Allow”.",
+        ),
+        "de": (
+            "Klicken Sie unten auf „Weiter zu Sandbox HR“.",
+            "Melden Sie sich als Administrator bei Sandbox HR an, falls Sie es noch nicht sind.",
+            "Sandbox HR ist englischsprachig: Prüfen Sie den angefragten Zugriff und klicken "
+            "Sie auf „Allow“.",
+        ),
+        "fr": (
+            "Cliquez sur « Continuer vers Sandbox HR » ci-dessous.",
+            "Connectez-vous à Sandbox HR en tant qu’administrateur, si ce n’est pas déjà fait.",
+            "Sandbox HR est en anglais : vérifiez l’accès demandé et cliquez sur « Allow ».",
+        ),
+        "it": (
+            "Fai clic su «Continua su Sandbox HR» qui sotto.",
+            "Accedi a Sandbox HR come amministratore, se non l’hai già fatto.",
+            "Sandbox HR è in inglese: controlla l’accesso richiesto e fai clic su «Allow».",
+        ),
+        "es": (
+            "Haz clic en «Continuar a Sandbox HR» abajo.",
+            "Inicia sesión en Sandbox HR como administrador, si aún no lo has hecho.",
+            "Sandbox HR está en inglés: revisa el acceso solicitado y haz clic en «Allow».",
+        ),
+    }
+
+    def _headers(self, credentials: Mapping[str, str]) -> dict[str, str]:
+        return {"Authorization": f"Bearer {credentials.get('access_token', '')}"}
+
+    def check_auth(self, credentials: Mapping[str, str]) -> AuthResult:
+        if not credentials.get("access_token"):
+            return AuthResult.invalid("No access token is stored.")
+        return self._me(
+            credentials, refused="Sandbox HR refused the access token (revoked or expired)."
+        )

@@ -11,24 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import roles
 from core.api.pagination import is_possible_id
-from core.client_address import client_address, client_network
+from core.client_address import client_address
 from core.crypto import decrypt_json, encrypt_json
-from core.ratelimit import rate_limit_hit
 from core.roles import permission_required
 from integrations import services
 from integrations.actors import Actor
@@ -47,86 +44,16 @@ from integrations.services import (
     link_open,
     relink_link_complete,
 )
+from integrations.services.oauth_flow import OAUTH_FLOW_LIFETIME, oauth_flow_start
+from integrations.services.oauth_tokens import OAuthAppMissingError
 from integrations.tools import TOOLS, tool_get
 from integrations.tools.base import Tool
+from integrations.views.hosted import framed, over_limit, sent_from_another_site, unusable_page
 from integrations.views.integrations import get_integration_or_404
-
-RATE_WINDOW_SECONDS = 600
-
-
-def _over_limit(request: HttpRequest, link: ReconnectionLink) -> bool:
-    """Guessing credentials through a link is slowed per link and per client address.
-
-    A post the link's own limit refuses is not counted against the address: hammering one
-    link must not use up the address's allowance for other links (customers behind one
-    proxy or office network share an address).
-    """
-    if rate_limit_hit(
-        scope="connect-link",
-        key=link.pk,
-        limit=settings.CONNECT_SUBMISSIONS_PER_LINK,
-        window_seconds=RATE_WINDOW_SECONDS,
-    ):
-        return True
-    return rate_limit_hit(
-        scope="connect-address",
-        key=client_network(request) or "unknown",
-        limit=settings.CONNECT_SUBMISSIONS_PER_ADDRESS,
-        window_seconds=RATE_WINDOW_SECONDS,
-    )
 
 
 class _LinkUnusable(Exception):
     """The link turned out unusable while a submission was checked (another one won)."""
-
-
-def _unusable(request: HttpRequest) -> HttpResponse:
-    """One page for unknown, expired, revoked and used links alike, so a response never tells
-    whether a token exists or what its link is: in the language the request asks for (never
-    the link's) and frameable as an EMBEDDED link is (one that expired inside the operator's
-    iframe explains itself there; the page has nothing to click).
-    """
-    language = translation.get_language_from_request(request)
-    with translation.override(language):
-        response = render(request, "connect/link_unusable.html", status=404)
-    response["Content-Language"] = language
-    patch_vary_headers(response, ("Accept-Language",))
-    return _framing(response, frameable=True)
-
-
-def _framing(response: HttpResponse, *, frameable: bool) -> HttpResponse:
-    """Frameable pages (EMBEDDED links) by the operator's origins only; the rest not at all."""
-    ancestors = settings.CONNECT_FRAME_ANCESTORS
-    if frameable and ancestors:
-        response["Content-Security-Policy"] = f"frame-ancestors 'self' {' '.join(ancestors)}"
-        response.xframe_options_exempt = True
-    else:
-        response["Content-Security-Policy"] = "frame-ancestors 'none'"
-    return response
-
-
-def _sent_from_another_site(request: HttpRequest) -> bool:
-    """Whether the customer's browser says this post comes from a page that is not ours.
-
-    Browsers label every form post with where it was made: Fetch Metadata (`Sec-Fetch-Site`)
-    and `Origin`. Our own form is same-origin even inside the operator's cross-site iframe;
-    a form another site makes the browser submit is not. Clients that send neither (scripts)
-    carry no victim's browser with them, so they are no forgery; the link token decides.
-    """
-    fetch_site = request.headers.get("Sec-Fetch-Site")
-    if fetch_site is not None and fetch_site not in ("same-origin", "none"):
-        return True
-    origin = request.headers.get("Origin")
-    return origin is not None and origin not in _own_origins(request)
-
-
-def _own_origins(request: HttpRequest) -> set[str]:
-    base = urlsplit(settings.BASE_URL)
-    return {
-        f"{request.scheme}://{request.get_host()}",
-        f"{base.scheme}://{base.netloc}",
-        *settings.CSRF_TRUSTED_ORIGINS,
-    }
 
 
 @never_cache
@@ -146,18 +73,18 @@ def link_form(request: HttpRequest, token: str) -> HttpResponse:
         and (link.integration is None or link.integration.deleted_at is not None)
     )
     if link is None or not usable or orphaned:
-        return _unusable(request)
+        return unusable_page(request)
     try:
         with translation.override(link.language):
-            if request.method == "POST" and _sent_from_another_site(request):
+            if request.method == "POST" and sent_from_another_site(request):
                 page = render(request, "connect/sent_from_another_site.html", status=403)
             elif link.kind == LinkKind.CONNECT:
                 page = _connect_form(request, link)
             else:
                 page = _relink_form(request, link)
     except _LinkUnusable:
-        return _unusable(request)
-    return _framing(page, frameable=link.link_type == LinkType.EMBEDDED)
+        return unusable_page(request)
+    return framed(page, frameable=link.link_type == LinkType.EMBEDDED)
 
 
 def _connect_form(request: HttpRequest, link: ReconnectionLink) -> HttpResponse:
@@ -203,6 +130,44 @@ def _relink_form(request: HttpRequest, link: ReconnectionLink) -> HttpResponse:
     )
 
 
+# Holds the path of the link page a customer left for the vendor from.
+OAUTH_RETRY_COOKIE = "kombo_site_oauth_retry"
+
+
+def link_page_context(
+    link: ReconnectionLink, *, tool: Tool, organization: str, scope: ScopeConfig, connect: bool
+) -> dict[str, Any]:
+    """What the link's page shows whatever the tool: the data requested, the permissions it
+    needs and the guide."""
+    return {
+        "link": link,
+        "organization": organization,
+        "tool": tool,
+        "requested": scope_requested_data(tool=tool, scope=scope),
+        "permissions": scope_permissions(tool=tool, scope=scope),
+        "guide": tool.guide(link.language),
+        "connect": connect,
+    }
+
+
+def link_page_subject(link: ReconnectionLink, tool_id: str) -> tuple[Tool, str, ScopeConfig, bool]:
+    """The tool, organisation and scope config a link's page is about, and whether it is a new
+    connection."""
+    if link.kind == LinkKind.CONNECT:
+        assert link.target_scope_config is not None
+        return tool_get(tool_id), link.end_user_organization_name, link.target_scope_config, True
+    integration = link.integration
+    assert integration is not None
+    scope = link.target_scope_config or integration.scope_config
+    return tool_get(integration.tool), integration.organization_name, scope, False
+
+
+def _opted_out(request: HttpRequest, requested: list[tuple[Any, list[Any]]]) -> list[str]:
+    """The optional data the customer unticked on the page."""
+    optional_keys = {item.key for _, items in requested for item in items if item.optional}
+    return sorted(key for key in optional_keys if key not in request.POST.getlist("keep"))
+
+
 def _credentials_form(
     request: HttpRequest,
     link: ReconnectionLink,
@@ -214,29 +179,22 @@ def _credentials_form(
     connect: bool,
 ) -> HttpResponse:
     """The credential form of a connect or relink link; on POST, `complete` checks and stores
-    the credentials (`connect_link_complete` or `relink_link_complete`)."""
-    requested = scope_requested_data(tool=tool, scope=scope)
+    the credentials (`connect_link_complete` or `relink_link_complete`). An OAuth tool's page
+    sends the customer to the vendor's consent page instead."""
+    context = link_page_context(
+        link, tool=tool, organization=organization, scope=scope, connect=connect
+    )
+    if tool.oauth is not None:
+        return _oauth_start(request, link, tool=tool, scope=scope, context=context)
     form = CredentialsForm(request.POST if request.method == "POST" else None, tool=tool)
-    permissions = scope_permissions(tool=tool, scope=scope)
-    context: dict[str, object] = {
-        "link": link,
-        "organization": organization,
-        "tool": tool,
-        "requested": requested,
-        "permissions": permissions,
-        "guide": tool.guide(link.language),
-        "connect": connect,
-    }
     if request.method == "POST":
-        if _over_limit(request, link):
+        if over_limit(request, link):
             return render(request, "connect/too_many.html", status=429)
         if not form.is_valid():
             return render(request, "connect/link_form.html", context | {"rows": form.rows()})
-        optional_keys = {item.key for _, items in requested for item in items if item.optional}
-        opted_out = sorted(key for key in optional_keys if key not in request.POST.getlist("keep"))
         result = complete(
             credentials=form.cleaned_data,
-            opted_out=opted_out,
+            opted_out=_opted_out(request, context["requested"]),
             ip_address=client_address(request),
             user_agent=request.headers.get("User-Agent", ""),
         )
@@ -246,8 +204,54 @@ def _credentials_form(
         if result.outcome == LinkOutcome.LINK_UNUSABLE:
             raise _LinkUnusable
         context["error"] = result.message
-        context["missing"] = [p for p in permissions if p.id in result.missing_permissions]
+        context["missing"] = [
+            p for p in context["permissions"] if p.id in result.missing_permissions
+        ]
     return render(request, "connect/link_form.html", context | {"rows": form.rows()})
+
+
+def _oauth_start(
+    request: HttpRequest,
+    link: ReconnectionLink,
+    *,
+    tool: Tool,
+    scope: ScopeConfig,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """An OAuth tool's page: "Continue to <Vendor>" posts here and goes on to the vendor's
+    consent page (in the popup the page opened, for an EMBEDDED link)."""
+    if request.method == "POST":
+        if over_limit(request, link):
+            return render(request, "connect/too_many.html", status=429)
+        try:
+            url = oauth_flow_start(
+                link=link,
+                tool=tool,
+                scope=scope,
+                opted_out=_opted_out(request, context["requested"]),
+            )
+        except OAuthAppMissingError:
+            context["error"] = _(
+                "%(tool)s cannot be connected right now because its app is not set up. "
+                "Please tell the company that sent you this link."
+            ) % {"tool": tool.label}
+        else:
+            response = HttpResponseSeeOther(url)
+            # The customer's own browser keeps where to try again should the vendor send them
+            # back with a failure (the link's token is stored hashed only, so it cannot be
+            # rebuilt on the server).
+            response.set_signed_cookie(
+                OAUTH_RETRY_COOKIE,
+                request.path,
+                salt=OAUTH_RETRY_COOKIE,
+                max_age=int(OAUTH_FLOW_LIFETIME.total_seconds()),
+                path=reverse("connect:oauth_callback"),
+                secure=request.is_secure(),
+                httponly=True,
+                samesite="Lax",
+            )
+            return response
+    return render(request, "connect/link_oauth.html", context)
 
 
 # --- The operator's link pages -------------------------------------------------------------

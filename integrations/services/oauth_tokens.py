@@ -1,0 +1,230 @@
+"""OAuth tools over time: the operator's app per vendor, and tokens refreshed one at a time.
+
+The failures other integration platforms are known for, and what rules them out here:
+- two workers racing a single-use refresh token into `invalid_grant`: a refresh happens only
+  under the integration's row lock, and the token is read again under it; whoever comes second
+  finds the fresh token and uses it;
+- a rotated token saved where nothing reads it, or used before it is saved: the refreshed
+  token replaces the stored one in the same transaction as the refresh, before it is used;
+- a refresh answer without a `refresh_token` overwriting the old one with null: the old one is
+  kept (`integrations.tools.oauth.token_normalized`);
+- a dead grant retried thousands of times a day: a refused refresh is recorded on the
+  credential version, and no refresh is tried again for it until the next scheduled check or
+  a relink (which brings a new version).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from core.crypto import decrypt_json, encrypt_json
+from integrations.models import CredentialVersion, Integration, OAuthApp
+from integrations.tools import tool_get
+from integrations.tools.base import AuthOutcome, AuthResult, Tool
+from integrations.tools.oauth import (
+    OAuthClient,
+    OAuthGrantRefused,
+    OAuthSpec,
+    OAuthUnavailable,
+    token_is_due,
+    token_refresh,
+)
+
+
+class OAuthAppMissingError(LookupError):
+    """No OAuth app is configured for this tool in this environment."""
+
+
+def oauth_client_for(*, environment_id: str, tool_id: str) -> OAuthClient:
+    """The operator's app for the tool: the environment's own (dashboard), else the one from
+    the process environment (`OAUTH_<TOOL>_CLIENT_ID`)."""
+    app = OAuthApp.objects.filter(environment_id=environment_id, tool=tool_id).first()
+    if app is not None:
+        return OAuthClient(
+            client_id=app.client_id,
+            client_secret=decrypt_json(app.client_secret_encrypted)["client_secret"],
+        )
+    configured = settings.OAUTH_CLIENTS.get(tool_id)
+    if configured is None:
+        raise OAuthAppMissingError(
+            f"No OAuth app is configured for {tool_get(tool_id).label} in this environment."
+        )
+    return OAuthClient(client_id=configured[0], client_secret=configured[1])
+
+
+def oauth_app_save(
+    *, environment_id: str, tool_id: str, client_id: str, client_secret: str | None
+) -> OAuthApp:
+    """Create or change the environment's app for an OAuth tool; a `client_secret` of None
+    keeps the stored one (the form never shows it back)."""
+    tool = tool_get(tool_id)
+    if tool.oauth is None:
+        raise ValueError(f"{tool.label} is not an OAuth tool.")
+    with transaction.atomic():
+        app = (
+            OAuthApp.objects.select_for_update()
+            .filter(environment_id=environment_id, tool=tool_id)
+            .first()
+        )
+        if app is None:
+            if not client_secret:
+                raise ValueError("A new OAuth app needs its client secret.")
+            app = OAuthApp(environment_id=environment_id, tool=tool_id)
+        app.client_id = client_id
+        if client_secret:
+            app.client_secret_encrypted = encrypt_json({"client_secret": client_secret})
+        app.save()
+    return app
+
+
+@dataclass(frozen=True)
+class UsableToken:
+    """A token to call the vendor with, or why there is none (`failure`)."""
+
+    token: dict[str, str] | None
+    failure: AuthResult | None = None
+    # Whether it was refreshed just now: a 401 on a fresh token means the grant is dead.
+    refreshed: bool = False
+
+
+def oauth_credentials_check(*, integration: Integration, scheduled: bool) -> AuthResult:
+    """The auth check of an OAuth integration: refresh the token when due, then the tool's
+    cheapest authenticated call. A 401 on a token that was not just refreshed gets one
+    refresh and one more try: only a refusal after a fresh refresh, or a refused refresh,
+    says the grant is dead. `scheduled`: a scheduled check may retry a grant refused before."""
+    tool = tool_get(integration.tool)
+    usable = oauth_token_usable(integration=integration, tool=tool, retry_refused=scheduled)
+    if usable.failure is not None or usable.token is None:
+        return usable.failure or AuthResult.invalid("No token is stored for this integration.")
+    result = tool.check_auth(usable.token)
+    if result.outcome != AuthOutcome.INVALID_CREDENTIALS or usable.refreshed:
+        return result
+    usable = oauth_token_usable(
+        integration=integration,
+        tool=tool,
+        retry_refused=scheduled,
+        replacing=usable.token["access_token"],
+    )
+    if usable.failure is not None or usable.token is None:
+        return usable.failure or AuthResult.invalid("No token is stored for this integration.")
+    return tool.check_auth(usable.token)
+
+
+def oauth_token_usable(
+    *,
+    integration: Integration,
+    tool: Tool,
+    retry_refused: bool = False,
+    replacing: str | None = None,
+) -> UsableToken:
+    """The stored token, refreshed first when it is due (or when `replacing`, the access token
+    a vendor just refused, is still the stored one)."""
+    spec = tool.oauth
+    assert spec is not None, f"{tool.id} is not an OAuth tool"
+    version = _newest_version(integration.pk)
+    if version is None:
+        return UsableToken(None, AuthResult.invalid("No token is stored for this integration."))
+    token = decrypt_json(version.payload_encrypted)
+    if replacing is None and not token_is_due(token, spec):
+        return UsableToken(token)
+    return _refreshed_under_lock(
+        integration=integration,
+        tool=tool,
+        spec=spec,
+        retry_refused=retry_refused,
+        replacing=replacing,
+    )
+
+
+def _newest_version(integration_id: str) -> CredentialVersion | None:
+    return (
+        CredentialVersion.objects.filter(integration_id=integration_id)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+def _integration_lock(integration_id: str) -> None:
+    """Hold the integration's row until the transaction ends. A relink takes the same lock,
+    so a refresh and a token swap never interleave. SQLite has no row locks: a write takes
+    its database lock instead, which serializes just the same."""
+    if connection.features.has_select_for_update:
+        list(Integration.objects.select_for_update().filter(pk=integration_id).values("pk"))
+    else:
+        Integration.objects.filter(pk=integration_id).update(next_sync_at=F("next_sync_at"))
+
+
+def _refreshed_under_lock(
+    *,
+    integration: Integration,
+    tool: Tool,
+    spec: OAuthSpec,
+    retry_refused: bool,
+    replacing: str | None,
+) -> UsableToken:
+    try:
+        client = oauth_client_for(environment_id=integration.environment_id, tool_id=tool.id)
+    except OAuthAppMissingError as missing:
+        # The operator's configuration, not the customer's grant: never counted.
+        return UsableToken(None, AuthResult.unreachable(str(missing)))
+    now = timezone.now()
+    with transaction.atomic():
+        _integration_lock(integration.pk)
+        # Read again under the lock: whoever held it before may have refreshed already.
+        version = _newest_version(integration.pk)
+        if version is None:
+            return UsableToken(None, AuthResult.invalid("No token is stored for this integration."))
+        token = decrypt_json(version.payload_encrypted)
+        if replacing is None and not token_is_due(token, spec):
+            return UsableToken(token)
+        if replacing is not None and token["access_token"] != replacing:
+            return UsableToken(token)
+        if version.token_refresh_refused_at is not None and not retry_refused:
+            return UsableToken(
+                None,
+                AuthResult.invalid(
+                    f"{tool.label} refused the refresh token at "
+                    f"{version.token_refresh_refused_at:%Y-%m-%d %H:%M} UTC; it is tried again "
+                    "at the next scheduled check, or the customer reconnects."
+                ),
+            )
+        if not token.get("refresh_token"):
+            return UsableToken(
+                None,
+                AuthResult.invalid(
+                    f"The {tool.label} access token expired and no refresh token was issued; "
+                    "the customer must reconnect."
+                ),
+            )
+        try:
+            fresh = token_refresh(spec, client, refresh_token=token["refresh_token"])
+        except OAuthGrantRefused as refused:
+            version.token_refresh_refused_at = now
+            version.save(update_fields=["token_refresh_refused_at"])
+            return UsableToken(
+                None,
+                AuthResult.invalid(
+                    f"{tool.label} refused the refresh token ({refused.error}): the app was "
+                    "revoked or the grant expired; the customer must reconnect."
+                ),
+            )
+        except OAuthUnavailable as unavailable:
+            return UsableToken(
+                None,
+                AuthResult.unreachable(
+                    f"{tool.label} token refresh failed: {unavailable}",
+                    retry_after_seconds=unavailable.retry_after_seconds,
+                ),
+            )
+        version.payload_encrypted = encrypt_json(fresh)
+        version.token_refreshed_at = now
+        version.token_refresh_refused_at = None
+        version.save(
+            update_fields=["payload_encrypted", "token_refreshed_at", "token_refresh_refused_at"]
+        )
+    return UsableToken(fresh, refreshed=True)

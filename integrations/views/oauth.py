@@ -1,0 +1,90 @@
+"""Where an OAuth vendor sends the customer back after its consent page.
+
+One redirect URI for every OAuth app (`/connect/oauth/callback`): the `state` says which link
+the customer came through. An EMBEDDED link's trip ran in a popup its page opened: the popup
+hands the outcome to that page (same origin, `postMessage`) and closes, and the page inside
+the operator's iframe finishes with `@kombo-api/connect`'s protocol. A MAGIC_LINK's trip ran in
+the customer's own window, which shows the outcome.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from core.client_address import client_address
+from integrations.models import LinkType, ReconnectionLink
+from integrations.services import LinkOutcome, link_find
+from integrations.services.oauth_flow import oauth_flow_finish
+from integrations.views.hosted import framed, unusable_page
+from integrations.views.links import OAUTH_RETRY_COOKIE, link_page_context, link_page_subject
+
+# The vendor's parameters (RFC 6749 §4.1.2): anything longer is not a real answer.
+_MAX_PARAMETER_LENGTH = 2000
+
+
+def _parameter(request: HttpRequest, name: str) -> str:
+    value = request.GET.get(name, "")
+    return value if len(value) <= _MAX_PARAMETER_LENGTH else ""
+
+
+def _retry_url(request: HttpRequest, link: ReconnectionLink) -> str | None:
+    """The link page the customer left from, when their browser kept it and it is this
+    link's (`links.OAUTH_RETRY_COOKIE`)."""
+    path = request.get_signed_cookie(OAUTH_RETRY_COOKIE, default=None, salt=OAUTH_RETRY_COOKIE)
+    prefix = reverse("connect:link_form", args=["-"])[:-1]
+    if not path or not path.startswith(prefix):
+        return None
+    found = link_find(token=path[len(prefix) :])
+    return path if found is not None and found.pk == link.pk else None
+
+
+@never_cache
+@require_GET
+def oauth_callback(request: HttpRequest) -> HttpResponse:
+    finished = oauth_flow_finish(
+        state=_parameter(request, "state"),
+        code=_parameter(request, "code"),
+        error=_parameter(request, "error"),
+        ip_address=client_address(request),
+        user_agent=request.headers.get("User-Agent", ""),
+    )
+    link, result = finished.link, finished.result
+    if link is None or result.outcome == LinkOutcome.LINK_UNUSABLE:
+        return unusable_page(request)
+    tool, organization, scope, connect = link_page_subject(link, finished.tool_id)
+    context = link_page_context(
+        link, tool=tool, organization=organization, scope=scope, connect=connect
+    )
+    context["missing"] = [p for p in context["permissions"] if p.id in result.missing_permissions]
+    completed = result.outcome == LinkOutcome.COMPLETED
+    with translation.override(link.language):
+        if link.link_type == LinkType.EMBEDDED:
+            outcome = (
+                {"type": "kombo-site:oauth-success", "activation_token": result.activation_token}
+                if completed
+                else {"type": "kombo-site:oauth-failed", "message": result.message}
+            )
+            page = render(
+                request,
+                "connect/oauth_popup_result.html",
+                context | {"completed": completed, "error": result.message, "outcome": outcome},
+            )
+        elif completed:
+            page = render(request, "connect/relink_done.html", context)
+        else:
+            page = render(
+                request,
+                "connect/link_oauth.html",
+                context
+                | {
+                    "error": result.message,
+                    "from_vendor": True,
+                    "retry_url": _retry_url(request, link),
+                },
+            )
+    return framed(page, frameable=False)
