@@ -14,11 +14,17 @@ from integrations.tools import TOOLS
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_it_lists_all_four_hr_tools_with_their_coverage(sdk: Kombo) -> None:
+def test_it_lists_every_hr_tool_with_its_coverage(sdk: Kombo) -> None:
     tools = {tool.id: tool for tool in sdk.general.get_tools(category="hris").data.tools}
 
-    assert set(tools) == {"sandbox", "personio", "bamboohr", "hibob"}
-    assert {tools[t].label for t in tools} == {"Sandbox HR", "Personio", "BambooHR", "HiBob"}
+    assert set(tools) == {"sandbox", "sandbox_oauth", "personio", "bamboohr", "hibob"}
+    assert {tools[t].label for t in tools} == {
+        "Sandbox HR",
+        "Sandbox HR (OAuth)",
+        "Personio",
+        "BambooHR",
+        "HiBob",
+    }
     for tool_id, listed in tools.items():
         connector = TOOLS[tool_id]
         assert listed.assets.logo_url.endswith(f"/static/{connector.logo}")
@@ -54,7 +60,7 @@ def test_it_accepts_the_category_in_either_case(
     )
 
     assert response.status_code == 200
-    assert len(response.json()["data"]["tools"]) == 4
+    assert len(response.json()["data"]["tools"]) == len(TOOLS)
     for tool in response.json()["data"]["tools"]:
         logo = requests.get(tool["assets"]["logo_url"], timeout=10)
         assert logo.status_code == 200
