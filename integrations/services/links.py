@@ -274,12 +274,21 @@ def relink_link_email(*, link: ReconnectionLink, url: str) -> bool:
     tool = tool_get(integration.tool)
     with translation.override(link.language):
         subject = _("Please reconnect %(tool)s") % {"tool": tool.label}
-        body = _(
-            "Hello,\n\nthe connection between %(tool)s and your account at our service has "
-            "stopped working, or needs new permissions. Please open this link and enter new "
-            "%(tool)s credentials; it takes about two minutes:\n\n%(url)s\n\n"
-            "The link works once and until %(expires)s."
-        ) % {
+        if tool.oauth is not None:
+            text = _(
+                "Hello,\n\nthe connection between %(tool)s and your account at our service "
+                "has stopped working, or needs new permissions. Please open this link, sign in "
+                "to %(tool)s and allow access again; it takes about a minute:\n\n%(url)s\n\n"
+                "The link works once and until %(expires)s."
+            )
+        else:
+            text = _(
+                "Hello,\n\nthe connection between %(tool)s and your account at our service "
+                "has stopped working, or needs new permissions. Please open this link and "
+                "enter new %(tool)s credentials; it takes about two minutes:\n\n%(url)s\n\n"
+                "The link works once and until %(expires)s."
+            )
+        body = text % {
             "tool": tool.label,
             "url": url,
             "expires": date_in_words(timezone.localtime(link.expires_at).date()),
