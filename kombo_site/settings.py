@@ -381,6 +381,10 @@ BAMBOOHR_API_URL: str = env.str(
     "BAMBOOHR_API_URL", default="https://{subdomain}.bamboohr.com/api"
 ).rstrip("/")
 HIBOB_API_URL: str = env.str("HIBOB_API_URL", default="https://api.hibob.com").rstrip("/")
+# Gusto's API and OAuth host (its demo environment is https://api.gusto-demo.com), and the
+# date-based API version sent as `X-Gusto-API-Version`.
+GUSTO_API_URL: str = env.str("GUSTO_API_URL", default="https://api.gusto.com").rstrip("/")
+GUSTO_API_VERSION: str = env.str("GUSTO_API_VERSION", default="2026-06-15")
 # Seconds before an outgoing call to an HR tool gives up (connect, read).
 TOOL_HTTP_TIMEOUT: float = env.float("TOOL_HTTP_TIMEOUT", default=15.0)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from integrations.tools.bamboohr import BambooHrTool
 from integrations.tools.base import Tool
+from integrations.tools.gusto import GustoTool
 from integrations.tools.hibob import HiBobTool
 from integrations.tools.personio import PersonioTool
 from integrations.tools.sandbox import SandboxOAuthTool, SandboxTool
@@ -21,6 +22,7 @@ TOOLS: dict[str, Tool] = {
         PersonioTool(),
         BambooHrTool(),
         HiBobTool(),
+        GustoTool(),
     )
 }
 
