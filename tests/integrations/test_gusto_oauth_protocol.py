@@ -89,7 +89,7 @@ def test_it_connects_through_the_consent_page_and_a_json_body_code_exchange(
     ]
     assert token["refresh_token"]
     assert token["scope"] == "companies:read departments:read employees:read"
-    assert abs(token["expires_at"] - (time.time() + 7200)) < 60
+    assert abs(int(token["expires_at"]) - (time.time() + 7200)) < 60
     assert tool.check_auth(token).remote_account_id == COMPANY_UUID
 
 

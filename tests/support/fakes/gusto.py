@@ -450,7 +450,7 @@ class FakeGusto(FakeVendor):
     # --- what tests and a Gusto admin do ---------------------------------------------------
     def grant(
         self, company_uuid: str = COMPANY_UUID, *, scopes: tuple[str, ...] | None = None
-    ) -> dict[str, Any]:
+    ) -> dict[str, str]:
         """A consented grant's first tokens, stored the way the platform stores them."""
         with self._state_lock:
             record = Grant(company_uuid, self.app_scopes if scopes is None else scopes)
@@ -460,7 +460,7 @@ class FakeGusto(FakeVendor):
             "access_token": row.access_token,
             "refresh_token": row.refresh_token,
             "token_type": "Bearer",
-            "expires_at": int(row.expires_at),
+            "expires_at": str(int(row.expires_at)),
             "scope": " ".join(record.scopes),
         }
 
