@@ -19,7 +19,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.crypto import decrypt_json, encrypt_json
@@ -111,6 +111,16 @@ def oauth_flow_finish(
         return OAuthFlowResult(
             None, LinkResult(LinkOutcome.LINK_UNUSABLE, _("This link can no longer be used."))
         )
+    # The pages and messages that follow speak the link's language, as its page did.
+    with translation.override(flow.link.language):
+        return _flow_finish(
+            flow, code=code, error=error, ip_address=ip_address, user_agent=user_agent
+        )
+
+
+def _flow_finish(
+    flow: OAuthFlow, *, code: str, error: str, ip_address: str | None, user_agent: str
+) -> OAuthFlowResult:
     link = flow.link
     tool = tool_get(flow.tool)
     if error or not code:

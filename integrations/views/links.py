@@ -147,6 +147,7 @@ def link_page_context(
         "permissions": scope_permissions(tool=tool, scope=scope),
         "guide": tool.guide(link.language),
         "connect": connect,
+        "embedded": link.link_type == LinkType.EMBEDDED,
     }
 
 
