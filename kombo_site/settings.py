@@ -381,6 +381,9 @@ BAMBOOHR_API_URL: str = env.str(
     "BAMBOOHR_API_URL", default="https://{subdomain}.bamboohr.com/api"
 ).rstrip("/")
 HIBOB_API_URL: str = env.str("HIBOB_API_URL", default="https://api.hibob.com").rstrip("/")
+# Deel's REST API base, and the app host of its OAuth consent page and token endpoint.
+DEEL_API_URL: str = env.str("DEEL_API_URL", default="https://api.letsdeel.com/rest/v2").rstrip("/")
+DEEL_AUTH_URL: str = env.str("DEEL_AUTH_URL", default="https://app.deel.com").rstrip("/")
 # Seconds before an outgoing call to an HR tool gives up (connect, read).
 TOOL_HTTP_TIMEOUT: float = env.float("TOOL_HTTP_TIMEOUT", default=15.0)
 

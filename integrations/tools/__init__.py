@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from integrations.tools.bamboohr import BambooHrTool
 from integrations.tools.base import Tool
+from integrations.tools.deel import DeelTool
 from integrations.tools.hibob import HiBobTool
 from integrations.tools.personio import PersonioTool
 from integrations.tools.sandbox import SandboxTool
@@ -14,7 +15,8 @@ class UnknownToolError(LookupError):
 
 
 TOOLS: dict[str, Tool] = {
-    tool.id: tool for tool in (SandboxTool(), PersonioTool(), BambooHrTool(), HiBobTool())
+    tool.id: tool
+    for tool in (SandboxTool(), PersonioTool(), BambooHrTool(), HiBobTool(), DeelTool())
 }
 
 

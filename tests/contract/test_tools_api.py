@@ -14,11 +14,17 @@ from integrations.tools import TOOLS
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_it_lists_all_four_hr_tools_with_their_coverage(sdk: Kombo) -> None:
+def test_it_lists_every_hr_tool_with_its_coverage(sdk: Kombo) -> None:
     tools = {tool.id: tool for tool in sdk.general.get_tools(category="hris").data.tools}
 
-    assert set(tools) == {"sandbox", "personio", "bamboohr", "hibob"}
-    assert {tools[t].label for t in tools} == {"Sandbox HR", "Personio", "BambooHR", "HiBob"}
+    assert set(tools) == {"sandbox", "personio", "bamboohr", "hibob", "deel"}
+    assert {tools[t].label for t in tools} == {
+        "Sandbox HR",
+        "Personio",
+        "BambooHR",
+        "HiBob",
+        "Deel",
+    }
     for tool_id, listed in tools.items():
         connector = TOOLS[tool_id]
         assert listed.assets.logo_url.endswith(f"/static/{connector.logo}")
@@ -37,7 +43,7 @@ def test_it_reports_what_each_vendor_really_lacks(sdk: Kombo) -> None:
         employees = next(m for m in tools[tool_id].coverage.read_models if m.id == "hris_employees")
         return next(f.coverage_status for f in employees.fields if f.id == field_id)
 
-    for tool_id in ("personio", "bamboohr", "hibob", "sandbox"):
+    for tool_id in ("personio", "bamboohr", "hibob", "deel", "sandbox"):
         assert coverage(tool_id, "first_name") == "SUPPORTED"
         assert coverage(tool_id, "start_date") == "SUPPORTED"
     assert coverage("personio", "date_of_birth") == "UNSUPPORTED"
@@ -54,7 +60,7 @@ def test_it_accepts_the_category_in_either_case(
     )
 
     assert response.status_code == 200
-    assert len(response.json()["data"]["tools"]) == 4
+    assert len(response.json()["data"]["tools"]) == len(TOOLS)
     for tool in response.json()["data"]["tools"]:
         logo = requests.get(tool["assets"]["logo_url"], timeout=10)
         assert logo.status_code == 200
