@@ -20,6 +20,7 @@ from core.services import api_key_create, environment_get_or_create
 from integrations.actors import Actor
 from kombo_site.celery import app
 from tests.support.fakes.bamboohr import FakeBambooHr
+from tests.support.fakes.deel import FakeDeel
 from tests.support.fakes.hibob import FakeHiBob
 from tests.support.fakes.personio import FakePersonio
 from tests.support.fakes.server import serve
@@ -114,6 +115,18 @@ def hibob_server() -> Iterator[FakeHiBob]:
 def fake_hibob(hibob_server: FakeHiBob) -> Iterator[FakeHiBob]:
     with hibob_server.configured():
         yield hibob_server
+
+
+@pytest.fixture(scope="session")
+def deel_server() -> Iterator[FakeDeel]:
+    with serve(FakeDeel()) as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_deel(deel_server: FakeDeel) -> Iterator[FakeDeel]:
+    with deel_server.configured():
+        yield deel_server
 
 
 @pytest.fixture
