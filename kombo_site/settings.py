@@ -385,6 +385,9 @@ HIBOB_API_URL: str = env.str("HIBOB_API_URL", default="https://api.hibob.com").r
 # date-based API version sent as `X-Gusto-API-Version`.
 GUSTO_API_URL: str = env.str("GUSTO_API_URL", default="https://api.gusto.com").rstrip("/")
 GUSTO_API_VERSION: str = env.str("GUSTO_API_VERSION", default="2026-06-15")
+# Deel's REST API base, and the app host of its OAuth consent page and token endpoint.
+DEEL_API_URL: str = env.str("DEEL_API_URL", default="https://api.letsdeel.com/rest/v2").rstrip("/")
+DEEL_AUTH_URL: str = env.str("DEEL_AUTH_URL", default="https://app.deel.com").rstrip("/")
 # Seconds before an outgoing call to an HR tool gives up (connect, read).
 TOOL_HTTP_TIMEOUT: float = env.float("TOOL_HTTP_TIMEOUT", default=15.0)
 

@@ -20,6 +20,7 @@ from core.services import api_key_create, environment_get_or_create
 from integrations.actors import Actor
 from kombo_site.celery import app
 from tests.support.fakes.bamboohr import FakeBambooHr
+from tests.support.fakes.deel import FakeDeel
 from tests.support.fakes.gusto import FakeGusto
 from tests.support.fakes.hibob import FakeHiBob
 from tests.support.fakes.personio import FakePersonio
@@ -127,6 +128,18 @@ def gusto_server() -> Iterator[FakeGusto]:
 def fake_gusto(gusto_server: FakeGusto) -> Iterator[FakeGusto]:
     with gusto_server.configured():
         yield gusto_server
+
+
+@pytest.fixture(scope="session")
+def deel_server() -> Iterator[FakeDeel]:
+    with serve(FakeDeel()) as fake:
+        yield fake
+
+
+@pytest.fixture
+def fake_deel(deel_server: FakeDeel) -> Iterator[FakeDeel]:
+    with deel_server.configured():
+        yield deel_server
 
 
 @pytest.fixture

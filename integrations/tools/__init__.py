@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from integrations.tools.bamboohr import BambooHrTool
 from integrations.tools.base import Tool
+from integrations.tools.deel import DeelTool
 from integrations.tools.gusto import GustoTool
 from integrations.tools.hibob import HiBobTool
 from integrations.tools.personio import PersonioTool
@@ -23,6 +24,7 @@ TOOLS: dict[str, Tool] = {
         BambooHrTool(),
         HiBobTool(),
         GustoTool(),
+        DeelTool(),
     )
 }
 

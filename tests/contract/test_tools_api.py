@@ -17,7 +17,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_it_lists_every_hr_tool_with_its_coverage(sdk: Kombo) -> None:
     tools = {tool.id: tool for tool in sdk.general.get_tools(category="hris").data.tools}
 
-    assert set(tools) == {"sandbox", "sandbox_oauth", "personio", "bamboohr", "hibob", "gusto"}
+    assert set(tools) == {
+        "sandbox",
+        "sandbox_oauth",
+        "personio",
+        "bamboohr",
+        "hibob",
+        "gusto",
+        "deel",
+    }
     assert {tools[t].label for t in tools} == {
         "Sandbox HR",
         "Sandbox HR (OAuth)",
@@ -25,6 +33,7 @@ def test_it_lists_every_hr_tool_with_its_coverage(sdk: Kombo) -> None:
         "BambooHR",
         "HiBob",
         "Gusto",
+        "Deel",
     }
     for tool_id, listed in tools.items():
         connector = TOOLS[tool_id]
@@ -44,7 +53,7 @@ def test_it_reports_what_each_vendor_really_lacks(sdk: Kombo) -> None:
         employees = next(m for m in tools[tool_id].coverage.read_models if m.id == "hris_employees")
         return next(f.coverage_status for f in employees.fields if f.id == field_id)
 
-    for tool_id in ("personio", "bamboohr", "hibob", "gusto", "sandbox"):
+    for tool_id in ("personio", "bamboohr", "hibob", "gusto", "deel", "sandbox"):
         assert coverage(tool_id, "first_name") == "SUPPORTED"
         assert coverage(tool_id, "start_date") == "SUPPORTED"
     assert coverage("personio", "date_of_birth") == "UNSUPPORTED"
