@@ -404,7 +404,7 @@ class FakeDeel(FakeVendor):
         self.organizations = {org.id: org for org in (seed_acme(self.people_count), seed_globex())}
         self.client_id = CLIENT_ID
         self.client_secret = CLIENT_SECRET
-        self.redirect_uri = REDIRECT_URI
+        self.redirect_uris = [REDIRECT_URI]
         self.grants: list[Grant] = []
         self._codes: dict[str, _Code] = {}
         self._refresh_tokens: dict[str, _Refresh] = {}
@@ -508,7 +508,7 @@ class FakeDeel(FakeVendor):
         redirect_uri = values.get("redirect_uri", "")
         if not hmac.compare_digest(client_id.encode(), self.client_id.encode()):
             return _page("Error", "<h1>Unknown app</h1><p>This app does not exist.</p>", 400)
-        if redirect_uri != self.redirect_uri:
+        if redirect_uri not in self.redirect_uris:
             return _page(
                 "Error",
                 "<h1>Invalid redirect URI</h1><p>The redirect URI does not match the one "
@@ -635,7 +635,7 @@ class FakeDeel(FakeVendor):
             if refresh.grant.revoked or refresh.expires_at < time.time():
                 return self._invalid_grant("refresh token revoked or expired")
             sent_redirect = request.form.get("redirect_uri")
-            if sent_redirect is not None and sent_redirect != self.redirect_uri:
+            if sent_redirect is not None and sent_redirect not in self.redirect_uris:
                 return self._invalid_grant("redirect_uri does not match")
             keep = self._omit_next_refresh_token
             self._omit_next_refresh_token = False
