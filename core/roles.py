@@ -31,6 +31,7 @@ VIEW_WEBHOOK_ENDPOINT = "webhooks.view_webhookendpoint"
 VIEW_WEBHOOK_DELIVERY = "webhooks.view_webhookdelivery"
 VIEW_INSPECTOR_REQUEST = "webhooks.view_inspectorrequest"
 VIEW_SANDBOX = "sandbox_hr.view_sandboxaccount"
+VIEW_OAUTH_APP = "integrations.view_oauthapp"
 
 # Operating integrations day to day (custom permissions).
 RELINK_INTEGRATION = "integrations.relink_integration"
@@ -53,6 +54,10 @@ MIGRATE_TO_SCOPE_CONFIG = "integrations.add_scopeconfigmigration"
 ADD_WEBHOOK_ENDPOINT = "webhooks.add_webhookendpoint"
 CHANGE_WEBHOOK_ENDPOINT = "webhooks.change_webhookendpoint"
 DELETE_WEBHOOK_ENDPOINT = "webhooks.delete_webhookendpoint"
+# The operator's OAuth apps hold client secrets: whoever sets one decides where every OAuth
+# integration's tokens come from. The dashboard saves (creates or changes) with CHANGE.
+ADD_OAUTH_APP = "integrations.add_oauthapp"
+CHANGE_OAUTH_APP = "integrations.change_oauthapp"
 # Unlocking a sign-in django-axes locked: deleting its access attempt in the admin.
 VIEW_SIGN_IN_LOCKS = "axes.view_accessattempt"
 UNLOCK_SIGN_IN = "axes.delete_accessattempt"
@@ -70,11 +75,13 @@ _READ = frozenset(
         VIEW_WEBHOOK_DELIVERY,
         VIEW_INSPECTOR_REQUEST,
         VIEW_SANDBOX,
+        VIEW_OAUTH_APP,
         "core.view_environment",
         "integrations.view_issue",
         "integrations.view_credentialversion",
         "integrations.view_integrationevent",
         "integrations.view_reconnectionlink",
+        "integrations.view_oauthflow",
         "syncs.view_authcheck",
         "syncs.view_employee",
         "syncs.view_group",
@@ -108,6 +115,8 @@ _CONFIGURE = frozenset(
         ADD_WEBHOOK_ENDPOINT,
         CHANGE_WEBHOOK_ENDPOINT,
         DELETE_WEBHOOK_ENDPOINT,
+        ADD_OAUTH_APP,
+        CHANGE_OAUTH_APP,
         VIEW_SIGN_IN_LOCKS,
         UNLOCK_SIGN_IN,
     }

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from core.crypto import encrypt_json, reencrypt
@@ -26,6 +26,8 @@ from integrations.models import (
     Integration,
     IntegrationEvent,
     IntegrationStatus,
+    OAuthApp,
+    OAuthFlow,
     ReconnectionLink,
     ScopeConfig,
     ScopeSetting,
@@ -258,21 +260,30 @@ def integration_delete(*, integration: Integration, actor: Actor) -> None:
 
 
 def credentials_reencrypt_all(*, batch_size: int = 500) -> int:
-    """Re-encrypt every credential version with the current first key, one batch per transaction."""
+    """Re-encrypt every stored credential with the current first key: credential versions,
+    OAuth app client secrets and the PKCE verifiers of OAuth flows. One batch per transaction;
+    returns how many values were re-encrypted."""
+    return (
+        _column_reencrypt(CredentialVersion, "payload_encrypted", batch_size=batch_size)
+        + _column_reencrypt(OAuthApp, "client_secret_encrypted", batch_size=batch_size)
+        + _column_reencrypt(OAuthFlow, "code_verifier_encrypted", batch_size=batch_size)
+    )
+
+
+def _column_reencrypt(model: type[Model], column: str, *, batch_size: int) -> int:
     count = 0
-    last_pk = 0
+    after: Any = None
     while True:
         with transaction.atomic():
-            batch = list(
-                CredentialVersion.objects.select_for_update()
-                .filter(pk__gt=last_pk)
-                .order_by("pk")
-                .only("pk", "payload_encrypted")[:batch_size]
-            )
+            # A flow without PKCE has no verifier: nothing to re-encrypt.
+            rows = model._default_manager.select_for_update().exclude(**{column: ""})
+            if after is not None:
+                rows = rows.filter(pk__gt=after)
+            batch = list(rows.order_by("pk").only("pk", column)[:batch_size])
             if not batch:
                 return count
-            for version in batch:
-                version.payload_encrypted = reencrypt(version.payload_encrypted)
-            CredentialVersion.objects.bulk_update(batch, ["payload_encrypted"])
+            for row in batch:
+                setattr(row, column, reencrypt(getattr(row, column)))
+            model._default_manager.bulk_update(batch, [column])
         count += len(batch)
-        last_pk = batch[-1].pk
+        after = batch[-1].pk

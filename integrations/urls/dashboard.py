@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from integrations.views import dashboard, integrations, links
+from integrations.views import dashboard, integrations, links, oauth_apps
 
 integration_patterns: list[URLPattern] = [
     path("", integrations.integration_list, name="integration_list"),
@@ -51,6 +51,7 @@ link_patterns: list[URLPattern] = [
 dashboard_patterns: list[URLPattern] = [
     path("api-keys/", dashboard.api_key_list, name="api_key_list"),
     path("api-keys/<str:api_key_id>/revoke/", dashboard.api_key_revoke_page, name="api_key_revoke"),
+    path("oauth-apps/", oauth_apps.oauth_app_list, name="oauth_app_list"),
     path("logs/", dashboard.request_log_list, name="request_log_list"),
     path("logs/<str:log_id>/", dashboard.request_log_detail, name="request_log_detail"),
 ]

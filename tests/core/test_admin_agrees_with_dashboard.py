@@ -147,6 +147,10 @@ PAGES = {
     "webhook deliveries list": AdminPage(Role.VIEWER, "admin:webhooks_webhookdelivery_changelist"),
     # The dashboard's "create scope config" is the Admin role's; so is the admin's add page.
     "add scope config": AdminPage(Role.ADMIN, "admin:integrations_scopeconfig_add"),
+    "oauth apps list": AdminPage(Role.VIEWER, "admin:integrations_oauthapp_changelist"),
+    "oauth flows list": AdminPage(Role.VIEWER, "admin:integrations_oauthflow_changelist"),
+    # Saving an OAuth app on the dashboard is the Admin role's; so is the admin's add page.
+    "add oauth app": AdminPage(Role.ADMIN, "admin:integrations_oauthapp_add"),
 }
 
 

@@ -4,9 +4,9 @@
 Expectations: issue 14's role table. Viewer reads every dashboard page; Operator also creates
 and revokes relink links, checks auth, forces syncs, enables/disables integrations, redelivers
 webhooks and sends test events, and uses the Sandbox HR break/fix buttons; Admin also creates
-and revokes API keys, deletes integrations, creates and edits scope configs and migrates
-integrations to them, and creates, edits, deletes and rotates webhook endpoints. A staff user
-without a role may do nothing (the Django admin refuses such a user too).
+and revokes API keys, saves OAuth apps, deletes integrations, creates and edits scope configs
+and migrates integrations to them, and creates, edits, deletes and rotates webhook endpoints.
+A staff user without a role may do nothing (the Django admin refuses such a user too).
 """
 
 from __future__ import annotations
@@ -23,14 +23,23 @@ from django.utils import timezone
 
 from core.models import ApiKey, Environment
 from core.roles import Role
-from integrations.models import Integration, ReconnectionLink, ScopeConfig, ScopeConfigMigration
+from integrations.models import (
+    Integration,
+    OAuthApp,
+    ReconnectionLink,
+    ScopeConfig,
+    ScopeConfigMigration,
+)
 from integrations.read_models import READ_MODELS
+from integrations.tools.sandbox import SandboxOAuthTool
 from sandbox_hr.models import SandboxApiKey, SandboxEmployee
 from syncs.models import AuthCheck, Sync, SyncTrigger
 from tests.support.roles import RANK, ROLES, SANDBOX_PERMISSION, World, role_id, world_url
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 
 pytestmark = pytest.mark.django_db
+
+OAUTH_TOOL = SandboxOAuthTool.id
 
 
 def _editor_data(scope_config: ScopeConfig, name: str) -> dict[str, str]:
@@ -70,6 +79,7 @@ PAGES = {
     ),
     "sync log": Case(Role.VIEWER, "GET", world_url("syncs:sync_detail", "sync.pk")),
     "api keys": Case(Role.VIEWER, "GET", world_url("dashboard:api_key_list")),
+    "oauth apps": Case(Role.VIEWER, "GET", world_url("dashboard:oauth_app_list")),
     "request logs": Case(Role.VIEWER, "GET", world_url("dashboard:request_log_list")),
     "request log": Case(
         Role.VIEWER, "GET", world_url("dashboard:request_log_detail", "request_log.pk")
@@ -213,6 +223,17 @@ ACTIONS = {
         world_url("dashboard:api_key_list"),
         lambda w: {"name": "matrix key", "environment": w.environment.name},
         lambda _: ApiKey.objects.filter(name="matrix key").exists(),
+    ),
+    "save oauth app": Case(
+        Role.ADMIN,
+        "POST",
+        world_url("dashboard:oauth_app_list"),
+        lambda _: {
+            "tool": OAUTH_TOOL,
+            f"{OAUTH_TOOL}-client_id": "matrix-app",
+            f"{OAUTH_TOOL}-client_secret": "matrix-secret",
+        },
+        lambda _: OAuthApp.objects.filter(client_id="matrix-app").exists(),
     ),
     "revoke api key": Case(
         Role.ADMIN,

@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
     [
         "/dashboard/",
         "/dashboard/api-keys/",
+        "/dashboard/oauth-apps/",
         "/dashboard/logs/",
         "/dashboard/logs/abc/",
         "/dashboard/integrations/sandbox:abc/",

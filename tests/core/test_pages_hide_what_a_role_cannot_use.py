@@ -2,7 +2,8 @@
 
 Expectations: issue 14's role table (see test_dashboard_actions_per_role.py): e.g. a Viewer's
 integration page has no relink form, no "Check auth now", no "Sync now", no enable/disable and
-no delete; an Operator sees no API-key create form and no webhook endpoint create form.
+no delete; an Operator sees no API-key create form, no OAuth app form and no webhook endpoint
+create form.
 """
 
 from __future__ import annotations
@@ -68,6 +69,10 @@ PAGES: dict[str, tuple[Callable[[World], str], dict[str, Control]]] = {
             "create form": Control(ADMIN, _text('id="create-title"')),
             "revoke": Control(ADMIN, _action("dashboard:api_key_revoke", "api_key.pk")),
         },
+    ),
+    "oauth apps": (
+        lambda _: reverse("dashboard:oauth_app_list"),
+        {"save form": Control(ADMIN, _text('id="oauth-app-sandbox_oauth-form"'))},
     ),
     "webhook endpoints": (
         lambda _: reverse("webhooks:endpoint_list"),

@@ -1,6 +1,7 @@
 """The site's pages as the browser tests walk them: one seeded world with something on every
 dashboard page (integrations in every state, syncs with warnings, webhooks, logs, scope configs,
-a migration, a relink link, an inspected request), and the list of pages to visit in it."""
+a migration, a relink link, an inspected request, an OAuth app), and the list of pages to visit
+in it."""
 
 from __future__ import annotations
 
@@ -38,8 +39,9 @@ from integrations.services import (
     scope_config_create,
     scope_config_migration_create,
 )
+from integrations.services.oauth_tokens import oauth_app_save
 from integrations.tools.base import AuthResult
-from integrations.tools.sandbox import PERM_PERSONAL
+from integrations.tools.sandbox import PERM_PERSONAL, SandboxOAuthTool
 from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from syncs.models import AuthCheck, AuthCheckTrigger, Sync, SyncState, SyncTrigger
 from tests.support.factories import ALL_PERMISSIONS, IntegrationFactory
@@ -106,6 +108,7 @@ PAGES = [
         lambda seeded: reverse("webhooks:delivery_detail", args=[seeded.delivery_id]),
     ),
     _routed("api-keys", lambda _: reverse("dashboard:api_key_list")),
+    _routed("oauth-apps", lambda _: reverse("dashboard:oauth_app_list"), shows="Saved here"),
     _routed(
         "api-key-revoke",
         lambda seeded: reverse("dashboard:api_key_revoke", args=[seeded.api_key_id]),
@@ -390,6 +393,12 @@ def seed_site(environment: Environment) -> Seeded:
         actor=Actor.system("tests"),
     )
     _inspected_request(environment)
+    oauth_app_save(
+        environment_id=environment.pk,
+        tool_id=SandboxOAuthTool.id,
+        client_id="kombo-site-demo-app",
+        client_secret="demo-client-secret",
+    )
     return Seeded(
         migration_id=migration.pk,
         integration_id=integration.pk,

@@ -1,4 +1,5 @@
-"""Re-encrypt every stored credential with the first key of FIELD_ENCRYPTION_KEYS.
+"""Re-encrypt every stored credential, OAuth app secret and OAuth flow verifier, and every
+webhook endpoint secret, with the first key of FIELD_ENCRYPTION_KEYS.
 
 Rotation: put a new key first, deploy, run this, then drop the old key.
 """
@@ -24,6 +25,7 @@ class Command(BaseCommand):
         secrets = endpoint_secrets_reencrypt_all()
         self.stdout.write(
             self.style.SUCCESS(
-                f"Re-encrypted {count} credential versions and {secrets} webhook endpoint secrets."
+                f"Re-encrypted {count} credentials (versions, OAuth app secrets, OAuth flow "
+                f"verifiers) and {secrets} webhook endpoint secrets."
             )
         )

@@ -1,4 +1,4 @@
-"""Django admin for the integrations domain.
+"""Django admin of integrations, their credentials, links, scope configs and audit trail.
 
 Integrations, credentials and audit events are read-only here: their writes go through
 `integrations.services` (the admin actions call those), so every change leaves its audit row.
