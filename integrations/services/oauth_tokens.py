@@ -172,7 +172,6 @@ def _refreshed_under_lock(
     except OAuthAppMissingError as missing:
         # The operator's configuration, not the customer's grant: never counted.
         return UsableToken(None, AuthResult.unreachable(str(missing)))
-    now = timezone.now()
     with transaction.atomic():
         _integration_lock(integration.pk)
         # Read again under the lock: whoever held it before may have refreshed already.
@@ -180,51 +179,83 @@ def _refreshed_under_lock(
         if version is None:
             return UsableToken(None, AuthResult.invalid("No token is stored for this integration."))
         token = decrypt_json(version.payload_encrypted)
-        if replacing is None and not token_is_due(token, spec):
-            return UsableToken(token)
-        if replacing is not None and token["access_token"] != replacing:
-            return UsableToken(token)
-        if version.token_refresh_refused_at is not None and not retry_refused:
-            return UsableToken(
-                None,
-                AuthResult.invalid(
-                    f"{tool.label} refused the refresh token at "
-                    f"{version.token_refresh_refused_at:%Y-%m-%d %H:%M} UTC; it is tried again "
-                    "at the next scheduled check, or the customer reconnects."
-                ),
-            )
-        if not token.get("refresh_token"):
-            return UsableToken(
-                None,
-                AuthResult.invalid(
-                    f"The {tool.label} access token expired and no refresh token was issued; "
-                    "the customer must reconnect."
-                ),
-            )
-        try:
-            fresh = token_refresh(spec, client, refresh_token=token["refresh_token"])
-        except OAuthGrantRefused as refused:
-            version.token_refresh_refused_at = now
-            version.save(update_fields=["token_refresh_refused_at"])
-            return UsableToken(
-                None,
-                AuthResult.invalid(
-                    f"{tool.label} refused the refresh token ({refused.error}): the app was "
-                    "revoked or the grant expired; the customer must reconnect."
-                ),
-            )
-        except OAuthUnavailable as unavailable:
-            return UsableToken(
-                None,
-                AuthResult.unreachable(
-                    f"{tool.label} token refresh failed: {unavailable}",
-                    retry_after_seconds=unavailable.retry_after_seconds,
-                ),
-            )
-        version.payload_encrypted = encrypt_json(fresh)
-        version.token_refreshed_at = now
-        version.token_refresh_refused_at = None
-        version.save(
-            update_fields=["payload_encrypted", "token_refreshed_at", "token_refresh_refused_at"]
+        settled = _refresh_unneeded_or_barred(
+            version, token, tool=tool, spec=spec, retry_refused=retry_refused, replacing=replacing
         )
+        if settled is not None:
+            return settled
+        return _refreshed_and_stored(version, token, tool=tool, spec=spec, client=client)
+
+
+def _refresh_unneeded_or_barred(
+    version: CredentialVersion,
+    token: dict[str, str],
+    *,
+    tool: Tool,
+    spec: OAuthSpec,
+    retry_refused: bool,
+    replacing: str | None,
+) -> UsableToken | None:
+    """The stored token when someone else refreshed it meanwhile, why no refresh may be tried,
+    or None: refresh it."""
+    if replacing is None and not token_is_due(token, spec):
+        return UsableToken(token)
+    if replacing is not None and token["access_token"] != replacing:
+        return UsableToken(token)
+    if version.token_refresh_refused_at is not None and not retry_refused:
+        return UsableToken(
+            None,
+            AuthResult.invalid(
+                f"{tool.label} refused the refresh token at "
+                f"{version.token_refresh_refused_at:%Y-%m-%d %H:%M} UTC; it is tried again "
+                "at the next scheduled check, or the customer reconnects."
+            ),
+        )
+    if not token.get("refresh_token"):
+        return UsableToken(
+            None,
+            AuthResult.invalid(
+                f"The {tool.label} access token expired and no refresh token was issued; "
+                "the customer must reconnect."
+            ),
+        )
+    return None
+
+
+def _refreshed_and_stored(
+    version: CredentialVersion,
+    token: dict[str, str],
+    *,
+    tool: Tool,
+    spec: OAuthSpec,
+    client: OAuthClient,
+) -> UsableToken:
+    """Refresh (the caller holds the lock) and store the answer before anyone uses it."""
+    now = timezone.now()
+    try:
+        fresh = token_refresh(spec, client, refresh_token=token["refresh_token"])
+    except OAuthGrantRefused as refused:
+        version.token_refresh_refused_at = now
+        version.save(update_fields=["token_refresh_refused_at"])
+        return UsableToken(
+            None,
+            AuthResult.invalid(
+                f"{tool.label} refused the refresh token ({refused.error}): the app was "
+                "revoked or the grant expired; the customer must reconnect."
+            ),
+        )
+    except OAuthUnavailable as unavailable:
+        return UsableToken(
+            None,
+            AuthResult.unreachable(
+                f"{tool.label} token refresh failed: {unavailable}",
+                retry_after_seconds=unavailable.retry_after_seconds,
+            ),
+        )
+    version.payload_encrypted = encrypt_json(fresh)
+    version.token_refreshed_at = now
+    version.token_refresh_refused_at = None
+    version.save(
+        update_fields=["payload_encrypted", "token_refreshed_at", "token_refresh_refused_at"]
+    )
     return UsableToken(fresh, refreshed=True)
