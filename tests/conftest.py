@@ -3,6 +3,7 @@ the run instead of skipping the tests that need it (tests/support/services.py)."
 
 from __future__ import annotations
 
+import logging
 import shutil
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -27,6 +28,7 @@ from tests.support.fakes.personio import FakePersonio
 from tests.support.fakes.server import serve
 from tests.support.roles import role_group
 from tests.support.services import REQUIRE_SERVICES, require_service
+from tests.support.sweep import LogCapture
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -236,3 +238,17 @@ def redis_worker(redis_url: str) -> Iterator[None]:
     app.control.purge()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=15):
         yield
+
+
+@pytest.fixture
+def captured_logs() -> Iterator[LogCapture]:
+    handler = LogCapture()
+    root = logging.getLogger()
+    previous_level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield handler
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(previous_level)
