@@ -374,6 +374,18 @@ CONNECT_FRAME_ANCESTORS: list[str] = env.list("CONNECT_FRAME_ANCESTORS", default
 SANDBOX_HR_ENABLED: bool = env.bool("SANDBOX_HR_ENABLED", default=DEBUG)
 # Where the sandbox connector reaches the sandbox HR API (normally this same site).
 SANDBOX_HR_URL: str = env.str("SANDBOX_HR_URL", default=f"{BASE_URL}/sandbox-hr").rstrip("/")
+# Sandbox HR as an OAuth 2.0 provider: access token lifetime, and what a refresh does to the
+# refresh token it used. strict: dead at once, and presenting it again revokes the whole grant
+# (refresh-token reuse detection, RFC 9700 §4.14.2). grace: it keeps working until the new
+# access token is first used.
+SANDBOX_HR_OAUTH_ACCESS_TOKEN_SECONDS: int = env.int(
+    "SANDBOX_HR_OAUTH_ACCESS_TOKEN_SECONDS", default=3600
+)
+if SANDBOX_HR_OAUTH_ACCESS_TOKEN_SECONDS < 1:
+    raise ImproperlyConfigured("SANDBOX_HR_OAUTH_ACCESS_TOKEN_SECONDS must be 1 or more.")
+SANDBOX_HR_OAUTH_ROTATION: str = env.str("SANDBOX_HR_OAUTH_ROTATION", default="strict")
+if SANDBOX_HR_OAUTH_ROTATION not in ("strict", "grace"):
+    raise ImproperlyConfigured("SANDBOX_HR_OAUTH_ROTATION must be `strict` or `grace`.")
 # Vendor API base URLs (overridable for tests against fake servers and for regional hosts).
 PERSONIO_API_URL: str = env.str("PERSONIO_API_URL", default="https://api.personio.de").rstrip("/")
 # `{subdomain}` is replaced with the customer's BambooHR company subdomain.

@@ -7,15 +7,19 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from core import roles
-from core.admin import keys_revoke_action
+from core.admin import ReadOnlyAdmin, keys_revoke_action
 from sandbox_hr.models import (
     SandboxAccount,
     SandboxApiKey,
     SandboxEmployee,
     SandboxGroup,
+    SandboxOAuthApp,
+    SandboxOAuthCode,
+    SandboxOAuthGrant,
+    SandboxOAuthToken,
     SandboxUser,
 )
-from sandbox_hr.services import sandbox_api_key_revoke
+from sandbox_hr.services import sandbox_api_key_revoke, sandbox_oauth_grant_revoke
 
 
 class SandboxApiKeyInline(admin.TabularInline):
@@ -126,3 +130,97 @@ class SandboxEmployeeAdmin(admin.ModelAdmin):
     raw_id_fields = ("account", "manager")
     filter_horizontal = ("departments",)
     list_select_related = ("account",)
+
+
+@admin.register(SandboxOAuthApp)
+class SandboxOAuthAppAdmin(ReadOnlyAdmin):
+    """Apps are registered with `manage.py sandbox oauth-app create` or in Sandbox HR's
+    Settings → Developer apps (the client secret is shown only there)."""
+
+    list_display = ("name", "client_id", "registered_by_account", "created_at")
+    search_fields = ("id", "name", "client_id")
+    fields = (
+        "id",
+        "name",
+        "client_id",
+        "redirect_uris",
+        "allowed_scopes",
+        "registered_by_account",
+        "registered_by",
+        "created_at",
+    )
+
+
+@admin.register(SandboxOAuthGrant)
+class SandboxOAuthGrantAdmin(ReadOnlyAdmin):
+    list_display = ("app", "account", "scopes", "approved_at", "last_used_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("id", "app__name", "app__client_id", "account__id", "account__name")
+    fields = (
+        "id",
+        "app",
+        "account",
+        "scopes",
+        "approved_by",
+        "approved_at",
+        "last_used_at",
+        "revoked_at",
+        "revoked_by",
+    )
+    list_select_related = ("app", "account")
+    actions = ("revoke_grants",)
+
+    def has_control_permission(self, request: HttpRequest) -> bool:
+        return roles.may(request.user, roles.CONTROL_SANDBOX)
+
+    @admin.action(
+        description="Revoke selected grants and all their tokens", permissions=["control"]
+    )
+    def revoke_grants(self, request: HttpRequest, queryset: QuerySet[SandboxOAuthGrant]) -> None:
+        revoked = sum(
+            sandbox_oauth_grant_revoke(grant=grant)
+            for grant in queryset.filter(revoked_at__isnull=True)
+        )
+        self.message_user(request, f"Revoked {revoked} OAuth grant(s).")
+
+
+@admin.register(SandboxOAuthCode)
+class SandboxOAuthCodeAdmin(ReadOnlyAdmin):
+    """Only a digest of each code is kept, and not shown."""
+
+    list_display = ("app", "account", "created_at", "expires_at", "used_at")
+    fields = (
+        "id",
+        "app",
+        "account",
+        "approved_by",
+        "redirect_uri",
+        "scopes",
+        "code_challenge_method",
+        "created_at",
+        "expires_at",
+        "used_at",
+        "grant",
+    )
+    list_select_related = ("app", "account")
+
+
+@admin.register(SandboxOAuthToken)
+class SandboxOAuthTokenAdmin(ReadOnlyAdmin):
+    """Only digests of the tokens are kept, and not shown."""
+
+    list_display = ("id", "grant", "issued_at", "access_expires_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    fields = (
+        "id",
+        "grant",
+        "parent",
+        "scopes",
+        "issued_at",
+        "access_expires_at",
+        "access_first_used_at",
+        "refresh_used_at",
+        "refresh_revoked_at",
+        "revoked_at",
+    )
+    list_select_related = ("grant__app", "grant__account")

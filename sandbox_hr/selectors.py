@@ -28,6 +28,8 @@ from sandbox_hr.models import (
     SandboxApiKey,
     SandboxEmployee,
     SandboxGroup,
+    SandboxOAuthApp,
+    SandboxOAuthGrant,
     SandboxUser,
     SandboxUserRole,
 )
@@ -213,3 +215,34 @@ def account_api_key_get(*, account: SandboxAccount, key_id: str) -> SandboxApiKe
 
 def api_key_get_by_id(*, key_id: str) -> SandboxApiKey | None:
     return SandboxApiKey.objects.select_related("account").filter(pk=key_id).first()
+
+
+def account_oauth_grants(*, account: SandboxAccount) -> list[SandboxOAuthGrant]:
+    """The apps connected to the account (live grants), newest first, with who approved."""
+    return list(
+        SandboxOAuthGrant.objects.filter(account=account, revoked_at__isnull=True)
+        .select_related("app", "approved_by")
+        .order_by("-approved_at", "-id")
+    )
+
+
+def account_oauth_grant_get(*, account: SandboxAccount, grant_id: str) -> SandboxOAuthGrant | None:
+    """The account's grant with this id; another account's is as unknown as a made-up id."""
+    return (
+        SandboxOAuthGrant.objects.select_related("app", "account", "approved_by", "revoked_by")
+        .filter(account=account, pk=grant_id)
+        .first()
+    )
+
+
+def account_registered_oauth_apps(*, account: SandboxAccount) -> list[SandboxOAuthApp]:
+    """The apps the account's administrators registered, newest first."""
+    return list(
+        SandboxOAuthApp.objects.filter(registered_by_account=account)
+        .select_related("registered_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def oauth_app_get(*, client_id: str) -> SandboxOAuthApp | None:
+    return SandboxOAuthApp.objects.filter(client_id=client_id).first()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path, re_path
 
-from sandbox_hr.views import api, pages
+from sandbox_hr.views import api, oauth, pages
 
 app_name = "sandbox_hr"
 urlpatterns: list[URLPattern] = [
@@ -16,6 +16,16 @@ urlpatterns: list[URLPattern] = [
     path(
         "settings/api-keys/<slug:key_id>/revoke/", pages.api_key_revoke_page, name="api_key_revoke"
     ),
+    path("settings/developer-apps/", oauth.developer_app_list, name="developer_app_list"),
+    path("settings/developer-apps/new/", oauth.developer_app_create, name="developer_app_create"),
+    path("settings/connected-apps/", oauth.connected_app_list, name="connected_app_list"),
+    path(
+        "settings/connected-apps/<slug:grant_id>/revoke/",
+        oauth.connected_app_revoke,
+        name="connected_app_revoke",
+    ),
+    path("oauth/authorize", oauth.authorize, name="oauth_authorize"),
+    path("oauth/token", oauth.token, name="oauth_token"),
     path("api/v1/me", api.me, name="api_me"),
     path("api/v1/employees", api.employees, name="api_employees"),
     path("api/v1/groups", api.groups, name="api_groups"),

@@ -1,1 +1,2 @@
-"""Sandbox HR over HTTP: its JSON API (`api`) and its customers' pages (`pages`)."""
+"""Sandbox HR over HTTP: its JSON API (`api`), its customers' pages (`pages`) and its OAuth 2.0
+provider (`oauth`)."""

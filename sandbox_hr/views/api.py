@@ -1,7 +1,8 @@
 """The Sandbox HR HTTP API, exactly as the `sandbox` connector expects it.
 
-See the module docstring of `integrations.tools.sandbox` for the contract. Every answer is JSON,
-errors included: `{"error": {"code", "message", ...}}`.
+See the module docstring of `integrations.tools.sandbox` for the contract. An OAuth access token
+is accepted wherever an API key is, its granted scopes standing for the key's permissions.
+Every answer is JSON, errors included: `{"error": {"code", "message", ...}}`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from sandbox_hr.models import (
     PERM_GROUPS,
     PERM_PERSONAL,
     PERM_SENSITIVE,
-    SandboxApiKey,
     SandboxEmployee,
     SandboxGroup,
 )
@@ -34,14 +34,19 @@ from sandbox_hr.selectors import (
     employee_page,
     group_page,
 )
-from sandbox_hr.services import sandbox_api_key_authenticate
+from sandbox_hr.services import (
+    ACCESS_TOKEN_PREFIX,
+    PermissionHolder,
+    SandboxCaller,
+    sandbox_caller_authenticate,
+)
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
 
-ApiView = Callable[[HttpRequest, SandboxApiKey], HttpResponse]
+ApiView = Callable[[HttpRequest, SandboxCaller], HttpResponse]
 
 
 class BadParameterError(ValueError):
@@ -54,13 +59,14 @@ def _error(status: int, code: str, message: str, **extra: Any) -> JsonResponse:
     return JsonResponse({"error": {"code": code, "message": message, **extra}}, status=status)
 
 
-def _bearer_key(request: HttpRequest) -> str:
+def _bearer(request: HttpRequest) -> str:
     scheme, _, value = request.headers.get("Authorization", "").partition(" ")
     return value.strip() if scheme.lower() == "bearer" else ""
 
 
 def sandbox_api(permission: str | None = None) -> Callable[[ApiView], Callable[..., HttpResponse]]:
-    """GET only, Bearer API key, optional required permission, JSON errors."""
+    """GET only, Bearer API key or OAuth access token, optional required permission, JSON
+    errors."""
 
     def decorator(view: ApiView) -> Callable[..., HttpResponse]:
         @csrf_exempt
@@ -70,26 +76,19 @@ def sandbox_api(permission: str | None = None) -> Callable[[ApiView], Callable[.
                 response = _error(405, "method_not_allowed", "Only GET is supported.")
                 response["Allow"] = "GET"
                 return response
-            raw_key = _bearer_key(request)
-            key = sandbox_api_key_authenticate(raw_key=raw_key) if raw_key else None
-            if key is None:
-                response = _error(
-                    401,
-                    "invalid_api_key",
-                    "The API key is missing, unknown or revoked. "
-                    "Send it as `Authorization: Bearer <API key>`.",
-                )
-                response["WWW-Authenticate"] = 'Bearer realm="sandbox-hr"'
-                return response
-            if permission is not None and not key.has_permission(permission):
+            bearer = _bearer(request)
+            caller = sandbox_caller_authenticate(bearer=bearer) if bearer else None
+            if caller is None:
+                return _unauthenticated(bearer)
+            if permission is not None and not caller.has_permission(permission):
                 return _error(
                     403,
                     "missing_permission",
-                    f"This API key lacks the permission {permission}",
+                    f"This {caller.credential} lacks the permission {permission}",
                     permission=permission,
                 )
             try:
-                return view(request, key)
+                return view(request, caller)
             except BadParameterError as exc:
                 return _error(400, "invalid_parameter", str(exc), parameter=exc.parameter)
             except Exception:
@@ -99,6 +98,26 @@ def sandbox_api(permission: str | None = None) -> Callable[[ApiView], Callable[.
         return wrapper
 
     return decorator
+
+
+def _unauthenticated(bearer: str) -> JsonResponse:
+    if bearer.startswith(ACCESS_TOKEN_PREFIX):
+        # RFC 6750 §3.1: an expired, revoked or unknown access token is `invalid_token`.
+        response = _error(
+            401,
+            "invalid_token",
+            "The access token is unknown, expired or revoked. Refresh it, or ask the company "
+            "to connect the app again.",
+        )
+        response["WWW-Authenticate"] = 'Bearer realm="sandbox-hr", error="invalid_token"'
+        return response
+    response = _error(
+        401,
+        "invalid_api_key",
+        "The API key is missing, unknown or revoked. Send it as `Authorization: Bearer <API key>`.",
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="sandbox-hr"'
+    return response
 
 
 def _limit(request: HttpRequest) -> int:
@@ -172,7 +191,7 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def employee_json(employee: SandboxEmployee, key: SandboxApiKey) -> dict[str, Any]:
+def employee_json(employee: SandboxEmployee, caller: PermissionHolder) -> dict[str, Any]:
     record: dict[str, Any] = {
         "id": employee.pk,
         "employee_number": employee.employee_number,
@@ -190,9 +209,9 @@ def employee_json(employee: SandboxEmployee, key: SandboxApiKey) -> dict[str, An
         "created_at": _iso(employee.created_at),
         "updated_at": _iso(employee.updated_at),
     }
-    if key.has_permission(PERM_GROUPS):
+    if caller.has_permission(PERM_GROUPS):
         record["department_ids"] = [group.pk for group in employee.departments.all()]
-    if key.has_permission(PERM_PERSONAL):
+    if caller.has_permission(PERM_PERSONAL):
         address = employee.home_address
         record.update(
             nationality=employee.nationality,
@@ -207,7 +226,7 @@ def employee_json(employee: SandboxEmployee, key: SandboxApiKey) -> dict[str, An
                 else None
             ),
         )
-    if key.has_permission(PERM_SENSITIVE):
+    if caller.has_permission(PERM_SENSITIVE):
         record.update(
             ssn=employee.ssn, tax_id=employee.tax_id, bank_accounts=employee.bank_accounts or []
         )
@@ -225,28 +244,28 @@ def group_json(group: SandboxGroup) -> dict[str, Any]:
 
 
 @sandbox_api()
-def me(request: HttpRequest, key: SandboxApiKey) -> HttpResponse:
+def me(request: HttpRequest, caller: SandboxCaller) -> HttpResponse:
     return JsonResponse(
         {
-            "account": {"id": key.account.pk, "name": key.account.name},
-            "permissions": list(key.permissions),
+            "account": {"id": caller.account.pk, "name": caller.account.name},
+            "permissions": list(caller.permissions),
         }
     )
 
 
 @sandbox_api(PERM_EMPLOYEES)
-def employees(request: HttpRequest, key: SandboxApiKey) -> HttpResponse:
+def employees(request: HttpRequest, caller: SandboxCaller) -> HttpResponse:
     page = employee_page(
-        account=key.account,
+        account=caller.account,
         **_page_query(request),
-        with_departments=key.has_permission(PERM_GROUPS),
+        with_departments=caller.has_permission(PERM_GROUPS),
     )
-    return _page_response(page, lambda employee: employee_json(employee, key))
+    return _page_response(page, lambda employee: employee_json(employee, caller))
 
 
 @sandbox_api(PERM_GROUPS)
-def groups(request: HttpRequest, key: SandboxApiKey) -> HttpResponse:
-    page = group_page(account=key.account, **_page_query(request))
+def groups(request: HttpRequest, caller: SandboxCaller) -> HttpResponse:
+    page = group_page(account=caller.account, **_page_query(request))
     return _page_response(page, group_json)
 
 

@@ -50,6 +50,12 @@ API_KEYS = "sandbox_hr:api_key_list"
 CustomerView = Callable[..., HttpResponse]
 
 
+def sign_in_redirect(request: HttpRequest) -> HttpResponse:
+    """To the sign-in page, and back to this page afterwards."""
+    query = urlencode({"next": request.get_full_path()})
+    return redirect(f"{reverse('sandbox_hr:sign_in')}?{query}")
+
+
 def signed_in(view: CustomerView) -> CustomerView:
     """Sandbox HR users only: the view gets their session; anyone else goes to the sign-in."""
 
@@ -58,8 +64,7 @@ def signed_in(view: CustomerView) -> CustomerView:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         session = session_open(request)
         if session is None:
-            query = urlencode({"next": request.get_full_path()})
-            return redirect(f"{reverse('sandbox_hr:sign_in')}?{query}")
+            return sign_in_redirect(request)
         response = view(request, session, *args, **kwargs)
         session.save_if_modified()
         return response
@@ -67,19 +72,33 @@ def signed_in(view: CustomerView) -> CustomerView:
     return wrapper
 
 
-def administrators_only(view: CustomerView) -> CustomerView:
-    @wraps(view)
-    def wrapper(
-        request: HttpRequest, session: SandboxSession, *args: Any, **kwargs: Any
-    ) -> HttpResponse:
-        if not session.user.may_manage_api_keys:
-            return _render(request, session, "forbidden.html", {"section": "settings"}, status=403)
-        return view(request, session, *args, **kwargs)
+def administrators_only_for(subject: str) -> Callable[[CustomerView], CustomerView]:
+    """Administrators only: anyone else sees that only they can manage `subject` (a 403)."""
 
-    return wrapper
+    def decorator(view: CustomerView) -> CustomerView:
+        @wraps(view)
+        def wrapper(
+            request: HttpRequest, session: SandboxSession, *args: Any, **kwargs: Any
+        ) -> HttpResponse:
+            if not session.user.may_manage_api_keys:
+                return customer_page(
+                    request,
+                    session,
+                    "forbidden.html",
+                    {"section": "settings", "subject": subject},
+                    status=403,
+                )
+            return view(request, session, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
-def _render(
+administrators_only = administrators_only_for("API keys")
+
+
+def customer_page(
     request: HttpRequest,
     session: SandboxSession,
     template: str,
@@ -177,13 +196,15 @@ def employee_list(request: HttpRequest, session: SandboxSession) -> HttpResponse
     page = selectors.account_employee_directory(
         account=session.user.account, page_number=request.GET.get("page")
     )
-    return _render(request, session, "employee_list.html", {"section": "employees", "page": page})
+    return customer_page(
+        request, session, "employee_list.html", {"section": "employees", "page": page}
+    )
 
 
 @require_GET
 @signed_in
 def settings_overview(request: HttpRequest, session: SandboxSession) -> HttpResponse:
-    return _render(request, session, "settings.html", {"section": "settings"})
+    return customer_page(request, session, "settings.html", {"section": "settings"})
 
 
 @require_GET
@@ -191,7 +212,9 @@ def settings_overview(request: HttpRequest, session: SandboxSession) -> HttpResp
 @administrators_only
 def api_key_list(request: HttpRequest, session: SandboxSession) -> HttpResponse:
     keys = selectors.account_api_keys(account=session.user.account)
-    return _render(request, session, "api_key_list.html", {"section": "settings", "keys": keys})
+    return customer_page(
+        request, session, "api_key_list.html", {"section": "settings", "keys": keys}
+    )
 
 
 def _permission_rows(form: CustomerApiKeyForm) -> list[tuple[str, str, bool]]:
@@ -209,7 +232,7 @@ def _permission_rows(form: CustomerApiKeyForm) -> list[tuple[str, str, bool]]:
 def api_key_create_page(request: HttpRequest, session: SandboxSession) -> HttpResponse:
     form = CustomerApiKeyForm(request.POST if request.method == "POST" else None)
     if not form.is_valid():
-        return _render(
+        return customer_page(
             request,
             session,
             "api_key_create.html",
@@ -221,7 +244,7 @@ def api_key_create_page(request: HttpRequest, session: SandboxSession) -> HttpRe
         permissions=form.cleaned_data["permissions"],
         created_by=session.user,
     )
-    return _render(
+    return customer_page(
         request,
         session,
         "api_key_created.html",
@@ -244,9 +267,11 @@ def _key_label(key: SandboxApiKey) -> str:
 def api_key_revoke_page(request: HttpRequest, session: SandboxSession, key_id: str) -> HttpResponse:
     key = selectors.account_api_key_get(account=session.user.account, key_id=key_id)
     if key is None:
-        return _render(request, session, "key_not_found.html", {"section": "settings"}, status=404)
+        return customer_page(
+            request, session, "key_not_found.html", {"section": "settings"}, status=404
+        )
     if request.method == "GET":
-        return _render(
+        return customer_page(
             request, session, "api_key_confirm_revoke.html", {"section": "settings", "key": key}
         )
     if key.revoked_at is not None:

@@ -7,6 +7,11 @@ Break a connection for real (revoke a key, remove a permission), then relink it:
     manage.py sandbox create-key --account acc_... --name "Kombo" --all-permissions
     manage.py sandbox remove-permission --key-prefix sbx_AbCdEfGh --permission groups:read
     manage.py sandbox revoke-key --key-prefix sbx_AbCdEfGh
+
+Sandbox HR is an OAuth 2.0 provider too: register an app, then cut off every company's grant:
+
+    manage.py sandbox oauth-app create --name "Kombo" --redirect-uri https://app.example/cb
+    manage.py sandbox oauth-revoke acc_... [--client-id sbxapp_...]
 """
 
 from __future__ import annotations
@@ -29,14 +34,18 @@ from sandbox_hr.selectors import (
     accounts_overview,
     administrators_by_account,
     api_key_get,
+    oauth_app_get,
 )
 from sandbox_hr.services import (
     MAX_EMPLOYEES_PER_CALL,
+    OAuthAppInvalidError,
     SandboxUserInvalidError,
     sandbox_account_create,
     sandbox_api_key_create,
     sandbox_api_key_revoke,
     sandbox_employees_add,
+    sandbox_oauth_app_register,
+    sandbox_oauth_grants_revoke,
     sandbox_permission_grant,
     sandbox_permission_remove,
     sandbox_user_create,
@@ -108,6 +117,38 @@ class Command(BaseCommand):
         add_employees.add_argument("--account", required=True, help="Account id (acc_...).")
         add_employees.add_argument("--count", required=True, type=_employee_count)
 
+        oauth_app = subcommands.add_parser("oauth-app", help="Register OAuth apps.")
+        oauth_app_actions = oauth_app.add_subparsers(
+            dest="oauth_app_action", required=True, metavar="ACTION"
+        )
+        oauth_app_create = oauth_app_actions.add_parser(
+            "create",
+            help="Register an OAuth app any account can authorize; prints its client id and "
+            "client secret (shown only this once).",
+        )
+        oauth_app_create.add_argument("--name", required=True)
+        oauth_app_create.add_argument(
+            "--redirect-uri",
+            required=True,
+            action="append",
+            dest="redirect_uris",
+            help="Exact redirect URI; repeat for more.",
+        )
+        oauth_app_create.add_argument(
+            "--scope",
+            action="append",
+            choices=SANDBOX_PERMISSIONS,
+            dest="scopes",
+            help="A scope the app may ask for; repeat for more (default: all).",
+        )
+
+        oauth_revoke = subcommands.add_parser(
+            "oauth-revoke",
+            help="Revoke every OAuth grant of an account (and all their tokens) at once.",
+        )
+        oauth_revoke.add_argument("account", help="Account id (acc_...).")
+        oauth_revoke.add_argument("--client-id", help="Only the grants of this app.")
+
         subcommands.add_parser("list", help="Accounts, their keys and employee counts.")
 
     def handle(self, *args: Any, subcommand: str, **options: Any) -> None:
@@ -119,6 +160,8 @@ class Command(BaseCommand):
             "grant": self._grant,
             "remove-permission": self._remove_permission,
             "add-employees": self._add_employees,
+            "oauth-app": self._oauth_app,
+            "oauth-revoke": self._oauth_revoke,
             "list": self._list,
         }
         handlers[subcommand](**options)
@@ -213,6 +256,37 @@ class Command(BaseCommand):
         target = self._account(account)
         added = sandbox_employees_add(account=target, count=count)
         self.stdout.write(self.style.SUCCESS(f"Added {added} employees to {target.name!r}."))
+
+    def _oauth_app(
+        self, *, name: str, redirect_uris: list[str], scopes: list[str] | None, **_: Any
+    ) -> None:
+        try:
+            app, client_secret = sandbox_oauth_app_register(
+                name=name, redirect_uris=redirect_uris, allowed_scopes=scopes
+            )
+        except OAuthAppInvalidError as exc:
+            raise CommandError(str(exc)) from None
+        self.stderr.write(
+            f"Registered OAuth app {app.name!r} for {', '.join(app.redirect_uris)} with "
+            f"{', '.join(app.allowed_scopes)}. The client secret below is shown only this once."
+        )
+        self.stdout.write(f"client_id={app.client_id}")
+        self.stdout.write(f"client_secret={client_secret}")
+
+    def _oauth_revoke(self, *, account: str, client_id: str | None, **_: Any) -> None:
+        target = self._account(account)
+        app = None
+        if client_id is not None:
+            app = oauth_app_get(client_id=client_id)
+            if app is None:
+                raise CommandError(f"No OAuth app with the client id {client_id!r}.")
+        revoked = sandbox_oauth_grants_revoke(account=target, app=app)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Revoked {revoked} OAuth grant{'' if revoked == 1 else 's'} of {target.name!r}: "
+                "their access tokens answer 401 and their refresh tokens invalid_grant."
+            )
+        )
 
     def _list(self, **_: Any) -> None:
         accounts = list(accounts_overview())

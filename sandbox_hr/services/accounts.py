@@ -1,4 +1,4 @@
-"""Every write of Sandbox HR. Each service owns its transaction.
+"""Accounts, their users, API keys, permissions and employees.
 
 These are the levers of the break-and-relink story: revoke a key or remove a permission and the
 `sandbox` connector sees it on its next call. Sandbox HR's own users sign in here too; only an
@@ -7,7 +7,6 @@ account's administrators create and revoke its keys.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import random
 import secrets
@@ -33,6 +32,7 @@ from sandbox_hr.models import (
     SandboxGroup,
     SandboxUser,
     SandboxUserRole,
+    secret_digest,
 )
 
 API_KEY_PREFIX = "sbx_"
@@ -41,12 +41,8 @@ API_KEY_DISPLAY_LENGTH = 12
 MAX_EMPLOYEES_PER_CALL = 10_000
 
 
-def _api_key_hash(raw_key: str) -> str:
-    # Keys carry 187 bits of randomness, so a plain SHA-256 cannot be brute-forced.
-    return hashlib.sha256(raw_key.encode()).hexdigest()
-
-
-def _permissions_normalized(permissions: Iterable[str]) -> list[str]:
+def permissions_normalized(permissions: Iterable[str]) -> list[str]:
+    """The permissions in their usual order; ValueError names any this vocabulary lacks."""
     wanted = set(permissions)
     unknown = wanted.difference(SANDBOX_PERMISSIONS)
     if unknown:
@@ -243,14 +239,14 @@ def sandbox_api_key_create(
 ) -> tuple[SandboxApiKey, str]:
     """Create a key and return it with its raw value, which is never stored or shown again."""
     _key_manager_checked(created_by, account.pk)
-    granted = _permissions_normalized(permissions)
+    granted = permissions_normalized(permissions)
     raw_key = f"{API_KEY_PREFIX}{random_base58(32)}"
     with transaction.atomic():
         key = SandboxApiKey.objects.create(
             account=account,
             name=name,
             prefix=raw_key[:API_KEY_DISPLAY_LENGTH],
-            key_hash=_api_key_hash(raw_key),
+            key_hash=secret_digest(raw_key),
             permissions=granted,
             created_by=created_by,
         )
@@ -261,7 +257,7 @@ def sandbox_api_key_authenticate(*, raw_key: str) -> SandboxApiKey | None:
     """The active key matching `raw_key` (with its account loaded), or None."""
     if not raw_key.startswith(API_KEY_PREFIX) or len(raw_key) > 128:
         return None
-    candidate_hash = _api_key_hash(raw_key)
+    candidate_hash = secret_digest(raw_key)
     key = (
         SandboxApiKey.objects.select_related("account")
         .filter(key_hash=candidate_hash, revoked_at__isnull=True)
@@ -282,19 +278,19 @@ def sandbox_api_key_revoke(*, key: SandboxApiKey, revoked_by: SandboxUser | None
 
 
 def sandbox_permission_grant(*, key: SandboxApiKey, permission: str) -> None:
-    _permissions_normalized([permission])
+    permissions_normalized([permission])
     _permissions_change(key=key, add={permission}, remove=set())
 
 
 def sandbox_permission_remove(*, key: SandboxApiKey, permission: str) -> None:
-    _permissions_normalized([permission])
+    permissions_normalized([permission])
     _permissions_change(key=key, add=set(), remove={permission})
 
 
 def _permissions_change(*, key: SandboxApiKey, add: set[str], remove: set[str]) -> None:
     with transaction.atomic():
         locked = SandboxApiKey.objects.select_for_update().get(pk=key.pk)
-        locked.permissions = _permissions_normalized((set(locked.permissions) | add) - remove)
+        locked.permissions = permissions_normalized((set(locked.permissions) | add) - remove)
         locked.save(update_fields=["permissions"])
     key.permissions = locked.permissions
 

@@ -1,9 +1,5 @@
-"""Sandbox HR: a small HR system of its own, served under `/sandbox-hr/`.
-
-It has accounts (the "companies" using it), their users (who sign in to its pages), API keys
-with per-key permissions, groups and employees. The `sandbox` connector reads it over HTTP like
-any other tool. Every write goes through `sandbox_hr.services`.
-"""
+"""Accounts (the "companies" using Sandbox HR), their users (who sign in to its pages), API
+keys with per-key permissions, groups and employees."""
 
 from __future__ import annotations
 
