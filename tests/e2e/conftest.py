@@ -5,13 +5,17 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.test import override_settings
 from playwright.sync_api import Browser, Page, sync_playwright
+from pytest_httpserver import HTTPServer
 
 from core.models import Environment
 from tests.support.accessibility import AXE
 from tests.support.browser import CHROMIUM_ARGS, SCREENSHOT_DIR, BrowserConsole
+from tests.support.kombo_connect import LIBRARY, on_ip
 from tests.support.services import require_service
 from tests.support.site_pages import Seeded, seed_site
 
@@ -61,3 +65,16 @@ def seeded(environment: Environment) -> Seeded:
 def axe_path() -> Path:
     require_service("axe-core", AXE.exists(), "`make test` installs it with npm")
     return AXE
+
+
+@pytest.fixture
+def operator_app(httpserver: HTTPServer, live_server: Any) -> Iterator[HTTPServer]:
+    require_service("@kombo-api/connect", LIBRARY.exists(), "`make test` installs it with npm")
+    httpserver.expect_request("/kombo-connect.mjs").respond_with_data(
+        LIBRARY.read_text(), content_type="text/javascript"
+    )
+    with override_settings(
+        SANDBOX_HR_URL=live_server.url + "/sandbox-hr",
+        CONNECT_FRAME_ANCESTORS=[on_ip(httpserver, "")],
+    ):
+        yield httpserver

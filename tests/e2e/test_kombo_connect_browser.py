@@ -4,12 +4,9 @@ backend exchanges for the integration, and closing rejects with `KomboConnectCan
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import override_settings
 from kombo import Kombo
 from playwright.sync_api import Page
 from pytest_httpserver import HTTPServer
@@ -21,42 +18,10 @@ from integrations.services import relink_link_create
 from sandbox_hr.services import sandbox_api_key_create
 from tests.support.browser import BrowserConsole
 from tests.support.factories import ALL_PERMISSIONS
+from tests.support.kombo_connect import APP, on_ip
 from tests.support.relink import broken_integration
-from tests.support.services import require_service
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-LIBRARY = Path(__file__).parent / "kombo_connect/node_modules/@kombo-api/connect/dist/index.mjs"
-APP = """<!doctype html><html><head><link rel="icon" href="data:,"></head><body>
-<button id="open">Connect your HR system</button>
-<script type="module">
-  import { showKomboConnect } from "/kombo-connect.mjs";
-  document.getElementById("open").addEventListener("click", function () {
-    window.outcome = showKomboConnect(%s).then(
-      function (token) { return { token: token }; },
-      function (error) { return { error: error.name }; }
-    );
-  });
-</script>
-</body></html>"""
-
-
-def _on_ip(httpserver: HTTPServer, path: str) -> str:
-    # The operator's app on 127.0.0.1, the connect pages on localhost: another site.
-    return f"http://127.0.0.1:{httpserver.port}{path}"
-
-
-@pytest.fixture
-def operator_app(httpserver: HTTPServer, live_server: Any) -> Iterator[HTTPServer]:
-    require_service("@kombo-api/connect", LIBRARY.exists(), "`make test` installs it with npm")
-    httpserver.expect_request("/kombo-connect.mjs").respond_with_data(
-        LIBRARY.read_text(), content_type="text/javascript"
-    )
-    with override_settings(
-        SANDBOX_HR_URL=live_server.url + "/sandbox-hr",
-        CONNECT_FRAME_ANCESTORS=[_on_ip(httpserver, "")],
-    ):
-        yield httpserver
 
 
 def _open(page: Page, app: HTTPServer, live_server: Any, setup: Any) -> Any:
@@ -68,7 +33,7 @@ def _open(page: Page, app: HTTPServer, live_server: Any, setup: Any) -> Any:
     )
     link = url.replace(url.split("/connect/")[0], live_server.url)
     app.expect_request("/app").respond_with_data(APP % f'"{link}"', content_type="text/html")
-    page.goto(_on_ip(app, "/app"))
+    page.goto(on_ip(app, "/app"))
     page.click("#open")
     return page.frame_locator("iframe")
 
