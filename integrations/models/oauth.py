@@ -49,6 +49,14 @@ class OAuthFlow(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    # How the trip ended (a LinkOutcome), and for a failure what the customer was told (in the
+    # link's language): the link's page inside the operator's iframe reads it from here, since
+    # the vendor's pages may cut the popup off from the page that opened it.
+    outcome = models.CharField(max_length=32, blank=True, default="")
+    failure_message = models.TextField(blank=True, default="")
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # When the page in the iframe collected the activation token of a completed trip (once).
+    activation_claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "OAuth flow"

@@ -35,7 +35,7 @@ from integrations.services.link_completion import (
     relink_link_complete,
     tool_unreachable_message,
 )
-from integrations.services.links import token_hash
+from integrations.services.links import ACTIVATION_TOKEN_LIFETIME, token_hash
 from integrations.services.oauth_tokens import OAuthAppMissingError, oauth_client_for
 from integrations.tools import tool_get
 from integrations.tools.base import Tool
@@ -113,9 +113,16 @@ def oauth_flow_finish(
         )
     # The pages and messages that follow speak the link's language, as its page did.
     with translation.override(flow.link.language):
-        return _flow_finish(
+        finished = _flow_finish(
             flow, code=code, error=error, ip_address=ip_address, user_agent=user_agent
         )
+    completed = finished.result.outcome == LinkOutcome.COMPLETED
+    OAuthFlow.objects.filter(pk=flow.pk).update(
+        outcome=finished.result.outcome,
+        failure_message="" if completed else finished.result.message,
+        finished_at=timezone.now(),
+    )
+    return finished
 
 
 def _flow_finish(
@@ -212,3 +219,40 @@ def _flow_failed_emit(link: ReconnectionLink, tool: Tool) -> None:
                 integration=link.integration,
                 log_url=site_url("dashboard:integration_detail", link.integration.pk),
             )
+
+
+@dataclass(frozen=True)
+class OAuthTripStatus:
+    """Where the link's latest trip to the vendor stands, for its page in the operator's
+    iframe: WAITING, COMPLETED (with the activation token, handed out once) or FAILED (with
+    what the customer was told)."""
+
+    state: str
+    # The trip's id: the page tells a new trip's outcome from the previous one's.
+    trip_id: str = ""
+    message: str = ""
+    activation_token: str | None = None
+
+
+def oauth_trip_status(*, link: ReconnectionLink) -> OAuthTripStatus:
+    """The outcome of the link's latest trip. A completed trip's activation token is minted
+    here, for the page that asks (it holds the link's token), once: the one minted when the
+    link was consumed went to the popup, which never shows it."""
+    flow = OAuthFlow.objects.filter(link=link).order_by("-created_at", "-id").first()
+    if flow is None or flow.finished_at is None:
+        return OAuthTripStatus("WAITING")
+    if flow.outcome != LinkOutcome.COMPLETED:
+        return OAuthTripStatus("FAILED", trip_id=flow.pk, message=flow.failure_message)
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = OAuthFlow.objects.filter(pk=flow.pk, activation_claimed_at__isnull=True).update(
+            activation_claimed_at=now
+        )
+        if not claimed:
+            return OAuthTripStatus("COMPLETED", trip_id=flow.pk)
+        activation_token = secrets.token_urlsafe(32)
+        ReconnectionLink.objects.filter(pk=link.pk, activation_used_at__isnull=True).update(
+            activation_token_hash=token_hash(activation_token),
+            activation_expires_at=now + ACTIVATION_TOKEN_LIFETIME,
+        )
+    return OAuthTripStatus("COMPLETED", trip_id=flow.pk, activation_token=activation_token)

@@ -10,4 +10,5 @@ app_name = "connect"
 urlpatterns: list[URLPattern] = [
     path("oauth/callback", oauth.oauth_callback, name="oauth_callback"),
     path("<str:token>", links.link_form, name="link_form"),
+    path("<str:token>/oauth-trip", oauth.oauth_trip, name="oauth_trip"),
 ]

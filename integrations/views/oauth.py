@@ -1,15 +1,17 @@
 """Where an OAuth vendor sends the customer back after its consent page.
 
 One redirect URI for every OAuth app (`/connect/oauth/callback`): the `state` says which link
-the customer came through. An EMBEDDED link's trip ran in a popup its page opened: the popup
-hands the outcome to that page (same origin, `postMessage`) and closes, and the page inside
-the operator's iframe finishes with `@kombo-api/connect`'s protocol. A MAGIC_LINK's trip ran in
-the customer's own window, which shows the outcome.
+the customer came through. A MAGIC_LINK's trip ran in the customer's own window, which shows
+the outcome. An EMBEDDED link's trip ran in a popup its page opened; the popup shows the
+outcome and closes, while the page inside the operator's iframe asks us how the trip ended
+(`oauth_trip`) and finishes with `@kombo-api/connect`'s protocol. It asks us rather than
+waiting for the popup to tell it: the vendor's pages may cut the popup off from its opener
+(`Cross-Origin-Opener-Policy`), and a third-party iframe shares no storage with the popup.
 """
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
@@ -19,7 +21,7 @@ from django.views.decorators.http import require_GET
 from core.client_address import client_address
 from integrations.models import LinkType, ReconnectionLink
 from integrations.services import LinkOutcome, link_find
-from integrations.services.oauth_flow import oauth_flow_finish
+from integrations.services.oauth_flow import oauth_flow_finish, oauth_trip_status
 from integrations.views.hosted import framed, unusable_page
 from integrations.views.links import OAUTH_RETRY_COOKIE, link_page_context, link_page_subject
 
@@ -64,15 +66,10 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
     completed = result.outcome == LinkOutcome.COMPLETED
     with translation.override(link.language):
         if link.link_type == LinkType.EMBEDDED:
-            outcome = (
-                {"type": "kombo-site:oauth-success", "activation_token": result.activation_token}
-                if completed
-                else {"type": "kombo-site:oauth-failed", "message": result.message}
-            )
             page = render(
                 request,
                 "connect/oauth_popup_result.html",
-                context | {"completed": completed, "error": result.message, "outcome": outcome},
+                context | {"completed": completed, "error": result.message},
             )
         elif completed:
             page = render(request, "connect/relink_done.html", context)
@@ -88,3 +85,20 @@ def oauth_callback(request: HttpRequest) -> HttpResponse:
                 },
             )
     return framed(page, frameable=False)
+
+
+@never_cache
+@require_GET
+def oauth_trip(request: HttpRequest, token: str) -> HttpResponse:
+    """How the latest trip to the vendor of an EMBEDDED link ended, for its page in the
+    operator's iframe (which holds the link's token): JSON, polled while the popup is open."""
+    link = link_find(token=token)
+    if link is None or link.link_type != LinkType.EMBEDDED:
+        return JsonResponse({"state": "UNKNOWN"}, status=404)
+    status = oauth_trip_status(link=link)
+    body: dict[str, str] = {"state": status.state, "trip": status.trip_id}
+    if status.message:
+        body["message"] = status.message
+    if status.activation_token:
+        body["activation_token"] = status.activation_token
+    return JsonResponse(body)

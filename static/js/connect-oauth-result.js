@@ -1,9 +1,6 @@
-// The last page of the vendor popup: hand the outcome to the link's page that opened it (our
-// own origin only) and close. Without an opener the page itself tells the customer.
-(function () {
-  var outcome = JSON.parse(document.getElementById("oauth-outcome").textContent);
-  if (window.opener && !window.opener.closed) {
-    window.opener.postMessage(outcome, window.location.origin);
-    window.close();
-  }
-})();
+// The last page of the vendor popup: the link's page in the operator's iframe learns the
+// outcome from our server, so this window only has to go away (browsers let a script close a
+// window a script opened). Without that, its text tells the customer to close it.
+window.setTimeout(function () {
+  window.close();
+}, 1200);
