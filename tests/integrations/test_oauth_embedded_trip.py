@@ -75,7 +75,8 @@ def test_it_hands_the_activation_token_of_a_completed_trip_to_the_page_once(
     integration = activation_token_exchange(
         environment_id=environment.pk, token=first["activation_token"]
     )
-    assert integration is not None and integration.tool == "gusto"
+    assert integration is not None
+    assert integration.tool == "gusto"
 
 
 def test_it_tells_the_page_what_the_customer_was_told_when_consent_was_denied(

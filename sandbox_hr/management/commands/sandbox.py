@@ -60,6 +60,41 @@ def _employee_count(value: str) -> int:
     return int(value)
 
 
+def _add_oauth_arguments(subcommands: Any) -> None:
+    """`oauth-app create` and `oauth-revoke`: Sandbox HR as an OAuth provider."""
+    oauth_app = subcommands.add_parser("oauth-app", help="Register OAuth apps.")
+    oauth_app_actions = oauth_app.add_subparsers(
+        dest="oauth_app_action", required=True, metavar="ACTION"
+    )
+    oauth_app_create = oauth_app_actions.add_parser(
+        "create",
+        help="Register an OAuth app any account can authorize; prints its client id and "
+        "client secret (shown only this once).",
+    )
+    oauth_app_create.add_argument("--name", required=True)
+    oauth_app_create.add_argument(
+        "--redirect-uri",
+        required=True,
+        action="append",
+        dest="redirect_uris",
+        help="Exact redirect URI; repeat for more.",
+    )
+    oauth_app_create.add_argument(
+        "--scope",
+        action="append",
+        choices=SANDBOX_PERMISSIONS,
+        dest="scopes",
+        help="A scope the app may ask for; repeat for more (default: all).",
+    )
+
+    oauth_revoke = subcommands.add_parser(
+        "oauth-revoke",
+        help="Revoke every OAuth grant of an account (and all their tokens) at once.",
+    )
+    oauth_revoke.add_argument("account", help="Account id (acc_...).")
+    oauth_revoke.add_argument("--client-id", help="Only the grants of this app.")
+
+
 class Command(BaseCommand):
     help = "Manage Sandbox HR accounts, API keys, permissions and employees."
 
@@ -117,38 +152,7 @@ class Command(BaseCommand):
         add_employees.add_argument("--account", required=True, help="Account id (acc_...).")
         add_employees.add_argument("--count", required=True, type=_employee_count)
 
-        oauth_app = subcommands.add_parser("oauth-app", help="Register OAuth apps.")
-        oauth_app_actions = oauth_app.add_subparsers(
-            dest="oauth_app_action", required=True, metavar="ACTION"
-        )
-        oauth_app_create = oauth_app_actions.add_parser(
-            "create",
-            help="Register an OAuth app any account can authorize; prints its client id and "
-            "client secret (shown only this once).",
-        )
-        oauth_app_create.add_argument("--name", required=True)
-        oauth_app_create.add_argument(
-            "--redirect-uri",
-            required=True,
-            action="append",
-            dest="redirect_uris",
-            help="Exact redirect URI; repeat for more.",
-        )
-        oauth_app_create.add_argument(
-            "--scope",
-            action="append",
-            choices=SANDBOX_PERMISSIONS,
-            dest="scopes",
-            help="A scope the app may ask for; repeat for more (default: all).",
-        )
-
-        oauth_revoke = subcommands.add_parser(
-            "oauth-revoke",
-            help="Revoke every OAuth grant of an account (and all their tokens) at once.",
-        )
-        oauth_revoke.add_argument("account", help="Account id (acc_...).")
-        oauth_revoke.add_argument("--client-id", help="Only the grants of this app.")
-
+        _add_oauth_arguments(subcommands)
         subcommands.add_parser("list", help="Accounts, their keys and employee counts.")
 
     def handle(self, *args: Any, subcommand: str, **options: Any) -> None:
