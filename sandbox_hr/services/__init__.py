@@ -32,6 +32,7 @@ from sandbox_hr.services.oauth import (
     OAuthManagementDeniedError,
     sandbox_oauth_app_register,
     sandbox_oauth_grant_revoke,
+    sandbox_oauth_grant_seed,
     sandbox_oauth_grants_revoke,
     sandbox_oauth_token_authenticate,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "sandbox_employees_add",
     "sandbox_oauth_app_register",
     "sandbox_oauth_grant_revoke",
+    "sandbox_oauth_grant_seed",
     "sandbox_oauth_grants_revoke",
     "sandbox_oauth_token_authenticate",
     "sandbox_permission_grant",

@@ -251,6 +251,26 @@ def sandbox_oauth_grant_create(
         return _token_create(grant=grant, token=token, parent=None)
 
 
+def sandbox_oauth_grant_seed(
+    *, app: SandboxOAuthApp, account: SandboxAccount, scopes: Iterable[str]
+) -> dict[str, object]:
+    """A grant as if an administrator of `account` had allowed `app` (the demo's seed, which
+    runs before any browser could): its first token pair, in the token endpoint's words."""
+    token: dict[str, object] = {
+        "access_token": new_secret(ACCESS_TOKEN_PREFIX),
+        "refresh_token": new_secret(REFRESH_TOKEN_PREFIX),
+        "token_type": "Bearer",
+        "expires_in": settings.SANDBOX_HR_OAUTH_ACCESS_TOKEN_SECONDS,
+        "scope": " ".join(scopes),
+    }
+    with transaction.atomic():
+        grant = SandboxOAuthGrant.objects.create(
+            app=app, account=account, scopes=str(token["scope"]).split()
+        )
+        _token_create(grant=grant, token=token, parent=None)
+    return token
+
+
 def sandbox_oauth_refresh_token_find(
     *, app: SandboxOAuthApp, raw_refresh_token: str
 ) -> SandboxOAuthToken | None:

@@ -51,5 +51,5 @@ def test_it_seeds_integrations_in_every_state_once() -> None:
     call_command("seed_demo", stdout=again)
 
     assert "already present" in again.getvalue()
-    assert Integration.objects.count() == 5
+    assert Integration.objects.count() == 6
     assert Sync.objects.count() == syncs > 0

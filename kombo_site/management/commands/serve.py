@@ -31,11 +31,11 @@ class Command(BaseCommand):
         Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
         call_command("migrate", interactive=False, verbosity=0)
+        base_url = os.environ.get("BASE_URL", f"http://{host}:{port}")
         if not no_seed:
-            call_command("seed_demo", stdout=self.stdout)
+            call_command("seed_demo", base_url=base_url, stdout=self.stdout)
 
-        base_url = f"http://{host}:{port}"
-        child_env = {**os.environ, "BASE_URL": os.environ.get("BASE_URL", base_url)}
+        child_env = {**os.environ, "BASE_URL": base_url}
         commands = _commands(host=host, port=port)
         # Own sessions, so Ctrl-C reaches only us and we stop the children in order.
         children = {

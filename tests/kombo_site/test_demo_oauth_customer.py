@@ -1,0 +1,42 @@
+"""`make run`'s demo has one integration connected through Sandbox HR's OAuth consent, whose
+token Sandbox HR accepts, and the operator's app registered there with the redirect URI of the
+address the demo is served on (RFC 6749 §3.1.2: the redirect URI is compared exactly)."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from integrations.models import Integration, IntegrationStatus, OAuthApp
+from integrations.selectors.integrations import credentials_current
+from sandbox_hr.models import SandboxOAuthApp
+from sandbox_hr.services import sandbox_oauth_token_authenticate
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_seeds_one_integration_connected_through_oauth() -> None:
+    call_command("seed_demo", base_url="http://127.0.0.1:8000", stdout=StringIO())
+
+    integration = Integration.objects.get(tool="sandbox_oauth")
+    assert integration.status == IntegrationStatus.ACTIVE
+    token = credentials_current(integration=integration)
+    assert token is not None
+    accepted = sandbox_oauth_token_authenticate(raw_access_token=token["access_token"])
+    assert accepted is not None
+    assert accepted.grant.account_id == integration.remote_account_id
+    app = SandboxOAuthApp.objects.get()
+    assert OAuthApp.objects.get(tool="sandbox_oauth").client_id == app.client_id
+    assert app.redirect_uris == ["http://127.0.0.1:8000/connect/oauth/callback"]
+
+
+def test_it_registers_the_redirect_uri_of_each_run() -> None:
+    call_command("seed_demo", base_url="http://127.0.0.1:8000", stdout=StringIO())
+    call_command("seed_demo", base_url="http://127.0.0.1:8123", stdout=StringIO())
+
+    app = SandboxOAuthApp.objects.get()
+    assert app.redirect_uris == ["http://127.0.0.1:8123/connect/oauth/callback"]
+    assert OAuthApp.objects.get(tool="sandbox_oauth").client_id == app.client_id
+    assert Integration.objects.filter(tool="sandbox_oauth").count() == 1
