@@ -152,9 +152,13 @@ def _connect_sync_revoke_relink(story: Story, gusto: FakeGusto) -> Integration:
         },
         artifact="API create connect link",
     )["data"]["link"]
-    _, page = _vendor_trip(story, urlsplit(connect_url).path, gusto, "connect")
-    activation_token = page.split('"activation_token": "')[1].split('"')[0]
-    sweep.secret("activation token", activation_token, handed_out_in="connect callback")
+    customer, _ = _vendor_trip(story, urlsplit(connect_url).path, gusto, "connect")
+    # The link's page in the operator's iframe asks how the popup's trip ended.
+    trip = story.sweep.response(
+        "connect trip", customer.get(urlsplit(connect_url).path + "/oauth-trip")
+    )
+    activation_token = trip.json()["activation_token"]
+    sweep.secret("activation token", activation_token, handed_out_in="connect trip")
     integration_id = story.api("GET", f"/api/v1/connect/integration-by-token/{activation_token}")[
         "data"
     ]["id"]

@@ -34,7 +34,8 @@ def test_it_prints_an_administrator_login_per_account_once_and_it_signs_in() -> 
     assert "/sandbox-hr/sign-in/" in output
     logins = {match["account"]: match.groupdict() for match in LOGIN_LINE.finditer(output)}
     assert set(logins) == set(SandboxAccount.objects.values_list("name", flat=True))
-    assert len(logins) == 5
+    # The week's five customers and the one connected through OAuth.
+    assert len(logins) == 6
     for login in logins.values():
         user = SandboxUser.objects.get(email=login["email"])
         assert user.role == SandboxUserRole.ADMINISTRATOR
@@ -51,7 +52,7 @@ def test_it_prints_an_administrator_login_per_account_once_and_it_signs_in() -> 
     again = _seed()
 
     assert "Sandbox HR logins" not in again
-    assert SandboxUser.objects.count() == 5
+    assert SandboxUser.objects.count() == 6
 
 
 def test_it_lists_the_logins_without_passwords_on_the_operators_page(

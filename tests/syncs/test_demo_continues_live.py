@@ -17,6 +17,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from integrations.models import Integration, SyncType
+from kombo_site.demo.oauth import DEMO_OAUTH_CUSTOMER
 from syncs.models import AuthCheck, AuthCheckTrigger, Sync, SyncState, SyncTrigger
 from syncs.runner import sync_run
 from syncs.selectors import sync_list
@@ -107,4 +108,5 @@ def test_it_schedules_the_next_sync_where_the_history_left_off() -> None:
     queued_names = {
         sync.integration.organization_name for sync in Sync.objects.filter(state=SyncState.QUEUED)
     }
-    assert queued_names == {"Acme GmbH", "Globex Corporation", "Initech AG"}
+    # The customer connected through OAuth at the end of the week syncs first thing.
+    assert queued_names == {"Acme GmbH", "Globex Corporation", "Initech AG", DEMO_OAUTH_CUSTOMER}

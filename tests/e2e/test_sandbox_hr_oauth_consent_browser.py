@@ -4,19 +4,18 @@ app's state (RFC 6749 §4.1.1-§4.1.2), and the code is good for tokens."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS
 from sandbox_hr.models import SandboxUser
 from sandbox_hr.services import sandbox_account_create
-from tests.support.browser import CHROMIUM_ARGS, DESKTOP, BrowserConsole
+from tests.support.browser import BrowserConsole
 from tests.support.factories import SANDBOX_PASSWORD, SandboxUserFactory
 from tests.support.sandbox_hr import (
     TOKEN,
@@ -37,9 +36,6 @@ class Setup:
 
 @pytest.fixture
 def setup(live_server: Any) -> Setup:
-    """Made before the browser starts: database work done while Playwright's event loop runs
-    opens a connection of its own that outlives the test (on PostgreSQL, the test database
-    could not be dropped)."""
     account = sandbox_account_create(name="Initech AG", employees=2, seed=3)
     admin: SandboxUser = SandboxUserFactory(account=account, email="peter@initech.example")
     # On loopback, so the browser never looks up another host. Nothing is served there (a
@@ -48,25 +44,10 @@ def setup(live_server: Any) -> Setup:
     return Setup(admin, oauth_app_registered(redirect_uris=(callback,)), callback)
 
 
-@pytest.fixture
-def page(setup: Setup, chromium_path: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Page]:
-    # Playwright's sync API runs an event loop in this thread, which makes Django refuse ORM
-    # calls from test code although nothing here is actually async.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport=DESKTOP)
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
-
-
 def test_it_lets_an_administrator_allow_an_app_in_the_browser(
-    setup: Setup, page: Page, live_server: Any
+    setup: Setup, page: Page, console: BrowserConsole, live_server: Any
 ) -> None:
     admin, registered, callback = setup.admin, setup.registered, setup.callback
-    console = BrowserConsole()
-    page.on("console", console.record)
 
     page.goto(
         live_server.url
