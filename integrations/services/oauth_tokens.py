@@ -31,6 +31,7 @@ from integrations.tools.oauth import (
     OAuthGrantRefused,
     OAuthSpec,
     OAuthUnavailable,
+    RefreshRotation,
     token_is_due,
     token_refresh,
 )
@@ -245,12 +246,18 @@ def _refreshed_and_stored(
             ),
         )
     except OAuthUnavailable as unavailable:
+        message = f"{tool.label} token refresh failed: {unavailable}."
+        if spec.rotation == RefreshRotation.SINGLE_USE:
+            # Nothing can be done about it, but an operator reading the next refusal should
+            # know why it came.
+            message += (
+                f" {tool.label}'s refresh tokens are single use: if it rotated the token before "
+                "its answer was lost, the next refresh is refused and the customer must "
+                "reconnect."
+            )
         return UsableToken(
             None,
-            AuthResult.unreachable(
-                f"{tool.label} token refresh failed: {unavailable}",
-                retry_after_seconds=unavailable.retry_after_seconds,
-            ),
+            AuthResult.unreachable(message, retry_after_seconds=unavailable.retry_after_seconds),
         )
     version.payload_encrypted = encrypt_json(fresh)
     version.token_refreshed_at = now
