@@ -20,12 +20,14 @@ from core.roles import Role
 from core.services import api_key_create, environment_get_or_create
 from integrations.actors import Actor
 from kombo_site.celery import app
+from tests.support.fakes import deel, gusto
 from tests.support.fakes.bamboohr import FakeBambooHr
 from tests.support.fakes.deel import FakeDeel
 from tests.support.fakes.gusto import FakeGusto
 from tests.support.fakes.hibob import FakeHiBob
 from tests.support.fakes.personio import FakePersonio
 from tests.support.fakes.server import serve
+from tests.support.oauth import oauth_app_register
 from tests.support.roles import role_group
 from tests.support.services import REQUIRE_SERVICES, require_service
 from tests.support.sweep import LogCapture
@@ -132,6 +134,19 @@ def fake_gusto(gusto_server: FakeGusto) -> Iterator[FakeGusto]:
         yield gusto_server
 
 
+@pytest.fixture
+def gusto_app(fake_gusto: FakeGusto, environment: Environment) -> FakeGusto:
+    """Gusto's fake, with the operator's app registered there and saved for `environment`."""
+    oauth_app_register(
+        fake_gusto,
+        environment=environment,
+        tool_id="gusto",
+        client_id=gusto.CLIENT_ID,
+        client_secret=gusto.CLIENT_SECRET,
+    )
+    return fake_gusto
+
+
 @pytest.fixture(scope="session")
 def deel_server() -> Iterator[FakeDeel]:
     with serve(FakeDeel()) as fake:
@@ -142,6 +157,19 @@ def deel_server() -> Iterator[FakeDeel]:
 def fake_deel(deel_server: FakeDeel) -> Iterator[FakeDeel]:
     with deel_server.configured():
         yield deel_server
+
+
+@pytest.fixture
+def deel_app(fake_deel: FakeDeel, environment: Environment) -> FakeDeel:
+    """Deel's fake, with the operator's app registered there and saved for `environment`."""
+    oauth_app_register(
+        fake_deel,
+        environment=environment,
+        tool_id="deel",
+        client_id=deel.CLIENT_ID,
+        client_secret=deel.CLIENT_SECRET,
+    )
+    return fake_deel
 
 
 @pytest.fixture

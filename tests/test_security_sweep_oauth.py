@@ -14,22 +14,21 @@ redirect to the vendor; an activation token on the page finishing its embedded f
 from __future__ import annotations
 
 import logging
-import time
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.test import Client
 
-from core.crypto import decrypt_json, encrypt_json
 from core.models import Environment
 from core.services import api_key_create
-from integrations.models import CredentialVersion, Integration
+from integrations.models import Integration
 from integrations.selectors.integrations import credentials_current
 from integrations.services.oauth_flow import oauth_redirect_uri
 from syncs.models import SyncState
 from syncs.services import scheduler_tick
 from tests.support.factories import ScopeConfigFactory
 from tests.support.fakes.gusto import CLIENT_ID, CLIENT_SECRET, COMPANY_UUID, FakeGusto
+from tests.support.oauth import token_made_due
 from tests.support.processes import run_queued_syncs
 from tests.support.receivers import receiving
 from tests.support.sweep import (
@@ -62,15 +61,6 @@ def _tokens(sweep: Sweep, integration: Integration, name: str) -> None:
     assert stored is not None
     sweep.secret(f"{name} access token", stored["access_token"])
     sweep.secret(f"{name} refresh token", stored["refresh_token"])
-
-
-def _token_due(integration: Integration, gusto: FakeGusto) -> None:
-    gusto.expire_access_tokens()
-    version = CredentialVersion.objects.filter(integration=integration).latest("created_at")
-    token = decrypt_json(version.payload_encrypted)
-    token["expires_at"] = str(int(time.time()) - 1)
-    version.payload_encrypted = encrypt_json(token)
-    version.save(update_fields=["payload_encrypted"])
 
 
 def _vendor_trip(
@@ -167,12 +157,12 @@ def _connect_sync_revoke_relink(story: Story, gusto: FakeGusto) -> Integration:
 
     assert _sync(integration) == SyncState.SUCCEEDED
     story.api("GET", "/api/v1/hris/employees", HTTP_X_INTEGRATION_ID=integration.pk)
-    _token_due(integration, gusto)
+    token_made_due(integration, gusto)
     assert _sync(integration) == SyncState.SUCCEEDED
     _tokens(sweep, integration, "refreshed")
 
     gusto.revoke_grant(COMPANY_UUID)
-    _token_due(integration, gusto)
+    token_made_due(integration, gusto)
     story.api("POST", f"/api/v1/integrations/{integration.pk}/check-auth")
     assert _sync(integration) == SyncState.AUTHENTICATION_FAILED
 

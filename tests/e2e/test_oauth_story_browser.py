@@ -25,7 +25,7 @@ import time_machine
 from django.test import override_settings
 from django.utils import timezone
 from kombo import Kombo
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, FrameLocator, Page, expect
 from pytest_httpserver import HTTPServer
 
 from core.models import ApiKey, Environment
@@ -96,9 +96,11 @@ def _sign_in_and_allow(window: Page, email: str) -> None:
     window.get_by_role("button", name="Allow").click()
 
 
-def _connect_embedded(
-    page: Page, operator_app: HTTPServer, live_server: Any, environment: Environment, email: str
-) -> str:
+def _embedded_link_opened(
+    page: Page, operator_app: HTTPServer, environment: Environment
+) -> FrameLocator:
+    """A new customer's EMBEDDED connect link, opened by the operator's page with
+    `@kombo-api/connect`: the link's page in its iframe."""
     _, url = connect_link_create(
         environment_id=environment.pk,
         organization_name="Umbrella SA",
@@ -115,7 +117,13 @@ def _connect_embedded(
     )
     page.goto(on_ip(operator_app, "/app"))
     page.click("#open")
-    frame = page.frame_locator("iframe")
+    return page.frame_locator("iframe")
+
+
+def _connect_embedded(
+    page: Page, operator_app: HTTPServer, live_server: Any, environment: Environment, email: str
+) -> str:
+    frame = _embedded_link_opened(page, operator_app, environment)
     expect(frame.get_by_role("heading", name=f"Connect {TOOL_LABEL}")).to_be_visible()
     with page.expect_popup() as popup_opened:
         frame.get_by_role("button", name=f"Continue to {TOOL_LABEL}").click()
@@ -276,23 +284,7 @@ def test_it_says_so_when_the_browser_blocks_the_popup(
     )
     try:
         page = context.new_page()
-        _, url = connect_link_create(
-            environment_id=environment.pk,
-            organization_name="Umbrella SA",
-            email="it@umbrella.example",
-            origin_id="umbrella",
-            scope_config=ScopeConfigFactory(environment=environment),
-            link_type=LinkType.EMBEDDED,
-            language="en",
-            actor=Actor.system("tests"),
-            tool_id=TOOL,
-        )
-        operator_app.expect_request("/app").respond_with_data(
-            APP % f'"{url}"', content_type="text/html"
-        )
-        page.goto(on_ip(operator_app, "/app"))
-        page.click("#open")
-        frame = page.frame_locator("iframe")
+        frame = _embedded_link_opened(page, operator_app, environment)
         continue_button = frame.get_by_role("button", name=f"Continue to {TOOL_LABEL}")
         continue_button.click()
 

@@ -16,7 +16,6 @@ import time
 import pytest
 from django.utils import timezone
 
-from core.crypto import decrypt_json, encrypt_json
 from core.models import Environment
 from integrations.models import CredentialVersion, Integration, OAuthApp, SyncType
 from integrations.selectors.integrations import credentials_current
@@ -24,45 +23,22 @@ from integrations.tools.base import AuthOutcome
 from syncs.models import AuthCheckTrigger, Sync, SyncState, SyncTrigger
 from syncs.services import auth_check_run
 from tests.support.factories import ScopeConfigFactory
-from tests.support.fakes.gusto import CLIENT_ID, CLIENT_SECRET, COMPANY_UUID, FakeGusto
+from tests.support.fakes.gusto import COMPANY_UUID, FakeGusto
 from tests.support.fakes.server import Fault
-from tests.support.oauth import oauth_app_register, oauth_integration
+from tests.support.oauth import oauth_integration, token_made_due
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def gusto(fake_gusto: FakeGusto, environment: Environment) -> FakeGusto:
-    oauth_app_register(
-        fake_gusto,
-        environment=environment,
-        tool_id="gusto",
-        client_id=CLIENT_ID,
-        client_secret=CLIENT_SECRET,
-    )
-    return fake_gusto
-
-
-@pytest.fixture
-def integration(gusto: FakeGusto, environment: Environment) -> Integration:
+def integration(gusto_app: FakeGusto, environment: Environment) -> Integration:
     return oauth_integration(
         environment=environment,
         tool_id="gusto",
-        token=gusto.grant(COMPANY_UUID),
+        token=gusto_app.grant(COMPANY_UUID),
         remote_account_id=COMPANY_UUID,
         scope_config=ScopeConfigFactory(environment=environment),
     )
-
-
-def _token_expired(integration: Integration, gusto: FakeGusto) -> dict[str, str]:
-    """Two hours later: the vendor and the stored token agree the access token is over."""
-    gusto.expire_access_tokens()
-    version = CredentialVersion.objects.filter(integration=integration).latest("created_at")
-    token = decrypt_json(version.payload_encrypted)
-    token["expires_at"] = str(int(time.time()) - 1)
-    version.payload_encrypted = encrypt_json(token)
-    version.save(update_fields=["payload_encrypted"])
-    return token
 
 
 def _check(integration: Integration) -> AuthOutcome:
@@ -81,14 +57,14 @@ def _scheduled_check(integration: Integration) -> AuthOutcome:
     return run.result.outcome
 
 
-def _refreshes(gusto: FakeGusto) -> int:
-    return sum(1 for r in gusto.token_requests if r["grant_type"] == "refresh_token")
+def _refreshes(gusto_app: FakeGusto) -> int:
+    return sum(1 for r in gusto_app.token_requests if r["grant_type"] == "refresh_token")
 
 
 def test_it_refreshes_a_due_token_and_stores_it_before_using_it(
-    gusto: FakeGusto, integration: Integration
+    gusto_app: FakeGusto, integration: Integration
 ) -> None:
-    old = _token_expired(integration, gusto)
+    old = token_made_due(integration, gusto_app)
 
     assert _check(integration) == AuthOutcome.OK
 
@@ -97,17 +73,17 @@ def test_it_refreshes_a_due_token_and_stores_it_before_using_it(
     assert stored["access_token"] != old["access_token"]
     assert stored["refresh_token"] != old["refresh_token"]
     assert int(stored["expires_at"]) > time.time() + 7000
-    assert gusto.access_token_used(stored["access_token"])
-    assert _refreshes(gusto) == 1
+    assert gusto_app.access_token_used(stored["access_token"])
+    assert _refreshes(gusto_app) == 1
     version = CredentialVersion.objects.filter(integration=integration).latest("created_at")
     assert version.token_refreshed_at is not None
 
 
 def test_it_keeps_the_refresh_token_when_the_answer_brings_none(
-    gusto: FakeGusto, integration: Integration
+    gusto_app: FakeGusto, integration: Integration
 ) -> None:
-    old = _token_expired(integration, gusto)
-    gusto.answer_next_refresh_without_refresh_token()
+    old = token_made_due(integration, gusto_app)
+    gusto_app.answer_next_refresh_without_refresh_token()
 
     assert _check(integration) == AuthOutcome.OK
 
@@ -115,15 +91,15 @@ def test_it_keeps_the_refresh_token_when_the_answer_brings_none(
     assert stored is not None
     assert stored["refresh_token"] == old["refresh_token"]
     # And it still works.
-    _token_expired(integration, gusto)
+    token_made_due(integration, gusto_app)
     assert _check(integration) == AuthOutcome.OK
 
 
 def test_it_counts_a_revoked_grant_like_a_revoked_api_key(
-    gusto: FakeGusto, integration: Integration
+    gusto_app: FakeGusto, integration: Integration
 ) -> None:
-    _token_expired(integration, gusto)
-    gusto.revoke_grant(COMPANY_UUID)
+    token_made_due(integration, gusto_app)
+    gusto_app.revoke_grant(COMPANY_UUID)
 
     run = auth_check_run(integration=integration, trigger=AuthCheckTrigger.MANUAL)
 
@@ -134,28 +110,28 @@ def test_it_counts_a_revoked_grant_like_a_revoked_api_key(
 
 
 def test_it_refreshes_once_when_the_vendor_refuses_a_token_it_said_was_valid(
-    gusto: FakeGusto, integration: Integration
+    gusto_app: FakeGusto, integration: Integration
 ) -> None:
     """The stored expiry says the token is good, the vendor says 401: one refresh tells a
     dead token (then OK) from a dead grant (then refused)."""
-    gusto.expire_access_tokens()
+    gusto_app.expire_access_tokens()
 
     assert _check(integration) == AuthOutcome.OK
-    assert _refreshes(gusto) == 1
+    assert _refreshes(gusto_app) == 1
 
-    gusto.revoke_grant(COMPANY_UUID)
+    gusto_app.revoke_grant(COMPANY_UUID)
     assert _check(integration) == AuthOutcome.INVALID_CREDENTIALS
-    assert _refreshes(gusto) == 2
+    assert _refreshes(gusto_app) == 2
 
 
 @pytest.mark.parametrize(
     ("status", "headers"), [(503, {}), (500, {}), (429, {"Retry-After": "30"})]
 )
 def test_it_never_counts_a_token_endpoint_that_cannot_answer(
-    gusto: FakeGusto, integration: Integration, status: int, headers: dict[str, str]
+    gusto_app: FakeGusto, integration: Integration, status: int, headers: dict[str, str]
 ) -> None:
-    _token_expired(integration, gusto)
-    gusto.fail_next(
+    token_made_due(integration, gusto_app)
+    gusto_app.fail_next(
         Fault(status=status, headers=headers, matches=lambda r: r.path == "/oauth/token")
     )
 
@@ -169,12 +145,12 @@ def test_it_never_counts_a_token_endpoint_that_cannot_answer(
 
 
 def test_it_repeats_a_refresh_whose_answer_was_lost(
-    gusto: FakeGusto, integration: Integration
+    gusto_app: FakeGusto, integration: Integration
 ) -> None:
     """Gusto rotated, the answer never arrived: the old refresh token still works, because the
     new access token was never used."""
-    old = _token_expired(integration, gusto)
-    gusto.lose_next_refresh_response()
+    old = token_made_due(integration, gusto_app)
+    gusto_app.lose_next_refresh_response()
 
     assert _check(integration) == AuthOutcome.UNREACHABLE
     stored = credentials_current(integration=integration)
@@ -182,33 +158,33 @@ def test_it_repeats_a_refresh_whose_answer_was_lost(
     assert stored["refresh_token"] == old["refresh_token"]
 
     assert _check(integration) == AuthOutcome.OK
-    assert gusto.invalid_grant_count == 0
+    assert gusto_app.invalid_grant_count == 0
 
 
-def test_it_does_not_hammer_a_dead_grant(gusto: FakeGusto, integration: Integration) -> None:
+def test_it_does_not_hammer_a_dead_grant(gusto_app: FakeGusto, integration: Integration) -> None:
     """After a refused refresh, manual checks, force-syncs and workers ask no more; the next
     scheduled check tries once again."""
-    _token_expired(integration, gusto)
-    gusto.revoke_grant(COMPANY_UUID)
+    token_made_due(integration, gusto_app)
+    gusto_app.revoke_grant(COMPANY_UUID)
     assert _check(integration) == AuthOutcome.INVALID_CREDENTIALS
-    assert _refreshes(gusto) == 1
+    assert _refreshes(gusto_app) == 1
 
     for _ in range(5):
         assert _check(integration) == AuthOutcome.INVALID_CREDENTIALS
-    assert _refreshes(gusto) == 1
+    assert _refreshes(gusto_app) == 1
 
     assert _scheduled_check(integration) == AuthOutcome.INVALID_CREDENTIALS
-    assert _refreshes(gusto) == 2
+    assert _refreshes(gusto_app) == 2
 
 
 def test_it_does_not_count_a_missing_oauth_app_against_the_customer(
-    gusto: FakeGusto, integration: Integration
+    gusto_app: FakeGusto, integration: Integration
 ) -> None:
-    _token_expired(integration, gusto)
+    token_made_due(integration, gusto_app)
     OAuthApp.objects.all().delete()
 
     run = auth_check_run(integration=integration, trigger=AuthCheckTrigger.MANUAL)
 
     assert run.result.outcome == AuthOutcome.UNREACHABLE
     assert "No OAuth app is configured for Gusto" in run.result.message
-    assert _refreshes(gusto) == 0
+    assert _refreshes(gusto_app) == 0

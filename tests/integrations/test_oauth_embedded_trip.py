@@ -18,22 +18,10 @@ from integrations.actors import Actor
 from integrations.models import LinkType
 from integrations.services import activation_token_exchange, connect_link_create
 from tests.support.factories import ScopeConfigFactory
-from tests.support.fakes.gusto import CLIENT_ID, CLIENT_SECRET, FakeGusto
-from tests.support.oauth import oauth_app_register, vendor_trip
+from tests.support.fakes.gusto import FakeGusto
+from tests.support.oauth import vendor_trip
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def gusto(fake_gusto: FakeGusto, environment: Environment) -> FakeGusto:
-    oauth_app_register(
-        fake_gusto,
-        environment=environment,
-        tool_id="gusto",
-        client_id=CLIENT_ID,
-        client_secret=CLIENT_SECRET,
-    )
-    return fake_gusto
 
 
 def _link(environment: Environment, link_type: LinkType = LinkType.EMBEDDED) -> str:
@@ -60,12 +48,12 @@ def _trip(url: str) -> dict[str, str]:
 
 
 def test_it_hands_the_activation_token_of_a_completed_trip_to_the_page_once(
-    gusto: FakeGusto, environment: Environment
+    gusto_app: FakeGusto, environment: Environment
 ) -> None:
     url = _link(environment)
     assert _trip(url)["state"] == "WAITING"
 
-    popup_page = vendor_trip(Client(), url, lambda a: gusto.consent(a))
+    popup_page = vendor_trip(Client(), url, lambda a: gusto_app.consent(a))
     first, again = _trip(url), _trip(url)
 
     assert first["state"] == again["state"] == "COMPLETED"
@@ -80,11 +68,11 @@ def test_it_hands_the_activation_token_of_a_completed_trip_to_the_page_once(
 
 
 def test_it_tells_the_page_what_the_customer_was_told_when_consent_was_denied(
-    gusto: FakeGusto, environment: Environment
+    gusto_app: FakeGusto, environment: Environment
 ) -> None:
     url = _link(environment)
 
-    vendor_trip(Client(), url, lambda a: gusto.consent(a, allow=False))
+    vendor_trip(Client(), url, lambda a: gusto_app.consent(a, allow=False))
     trip = _trip(url)
 
     assert trip["state"] == "FAILED"
@@ -92,7 +80,7 @@ def test_it_tells_the_page_what_the_customer_was_told_when_consent_was_denied(
     assert trip["trip"]
 
 
-def test_it_answers_only_for_embedded_links(gusto: FakeGusto, environment: Environment) -> None:
+def test_it_answers_only_for_embedded_links(gusto_app: FakeGusto, environment: Environment) -> None:
     url = _link(environment, LinkType.MAGIC_LINK)
 
     response = Client().get(urlsplit(url).path + "/oauth-trip")

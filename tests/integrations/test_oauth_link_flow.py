@@ -38,19 +38,8 @@ from integrations.services.oauth_flow import oauth_redirect_uri
 from integrations.tools import tool_get
 from integrations.tools.base import AuthResult
 from tests.support.factories import ScopeConfigFactory
-from tests.support.fakes.gusto import (
-    CLIENT_ID,
-    CLIENT_SECRET,
-    COMPANY_UUID,
-    OTHER_COMPANY_UUID,
-    FakeGusto,
-)
-from tests.support.oauth import (
-    link_path,
-    oauth_app_register,
-    oauth_integration,
-    vendor_trip,
-)
+from tests.support.fakes.gusto import CLIENT_ID, COMPANY_UUID, OTHER_COMPANY_UUID, FakeGusto
+from tests.support.oauth import link_path, oauth_integration, vendor_trip
 from tests.support.relink import integration_snapshot
 from webhooks.models import WebhookEvent
 from webhooks.services import endpoint_create
@@ -60,20 +49,14 @@ OPERATOR = Actor.system("tests")
 
 
 @pytest.fixture
-def gusto(fake_gusto: FakeGusto, environment: Environment) -> FakeGusto:
-    oauth_app_register(
-        fake_gusto,
-        environment=environment,
-        tool_id="gusto",
-        client_id=CLIENT_ID,
-        client_secret=CLIENT_SECRET,
-    )
+def gusto(gusto_app: FakeGusto, environment: Environment) -> FakeGusto:
+    """Gusto with the operator's app, and an endpoint that gets `connection-flow-failed`."""
     endpoint_create(
         environment_id=environment.pk,
         url="http://127.0.0.1:9/hooks",
         event_types=["connection-flow-failed"],
     )
-    return fake_gusto
+    return gusto_app
 
 
 def _invalid_integration(gusto: FakeGusto, environment: Environment) -> Integration:

@@ -14,22 +14,17 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.test import Client
 
-from core.crypto import decrypt_json, encrypt_json
+from core.crypto import decrypt_json
 from core.models import Environment
-from integrations.actors import Actor
-from integrations.models import CredentialVersion, Integration, LinkType
-from integrations.services import connect_link_create
-from tests.support.factories import ScopeConfigFactory
-from tests.support.fakes.deel import CLIENT_ID, CLIENT_SECRET, FakeDeel
-from tests.support.oauth import oauth_app_register, vendor_trip
+from integrations.models import CredentialVersion, Integration
+from tests.support.fakes.deel import FakeDeel
+from tests.support.oauth import oauth_connected, token_made_due
 from tests.support.processes import ROOT, database_url
 from tests.support.services import require_service
 
@@ -37,33 +32,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 CHECKERS = 20
 PROCESS_TIMEOUT_SECONDS = 120
-
-
-def _connected(deel: FakeDeel, environment: Environment) -> Integration:
-    """A customer connects Deel through a link, as in real life."""
-    _, url = connect_link_create(
-        environment_id=environment.pk,
-        organization_name="Acme",
-        email="it@acme.example",
-        origin_id="acme",
-        scope_config=ScopeConfigFactory(environment=environment),
-        link_type=LinkType.MAGIC_LINK,
-        language="en",
-        actor=Actor.system("tests"),
-        tool_id="deel",
-    )
-    done = vendor_trip(Client(), url, lambda authorize: deel.consent(authorize))
-    assert b"You're done" in done.content
-    return Integration.objects.get(tool="deel")
-
-
-def _token_due(integration: Integration) -> str:
-    version = CredentialVersion.objects.filter(integration=integration).latest("created_at")
-    token = decrypt_json(version.payload_encrypted)
-    token["expires_at"] = str(int(time.time()) - 1)
-    version.payload_encrypted = encrypt_json(token)
-    version.save(update_fields=["payload_encrypted"])
-    return token["refresh_token"]
 
 
 def _checkers(
@@ -96,28 +64,20 @@ def _checkers(
 
 
 def test_it_refreshes_once_when_twenty_processes_check_at_once(
-    fake_deel: FakeDeel, environment: Environment, tmp_path: Path
+    deel_app: FakeDeel, environment: Environment, tmp_path: Path
 ) -> None:
     require_service(
         "PostgreSQL", connection.vendor == "postgresql", "set DATABASE_URL (processes share it)"
     )
-    oauth_app_register(
-        fake_deel,
-        environment=environment,
-        tool_id="deel",
-        client_id=CLIENT_ID,
-        client_secret=CLIENT_SECRET,
-    )
     # Twenty checks in one second are over Deel's 5 requests a second: the race is about the
     # token endpoint, not the API's rate limit.
-    fake_deel.rate_limit_per_second = None
-    integration = _connected(fake_deel, environment)
-    old_refresh_token = _token_due(integration)
-    fake_deel.expire_access_tokens()
-    refreshes_before = fake_deel.refresh_count
+    deel_app.rate_limit_per_second = None
+    integration = oauth_connected(deel_app, environment=environment, tool_id="deel")
+    old_refresh_token = token_made_due(integration, deel_app)["refresh_token"]
+    refreshes_before = deel_app.refresh_count
     barrier = tmp_path / "go"
 
-    processes = _checkers(integration, fake_deel, barrier)
+    processes = _checkers(integration, deel_app, barrier)
     try:
         for process in processes:
             assert process.stdout is not None
@@ -134,8 +94,8 @@ def test_it_refreshes_once_when_twenty_processes_check_at_once(
                 process.kill()
 
     assert [outcome["outcome"] for outcome in outcomes] == ["OK"] * CHECKERS, outcomes
-    assert fake_deel.refresh_count - refreshes_before == 1
-    assert fake_deel.invalid_grant_count == 0
+    assert deel_app.refresh_count - refreshes_before == 1
+    assert deel_app.invalid_grant_count == 0
     stored = decrypt_json(
         CredentialVersion.objects.filter(integration=integration)
         .latest("created_at")

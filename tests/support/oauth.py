@@ -3,6 +3,7 @@ a real grant of it, and a customer's trip through a link's consent flow with a t
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -10,12 +11,20 @@ from urllib.parse import urlsplit
 from django.http import HttpResponse
 from django.test import Client
 
+from core.crypto import decrypt_json, encrypt_json
 from core.models import Environment
 from integrations.actors import Actor
-from integrations.models import CredentialSource, Integration, ScopeConfig
-from integrations.services import integration_create
+from integrations.models import (
+    CredentialSource,
+    CredentialVersion,
+    Integration,
+    LinkType,
+    ScopeConfig,
+)
+from integrations.services import connect_link_create, integration_create
 from integrations.services.oauth_flow import oauth_redirect_uri
 from integrations.services.oauth_tokens import oauth_app_save
+from tests.support.factories import ScopeConfigFactory
 
 
 class OAuthFake(Protocol):
@@ -24,6 +33,8 @@ class OAuthFake(Protocol):
     def consent(
         self, authorize_url: str, *, company: str | None = None, allow: bool = True
     ) -> str: ...
+
+    def expire_access_tokens(self) -> None: ...
 
 
 def oauth_app_register(
@@ -82,3 +93,35 @@ def vendor_trip(
     back = urlsplit(consent(started["Location"]))
     response: HttpResponse = client.get(f"{back.path}?{back.query}")
     return response
+
+
+def oauth_connected(
+    fake: OAuthFake, *, environment: Environment, tool_id: str, company: str | None = None
+) -> Integration:
+    """A new customer connects the tool through a magic link and the vendor's consent page,
+    as in real life; returns the integration that made."""
+    _, url = connect_link_create(
+        environment_id=environment.pk,
+        organization_name="Acme",
+        email="it@acme.example",
+        origin_id="acme",
+        scope_config=ScopeConfigFactory(environment=environment),
+        link_type=LinkType.MAGIC_LINK,
+        language="en",
+        actor=Actor.system("tests"),
+        tool_id=tool_id,
+    )
+    done = vendor_trip(Client(), url, lambda authorize: fake.consent(authorize, company=company))
+    assert b"You're done" in done.content, done.content.decode()[-2000:]
+    return Integration.objects.get(tool=tool_id, deleted_at__isnull=True)
+
+
+def token_made_due(integration: Integration, fake: OAuthFake) -> dict[str, str]:
+    """Later: the vendor and the stored token agree the access token is over. Returns the
+    token as it was stored before."""
+    fake.expire_access_tokens()
+    version = CredentialVersion.objects.filter(integration=integration).latest("created_at")
+    token = decrypt_json(version.payload_encrypted)
+    version.payload_encrypted = encrypt_json({**token, "expires_at": str(int(time.time()) - 1)})
+    version.save(update_fields=["payload_encrypted"])
+    return token
