@@ -61,6 +61,8 @@ class Seeded:
     delivery_id: str
     request_log_id: str
     relink_path: str
+    # An EMBEDDED relink link of an OAuth tool: "Continue to <Vendor>" instead of a form.
+    oauth_relink_path: str
     migration_id: str
     # An integration in each of the list's states, and one whose last sync has warnings.
     integration_in_state: dict[str, str]
@@ -126,6 +128,14 @@ PAGES = [
     ),
     pytest.param(PageCase(url=lambda _: reverse("login"), signed_in=False), id="login"),
     pytest.param(PageCase(url=lambda seeded: seeded.relink_path, signed_in=False), id="connect"),
+    pytest.param(
+        PageCase(
+            url=lambda seeded: seeded.oauth_relink_path,
+            signed_in=False,
+            shows="Continue to Sandbox HR (OAuth)",
+        ),
+        id="connect-oauth",
+    ),
     _routed("scope-configs", lambda _: reverse("scope_configs:scope_config_list")),
     _routed(
         "scope-config-edit",
@@ -399,7 +409,21 @@ def seed_site(environment: Environment) -> Seeded:
         client_id="kombo-site-demo-app",
         client_secret="demo-client-secret",
     )
+    oauth_integration = IntegrationFactory(
+        environment=environment,
+        tool=SandboxOAuthTool.id,
+        organization_name="Wayne Enterprises",
+        scope_config=default,
+        credentials={"access_token": "sbxat_seeded", "refresh_token": "sbxrt_seeded"},
+    )
+    _, oauth_url = relink_link_create(
+        integration=oauth_integration,
+        link_type=LinkType.EMBEDDED,
+        language="en",
+        actor=Actor.system("tests"),
+    )
     return Seeded(
+        oauth_relink_path=oauth_url.removeprefix(settings.BASE_URL),
         migration_id=migration.pk,
         integration_id=integration.pk,
         scope_config_id=default.pk,
