@@ -46,14 +46,13 @@ from django.test import override_settings
 from werkzeug.wrappers import Request, Response
 
 from tests.support.fakes.oauth import (
+    FakeOAuthVendor,
     consent_form,
-    consent_given,
     drop_connection,
     json_response,
     oauth_error,
     redirect_back,
 )
-from tests.support.fakes.server import FakeVendor
 
 CLIENT_ID = "5e3b7c1d-2f4a-4b8e-9c6d-0a1b2c3d4e5f"
 CLIENT_SECRET = "dl_secret_7Hq2sVx9LmN4pR8tKw3zYb6cFj1gDe5a"
@@ -379,7 +378,7 @@ class LostResponseError(ConnectionError):
     """The fake dropped the connection on purpose, after doing the work."""
 
 
-class FakeDeel(FakeVendor):
+class FakeDeel(FakeOAuthVendor):
     url_setting = "DEEL_API_URL"
     url_suffix = "/rest/v2"
 
@@ -460,11 +459,6 @@ class FakeDeel(FakeVendor):
             for request in self.requests
             if request.path.startswith("/rest/v2/")
         ]
-
-    def consent(self, authorize_url: str, *, company: str | None = None, allow: bool = True) -> str:
-        """Open the consent page and submit it as the signed-in admin would; returns the
-        redirect `Location` (the callback URL with code & state, or with an error)."""
-        return consent_given(authorize_url, company=company, allow=allow)
 
     # --- the wire ----------------------------------------------------------------------
     def handle(self, request: Request) -> Response:

@@ -48,14 +48,13 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from tests.support.fakes.oauth import (
+    FakeOAuthVendor,
     consent_form,
-    consent_given,
     drop_connection,
     json_response,
     oauth_error,
     redirect_back,
 )
-from tests.support.fakes.server import FakeVendor
 
 # The sample application of Gusto's OAuth2 guide.
 CLIENT_ID = "bbb286ff1a4fe6b84742b0d49b8d0d65bd0208d27d3d50333591df71c45da519"
@@ -367,7 +366,7 @@ _INVALID_CLIENT = (
 )
 
 
-class FakeGusto(FakeVendor):
+class FakeGusto(FakeOAuthVendor):
     url_setting = "GUSTO_API_URL"
 
     def __init__(self) -> None:
@@ -449,11 +448,6 @@ class FakeGusto(FakeVendor):
 
     def employee(self, employee_uuid: str) -> dict[str, Any]:
         return next(e for e in self.companies[COMPANY_UUID].employees if e["uuid"] == employee_uuid)
-
-    def consent(self, authorize_url: str, *, company: str | None = None, allow: bool = True) -> str:
-        """Drive the consent page like the signed-in admin: open it, pick the company (the
-        first offered by default), click Allow or Deny. Returns the redirect's Location."""
-        return consent_given(authorize_url, company=company, allow=allow)
 
     # --- routing ---------------------------------------------------------------------------
     def handle(self, request: Request) -> Response:

@@ -18,6 +18,8 @@ from urllib.parse import urlencode, urljoin, urlsplit
 import requests
 from werkzeug.wrappers import Request, Response
 
+from tests.support.fakes.server import FakeVendor
+
 
 def json_response(
     body: Any, *, status: int = 200, headers: dict[str, str] | None = None
@@ -125,25 +127,28 @@ class _ConsentForm(HTMLParser):
             self._in_select = False
 
 
-def consent_given(authorize_url: str, *, company: str | None, allow: bool) -> str:
-    """Open the consent page and submit it as the signed-in admin would: pick the company (the
-    first offered by default), click Allow or Deny. Returns the redirect's `Location` (the
-    callback with a code, or an error)."""
-    page = requests.get(authorize_url, allow_redirects=False, timeout=10)
-    if page.is_redirect:
-        return str(page.headers["Location"])
-    if page.status_code != 200:
-        raise ConsentPageError(page.status_code, page.text)
-    form = _ConsentForm()
-    form.feed(page.text)
-    fields = {
-        **form.hidden,
-        "company": company or form.companies[0],
-        "decision": "allow" if allow else "deny",
-    }
-    answer = requests.post(
-        urljoin(authorize_url, form.action), data=fields, allow_redirects=False, timeout=10
-    )
-    if not answer.is_redirect:
-        raise ConsentPageError(answer.status_code, answer.text)
-    return str(answer.headers["Location"])
+class FakeOAuthVendor(FakeVendor):
+    """A fake vendor with an OAuth consent page, as a signed-in admin's browser sees it."""
+
+    def consent(self, authorize_url: str, *, company: str | None = None, allow: bool = True) -> str:
+        """Open the consent page and submit it as the signed-in admin would: pick the company
+        (the first offered by default), click Allow or Deny. Returns the redirect's `Location`
+        (the callback with a code, or an error)."""
+        page = requests.get(authorize_url, allow_redirects=False, timeout=10)
+        if page.is_redirect:
+            return str(page.headers["Location"])
+        if page.status_code != 200:
+            raise ConsentPageError(page.status_code, page.text)
+        form = _ConsentForm()
+        form.feed(page.text)
+        fields = {
+            **form.hidden,
+            "company": company or form.companies[0],
+            "decision": "allow" if allow else "deny",
+        }
+        answer = requests.post(
+            urljoin(authorize_url, form.action), data=fields, allow_redirects=False, timeout=10
+        )
+        if not answer.is_redirect:
+            raise ConsentPageError(answer.status_code, answer.text)
+        return str(answer.headers["Location"])
