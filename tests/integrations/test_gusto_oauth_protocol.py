@@ -29,9 +29,9 @@ from tests.support.fakes.gusto import (
     COMPANY_UUID,
     OTHER_COMPANY_UUID,
     REDIRECT_URI,
-    ConsentPageError,
     FakeGusto,
 )
+from tests.support.fakes.oauth import ConsentPageError
 from tests.support.fakes.server import Fault
 
 tool = GustoTool()

@@ -8,25 +8,12 @@ import pytest
 from django.test import Client
 
 from sandbox_hr.models import SandboxAccount, SandboxApiKey, SandboxUser
-from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
-from tests.support.factories import ALL_PERMISSIONS, SandboxUserFactory
-from tests.support.sandbox_hr import sandbox_sign_in
+from sandbox_hr.services import sandbox_api_key_create
+from tests.support.factories import ALL_PERMISSIONS
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/sandbox-hr/settings/api-keys/"
-
-
-@pytest.fixture
-def account() -> SandboxAccount:
-    return sandbox_account_create(name="Initech AG", employees=3, seed=3)
-
-
-@pytest.fixture
-def admin(client: Client, account: SandboxAccount) -> SandboxUser:
-    user: SandboxUser = SandboxUserFactory(account=account, email="peter@initech.example")
-    sandbox_sign_in(client, user)
-    return user
 
 
 @pytest.fixture

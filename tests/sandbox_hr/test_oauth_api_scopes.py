@@ -13,32 +13,10 @@ from django.test import Client
 
 from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS, PERM_PERSONAL
 from sandbox_hr.models import SandboxAccount
-from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
-from tests.support.factories import SandboxUserFactory
-from tests.support.sandbox_hr import (
-    REDIRECT_URI,
-    oauth_app_registered,
-    oauth_code_approved,
-    sandbox_sign_in,
-    token_post,
-)
+from sandbox_hr.services import sandbox_api_key_create
+from tests.support.sandbox_hr import RegisteredApp, oauth_tokens
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def account() -> SandboxAccount:
-    return sandbox_account_create(name="Initech AG", employees=4, seed=3)
-
-
-def _access_token(account: SandboxAccount, *scopes: str) -> str:
-    browser = Client()
-    sandbox_sign_in(browser, SandboxUserFactory(account=account))
-    registered = oauth_app_registered()
-    code = oauth_code_approved(browser, registered, scope=" ".join(scopes))
-    exchange = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI}
-    token: str = token_post(browser, registered, **exchange).json()["access_token"]
-    return token
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("admin")]
 
 
 def _get(live_server: Any, path: str, bearer: str) -> requests.Response:
@@ -50,9 +28,10 @@ def _get(live_server: Any, path: str, bearer: str) -> requests.Response:
 
 
 def test_it_filters_fields_exactly_as_for_an_api_key_with_those_permissions(
-    live_server: Any, account: SandboxAccount
+    live_server: Any, client: Client, account: SandboxAccount, registered: RegisteredApp
 ) -> None:
-    token = _access_token(account, PERM_EMPLOYEES, PERM_PERSONAL)
+    scope = f"{PERM_EMPLOYEES} {PERM_PERSONAL}"
+    token = oauth_tokens(client, registered, scope=scope)["access_token"]
     _, raw_key = sandbox_api_key_create(
         account=account, name="same", permissions=[PERM_EMPLOYEES, PERM_PERSONAL]
     )
@@ -69,9 +48,9 @@ def test_it_filters_fields_exactly_as_for_an_api_key_with_those_permissions(
 
 
 def test_it_answers_403_naming_a_scope_that_was_not_granted(
-    live_server: Any, account: SandboxAccount
+    live_server: Any, client: Client, registered: RegisteredApp
 ) -> None:
-    token = _access_token(account, PERM_EMPLOYEES)
+    token = oauth_tokens(client, registered, scope=PERM_EMPLOYEES)["access_token"]
 
     response = _get(live_server, "groups", token)
 
@@ -86,9 +65,10 @@ def test_it_answers_403_naming_a_scope_that_was_not_granted(
 
 
 def test_it_tells_whose_token_it_is_and_its_scopes(
-    live_server: Any, account: SandboxAccount
+    live_server: Any, client: Client, account: SandboxAccount, registered: RegisteredApp
 ) -> None:
-    token = _access_token(account, PERM_GROUPS, PERM_EMPLOYEES)
+    scope = f"{PERM_GROUPS} {PERM_EMPLOYEES}"
+    token = oauth_tokens(client, registered, scope=scope)["access_token"]
 
     response = _get(live_server, "me", token)
 
@@ -99,9 +79,7 @@ def test_it_tells_whose_token_it_is_and_its_scopes(
 
 
 @pytest.mark.parametrize("bearer", ["sbxat_neverIssued0000000000000000000000000000", "sbxat_"])
-def test_it_refuses_an_unknown_access_token_with_401(
-    live_server: Any, account: SandboxAccount, bearer: str
-) -> None:
+def test_it_refuses_an_unknown_access_token_with_401(live_server: Any, bearer: str) -> None:
     response = _get(live_server, "me", bearer)
 
     assert response.status_code == 401

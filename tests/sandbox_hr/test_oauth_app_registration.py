@@ -12,12 +12,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS
-from sandbox_hr.models import SANDBOX_PERMISSIONS, SandboxOAuthApp
-from sandbox_hr.services import (
-    OAuthAppInvalidError,
-    sandbox_account_create,
-    sandbox_oauth_app_register,
-)
+from sandbox_hr.models import SANDBOX_PERMISSIONS, SandboxAccount, SandboxOAuthApp
+from sandbox_hr.services import OAuthAppInvalidError, sandbox_oauth_app_register
 from tests.support.factories import SandboxUserFactory
 from tests.support.sandbox_hr import sandbox_sign_in
 
@@ -94,8 +90,9 @@ def test_it_registers_the_same_app_again_with_fixed_credentials_updating_it() ->
         sandbox_oauth_app_register(name="x", redirect_uris=["https://a.example"], client_id="a b")
 
 
-def test_it_lets_an_administrator_register_an_app_in_settings(client: Client) -> None:
-    account = sandbox_account_create(name="Initech AG", employees=1, seed=3)
+def test_it_lets_an_administrator_register_an_app_in_settings(
+    client: Client, account: SandboxAccount
+) -> None:
     sandbox_sign_in(client, SandboxUserFactory(account=account, email="dev@initech.example"))
     assert "Developer apps" in client.get("/sandbox-hr/settings/").content.decode()
 
@@ -121,9 +118,8 @@ def test_it_lets_an_administrator_register_an_app_in_settings(client: Client) ->
     assert "by dev@initech.example" in listed
 
 
+@pytest.mark.usefixtures("admin")
 def test_it_shows_a_bad_redirect_uri_next_to_the_field(client: Client) -> None:
-    account = sandbox_account_create(name="Initech AG", employees=1, seed=3)
-    sandbox_sign_in(client, SandboxUserFactory(account=account))
 
     response = client.post(
         "/sandbox-hr/settings/developer-apps/new/",

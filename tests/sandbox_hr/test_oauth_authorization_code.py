@@ -13,50 +13,28 @@ from django.test import Client
 
 from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS
 from sandbox_hr.models import SandboxAccount, SandboxUser
-from sandbox_hr.services import sandbox_account_create
-from tests.support.factories import SandboxUserFactory
 from tests.support.sandbox_hr import (
     REDIRECT_URI,
     TOKEN,
-    oauth_app_registered,
+    RegisteredApp,
+    code_grant,
     oauth_code_approved,
     pkce_pair,
     redirect_params,
-    sandbox_sign_in,
     token_post,
 )
 
 
-@pytest.fixture
-def account() -> SandboxAccount:
-    return sandbox_account_create(name="Initech AG", employees=3, seed=3)
-
-
-@pytest.fixture
-def admin(client: Client, account: SandboxAccount) -> SandboxUser:
-    user: SandboxUser = SandboxUserFactory(account=account, email="peter@initech.example")
-    sandbox_sign_in(client, user)
-    return user
-
-
 @pytest.mark.django_db
 def test_it_exchanges_an_approved_code_and_its_verifier_for_tokens(
-    client: Client, admin: SandboxUser, account: SandboxAccount
+    client: Client, admin: SandboxUser, account: SandboxAccount, registered: RegisteredApp
 ) -> None:
-    registered = oauth_app_registered()
     verifier, challenge = pkce_pair()
     code = oauth_code_approved(
         client, registered, scope=f"{PERM_GROUPS} {PERM_EMPLOYEES}", code_challenge=challenge
     )
 
-    response = token_post(
-        client,
-        registered,
-        grant_type="authorization_code",
-        code=code,
-        redirect_uri=REDIRECT_URI,
-        code_verifier=verifier,
-    )
+    response = token_post(client, registered, **code_grant(code, code_verifier=verifier))
 
     assert response.status_code == 200, response.content.decode()
     assert response["Content-Type"] == "application/json"
@@ -76,9 +54,8 @@ def test_it_exchanges_an_approved_code_and_its_verifier_for_tokens(
 
 @pytest.mark.django_db
 def test_it_shows_the_app_the_company_and_the_scopes_in_plain_words(
-    client: Client, admin: SandboxUser
+    client: Client, admin: SandboxUser, registered: RegisteredApp
 ) -> None:
-    registered = oauth_app_registered()
     url = (
         f"/sandbox-hr/oauth/authorize?response_type=code&client_id={registered.client_id}"
         f"&redirect_uri={REDIRECT_URI}&scope={PERM_EMPLOYEES}&state=s1"
@@ -95,11 +72,10 @@ def test_it_shows_the_app_the_company_and_the_scopes_in_plain_words(
 
 @pytest.mark.django_db(transaction=True)
 def test_it_serves_authlibs_own_client_from_authorization_to_api_call(
-    client: Client, admin: SandboxUser, live_server: Any
+    client: Client, admin: SandboxUser, registered: RegisteredApp, live_server: Any
 ) -> None:
     """Interoperability: Authlib's client side (not our code) builds the authorization URL
     with PKCE, parses the redirect, and exchanges the code with `client_secret_post`."""
-    registered = oauth_app_registered()
     with OAuth2Session(
         client_id=registered.client_id,
         client_secret=registered.client_secret,

@@ -8,36 +8,21 @@ import pytest
 from django.test import Client
 
 from integrations.tools.sandbox import PERM_EMPLOYEES
-from sandbox_hr.services import sandbox_account_create
-from tests.support.factories import SandboxUserFactory
 from tests.support.sandbox_hr import (
-    REDIRECT_URI,
     TOKEN,
     RegisteredApp,
-    oauth_app_registered,
+    code_grant,
     oauth_code_approved,
-    sandbox_sign_in,
     token_post,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def registered(client: Client) -> RegisteredApp:
-    account = sandbox_account_create(name="Initech AG", employees=1, seed=3)
-    sandbox_sign_in(client, SandboxUserFactory(account=account))
-    return oauth_app_registered()
-
-
-def _exchange(code: str) -> dict[str, str]:
-    return {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI}
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("admin")]
 
 
 def test_it_accepts_client_secret_basic(client: Client, registered: RegisteredApp) -> None:
     code = oauth_code_approved(client, registered, scope=PERM_EMPLOYEES)
 
-    response = token_post(client, registered, **_exchange(code))
+    response = token_post(client, registered, **code_grant(code))
 
     assert response.status_code == 200
     assert response.json()["token_type"] == "Bearer"
@@ -49,7 +34,7 @@ def test_it_accepts_client_secret_post(client: Client, registered: RegisteredApp
     response = client.post(
         TOKEN,
         {
-            **_exchange(code),
+            **code_grant(code),
             "client_id": registered.client_id,
             "client_secret": registered.client_secret,
         },
@@ -67,18 +52,18 @@ def test_it_answers_invalid_client_with_401_to_a_wrong_or_missing_secret(
     code = oauth_code_approved(client, registered, scope=PERM_EMPLOYEES)
     wrong = RegisteredApp(registered.app, registered.client_secret + "x")
     if how == "basic":
-        response = token_post(client, wrong, **_exchange(code))
+        response = token_post(client, wrong, **code_grant(code))
     else:
         credentials = {"client_id": registered.client_id}
         if how == "post":
             credentials["client_secret"] = wrong.client_secret
-        response = client.post(TOKEN, {**_exchange(code), **credentials}, secure=True)
+        response = client.post(TOKEN, {**code_grant(code), **credentials}, secure=True)
 
     assert response.status_code == 401
     assert response.json()["error"] == "invalid_client"
     assert response["WWW-Authenticate"].startswith("Basic")
     assert response["Cache-Control"] == "no-store"
-    assert token_post(client, registered, **_exchange(code)).status_code == 200
+    assert token_post(client, registered, **code_grant(code)).status_code == 200
 
 
 def test_it_answers_unsupported_grant_type_for_other_grants(

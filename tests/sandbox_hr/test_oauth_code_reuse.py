@@ -13,73 +13,52 @@ from django.test import Client
 from django.utils import timezone
 
 from integrations.tools.sandbox import PERM_EMPLOYEES
-from sandbox_hr.services import sandbox_account_create
-from tests.support.factories import SandboxUserFactory
 from tests.support.sandbox_hr import (
-    REDIRECT_URI,
+    RegisteredApp,
     api_status,
+    code_grant,
     oauth_app_registered,
     oauth_code_approved,
-    sandbox_sign_in,
+    refresh_grant,
     token_post,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("admin")]
 
 
-@pytest.fixture(autouse=True)
-def admin(client: Client) -> None:
-    account = sandbox_account_create(name="Initech AG", employees=1, seed=3)
-    sandbox_sign_in(client, SandboxUserFactory(account=account))
-
-
-def test_it_refuses_a_code_used_twice_and_revokes_the_tokens_it_gave(client: Client) -> None:
-    registered = oauth_app_registered()
+def test_it_refuses_a_code_used_twice_and_revokes_the_tokens_it_gave(
+    client: Client, registered: RegisteredApp
+) -> None:
     code = oauth_code_approved(client, registered, scope=PERM_EMPLOYEES)
-    exchange = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI}
-    first = token_post(client, registered, **exchange).json()
+    first = token_post(client, registered, **code_grant(code)).json()
     assert api_status(client, first["access_token"]) == 200
 
-    again = token_post(client, registered, **exchange)
+    again = token_post(client, registered, **code_grant(code))
 
     assert again.status_code == 400
     assert again.json()["error"] == "invalid_grant"
     assert api_status(client, first["access_token"]) == 401
-    refreshed = token_post(
-        client, registered, grant_type="refresh_token", refresh_token=first["refresh_token"]
-    )
+    refreshed = token_post(client, registered, **refresh_grant(first["refresh_token"]))
     assert refreshed.json()["error"] == "invalid_grant"
 
 
-def test_it_refuses_a_code_after_ten_minutes(client: Client) -> None:
-    registered = oauth_app_registered()
+def test_it_refuses_a_code_after_ten_minutes(client: Client, registered: RegisteredApp) -> None:
     code = oauth_code_approved(client, registered, scope=PERM_EMPLOYEES)
 
     with time_machine.travel(timezone.now() + timedelta(minutes=10, seconds=1)):
-        late = token_post(
-            client,
-            registered,
-            grant_type="authorization_code",
-            code=code,
-            redirect_uri=REDIRECT_URI,
-        )
+        late = token_post(client, registered, **code_grant(code))
 
     assert late.status_code == 400
     assert late.json()["error"] == "invalid_grant"
 
 
-def test_it_refuses_a_code_issued_to_another_app(client: Client) -> None:
-    registered = oauth_app_registered()
+def test_it_refuses_a_code_issued_to_another_app(client: Client, registered: RegisteredApp) -> None:
     other = oauth_app_registered()
     code = oauth_code_approved(client, registered, scope=PERM_EMPLOYEES)
 
-    stolen = token_post(
-        client, other, grant_type="authorization_code", code=code, redirect_uri=REDIRECT_URI
-    )
+    stolen = token_post(client, other, **code_grant(code))
 
     assert stolen.status_code == 400
     assert stolen.json()["error"] == "invalid_grant"
-    rightful = token_post(
-        client, registered, grant_type="authorization_code", code=code, redirect_uri=REDIRECT_URI
-    )
+    rightful = token_post(client, registered, **code_grant(code))
     assert rightful.status_code == 200

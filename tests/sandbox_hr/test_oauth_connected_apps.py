@@ -13,43 +13,23 @@ from sandbox_hr.models import SandboxAccount, SandboxOAuthGrant, SandboxUser, Sa
 from sandbox_hr.services import sandbox_account_create
 from tests.support.factories import SandboxUserFactory
 from tests.support.sandbox_hr import (
-    REDIRECT_URI,
     RegisteredApp,
     api_status,
-    oauth_app_registered,
-    oauth_code_approved,
+    oauth_tokens,
     sandbox_sign_in,
-    token_post,
+    tokens_refreshed,
 )
 
 pytestmark = pytest.mark.django_db
 
 LIST = "/sandbox-hr/settings/connected-apps/"
-
-
-@pytest.fixture
-def account() -> SandboxAccount:
-    return sandbox_account_create(name="Initech AG", employees=1, seed=3)
-
-
-@pytest.fixture
-def admin(client: Client, account: SandboxAccount) -> SandboxUser:
-    user: SandboxUser = SandboxUserFactory(account=account, email="peter@initech.example")
-    sandbox_sign_in(client, user)
-    return user
-
-
-def _connected(client: Client, registered: RegisteredApp) -> dict[str, str]:
-    code = oauth_code_approved(client, registered, scope=f"{PERM_EMPLOYEES} {PERM_GROUPS}")
-    exchange = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI}
-    tokens: dict[str, str] = token_post(client, registered, **exchange).json()
-    return tokens
+SCOPE = f"{PERM_EMPLOYEES} {PERM_GROUPS}"
 
 
 def test_it_lists_the_app_with_its_scopes_who_allowed_it_and_last_use(
-    client: Client, admin: SandboxUser
+    client: Client, admin: SandboxUser, registered: RegisteredApp
 ) -> None:
-    tokens = _connected(client, oauth_app_registered())
+    tokens = oauth_tokens(client, registered, scope=SCOPE)
     assert "Never" in client.get(LIST).content.decode()
     assert api_status(client, tokens["access_token"]) == 200
 
@@ -63,13 +43,10 @@ def test_it_lists_the_app_with_its_scopes_who_allowed_it_and_last_use(
 
 
 def test_it_revokes_after_confirmation_and_every_token_stops_at_once(
-    client: Client, admin: SandboxUser
+    client: Client, admin: SandboxUser, registered: RegisteredApp
 ) -> None:
-    registered = oauth_app_registered()
-    first = _connected(client, registered)
-    second = token_post(
-        client, registered, grant_type="refresh_token", refresh_token=first["refresh_token"]
-    ).json()
+    first = oauth_tokens(client, registered, scope=SCOPE)
+    second = tokens_refreshed(client, registered, first["refresh_token"])
     grant = SandboxOAuthGrant.objects.get()
     url = f"{LIST}{grant.pk}/revoke/"
     assert f'href="{url}"' in client.get(LIST).content.decode()
@@ -84,10 +61,8 @@ def test_it_revokes_after_confirmation_and_every_token_stops_at_once(
     assert revoked["Location"] == LIST
     assert api_status(client, first["access_token"]) == 401
     assert api_status(client, second["access_token"], "employees") == 401
-    refreshed = token_post(
-        client, registered, grant_type="refresh_token", refresh_token=second["refresh_token"]
-    )
-    assert refreshed.json()["error"] == "invalid_grant"
+    refreshed = tokens_refreshed(client, registered, second["refresh_token"])
+    assert refreshed["error"] == "invalid_grant"
     after = client.get(LIST).content.decode()
     assert "Disconnected “Acme Integrations”" in after
     assert f'href="{url}"' not in after
@@ -97,11 +72,13 @@ def test_it_revokes_after_confirmation_and_every_token_stops_at_once(
     assert "was already disconnected; nothing changed" in client.get(LIST).content.decode()
 
 
-def test_it_hides_other_companies_connections(client: Client, admin: SandboxUser) -> None:
+def test_it_hides_other_companies_connections(
+    client: Client, admin: SandboxUser, registered: RegisteredApp
+) -> None:
     other = sandbox_account_create(name="Globex", employees=1, seed=4)
     elsewhere = Client()
     sandbox_sign_in(elsewhere, SandboxUserFactory(account=other))
-    tokens = _connected(elsewhere, oauth_app_registered())
+    tokens = oauth_tokens(elsewhere, registered, scope=SCOPE)
     grant = SandboxOAuthGrant.objects.get()
 
     assert "Acme Integrations" not in client.get(LIST).content.decode()

@@ -12,13 +12,12 @@ import pytest
 from django.test import Client
 
 from integrations.tools.sandbox import PERM_EMPLOYEES
-from sandbox_hr.models import SandboxOAuthCode, SandboxUserRole
-from sandbox_hr.services import sandbox_account_create
+from sandbox_hr.models import SandboxAccount, SandboxOAuthCode, SandboxUserRole
 from tests.support.factories import SANDBOX_PASSWORD, SandboxUserFactory
 from tests.support.sandbox_hr import (
     SIGN_IN,
+    RegisteredApp,
     authorize_url,
-    oauth_app_registered,
     redirect_params,
     sandbox_sign_in,
 )
@@ -26,10 +25,11 @@ from tests.support.sandbox_hr import (
 pytestmark = pytest.mark.django_db
 
 
-def test_it_lets_an_employee_see_but_not_approve(client: Client) -> None:
-    account = sandbox_account_create(name="Initech AG", employees=1, seed=3)
+def test_it_lets_an_employee_see_but_not_approve(
+    client: Client, account: SandboxAccount, registered: RegisteredApp
+) -> None:
     sandbox_sign_in(client, SandboxUserFactory(account=account, role=SandboxUserRole.EMPLOYEE))
-    url = authorize_url(oauth_app_registered(), scope=PERM_EMPLOYEES, state="s")
+    url = authorize_url(registered, scope=PERM_EMPLOYEES, state="s")
 
     page = client.get(url, secure=True)
     allowed = client.post(url, {"decision": "allow"}, secure=True)
@@ -44,10 +44,11 @@ def test_it_lets_an_employee_see_but_not_approve(client: Client) -> None:
     )
 
 
-def test_it_asks_a_signed_out_visitor_to_sign_in_and_comes_back(client: Client) -> None:
-    account = sandbox_account_create(name="Initech AG", employees=1, seed=3)
+def test_it_asks_a_signed_out_visitor_to_sign_in_and_comes_back(
+    client: Client, account: SandboxAccount, registered: RegisteredApp
+) -> None:
     user = SandboxUserFactory(account=account)
-    url = authorize_url(oauth_app_registered(), scope=PERM_EMPLOYEES)
+    url = authorize_url(registered, scope=PERM_EMPLOYEES)
 
     response = client.get(url, secure=True)
 
@@ -63,9 +64,10 @@ def test_it_asks_a_signed_out_visitor_to_sign_in_and_comes_back(client: Client) 
     assert client.get(url, secure=True).status_code == 200
 
 
-def test_it_refuses_a_decision_posted_without_the_csrf_token() -> None:
+def test_it_refuses_a_decision_posted_without_the_csrf_token(
+    account: SandboxAccount, registered: RegisteredApp
+) -> None:
     browser = Client(enforce_csrf_checks=True)
-    account = sandbox_account_create(name="Initech AG", employees=1, seed=3)
     user = SandboxUserFactory(account=account)
     browser.get(SIGN_IN)
     token = browser.cookies["csrftoken"].value
@@ -73,7 +75,7 @@ def test_it_refuses_a_decision_posted_without_the_csrf_token() -> None:
         SIGN_IN,
         {"email": user.email, "password": SANDBOX_PASSWORD, "csrfmiddlewaretoken": token},
     )
-    url = authorize_url(oauth_app_registered(), scope=PERM_EMPLOYEES)
+    url = authorize_url(registered, scope=PERM_EMPLOYEES)
     assert browser.get(url, secure=True).status_code == 200
 
     forged = browser.post(
@@ -85,11 +87,9 @@ def test_it_refuses_a_decision_posted_without_the_csrf_token() -> None:
     assert not SandboxOAuthCode.objects.exists()
 
 
-def test_it_lets_nobody_frame_the_consent_page(client: Client) -> None:
-    account = sandbox_account_create(name="Initech AG", employees=1, seed=3)
-    sandbox_sign_in(client, SandboxUserFactory(account=account))
-
-    page = client.get(authorize_url(oauth_app_registered(), scope=PERM_EMPLOYEES), secure=True)
+@pytest.mark.usefixtures("admin")
+def test_it_lets_nobody_frame_the_consent_page(client: Client, registered: RegisteredApp) -> None:
+    page = client.get(authorize_url(registered, scope=PERM_EMPLOYEES), secure=True)
 
     assert page.status_code == 200
     assert page["Content-Security-Policy"] == "frame-ancestors 'none'"

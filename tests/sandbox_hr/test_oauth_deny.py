@@ -9,26 +9,20 @@ from django.test import Client
 
 from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS
 from sandbox_hr.models import SandboxOAuthCode
-from sandbox_hr.services import sandbox_account_create
-from tests.support.factories import SandboxUserFactory
 from tests.support.sandbox_hr import (
+    RegisteredApp,
     authorize_url,
     oauth_app_registered,
     redirect_params,
-    sandbox_sign_in,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("admin")]
 
 
-@pytest.fixture(autouse=True)
-def admin(client: Client) -> None:
-    account = sandbox_account_create(name="Initech AG", employees=1, seed=3)
-    sandbox_sign_in(client, SandboxUserFactory(account=account))
-
-
-def test_it_sends_access_denied_and_the_state_back_when_denied(client: Client) -> None:
-    url = authorize_url(oauth_app_registered(), scope=PERM_EMPLOYEES, state="st-42")
+def test_it_sends_access_denied_and_the_state_back_when_denied(
+    client: Client, registered: RegisteredApp
+) -> None:
+    url = authorize_url(registered, scope=PERM_EMPLOYEES, state="st-42")
 
     denied = client.post(url, {"decision": "deny"}, secure=True)
 
@@ -40,9 +34,9 @@ def test_it_sends_access_denied_and_the_state_back_when_denied(client: Client) -
 
 @pytest.mark.parametrize("scope", ["employees:write", f"{PERM_EMPLOYEES} admin", ""])
 def test_it_sends_invalid_scope_back_for_a_scope_sandbox_hr_does_not_have(
-    client: Client, scope: str
+    client: Client, registered: RegisteredApp, scope: str
 ) -> None:
-    url = authorize_url(oauth_app_registered(), scope=scope, state="st-7")
+    url = authorize_url(registered, scope=scope, state="st-7")
 
     response = client.get(url, secure=True)
 

@@ -7,84 +7,61 @@ import pytest
 from django.test import Client
 
 from integrations.tools.sandbox import PERM_EMPLOYEES
-from sandbox_hr.services import sandbox_account_create
-from tests.support.factories import SandboxUserFactory
 from tests.support.sandbox_hr import (
-    REDIRECT_URI,
-    oauth_app_registered,
+    RegisteredApp,
+    code_grant,
     oauth_code_approved,
     pkce_pair,
-    sandbox_sign_in,
     token_post,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("admin")]
 
 
-@pytest.fixture(autouse=True)
-def admin(client: Client) -> None:
-    account = sandbox_account_create(name="Initech AG", employees=1, seed=3)
-    sandbox_sign_in(client, SandboxUserFactory(account=account))
-
-
-def test_it_refuses_a_wrong_verifier_with_invalid_grant(client: Client) -> None:
-    registered = oauth_app_registered()
+def test_it_refuses_a_wrong_verifier_with_invalid_grant(
+    client: Client, registered: RegisteredApp
+) -> None:
     _, challenge = pkce_pair()
     other_verifier, _ = pkce_pair()
     code = oauth_code_approved(client, registered, scope=PERM_EMPLOYEES, code_challenge=challenge)
 
-    response = token_post(
-        client,
-        registered,
-        grant_type="authorization_code",
-        code=code,
-        redirect_uri=REDIRECT_URI,
-        code_verifier=other_verifier,
-    )
+    response = token_post(client, registered, **code_grant(code, code_verifier=other_verifier))
 
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_grant"
     assert "access_token" not in response.json()
 
 
-def test_it_refuses_a_missing_verifier_when_a_challenge_was_sent(client: Client) -> None:
-    registered = oauth_app_registered()
+def test_it_refuses_a_missing_verifier_when_a_challenge_was_sent(
+    client: Client, registered: RegisteredApp
+) -> None:
     _, challenge = pkce_pair()
     code = oauth_code_approved(client, registered, scope=PERM_EMPLOYEES, code_challenge=challenge)
 
-    response = token_post(
-        client, registered, grant_type="authorization_code", code=code, redirect_uri=REDIRECT_URI
-    )
+    response = token_post(client, registered, **code_grant(code))
 
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_request"
 
 
-def test_it_refuses_a_verifier_when_no_challenge_was_sent(client: Client) -> None:
-    registered = oauth_app_registered()
+def test_it_refuses_a_verifier_when_no_challenge_was_sent(
+    client: Client, registered: RegisteredApp
+) -> None:
     verifier, _ = pkce_pair()
     code = oauth_code_approved(client, registered, scope=PERM_EMPLOYEES)
 
-    response = token_post(
-        client,
-        registered,
-        grant_type="authorization_code",
-        code=code,
-        redirect_uri=REDIRECT_URI,
-        code_verifier=verifier,
-    )
+    response = token_post(client, registered, **code_grant(code, code_verifier=verifier))
 
     assert response.status_code == 400
     assert response.json()["error"] == "invalid_request"
 
 
-def test_it_issues_tokens_without_pkce_when_none_was_used(client: Client) -> None:
-    registered = oauth_app_registered()
+def test_it_issues_tokens_without_pkce_when_none_was_used(
+    client: Client, registered: RegisteredApp
+) -> None:
     code = oauth_code_approved(client, registered, scope=PERM_EMPLOYEES)
 
-    response = token_post(
-        client, registered, grant_type="authorization_code", code=code, redirect_uri=REDIRECT_URI
-    )
+    response = token_post(client, registered, **code_grant(code))
 
     assert response.status_code == 200
     assert response.json()["scope"] == PERM_EMPLOYEES

@@ -11,24 +11,17 @@ from django.test import Client
 
 from integrations.tools.sandbox import PERM_EMPLOYEES
 from sandbox_hr.models import SandboxOAuthCode
-from sandbox_hr.services import sandbox_account_create
-from tests.support.factories import SandboxUserFactory
 from tests.support.sandbox_hr import (
     REDIRECT_URI,
+    RegisteredApp,
     authorize_url,
+    code_grant,
     oauth_app_registered,
     oauth_code_approved,
-    sandbox_sign_in,
     token_post,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def admin(client: Client) -> None:
-    account = sandbox_account_create(name="Initech AG", employees=1, seed=3)
-    sandbox_sign_in(client, SandboxUserFactory(account=account))
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("admin")]
 
 
 @pytest.mark.parametrize(
@@ -41,9 +34,8 @@ def admin(client: Client) -> None:
     ],
 )
 def test_it_shows_an_error_page_for_a_redirect_uri_not_registered(
-    client: Client, redirect_uri: str
+    client: Client, registered: RegisteredApp, redirect_uri: str
 ) -> None:
-    registered = oauth_app_registered()
     url = authorize_url(registered, scope=PERM_EMPLOYEES, redirect_uri=redirect_uri)
 
     for response in (
@@ -56,8 +48,9 @@ def test_it_shows_an_error_page_for_a_redirect_uri_not_registered(
     assert not SandboxOAuthCode.objects.exists()
 
 
-def test_it_shows_an_error_page_for_an_unknown_client(client: Client) -> None:
-    registered = oauth_app_registered()
+def test_it_shows_an_error_page_for_an_unknown_client(
+    client: Client, registered: RegisteredApp
+) -> None:
     url = authorize_url(registered, scope=PERM_EMPLOYEES, client_id="sbxapp_neverRegistered")
 
     response = client.get(url, secure=True)
@@ -72,11 +65,7 @@ def test_it_refuses_a_token_request_whose_redirect_uri_differs(client: Client) -
     code = oauth_code_approved(client, registered, scope=PERM_EMPLOYEES)
 
     response = token_post(
-        client,
-        registered,
-        grant_type="authorization_code",
-        code=code,
-        redirect_uri="https://app.example.com/b",
+        client, registered, **code_grant(code, redirect_uri="https://app.example.com/b")
     )
 
     assert response.status_code == 400

@@ -10,31 +10,23 @@ from django.test import Client, override_settings
 
 from integrations.tools.sandbox import PERM_EMPLOYEES
 from sandbox_hr.models import SandboxOAuthGrant
-from sandbox_hr.services import sandbox_account_create
-from tests.support.factories import SandboxUserFactory
 from tests.support.sandbox_hr import (
-    REDIRECT_URI,
+    RegisteredApp,
     api_status,
-    oauth_app_registered,
-    oauth_code_approved,
-    sandbox_sign_in,
+    oauth_tokens,
+    refresh_grant,
     token_post,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("admin")]
 
 
 @override_settings(SANDBOX_HR_OAUTH_ROTATION="grace")
 def test_it_keeps_the_old_refresh_token_until_the_new_access_token_is_used(
-    client: Client,
+    client: Client, registered: RegisteredApp
 ) -> None:
-    account = sandbox_account_create(name="Initech AG", employees=1, seed=3)
-    sandbox_sign_in(client, SandboxUserFactory(account=account))
-    registered = oauth_app_registered()
-    code = oauth_code_approved(client, registered, scope=PERM_EMPLOYEES)
-    exchange = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI}
-    first = token_post(client, registered, **exchange).json()
-    refresh = {"grant_type": "refresh_token", "refresh_token": first["refresh_token"]}
+    first = oauth_tokens(client, registered, scope=PERM_EMPLOYEES)
+    refresh = refresh_grant(first["refresh_token"])
 
     second = token_post(client, registered, **refresh).json()
     # The answer got lost on the way: the app refreshes with the old token again.
@@ -49,8 +41,6 @@ def test_it_keeps_the_old_refresh_token_until_the_new_access_token_is_used(
     # Only that token died: the grant and the newest pair live on.
     assert SandboxOAuthGrant.objects.get().revoked_at is None
     assert api_status(client, third["access_token"]) == 200
-    fourth = token_post(
-        client, registered, grant_type="refresh_token", refresh_token=third["refresh_token"]
-    )
+    fourth = token_post(client, registered, **refresh_grant(third["refresh_token"]))
     assert fourth.status_code == 200
     assert "refresh_token" in fourth.json()

@@ -12,49 +12,26 @@ from django.test import Client
 
 from integrations.tools.sandbox import PERM_EMPLOYEES
 from sandbox_hr.models import SandboxOAuthGrant
-from sandbox_hr.services import sandbox_account_create
-from tests.support.factories import SandboxUserFactory
 from tests.support.sandbox_hr import (
-    REDIRECT_URI,
     RegisteredApp,
     api_status,
     oauth_app_registered,
-    oauth_code_approved,
-    sandbox_sign_in,
+    oauth_tokens,
+    refresh_grant,
     token_post,
+    tokens_refreshed,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def registered(client: Client) -> RegisteredApp:
-    account = sandbox_account_create(name="Initech AG", employees=1, seed=3)
-    sandbox_sign_in(client, SandboxUserFactory(account=account))
-    return oauth_app_registered()
-
-
-def _tokens(client: Client, registered: RegisteredApp) -> dict[str, str]:
-    code = oauth_code_approved(client, registered, scope=PERM_EMPLOYEES)
-    exchange = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI}
-    tokens: dict[str, str] = token_post(client, registered, **exchange).json()
-    return tokens
-
-
-def _refresh(client: Client, registered: RegisteredApp, refresh_token: str) -> dict[str, str]:
-    body: dict[str, str] = token_post(
-        client, registered, grant_type="refresh_token", refresh_token=refresh_token
-    ).json()
-    return body
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("admin")]
 
 
 def test_it_rotates_the_refresh_token_on_every_refresh(
     client: Client, registered: RegisteredApp
 ) -> None:
-    first = _tokens(client, registered)
+    first = oauth_tokens(client, registered, scope=PERM_EMPLOYEES)
 
-    second = _refresh(client, registered, first["refresh_token"])
-    third = _refresh(client, registered, second["refresh_token"])
+    second = tokens_refreshed(client, registered, first["refresh_token"])
+    third = tokens_refreshed(client, registered, second["refresh_token"])
 
     for pair in (second, third):
         assert set(pair) == {"access_token", "token_type", "expires_in", "refresh_token", "scope"}
@@ -66,18 +43,16 @@ def test_it_rotates_the_refresh_token_on_every_refresh(
 def test_it_refuses_a_used_refresh_token_and_revokes_the_whole_grant(
     client: Client, registered: RegisteredApp
 ) -> None:
-    first = _tokens(client, registered)
-    second = _refresh(client, registered, first["refresh_token"])
+    first = oauth_tokens(client, registered, scope=PERM_EMPLOYEES)
+    second = tokens_refreshed(client, registered, first["refresh_token"])
     assert api_status(client, second["access_token"]) == 200
 
-    replayed = token_post(
-        client, registered, grant_type="refresh_token", refresh_token=first["refresh_token"]
-    )
+    replayed = token_post(client, registered, **refresh_grant(first["refresh_token"]))
 
     assert replayed.status_code == 400
     assert replayed.json()["error"] == "invalid_grant"
     assert api_status(client, second["access_token"]) == 401
-    assert _refresh(client, registered, second["refresh_token"])["error"] == "invalid_grant"
+    assert tokens_refreshed(client, registered, second["refresh_token"])["error"] == "invalid_grant"
     grant = SandboxOAuthGrant.objects.get()
     assert grant.revoked_at is not None
     assert grant.revoked_by is None
@@ -86,29 +61,25 @@ def test_it_refuses_a_used_refresh_token_and_revokes_the_whole_grant(
 def test_it_refuses_a_refresh_token_of_another_app_without_revoking_anything(
     client: Client, registered: RegisteredApp
 ) -> None:
-    first = _tokens(client, registered)
+    first = oauth_tokens(client, registered, scope=PERM_EMPLOYEES)
     other = oauth_app_registered()
 
-    stolen = token_post(
-        client, other, grant_type="refresh_token", refresh_token=first["refresh_token"]
-    )
+    stolen = token_post(client, other, **refresh_grant(first["refresh_token"]))
 
     assert stolen.json()["error"] == "invalid_grant"
-    assert _refresh(client, registered, first["refresh_token"])["token_type"] == "Bearer"
+    assert tokens_refreshed(client, registered, first["refresh_token"])["token_type"] == "Bearer"
 
 
 def test_it_does_not_use_up_a_refresh_token_asking_for_more_scope(
     client: Client, registered: RegisteredApp
 ) -> None:
-    first = _tokens(client, registered)
+    first = oauth_tokens(client, registered, scope=PERM_EMPLOYEES)
 
     wider = token_post(
         client,
         registered,
-        grant_type="refresh_token",
-        refresh_token=first["refresh_token"],
-        scope=f"{PERM_EMPLOYEES} groups:read",
+        **refresh_grant(first["refresh_token"], scope=f"{PERM_EMPLOYEES} groups:read"),
     )
 
     assert wider.json()["error"] == "invalid_scope"
-    assert _refresh(client, registered, first["refresh_token"])["token_type"] == "Bearer"
+    assert tokens_refreshed(client, registered, first["refresh_token"])["token_type"] == "Bearer"

@@ -14,37 +14,24 @@ from sandbox_hr.models import (
     SandboxOAuthGrant,
     SandboxOAuthToken,
 )
-from sandbox_hr.services import sandbox_account_create
-from tests.support.factories import SandboxUserFactory
 from tests.support.sandbox_hr import (
-    REDIRECT_URI,
-    oauth_app_registered,
+    RegisteredApp,
+    code_grant,
     oauth_code_approved,
     pkce_pair,
-    sandbox_sign_in,
     token_post,
+    tokens_refreshed,
 )
 
 pytestmark = pytest.mark.django_db
 
 
-def test_it_keeps_only_digests_of_every_secret(client: Client) -> None:
-    account = sandbox_account_create(name="Initech AG", employees=1, seed=3)
-    sandbox_sign_in(client, SandboxUserFactory(account=account))
-    registered = oauth_app_registered()
+@pytest.mark.usefixtures("admin")
+def test_it_keeps_only_digests_of_every_secret(client: Client, registered: RegisteredApp) -> None:
     verifier, challenge = pkce_pair()
     code = oauth_code_approved(client, registered, scope=PERM_EMPLOYEES, code_challenge=challenge)
-    first = token_post(
-        client,
-        registered,
-        grant_type="authorization_code",
-        code=code,
-        redirect_uri=REDIRECT_URI,
-        code_verifier=verifier,
-    ).json()
-    second = token_post(
-        client, registered, grant_type="refresh_token", refresh_token=first["refresh_token"]
-    ).json()
+    first = token_post(client, registered, **code_grant(code, code_verifier=verifier)).json()
+    second = tokens_refreshed(client, registered, first["refresh_token"])
     secrets = [
         registered.client_secret,
         code,

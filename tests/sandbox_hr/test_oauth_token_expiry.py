@@ -12,37 +12,23 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from integrations.tools.sandbox import PERM_EMPLOYEES
-from sandbox_hr.services import sandbox_account_create
-from tests.support.factories import SandboxUserFactory
-from tests.support.sandbox_hr import (
-    REDIRECT_URI,
-    api_status,
-    oauth_app_registered,
-    oauth_code_approved,
-    sandbox_sign_in,
-    token_post,
-)
+from tests.support.sandbox_hr import RegisteredApp, api_status, oauth_tokens, tokens_refreshed
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("admin")]
 
 
 @override_settings(SANDBOX_HR_OAUTH_ACCESS_TOKEN_SECONDS=120)
-def test_it_refuses_an_expired_access_token_with_401(client: Client) -> None:
-    account = sandbox_account_create(name="Initech AG", employees=1, seed=3)
-    sandbox_sign_in(client, SandboxUserFactory(account=account))
-    registered = oauth_app_registered()
-    code = oauth_code_approved(client, registered, scope=PERM_EMPLOYEES)
-    exchange = {"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI}
-    tokens = token_post(client, registered, **exchange).json()
+def test_it_refuses_an_expired_access_token_with_401(
+    client: Client, registered: RegisteredApp
+) -> None:
+    tokens = oauth_tokens(client, registered, scope=PERM_EMPLOYEES)
     assert tokens["expires_in"] == 120
 
     with time_machine.travel(timezone.now() + timedelta(seconds=121)):
         expired = client.get(
             "/sandbox-hr/api/v1/employees", HTTP_AUTHORIZATION=f"Bearer {tokens['access_token']}"
         )
-        refreshed = token_post(
-            client, registered, grant_type="refresh_token", refresh_token=tokens["refresh_token"]
-        ).json()
+        refreshed = tokens_refreshed(client, registered, tokens["refresh_token"])
         fresh = api_status(client, refreshed["access_token"], "employees")
 
     assert expired.status_code == 401

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import secrets
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
@@ -112,6 +113,30 @@ def token_post(client: Client, registered: RegisteredApp, **form: str) -> HttpRe
         TOKEN, form, secure=True, HTTP_AUTHORIZATION=registered.basic_auth
     )
     return response
+
+
+def code_grant(code: str, *, redirect_uri: str = REDIRECT_URI, **form: str) -> dict[str, str]:
+    """The token request's form exchanging `code` (RFC 6749 §4.1.3)."""
+    return {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri, **form}
+
+
+def refresh_grant(refresh_token: str, **form: str) -> dict[str, str]:
+    """The token request's form refreshing with `refresh_token` (RFC 6749 §6)."""
+    return {"grant_type": "refresh_token", "refresh_token": refresh_token, **form}
+
+
+def oauth_tokens(client: Client, registered: RegisteredApp, *, scope: str) -> dict[str, Any]:
+    """An administrator signed in to `client` connects the app: the token response's body."""
+    code = oauth_code_approved(client, registered, scope=scope)
+    response = token_post(client, registered, **code_grant(code))
+    assert response.status_code == 200, response.content.decode()
+    tokens: dict[str, Any] = response.json()
+    return tokens
+
+
+def tokens_refreshed(client: Client, registered: RegisteredApp, refresh_token: str) -> Any:
+    """The body of the app's refresh request, whatever its status."""
+    return token_post(client, registered, **refresh_grant(refresh_token)).json()
 
 
 def api_status(client: Client, access_token: str, path: str = "me") -> int:

@@ -33,24 +33,26 @@ import base64
 import binascii
 import hmac
 import html
-import json
 import secrets
-import socket
 import threading
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import urlencode, urljoin, urlsplit
 
-import requests
 from django.test import override_settings
 from werkzeug.wrappers import Request, Response
 
-from tests.support.fakes.server import FakeVendor
+from tests.support.fakes.oauth import (
+    FakeOAuthVendor,
+    consent_form,
+    drop_connection,
+    json_response,
+    oauth_error,
+    redirect_back,
+)
 
 CLIENT_ID = "5e3b7c1d-2f4a-4b8e-9c6d-0a1b2c3d4e5f"
 CLIENT_SECRET = "dl_secret_7Hq2sVx9LmN4pR8tKw3zYb6cFj1gDe5a"
@@ -338,25 +340,15 @@ def seed_globex(count: int = 6) -> Organization:
     return Organization(OTHER_ORG_ID, OTHER_ORG_NAME, people, seed.departments)
 
 
-def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(
-        json.dumps(body), status=status, headers=headers or {}, content_type="application/json"
-    )
-
-
 def _oauth_error(error: str, status: int = 400, description: str = "") -> Response:
-    body = {"error": error}
-    if description:
-        body["error_description"] = description
-    headers = {"Cache-Control": "no-store"}
-    if error == "invalid_client":
-        headers["WWW-Authenticate"] = 'Basic realm="deel"'
-    return _json(body, status, headers)
+    # Deel authenticates clients with HTTP Basic only, so its refusal names that scheme.
+    headers = {"WWW-Authenticate": 'Basic realm="deel"'} if error == "invalid_client" else {}
+    return oauth_error(error, status=status, description=description, headers=headers)
 
 
 def _api_error(request: Request, status: int, message: str) -> Response:
     """Deel's `ApiErrorContainer`."""
-    return _json(
+    return json_response(
         {
             "request": {
                 "method": request.method,
@@ -369,7 +361,7 @@ def _api_error(request: Request, status: int, message: str) -> Response:
             },
             "errors": [{"message": message}],
         },
-        status,
+        status=status,
     )
 
 
@@ -382,15 +374,11 @@ def _page(title: str, body: str, status: int = 200) -> Response:
     )
 
 
-def _with_query(url: str, params: dict[str, str]) -> str:
-    return f"{url}{'&' if urlsplit(url).query else '?'}{urlencode(params)}"
-
-
 class LostResponseError(ConnectionError):
     """The fake dropped the connection on purpose, after doing the work."""
 
 
-class FakeDeel(FakeVendor):
+class FakeDeel(FakeOAuthVendor):
     url_setting = "DEEL_API_URL"
     url_suffix = "/rest/v2"
 
@@ -472,26 +460,6 @@ class FakeDeel(FakeVendor):
             if request.path.startswith("/rest/v2/")
         ]
 
-    def consent(self, authorize_url: str, *, company: str | None = None, allow: bool = True) -> str:
-        """Open the consent page and submit it as the signed-in admin would; returns the
-        redirect `Location` (the callback URL with code & state, or with an error)."""
-        page = requests.get(authorize_url, allow_redirects=False, timeout=10)
-        if page.is_redirect:
-            return page.headers["Location"]
-        if page.status_code != 200:
-            raise AssertionError(f"the consent page answered {page.status_code}: {page.text}")
-        form = _ConsentForm()
-        form.feed(page.text)
-        fields = dict(form.hidden)
-        fields["company"] = company or form.companies[0]
-        fields["decision"] = "allow" if allow else "deny"
-        answer = requests.post(
-            urljoin(authorize_url, form.action), data=fields, allow_redirects=False, timeout=10
-        )
-        if not answer.is_redirect:
-            raise AssertionError(f"the consent form answered {answer.status_code}: {answer.text}")
-        return answer.headers["Location"]
-
     # --- the wire ----------------------------------------------------------------------
     def handle(self, request: Request) -> Response:
         if request.path == "/oauth2/authorize" and request.method in ("GET", "POST"):
@@ -540,7 +508,7 @@ class FakeDeel(FakeVendor):
     def _back(redirect_uri: str, params: dict[str, str], description: str = "") -> Response:
         if description:
             params = {**params, "error_description": description}
-        return Response(status=302, headers={"Location": _with_query(redirect_uri, params)})
+        return redirect_back(redirect_uri, params)
 
     def _consent_page(
         self, client_id: str, redirect_uri: str, scopes: tuple[str, ...], state: str
@@ -553,25 +521,18 @@ class FakeDeel(FakeVendor):
             "response_type": "code",
             "state": state,
         }
-        inputs = "".join(
-            f'<input type="hidden" name="{name}" value="{html.escape(value)}">'
-            for name, value in hidden.items()
-        )
-        options = "".join(
-            f'<option value="{html.escape(org.id)}">{html.escape(org.name)}</option>'
-            for org in self.organizations.values()
-        )
-        items = "".join(f"<li>{html.escape(scope)}</li>" for scope in scopes)
+        companies = [(org.id, org.name) for org in self.organizations.values()]
         return _page(
             f"Authorize {APP_NAME}",
             f"<h1>{html.escape(APP_NAME)} wants to access {html.escape(default.name)}</h1>"
-            f'<form method="post" action="/oauth2/authorize">{inputs}'
-            f'<label for="company">Organization</label>'
-            f'<select id="company" name="company">{options}</select>'
-            f"<p>{html.escape(APP_NAME)} will be able to:</p><ul>{items}</ul>"
-            '<button type="submit" name="decision" value="allow">Allow</button> '
-            '<button type="submit" name="decision" value="deny">Deny</button>'
-            "</form>",
+            + consent_form(
+                action="/oauth2/authorize",
+                hidden=hidden,
+                company_label="Organization",
+                companies=companies,
+                app_name=APP_NAME,
+                scopes=scopes,
+            ),
         )
 
     def _client_auth(self, request: Request) -> tuple[str, bool]:
@@ -620,7 +581,7 @@ class FakeDeel(FakeVendor):
                 return self._invalid_grant("redirect_uri does not match")
             code.used = True
             self.grants.append(code.grant)
-            return _json(
+            return json_response(
                 self._issue(code.grant, with_refresh=True), headers={"Cache-Control": "no-store"}
             )
 
@@ -646,9 +607,9 @@ class FakeDeel(FakeVendor):
             self._lose_next_refresh = False
         if lose:
             # Done server-side; the answer is lost: the connection closes without a response.
-            request.environ["werkzeug.socket"].shutdown(socket.SHUT_RDWR)
+            drop_connection(request)
             raise LostResponseError("refresh answer dropped on purpose")
-        return _json(body, headers={"Cache-Control": "no-store"})
+        return json_response(body, headers={"Cache-Control": "no-store"})
 
     def _issue(self, grant: Grant, *, with_refresh: bool) -> dict[str, Any]:
         now = time.time()
@@ -684,13 +645,13 @@ class FakeDeel(FakeVendor):
         if path == "/organizations":
             if PERM_ORGANIZATIONS not in grant.scopes:
                 return _api_error(request, 403, "Missing scope: organizations:read")
-            return _json({"data": [{"id": organization.id, "name": organization.name}]})
+            return json_response({"data": [{"id": organization.id, "name": organization.name}]})
         if path == "/departments":
             if PERM_ORGANIZATIONS not in grant.scopes:
                 return _api_error(request, 403, "Missing scope: organizations:read")
             if not organization.departments:
                 return _api_error(request, 404, "No departments found")
-            return _json({"data": organization.departments})
+            return json_response({"data": organization.departments})
         if path == "/people":
             if PERM_PEOPLE not in grant.scopes:
                 return _api_error(request, 403, "Missing scope: people:read")
@@ -726,28 +687,9 @@ class FakeDeel(FakeVendor):
                 key=lambda person: str(person.get(sort_by) or ""),
                 reverse=request.args.get("sort_order") == "desc",
             )
-        return _json(
+        return json_response(
             {
                 "data": people[offset : offset + limit],
                 "page": {"offset": offset, "total_rows": len(people), "items_per_page": limit},
             }
         )
-
-
-class _ConsentForm(HTMLParser):
-    """The consent page's form, read like a browser: hidden fields, companies, action."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.hidden: list[tuple[str, str]] = []
-        self.companies: list[str] = []
-        self.action = ""
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
-        if tag == "form":
-            self.action = values.get("action", "")
-        elif tag == "input" and values.get("type") == "hidden":
-            self.hidden.append((values.get("name", ""), values.get("value", "")))
-        elif tag == "option":
-            self.companies.append(values.get("value", ""))

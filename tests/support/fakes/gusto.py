@@ -35,24 +35,26 @@ from __future__ import annotations
 import hashlib
 import hmac
 import html
-import json
 import math
 import re
 import secrets
-import socket
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import urlencode
 
-import requests
 from werkzeug.wrappers import Request, Response
 
-from tests.support.fakes.server import FakeVendor
+from tests.support.fakes.oauth import (
+    FakeOAuthVendor,
+    consent_form,
+    drop_connection,
+    json_response,
+    oauth_error,
+    redirect_back,
+)
 
 # The sample application of Gusto's OAuth2 guide.
 CLIENT_ID = "bbb286ff1a4fe6b84742b0d49b8d0d65bd0208d27d3d50333591df71c45da519"
@@ -349,57 +351,9 @@ class AuthorizationCode:
     used: bool = False
 
 
-class ConsentPageError(Exception):
-    """The consent page did not show a form (an error page instead)."""
-
-    def __init__(self, status: int, text: str) -> None:
-        super().__init__(f"HTTP {status}: {text[:200]}")
-        self.status = status
-        self.text = text
-
-
-class _FormReader(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.action = ""
-        self.fields: dict[str, str] = {}
-        self.companies: list[str] = []
-        self._in_select = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
-        if tag == "form":
-            self.action = values.get("action", "")
-        elif tag == "input" and values.get("type") == "hidden":
-            self.fields[values["name"]] = values.get("value", "")
-        elif tag == "select" and values.get("name") == "company":
-            self._in_select = True
-        elif tag == "option" and self._in_select:
-            self.companies.append(values.get("value", ""))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "select":
-            self._in_select = False
-
-
 def _error(status: int, category: str, message: str, **headers: str) -> Response:
     body = {"errors": [{"error_key": "request", "category": category, "message": message}]}
-    return Response(
-        json.dumps(body), status=status, headers=headers, content_type="application/json"
-    )
-
-
-def _oauth_error(status: int, error: str, description: str) -> Response:
-    return Response(
-        json.dumps({"error": error, "error_description": description}),
-        status=status,
-        headers={"Cache-Control": "no-store"},
-        content_type="application/json",
-    )
-
-
-def _with_query(uri: str, params: dict[str, str]) -> str:
-    return f"{uri}{'&' if '?' in uri else '?'}{urlencode(params)}"
+    return json_response(body, status=status, headers=headers)
 
 
 _INVALID_GRANT = (
@@ -412,7 +366,7 @@ _INVALID_CLIENT = (
 )
 
 
-class FakeGusto(FakeVendor):
+class FakeGusto(FakeOAuthVendor):
     url_setting = "GUSTO_API_URL"
 
     def __init__(self) -> None:
@@ -495,29 +449,6 @@ class FakeGusto(FakeVendor):
     def employee(self, employee_uuid: str) -> dict[str, Any]:
         return next(e for e in self.companies[COMPANY_UUID].employees if e["uuid"] == employee_uuid)
 
-    def consent(self, authorize_url: str, *, company: str | None = None, allow: bool = True) -> str:
-        """Drive the consent page like the signed-in admin: open it, pick the company (the
-        first offered by default), click Allow or Deny. Returns the redirect's Location."""
-        page = requests.get(authorize_url, allow_redirects=False, timeout=10)
-        if page.status_code in (301, 302, 303):
-            return page.headers["Location"]
-        if page.status_code != 200:
-            raise ConsentPageError(page.status_code, page.text)
-        form = _FormReader()
-        form.feed(page.text)
-        data = dict(form.fields)
-        data["company"] = company or form.companies[0]
-        data["decision"] = "allow" if allow else "deny"
-        answer = requests.post(
-            requests.compat.urljoin(authorize_url, form.action),
-            data=data,
-            allow_redirects=False,
-            timeout=10,
-        )
-        if answer.status_code not in (301, 302, 303):
-            raise ConsentPageError(answer.status_code, answer.text)
-        return str(answer.headers["Location"])
-
     # --- routing ---------------------------------------------------------------------------
     def handle(self, request: Request) -> Response:
         if request.path == "/oauth/authorize" and request.method in ("GET", "POST"):
@@ -549,13 +480,11 @@ class FakeGusto(FakeVendor):
             )
         back = {"state": state} if state is not None else {}
         if params.get("response_type") != "code":
-            return _redirect(
-                _with_query(redirect_uri, {"error": "unsupported_response_type", **back})
-            )
+            return redirect_back(redirect_uri, {"error": "unsupported_response_type", **back})
         if request.method == "GET":
             return self._consent_page(client_id, redirect_uri, state)
         if params.get("decision") != "allow":
-            return _redirect(_with_query(redirect_uri, {"error": "access_denied", **back}))
+            return redirect_back(redirect_uri, {"error": "access_denied", **back})
         company_uuid = params.get("company", "")
         if company_uuid not in self.admin_companies:
             return _page(403, "Authorization error", "You are not an admin of that company.")
@@ -564,32 +493,20 @@ class FakeGusto(FakeVendor):
             record = Grant(company_uuid, self.app_scopes)
             self.grants.append(record)
             self._codes[code] = AuthorizationCode(record, redirect_uri, time.time() + CODE_SECONDS)
-        return _redirect(_with_query(redirect_uri, {"code": code, **back}))
+        return redirect_back(redirect_uri, {"code": code, **back})
 
     def _consent_page(self, client_id: str, redirect_uri: str, state: str | None) -> Response:
         hidden = {"client_id": client_id, "redirect_uri": redirect_uri, "response_type": "code"}
         if state is not None:
             hidden["state"] = state
-        inputs = "".join(
-            f'<input type="hidden" name="{html.escape(name)}" value="{html.escape(value)}">'
-            for name, value in hidden.items()
-        )
-        options = "".join(
-            f'<option value="{html.escape(uuid_)}">'
-            f"{html.escape(self.companies[uuid_].name)}</option>"
-            for uuid_ in self.admin_companies
-        )
-        scopes = "".join(f"<li>{html.escape(scope)}</li>" for scope in self.app_scopes)
-        body = (
-            f"<h1>{html.escape(APP_NAME)} wants to access your company</h1>"
-            '<form method="post" action="/oauth/authorize">'
-            f"{inputs}"
-            f'<label for="company">Company</label><select id="company" name="company">'
-            f"{options}</select>"
-            f"<p>{html.escape(APP_NAME)} will be able to:</p><ul>{scopes}</ul>"
-            '<button type="submit" name="decision" value="allow">Allow</button>'
-            '<button type="submit" name="decision" value="deny">Deny</button>'
-            "</form>"
+        companies = [(uuid_, self.companies[uuid_].name) for uuid_ in self.admin_companies]
+        body = f"<h1>{html.escape(APP_NAME)} wants to access your company</h1>" + consent_form(
+            action="/oauth/authorize",
+            hidden=hidden,
+            company_label="Company",
+            companies=companies,
+            app_name=APP_NAME,
+            scopes=self.app_scopes,
         )
         return _page(200, f"Authorize {APP_NAME}", body, raw=True)
 
@@ -612,26 +529,28 @@ class FakeGusto(FakeVendor):
         with self._state_lock:
             self.token_requests.append({"grant_type": grant_type, "client_auth": method})
         if "client_secret" in request.args:
-            return _oauth_error(
-                400, "invalid_request", "The client_secret cannot be passed in the URL."
+            return oauth_error(
+                "invalid_request", description="The client_secret cannot be passed in the URL."
             )
         if method != "json_body":
-            return _oauth_error(401, "invalid_client", _INVALID_CLIENT)
+            return oauth_error("invalid_client", status=401, description=_INVALID_CLIENT)
         if not isinstance(body, dict):
-            return _oauth_error(400, "invalid_request", "The request body is not a JSON object.")
+            return oauth_error(
+                "invalid_request", description="The request body is not a JSON object."
+            )
         client_id = str(body.get("client_id", ""))
         client_secret = str(body.get("client_secret", ""))
         if not (
             hmac.compare_digest(client_id.encode(), CLIENT_ID.encode())
             and hmac.compare_digest(client_secret.encode(), CLIENT_SECRET.encode())
         ):
-            return _oauth_error(401, "invalid_client", _INVALID_CLIENT)
+            return oauth_error("invalid_client", status=401, description=_INVALID_CLIENT)
         if grant_type == "authorization_code":
             return self._code_grant(body)
         if grant_type == "refresh_token":
             return self._refresh_grant(request, body)
-        return _oauth_error(
-            400, "unsupported_grant_type", "The authorization grant type is not supported."
+        return oauth_error(
+            "unsupported_grant_type", description="The authorization grant type is not supported."
         )
 
     def _code_grant(self, body: dict[str, Any]) -> Response:
@@ -647,7 +566,7 @@ class FakeGusto(FakeVendor):
                 or record.redirect_uri != redirect_uri
             ):
                 self.invalid_grant_count += 1
-                return _oauth_error(400, "invalid_grant", _INVALID_GRANT)
+                return oauth_error("invalid_grant", description=_INVALID_GRANT)
             record.used = True
             row = self._issue(record.grant, previous=None, with_refresh_token=True)
         return _token_response(row)
@@ -663,7 +582,7 @@ class FakeGusto(FakeVendor):
                 or (redirect_uri is not None and redirect_uri not in self.redirect_uris)
             ):
                 self.invalid_grant_count += 1
-                return _oauth_error(400, "invalid_grant", _INVALID_GRANT)
+                return oauth_error("invalid_grant", description=_INVALID_GRANT)
             self.refresh_count += 1
             if self._next_refresh_without_refresh_token:
                 self._next_refresh_without_refresh_token = False
@@ -675,7 +594,7 @@ class FakeGusto(FakeVendor):
         if lose:
             # The rotation happened; the answer never arrives (the client sees the connection
             # close before any status line).
-            request.environ["werkzeug.socket"].shutdown(socket.SHUT_RDWR)
+            drop_connection(request)
         return _token_response(new_row)
 
     def _issue(
@@ -755,7 +674,7 @@ class FakeGusto(FakeVendor):
         if request.method != "GET":
             return _error(404, "not_found", "The requested resource does not exist.")
         if request.path == "/v1/token_info":
-            return _json(
+            return json_response(
                 {
                     "scope": " ".join(grant.scopes),
                     "resource": {"type": "Company", "uuid": grant.company_uuid},
@@ -778,7 +697,7 @@ class FakeGusto(FakeVendor):
             )
         company = self.companies[company_uuid]
         if collection == "departments":
-            return _json(company.departments)
+            return json_response(company.departments)
         return self._employees(request, company)
 
     def _employees(self, request: Request, company: Company) -> Response:
@@ -787,7 +706,7 @@ class FakeGusto(FakeVendor):
         if terminated in ("true", "false"):
             staff = [e for e in staff if bool(e["terminated"]) == (terminated == "true")]
         if "page" not in request.args and "per" not in request.args:
-            return _json(staff)
+            return json_response(staff)
         try:
             page = max(1, int(request.args.get("page", "1")))
             per = min(MAX_PER, max(1, int(request.args.get("per", str(DEFAULT_PER)))))
@@ -800,11 +719,7 @@ class FakeGusto(FakeVendor):
             "X-Total-Count": str(len(staff)),
             "X-Total-Pages": str(math.ceil(len(staff) / per)),
         }
-        return _json(staff[start : start + per], headers=headers)
-
-
-def _json(body: Any, *, headers: dict[str, str] | None = None) -> Response:
-    return Response(json.dumps(body), headers=headers or {}, content_type="application/json")
+        return json_response(staff[start : start + per], headers=headers)
 
 
 def _token_response(row: TokenRow) -> Response:
@@ -817,15 +732,7 @@ def _token_response(row: TokenRow) -> Response:
     }
     if row.refresh_token is not None:
         body["refresh_token"] = row.refresh_token
-    return Response(
-        json.dumps(body),
-        headers={"Cache-Control": "no-store", "Pragma": "no-cache"},
-        content_type="application/json",
-    )
-
-
-def _redirect(location: str) -> Response:
-    return Response("", status=302, headers={"Location": location})
+    return json_response(body, headers={"Cache-Control": "no-store", "Pragma": "no-cache"})
 
 
 def _page(status: int, title: str, body: str, *, raw: bool = False) -> Response:
