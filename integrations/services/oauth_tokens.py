@@ -15,11 +15,14 @@ The failures other integration platforms are known for, and what rules them out 
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from core.crypto import decrypt_json, encrypt_json
@@ -150,14 +153,29 @@ def _newest_version(integration_id: str) -> CredentialVersion | None:
     )
 
 
-def _integration_lock(integration_id: str) -> None:
-    """Hold the integration's row until the transaction ends. A relink takes the same lock,
-    so a refresh and a token swap never interleave. SQLite has no row locks: a write takes
-    its database lock instead, which serializes just the same."""
+@contextmanager
+def _refresh_turn(integration_id: str) -> Iterator[None]:
+    """One refresh at a time per integration, across processes and nodes.
+
+    PostgreSQL: the integration's row lock, held by a transaction for the whole turn; a relink
+    takes the same lock, so a refresh and a token swap never interleave. SQLite serves one
+    machine and one writer for the whole database: a transaction held across the vendor's
+    answer would lock out a vendor served from the same database (Sandbox HR, in the embedded
+    default), so there the turn is an advisory file lock shared by the machine's processes.
+    """
     if connection.features.has_select_for_update:
-        list(Integration.objects.select_for_update().filter(pk=integration_id).values("pk"))
-    else:
-        Integration.objects.filter(pk=integration_id).update(next_sync_at=F("next_sync_at"))
+        with transaction.atomic():
+            list(Integration.objects.select_for_update().filter(pk=integration_id).values("pk"))
+            yield
+        return
+    path = Path(settings.VAR_DIR) / "locks" / f"oauth-refresh-{integration_id}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _refreshed_under_lock(
@@ -173,9 +191,8 @@ def _refreshed_under_lock(
     except OAuthAppMissingError as missing:
         # The operator's configuration, not the customer's grant: never counted.
         return UsableToken(None, AuthResult.unreachable(str(missing)))
-    with transaction.atomic():
-        _integration_lock(integration.pk)
-        # Read again under the lock: whoever held it before may have refreshed already.
+    with _refresh_turn(integration.pk):
+        # Read again in our turn: whoever had it before may have refreshed already.
         version = _newest_version(integration.pk)
         if version is None:
             return UsableToken(None, AuthResult.invalid("No token is stored for this integration."))
@@ -231,7 +248,7 @@ def _refreshed_and_stored(
     spec: OAuthSpec,
     client: OAuthClient,
 ) -> UsableToken:
-    """Refresh (the caller holds the lock) and store the answer before anyone uses it."""
+    """Refresh (in the caller's turn) and store the answer before anyone uses it."""
     now = timezone.now()
     try:
         fresh = token_refresh(spec, client, refresh_token=token["refresh_token"])

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
@@ -25,7 +29,19 @@ def _wait_for(predicate: object, timeout: float, what: str) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def _run_product(tmp_path: Path, broker_env: dict[str, str], stop: signal.Signals) -> None:
+@dataclass(frozen=True)
+class RunningProduct:
+    base_url: str
+    # The environment `make run` was started with, for commands run next to it.
+    env: dict[str, str]
+    log_path: Path
+    process: subprocess.Popen[bytes]
+
+
+@contextmanager
+def product_running(tmp_path: Path, broker_env: dict[str, str]) -> Iterator[RunningProduct]:
+    """`manage.py serve` (what `make run` starts) on its embedded defaults in `tmp_path`, up
+    and answering; killed at the end if the test did not stop it."""
     port = free_port()
     log_path = tmp_path / "serve.log"
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
@@ -51,14 +67,24 @@ def _run_product(tmp_path: Path, broker_env: dict[str, str], stop: signal.Signal
     try:
         _wait_for(lambda: "kombo-site is running" in log_path.read_text(), 120, "start-up")
         _wait_for(lambda: " ready." in log_path.read_text(), 60, "the Celery worker")
+        _wait_for(lambda: _web_up(base), 60, "the web server")
+        yield RunningProduct(base, {**env, "BASE_URL": base}, log_path, process)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
-        def web_up() -> bool:
-            try:
-                return requests.get(f"{base}/accounts/login/", timeout=2).status_code == 200
-            except requests.ConnectionError:
-                return False
 
-        _wait_for(web_up, 60, "the web server")
+def _web_up(base: str) -> bool:
+    try:
+        return requests.get(f"{base}/accounts/login/", timeout=2).status_code == 200
+    except requests.ConnectionError:
+        return False
+
+
+def _run_product(tmp_path: Path, broker_env: dict[str, str], stop: signal.Signals) -> None:
+    with product_running(tmp_path, broker_env) as product:
+        base, log_path = product.base_url, product.log_path
         output = log_path.read_text()
         assert "username: operator" in output
         assert "password: " in output
@@ -70,14 +96,10 @@ def _run_product(tmp_path: Path, broker_env: dict[str, str], stop: signal.Signal
         assert api.status_code == 401
         assert api.json()["error"]["code"] == "PLATFORM.AUTHENTICATION_INVALID"
 
-        process.send_signal(stop)
-        assert process.wait(timeout=30) == 0
-        assert not web_up()
+        product.process.send_signal(stop)
+        assert product.process.wait(timeout=30) == 0
+        assert not _web_up(base)
         assert "Stopping" in log_path.read_text()
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
 
 
 def test_it_runs_the_product_on_embedded_defaults(tmp_path: Path) -> None:
@@ -88,3 +110,46 @@ def test_it_runs_the_product_on_embedded_defaults(tmp_path: Path) -> None:
 def test_it_uses_redis_when_redis_url_is_set(tmp_path: Path, redis_url: str) -> None:
     _run_product(tmp_path, {"REDIS_URL": redis_url}, signal.SIGTERM)
     assert "Celery broker Redis" in (tmp_path / "serve.log").read_text()
+
+
+# Run next to `make run` as a worker would: the demo's OAuth customer's token is due, and the
+# worker's auth check refreshes it at Sandbox HR, which the web server serves from the same
+# SQLite file.
+_REFRESH_AS_A_WORKER = """
+import json, time
+from core.crypto import decrypt_json, encrypt_json
+from integrations.models import CredentialVersion, Integration
+from syncs.models import AuthCheckTrigger
+from syncs.services import auth_check_run
+integration = Integration.objects.get(tool="sandbox_oauth")
+version = CredentialVersion.objects.filter(integration=integration).latest("created_at")
+token = decrypt_json(version.payload_encrypted)
+version.payload_encrypted = encrypt_json({**token, "expires_at": str(int(time.time()) - 1)})
+version.save(update_fields=["payload_encrypted"])
+result = auth_check_run(integration=integration, trigger=AuthCheckTrigger.MANUAL).result
+version.refresh_from_db()
+fresh = decrypt_json(version.payload_encrypted)
+print(json.dumps({"outcome": result.outcome, "message": result.message,
+                  "rotated": fresh["refresh_token"] != token["refresh_token"]}))
+"""
+
+
+def test_it_refreshes_the_demo_oauth_token_with_sandbox_hr_on_the_same_sqlite_file(
+    tmp_path: Path,
+) -> None:
+    """SQLite allows one writer at a time, and Sandbox HR's token endpoint writes: a refresh
+    that held the database while waiting for it would wait out its own timeout (RFC 6749 §6:
+    the refresh is an HTTP request to the authorization server)."""
+    with product_running(tmp_path, {}) as product:
+        checked = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", _REFRESH_AS_A_WORKER],
+            cwd=ROOT,
+            env=product.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert checked.returncode == 0, checked.stderr[-3000:]
+        outcome = json.loads(checked.stdout.strip().splitlines()[-1])
+        assert outcome == {"outcome": "OK", "message": "", "rotated": True}

@@ -116,10 +116,11 @@ def oauth_connected(
     return Integration.objects.get(tool=tool_id, deleted_at__isnull=True)
 
 
-def token_made_due(integration: Integration, fake: OAuthFake) -> dict[str, str]:
-    """Later: the vendor and the stored token agree the access token is over. Returns the
-    token as it was stored before."""
-    fake.expire_access_tokens()
+def token_made_due(integration: Integration, fake: OAuthFake | None = None) -> dict[str, str]:
+    """Later: the stored token (and the fake vendor, when given) say the access token is
+    over. Returns the token as it was stored before."""
+    if fake is not None:
+        fake.expire_access_tokens()
     version = CredentialVersion.objects.filter(integration=integration).latest("created_at")
     token = decrypt_json(version.payload_encrypted)
     version.payload_encrypted = encrypt_json({**token, "expires_at": str(int(time.time()) - 1)})
