@@ -1,11 +1,12 @@
 """OAuth tools over time: the operator's app per vendor, and tokens refreshed one at a time.
 
 The failures other integration platforms are known for, and what rules them out here:
-- two workers racing a single-use refresh token into `invalid_grant`: a refresh happens only
-  under the integration's row lock, and the token is read again under it; whoever comes second
-  finds the fresh token and uses it;
+- two workers racing a single-use refresh token into `invalid_grant`: refreshes of one
+  integration take turns (`_refresh_turn`: its row lock on PostgreSQL, a file lock on SQLite),
+  and the token is read again in each turn; whoever comes second finds the fresh token and
+  uses it;
 - a rotated token saved where nothing reads it, or used before it is saved: the refreshed
-  token replaces the stored one in the same transaction as the refresh, before it is used;
+  token replaces the stored one within the turn of the refresh, before it is used;
 - a refresh answer without a `refresh_token` overwriting the old one with null: the old one is
   kept (`integrations.tools.oauth.token_normalized`);
 - a dead grant retried thousands of times a day: a refused refresh is recorded on the
