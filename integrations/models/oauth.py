@@ -42,6 +42,10 @@ class OAuthFlow(models.Model):
     link = models.ForeignKey(ReconnectionLink, on_delete=models.CASCADE, related_name="+")
     tool = models.CharField(max_length=64)
     state_hash = models.CharField(max_length=64, unique=True)
+    # The browser that left for the vendor holds the matching nonce in a cookie: a callback
+    # from any other browser (someone else's consent, sent along with our URL) is refused
+    # (RFC 6749 §10.12).
+    browser_hash = models.CharField(max_length=64, default="")
     code_verifier_encrypted = models.TextField(blank=True, default="")
     redirect_uri = models.CharField(max_length=500)
     # The optional data the customer declined before leaving for the vendor.

@@ -56,28 +56,39 @@ def oauth_redirect_uri() -> str:
     return f"{settings.BASE_URL}{reverse('connect:oauth_callback')}"
 
 
+@dataclass(frozen=True)
+class OAuthTrip:
+    """Where to send the customer, and the nonce their browser must bring back."""
+
+    authorization_url: str
+    browser_nonce: str
+
+
 def oauth_flow_start(
     *, link: ReconnectionLink, tool: Tool, scope: ScopeConfig, opted_out: Iterable[str]
-) -> str:
-    """Record the trip and return the vendor's authorization URL. Raises
-    `OAuthAppMissingError` when the operator configured no app for the tool."""
+) -> OAuthTrip:
+    """Record the trip and return the vendor's authorization URL, with the nonce the
+    customer's browser keeps for the callback. Raises `OAuthAppMissingError` when the operator
+    configured no app for the tool."""
     spec = tool.oauth
     assert spec is not None, f"{tool.id} is not an OAuth tool"
     client = oauth_client_for(environment_id=link.environment_id, tool_id=tool.id)
     opted_out = sorted(set(opted_out))
     state = secrets.token_urlsafe(32)
+    browser_nonce = secrets.token_urlsafe(32)
     verifier = secrets.token_urlsafe(64) if spec.pkce else ""
     redirect_uri = oauth_redirect_uri()
     OAuthFlow.objects.create(
         link=link,
         tool=tool.id,
         state_hash=token_hash(state),
+        browser_hash=token_hash(browser_nonce),
         code_verifier_encrypted=encrypt_json({"code_verifier": verifier}) if verifier else "",
         redirect_uri=redirect_uri,
         opted_out=opted_out,
         expires_at=timezone.now() + OAUTH_FLOW_LIFETIME,
     )
-    return authorization_url(
+    url = authorization_url(
         spec,
         client,
         redirect_uri=redirect_uri,
@@ -85,6 +96,7 @@ def oauth_flow_start(
         code_verifier=verifier or None,
         scopes=scope_permissions_requested(tool=tool, scope=scope, opted_out=opted_out),
     )
+    return OAuthTrip(authorization_url=url, browser_nonce=browser_nonce)
 
 
 @dataclass(frozen=True)
@@ -100,13 +112,14 @@ class OAuthFlowResult:
 def oauth_flow_finish(
     *,
     state: str,
+    browser_nonce: str,
     code: str,
     error: str,
     ip_address: str | None = None,
     user_agent: str = "",
 ) -> OAuthFlowResult:
     """Complete the link the `state` belongs to with the tokens the `code` is worth."""
-    flow = _flow_consume(state)
+    flow = _flow_consume(state, browser_nonce)
     if flow is None:
         return OAuthFlowResult(
             None, LinkResult(LinkOutcome.LINK_UNUSABLE, _("This link can no longer be used."))
@@ -187,14 +200,19 @@ def _flow_finish(
     return OAuthFlowResult(link, result, tool.id)
 
 
-def _flow_consume(state: str) -> OAuthFlow | None:
-    """Compare-and-set: the flow of this state, now used; None when unknown, used or expired."""
-    if not state or len(state) > 200:
+def _flow_consume(state: str, browser_nonce: str) -> OAuthFlow | None:
+    """Compare-and-set: the flow of this state started by this browser, now used; None when
+    unknown, used, expired or started elsewhere (then it stays usable for its own browser)."""
+    if not state or len(state) > 200 or not browser_nonce or len(browser_nonce) > 200:
         return None
     now = timezone.now()
     state_hash = token_hash(state)
+    # Hashes of 256-bit randoms: matched by the database's index, not compared as secrets.
     consumed = OAuthFlow.objects.filter(
-        state_hash=state_hash, used_at__isnull=True, expires_at__gt=now
+        state_hash=state_hash,
+        browser_hash=token_hash(browser_nonce),
+        used_at__isnull=True,
+        expires_at__gt=now,
     ).update(used_at=now)
     if not consumed:
         return None

@@ -130,8 +130,10 @@ def _relink_form(request: HttpRequest, link: ReconnectionLink) -> HttpResponse:
     )
 
 
-# Holds the path of the link page a customer left for the vendor from.
+# The path of the link page a customer left for the vendor from.
 OAUTH_RETRY_COOKIE = "kombo_site_oauth_retry"
+# The nonce that binds the trip to the browser that made it (`OAuthFlow.browser_hash`).
+OAUTH_BROWSER_COOKIE = "kombo_site_oauth_browser"
 
 
 def link_page_context(
@@ -225,7 +227,7 @@ def _oauth_start(
         if over_limit(request, link):
             return render(request, "connect/too_many.html", status=429)
         try:
-            url = oauth_flow_start(
+            trip = oauth_flow_start(
                 link=link,
                 tool=tool,
                 scope=scope,
@@ -237,17 +239,29 @@ def _oauth_start(
                 "Please tell the company that sent you this link."
             ) % {"tool": tool.label}
         else:
-            response = HttpResponseSeeOther(url)
-            # The customer's own browser keeps where to try again should the vendor send them
-            # back with a failure (the link's token is stored hashed only, so it cannot be
-            # rebuilt on the server).
+            response = HttpResponseSeeOther(trip.authorization_url)
+            # Both are sent along when the vendor's page sends the browser back (a top-level
+            # GET: SameSite=Lax). The second holds where to try again after a failure (the
+            # link's token is stored hashed only, so it cannot be rebuilt on the server).
+            lifetime = int(OAUTH_FLOW_LIFETIME.total_seconds())
+            callback = reverse("connect:oauth_callback")
+            secure = request.is_secure()
+            response.set_cookie(
+                OAUTH_BROWSER_COOKIE,
+                trip.browser_nonce,
+                max_age=lifetime,
+                path=callback,
+                secure=secure,
+                httponly=True,
+                samesite="Lax",
+            )
             response.set_signed_cookie(
                 OAUTH_RETRY_COOKIE,
                 request.path,
                 salt=OAUTH_RETRY_COOKIE,
-                max_age=int(OAUTH_FLOW_LIFETIME.total_seconds()),
-                path=reverse("connect:oauth_callback"),
-                secure=request.is_secure(),
+                max_age=lifetime,
+                path=callback,
+                secure=secure,
                 httponly=True,
                 samesite="Lax",
             )

@@ -23,7 +23,12 @@ from integrations.models import LinkType, ReconnectionLink
 from integrations.services import LinkOutcome, link_find
 from integrations.services.oauth_flow import oauth_flow_finish, oauth_trip_status
 from integrations.views.hosted import framed, unusable_page
-from integrations.views.links import OAUTH_RETRY_COOKIE, link_page_context, link_page_subject
+from integrations.views.links import (
+    OAUTH_BROWSER_COOKIE,
+    OAUTH_RETRY_COOKIE,
+    link_page_context,
+    link_page_subject,
+)
 
 # The vendor's parameters (RFC 6749 §4.1.2): anything longer is not a real answer.
 _MAX_PARAMETER_LENGTH = 2000
@@ -50,6 +55,7 @@ def _retry_url(request: HttpRequest, link: ReconnectionLink) -> str | None:
 def oauth_callback(request: HttpRequest) -> HttpResponse:
     finished = oauth_flow_finish(
         state=_parameter(request, "state"),
+        browser_nonce=request.COOKIES.get(OAUTH_BROWSER_COOKIE, ""),
         code=_parameter(request, "code"),
         error=_parameter(request, "error"),
         ip_address=client_address(request),

@@ -215,15 +215,40 @@ def test_it_keeps_the_link_usable_when_the_customer_denies_consent(
 
 def test_it_accepts_a_state_only_once(gusto: FakeGusto, environment: Environment) -> None:
     integration = _invalid_integration(gusto, environment)
-    started = Client().post(link_path(_relink_url(integration)))
+    customer = Client()
+    started = customer.post(link_path(_relink_url(integration)))
     back = urlsplit(gusto.consent(started["Location"]))
     callback = f"{back.path}?{back.query}"
 
-    first = Client().get(callback)
-    replayed = Client().get(callback)
-    forged = Client().get(back.path + "?state=not-a-state&code=abc")
+    first = customer.get(callback)
+    replayed = customer.get(callback)
+    forged = customer.get(back.path + "?state=not-a-state&code=abc")
 
     assert b"You're done" in first.content
     assert replayed.status_code == 404
     assert forged.status_code == 404
     assert [request["grant_type"] for request in gusto.token_requests] == ["authorization_code"]
+
+
+def test_it_refuses_a_consent_brought_back_by_another_browser(
+    gusto: FakeGusto, environment: Environment
+) -> None:
+    """RFC 6749 §10.12: the callback must come from the browser that left for the vendor.
+    Someone with the link could otherwise have another company's admin consent on a URL they
+    sent them, and connect that company through their link."""
+    integration = _invalid_integration(gusto, environment)
+    url = _relink_url(integration)
+    before = integration_snapshot(integration)
+    attacker = Client()
+    started = attacker.post(link_path(url))
+    back = urlsplit(gusto.consent(started["Location"]))
+    callback = f"{back.path}?{back.query}"
+
+    victim = Client().get(callback)
+
+    assert victim.status_code == 404
+    integration.refresh_from_db()
+    assert integration_snapshot(integration) == before
+    assert gusto.token_requests == []
+    # The trip still belongs to the browser that made it.
+    assert b"You're done" in attacker.get(callback).content
