@@ -15,7 +15,8 @@ _TOKEN_IN_PATH = re.compile(
     r"(/connect/(?:integration-by-token/)?)(?!integration-by-token/)[A-Za-z0-9_-]{20,}"
 )
 # A code is worth tokens until it is used; a state lets its holder finish a trip.
-_OAUTH_SECRET_IN_QUERY = re.compile(r"([?&](?:code|state)=)(?!\[token\])[^&#\s\"']+")
+# At the start of a string too: gunicorn's `%(q)s` atom is the bare query string.
+_OAUTH_SECRET_IN_QUERY = re.compile(r"((?:^|[?&])(?:code|state)=)(?!\[token\])[^&#\s\"']+")
 REDACTED = "[token]"
 
 

@@ -414,6 +414,17 @@ OAUTH_CLIENTS: dict[str, tuple[str, str]] = {
     for tool in ("gusto", "deel", "sandbox_oauth")
     if env.str(f"OAUTH_{tool.upper()}_CLIENT_ID", default="")
 }
+_oauth_clients_without_secret = [
+    f"OAUTH_{tool.upper()}_CLIENT_SECRET"
+    for tool, (_, secret) in OAUTH_CLIENTS.items()
+    if not secret
+]
+if _oauth_clients_without_secret:
+    raise ImproperlyConfigured(
+        "An OAuth app's client id is set without its secret: set "
+        + ", ".join(_oauth_clients_without_secret)
+        + "."
+    )
 
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -132,10 +132,21 @@ def oauth_flow_finish(
     completed = finished.result.outcome == LinkOutcome.COMPLETED
     OAuthFlow.objects.filter(pk=flow.pk).update(
         outcome=finished.result.outcome,
-        failure_message="" if completed else finished.result.message,
+        failure_message="" if completed else _told(finished.result, flow),
         finished_at=timezone.now(),
     )
     return finished
+
+
+def _told(result: LinkResult, flow: OAuthFlow) -> str:
+    """What the customer was told of a failed trip, in the link's language, with the
+    permissions they did not grant named as the link's page names them."""
+    if not result.missing_permissions:
+        return result.message
+    tool = tool_get(flow.tool)
+    with translation.override(flow.link.language):
+        missing = "; ".join(str(tool.permissions[p]) for p in result.missing_permissions)
+    return f"{result.message} {missing}"
 
 
 def _flow_finish(

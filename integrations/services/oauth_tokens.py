@@ -252,7 +252,9 @@ def _refreshed_and_stored(
     """Refresh (in the caller's turn) and store the answer before anyone uses it."""
     now = timezone.now()
     try:
-        fresh = token_refresh(spec, client, refresh_token=token["refresh_token"])
+        fresh = token_refresh(
+            spec, client, refresh_token=token["refresh_token"], scope=token.get("scope", "")
+        )
     except OAuthGrantRefused as refused:
         version.token_refresh_refused_at = now
         version.save(update_fields=["token_refresh_refused_at"])

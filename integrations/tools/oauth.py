@@ -4,10 +4,11 @@ The protocol is Authlib's (`OAuth2Session`): the authorization URL with `state` 
 code exchange and the refresh. What is ours is the classification of every outcome, because
 it decides what the three-day clock sees (RFC 6749 §5.2 names the error codes):
 
-- `invalid_grant` (and `unauthorized_client`, `access_denied`): the customer's grant is dead or
-  was never valid -> `OAuthGrantRefused`, an authentication failure like a revoked API key.
-- `invalid_client` or the token endpoint refusing our client: the *operator's* OAuth app is
-  misconfigured -> `OAuthUnavailable` (never counted against the customer).
+- `invalid_grant` (and `access_denied`): the customer's grant is dead or was never valid ->
+  `OAuthGrantRefused`, an authentication failure like a revoked API key.
+- `invalid_client`, `unauthorized_client` or the token endpoint refusing our client otherwise:
+  the *operator's* OAuth app is misconfigured -> `OAuthUnavailable` (never counted against the
+  customer; its message says what to fix).
 - network errors, timeouts, 5xx and 429 -> `OAuthUnavailable`, with the vendor's Retry-After.
 
 No message ever carries a token, a code, a verifier or the client secret.
@@ -103,7 +104,9 @@ class OAuthUnavailable(Exception):
 
 
 # Errors that mean the customer's grant (or the code standing for it) is no good.
-_GRANT_ERRORS = frozenset({"invalid_grant", "unauthorized_client", "access_denied"})
+_GRANT_ERRORS = frozenset({"invalid_grant", "access_denied"})
+# Errors that mean the operator's OAuth app is not set up as the vendor wants it.
+_CLIENT_ERRORS = frozenset({"invalid_client", "unauthorized_client"})
 
 
 def _json_body_auth(
@@ -213,16 +216,20 @@ def code_exchange(
     return token_normalized(token, previous_refresh_token=None)
 
 
-def token_refresh(spec: OAuthSpec, client: OAuthClient, *, refresh_token: str) -> dict[str, str]:
+def token_refresh(
+    spec: OAuthSpec, client: OAuthClient, *, refresh_token: str, scope: str = ""
+) -> dict[str, str]:
     """A new access token for a refresh token (RFC 6749 §6), as `token_normalized`: an answer
-    without a new refresh token keeps the one that was used."""
+    without a new refresh token keeps the one that was used, and one without a `scope` keeps
+    `scope`, the one granted before (§5.1: it is left out when unchanged)."""
     session = _session(spec, client)
     token = _token_call(
         lambda: session.refresh_token(
             spec.token_url(), refresh_token=refresh_token, allow_redirects=False
         )
     )
-    return token_normalized(token, previous_refresh_token=refresh_token)
+    refreshed = token_normalized(token, previous_refresh_token=refresh_token)
+    return {**refreshed, "scope": refreshed["scope"] or scope}
 
 
 def _token_call(call: Callable[[], Mapping[str, Any]]) -> Mapping[str, Any]:
@@ -232,12 +239,15 @@ def _token_call(call: Callable[[], Mapping[str, Any]]) -> Mapping[str, Any]:
         code = str(error.error or "")
         if code in _GRANT_ERRORS:
             raise OAuthGrantRefused(f"the vendor refused the grant ({code})", error=code) from None
-        if code == "invalid_client":
+        if code in _CLIENT_ERRORS:
             raise OAuthUnavailable(
-                "the vendor refused the OAuth app's client credentials (invalid_client): "
-                "check the OAuth app's client id and secret"
+                f"the vendor refused the OAuth app ({code}): check the OAuth app's client id, "
+                "secret and allowed grant types"
             ) from None
         raise OAuthUnavailable(f"the token endpoint answered with an error ({code[:40]})") from None
+    except (ValueError, TypeError):
+        # Authlib's answer to a 200 whose body is no JSON object, or a malformed expiry.
+        raise OAuthUnavailable("the token endpoint answered with an unreadable body") from None
     except requests.Timeout:
         raise OAuthUnavailable("the token endpoint timed out") from None
     except requests.ConnectionError:

@@ -36,6 +36,7 @@
           }
         } else if (trip.state === "FAILED") {
           reported = trip.trip;
+          window.clearInterval(polling);
           waiting.hidden = true;
           failed.textContent = trip.message;
           failed.hidden = false;

@@ -12,11 +12,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from core.models import Environment
 from integrations.actors import Actor
 from integrations.models import LinkType
 from integrations.services import activation_token_exchange, connect_link_create
+from integrations.tools import tool_get
 from tests.support.factories import ScopeConfigFactory
 from tests.support.fakes.gusto import FakeGusto
 from tests.support.oauth import vendor_trip
@@ -87,3 +89,20 @@ def test_it_answers_only_for_embedded_links(gusto_app: FakeGusto, environment: E
     unknown = Client().get("/connect/" + "x" * 43 + "/oauth-trip")
 
     assert response.status_code == unknown.status_code == 404
+
+
+def test_it_names_the_scopes_the_customer_did_not_grant(
+    gusto_app: FakeGusto, environment: Environment
+) -> None:
+    """The embedded page says what the popup said: which permissions are missing, in the
+    link's language (French here, Gusto's departments permission as the page lists it)."""
+    gusto_app.app_scopes = ("employees:read",)
+    url = _link(environment)
+
+    vendor_trip(Client(), url, lambda a: gusto_app.consent(a))
+    trip = _trip(url)
+
+    assert trip["state"] == "FAILED"
+    with translation.override("fr"):
+        departments = str(tool_get("gusto").permissions["departments:read"])
+    assert departments in trip["message"]

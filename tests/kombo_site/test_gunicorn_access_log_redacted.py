@@ -51,3 +51,27 @@ def test_it_redacts_link_and_activation_tokens_from_the_access_log(tmp_path: Pat
     log = server.access_log.read_text() + server.error_log.read_text()
     assert link_token not in log
     assert activation_token not in log
+
+
+def test_it_redacts_the_oauth_code_and_state_from_the_access_log(tmp_path: Path) -> None:
+    """The vendor sends the customer back with both in the query string (RFC 6749 §4.1.2),
+    which the request line (`%(r)s`) and the query atom (`%(q)s`) carry."""
+    code, state = secrets.token_urlsafe(24), secrets.token_urlsafe(32)
+
+    with gunicorn_server(workdir=tmp_path) as server:
+        back = requests.get(
+            f"{server.url}/connect/oauth/callback?code={code}&state={state}", timeout=30
+        )
+        wait_for(
+            lambda: f"the access log line, got {server.access_log.read_text()!r}",
+            lambda: (
+                "/connect/oauth/callback?code=[token]&state=[token]"
+                in server.access_log.read_text()
+            ),
+            timeout=30,
+        )
+
+    assert back.status_code == 404
+    log = server.access_log.read_text() + server.error_log.read_text()
+    assert code not in log
+    assert state not in log

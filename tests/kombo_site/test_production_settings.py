@@ -163,3 +163,13 @@ def test_it_accepts_the_development_key_in_debug_mode() -> None:
     result = _start({"DEBUG": "true"})
 
     assert result.returncode == 0, result.stderr
+
+
+def test_it_refuses_an_oauth_client_id_without_its_secret() -> None:
+    """RFC 6749 §2.3.1: a confidential client authenticates with its id and secret; an id
+    alone would fail at the first code exchange, so start-up says so."""
+    result = _start({"DEBUG": "true", "OAUTH_GUSTO_CLIENT_ID": "gusto-app"})
+
+    assert result.returncode != 0
+    assert "OAUTH_GUSTO_CLIENT_SECRET" in result.stderr
+    assert "started" not in result.stdout
