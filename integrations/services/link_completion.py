@@ -62,8 +62,10 @@ class LinkOutcome(StrEnum):
     OTHER_ACCOUNT = "OTHER_ACCOUNT"
     UNREACHABLE = "UNREACHABLE"
     LINK_UNUSABLE = "LINK_UNUSABLE"
-    # OAuth tools: the customer declined on the vendor's consent page (the link stays usable).
+    # OAuth tools: the customer declined on the vendor's consent page, or stayed there longer
+    # than a trip may last (the link stays usable either way).
     CONSENT_DENIED = "CONSENT_DENIED"
+    TRIP_EXPIRED = "TRIP_EXPIRED"
 
 
 @dataclass(frozen=True)

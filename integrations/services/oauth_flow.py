@@ -121,11 +121,13 @@ def oauth_flow_finish(
     """Complete the link the `state` belongs to with the tokens the `code` is worth."""
     flow = _flow_consume(state, browser_nonce)
     if flow is None:
-        return OAuthFlowResult(
-            None, LinkResult(LinkOutcome.LINK_UNUSABLE, _("This link can no longer be used."))
-        )
+        return _flow_not_consumed(state, browser_nonce)
     # The pages and messages that follow speak the link's language, as its page did.
     with translation.override(flow.link.language):
+        if not _link_usable(flow.link):
+            # Revoked, expired, used or its integration deleted while the customer was away:
+            # telling them to use it again would be wrong.
+            return OAuthFlowResult(None, _unusable())
         finished = _flow_finish(
             flow, code=code, error=error, ip_address=ip_address, user_agent=user_agent
         )
@@ -136,6 +138,46 @@ def oauth_flow_finish(
         finished_at=timezone.now(),
     )
     return finished
+
+
+def _unusable() -> LinkResult:
+    return LinkResult(LinkOutcome.LINK_UNUSABLE, _("This link can no longer be used."))
+
+
+def _link_usable(link: ReconnectionLink) -> bool:
+    if not link.is_usable_at(timezone.now()):
+        return False
+    return link.kind == LinkKind.CONNECT or (
+        link.integration is not None and link.integration.deleted_at is None
+    )
+
+
+def _flow_not_consumed(state: str, browser_nonce: str) -> OAuthFlowResult:
+    """A state this browser brought back that cannot be used: a trip that outlived its
+    lifetime at the vendor leaves its link usable, so the customer is told to start again;
+    anything else (unknown, used, another browser's) is the page for unusable links."""
+    if not state or len(state) > 200 or not browser_nonce or len(browser_nonce) > 200:
+        return OAuthFlowResult(None, _unusable())
+    flow = (
+        OAuthFlow.objects.select_related("link__integration")
+        .filter(
+            state_hash=token_hash(state),
+            browser_hash=token_hash(browser_nonce),
+            used_at__isnull=True,
+        )
+        .first()
+    )
+    if flow is None or not _link_usable(flow.link):
+        return OAuthFlowResult(None, _unusable())
+    with translation.override(flow.link.language):
+        message = _(
+            "You spent longer than %(minutes)s minutes at %(tool)s, so nothing was changed. "
+            "Please start again."
+        ) % {
+            "minutes": int(OAUTH_FLOW_LIFETIME.total_seconds() // 60),
+            "tool": tool_get(flow.tool).label,
+        }
+    return OAuthFlowResult(flow.link, LinkResult(LinkOutcome.CONSENT_DENIED, message), flow.tool)
 
 
 def _told(result: LinkResult, flow: OAuthFlow) -> str:

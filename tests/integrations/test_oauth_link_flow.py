@@ -15,6 +15,7 @@ from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
@@ -252,3 +253,41 @@ def test_it_refuses_a_consent_brought_back_by_another_browser(
     assert gusto.token_requests == []
     # The trip still belongs to the browser that made it.
     assert b"You're done" in attacker.get(callback).content
+
+
+def test_it_asks_to_start_again_after_too_long_at_the_vendor(
+    gusto: FakeGusto, environment: Environment
+) -> None:
+    """A trip's state is good for 20 minutes; the link itself still is, and the page says
+    so (in the link's language) instead of calling the link unusable."""
+    integration = _invalid_integration(gusto, environment)
+    url = _relink_url(integration, language="de")
+    customer = Client()
+    started = customer.post(link_path(url))
+    back = urlsplit(gusto.consent(started["Location"]))
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=21)):
+        page = customer.get(f"{back.path}?{back.query}")
+
+    assert page.status_code == 200
+    assert "länger als 20 Minuten bei Gusto" in page.content.decode()
+    assert gusto.token_requests == []
+    done = vendor_trip(customer, url, lambda a: gusto.consent(a))
+    assert "Gusto ist wieder verbunden" in done.content.decode()
+
+
+def test_it_does_not_offer_a_link_revoked_while_the_customer_was_away(
+    gusto: FakeGusto, environment: Environment
+) -> None:
+    integration = _invalid_integration(gusto, environment)
+    url = _relink_url(integration)
+    customer = Client()
+    started = customer.post(link_path(url))
+    back = urlsplit(gusto.consent(started["Location"], allow=False))
+    ReconnectionLink.objects.filter(integration=integration).update(revoked_at=timezone.now())
+
+    page = customer.get(f"{back.path}?{back.query}")
+
+    assert page.status_code == 404
+    assert b"use this link again" not in page.content
+    assert _flow_failures() == 0
