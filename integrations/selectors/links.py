@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING
 
 from integrations.models import (
     Integration,
+    LinkKind,
     ReconnectionLink,
     ScopeConfig,
     ScopeSetting,
     link_state_expression,
 )
 from integrations.read_models import FIELD_LABELS, MODEL_LABELS, READ_MODELS
+from integrations.tools import tool_get
 from integrations.tools.base import Coverage, Tool
 
 if TYPE_CHECKING:
@@ -147,3 +149,15 @@ def scope_permissions_requested(
         for permission in scope_permissions(tool=tool, scope=scope)
         if not permission.optional or permission.id in kept
     ]
+
+
+def link_page_subject(link: ReconnectionLink, tool_id: str) -> tuple[Tool, str, ScopeConfig, bool]:
+    """The tool, organisation and scope config a link's page is about, and whether it is a new
+    connection."""
+    if link.kind == LinkKind.CONNECT:
+        assert link.target_scope_config is not None
+        return tool_get(tool_id), link.end_user_organization_name, link.target_scope_config, True
+    integration = link.integration
+    assert integration is not None
+    scope = link.target_scope_config or integration.scope_config
+    return tool_get(integration.tool), integration.organization_name, scope, False

@@ -12,15 +12,17 @@ from enum import StrEnum
 
 from django.conf import settings
 
+from core.crypto import decrypt_json
 from core.models import Environment
 from integrations.models import OAuthApp
-from integrations.tools import TOOLS
+from integrations.tools import TOOLS, tool_get
 from integrations.tools.base import Tool
+from integrations.tools.oauth import OAuthClient
 
 
 class OAuthAppSource(StrEnum):
     """Where the app a tool's connections use comes from; the dashboard's row wins
-    (`integrations.services.oauth_tokens.oauth_client_for`)."""
+    (`oauth_client_for`)."""
 
     SAVED = "saved"
     ENVIRONMENT_VARIABLE = "environment_variable"
@@ -87,3 +89,24 @@ def oauth_app_rows(*, environment: Environment) -> list[OAuthAppRow]:
             )
         )
     return rows
+
+
+class OAuthAppMissingError(LookupError):
+    """No OAuth app is configured for this tool in this environment."""
+
+
+def oauth_client_for(*, environment_id: str, tool_id: str) -> OAuthClient:
+    """The operator's app for the tool: the environment's own (dashboard), else the one from
+    the process environment (`OAUTH_<TOOL>_CLIENT_ID`)."""
+    app = OAuthApp.objects.filter(environment_id=environment_id, tool=tool_id).first()
+    if app is not None:
+        return OAuthClient(
+            client_id=app.client_id,
+            client_secret=decrypt_json(app.client_secret_encrypted)["client_secret"],
+        )
+    configured = settings.OAUTH_CLIENTS.get(tool_id)
+    if configured is None:
+        raise OAuthAppMissingError(
+            f"No OAuth app is configured for {tool_get(tool_id).label} in this environment."
+        )
+    return OAuthClient(client_id=configured[0], client_secret=configured[1])

@@ -27,6 +27,7 @@ from core.site_urls import site_url
 from integrations.events import connect_flow_failed_emit, connection_flow_failed_emit
 from integrations.models import LinkKind, OAuthFlow, ReconnectionLink, ScopeConfig
 from integrations.selectors.links import scope_permissions_requested
+from integrations.selectors.oauth_apps import OAuthAppMissingError, oauth_client_for
 from integrations.services.connect import connect_link_complete
 from integrations.services.link_completion import (
     LinkOutcome,
@@ -36,7 +37,6 @@ from integrations.services.link_completion import (
     tool_unreachable_message,
 )
 from integrations.services.links import ACTIVATION_TOKEN_LIFETIME, token_hash
-from integrations.services.oauth_tokens import OAuthAppMissingError, oauth_client_for
 from integrations.tools import tool_get
 from integrations.tools.base import Tool
 from integrations.tools.oauth import (

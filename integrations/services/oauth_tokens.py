@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from core.crypto import decrypt_json, encrypt_json
 from integrations.models import CredentialVersion, Integration, OAuthApp
+from integrations.selectors.oauth_apps import OAuthAppMissingError, oauth_client_for
 from integrations.tools import tool_get
 from integrations.tools.base import AuthOutcome, AuthResult, Tool
 from integrations.tools.oauth import (
@@ -39,27 +40,6 @@ from integrations.tools.oauth import (
     token_is_due,
     token_refresh,
 )
-
-
-class OAuthAppMissingError(LookupError):
-    """No OAuth app is configured for this tool in this environment."""
-
-
-def oauth_client_for(*, environment_id: str, tool_id: str) -> OAuthClient:
-    """The operator's app for the tool: the environment's own (dashboard), else the one from
-    the process environment (`OAUTH_<TOOL>_CLIENT_ID`)."""
-    app = OAuthApp.objects.filter(environment_id=environment_id, tool=tool_id).first()
-    if app is not None:
-        return OAuthClient(
-            client_id=app.client_id,
-            client_secret=decrypt_json(app.client_secret_encrypted)["client_secret"],
-        )
-    configured = settings.OAUTH_CLIENTS.get(tool_id)
-    if configured is None:
-        raise OAuthAppMissingError(
-            f"No OAuth app is configured for {tool_get(tool_id).label} in this environment."
-        )
-    return OAuthClient(client_id=configured[0], client_secret=configured[1])
 
 
 def oauth_app_save(

@@ -36,6 +36,7 @@ from integrations.selectors.links import (
     scope_permissions,
     scope_requested_data,
 )
+from integrations.selectors.oauth_apps import OAuthAppMissingError
 from integrations.services import (
     LinkOutcome,
     LinkResult,
@@ -45,7 +46,6 @@ from integrations.services import (
     relink_link_complete,
 )
 from integrations.services.oauth_flow import OAUTH_FLOW_LIFETIME, oauth_flow_start
-from integrations.services.oauth_tokens import OAuthAppMissingError
 from integrations.tools import TOOLS, tool_get
 from integrations.tools.base import Tool
 from integrations.views.hosted import framed, over_limit, sent_from_another_site, unusable_page
@@ -151,18 +151,6 @@ def link_page_context(
         "connect": connect,
         "embedded": link.link_type == LinkType.EMBEDDED,
     }
-
-
-def link_page_subject(link: ReconnectionLink, tool_id: str) -> tuple[Tool, str, ScopeConfig, bool]:
-    """The tool, organisation and scope config a link's page is about, and whether it is a new
-    connection."""
-    if link.kind == LinkKind.CONNECT:
-        assert link.target_scope_config is not None
-        return tool_get(tool_id), link.end_user_organization_name, link.target_scope_config, True
-    integration = link.integration
-    assert integration is not None
-    scope = link.target_scope_config or integration.scope_config
-    return tool_get(integration.tool), integration.organization_name, scope, False
 
 
 def _opted_out(request: HttpRequest, requested: list[tuple[Any, list[Any]]]) -> list[str]:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from core.client_address import client_address
 from integrations.models import LinkType, ReconnectionLink
+from integrations.selectors.links import link_page_subject
 from integrations.services import LinkOutcome, link_find
 from integrations.services.oauth_flow import oauth_flow_finish, oauth_trip_status
 from integrations.views.hosted import framed, unusable_page
@@ -27,7 +28,6 @@ from integrations.views.links import (
     OAUTH_BROWSER_COOKIE,
     OAUTH_RETRY_COOKIE,
     link_page_context,
-    link_page_subject,
 )
 
 # The vendor's parameters (RFC 6749 §4.1.2): anything longer is not a real answer.

@@ -10,12 +10,9 @@ from django.urls import reverse
 
 from core.models import Environment
 from integrations.models import CredentialSource, ScopeConfig
+from integrations.selectors.oauth_apps import OAuthAppMissingError, oauth_client_for
 from integrations.services import integration_create, integration_schedule_next
-from integrations.services.oauth_tokens import (
-    OAuthAppMissingError,
-    oauth_app_save,
-    oauth_client_for,
-)
+from integrations.services.oauth_tokens import oauth_app_save
 from integrations.tools.oauth import OAuthClient, token_normalized
 from integrations.tools.sandbox import SandboxOAuthTool
 from kombo_site.demo.customers import ALL_PERMISSIONS, DEMO_ACTOR, DEMO_CUSTOMERS

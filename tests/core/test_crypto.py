@@ -13,8 +13,9 @@ from core.crypto import CredentialDecryptionError, decrypt_json, encrypt_json
 from integrations.actors import Actor
 from integrations.models import LinkType, OAuthFlow
 from integrations.selectors.integrations import credentials_current
+from integrations.selectors.oauth_apps import oauth_client_for
 from integrations.services import relink_link_create
-from integrations.services.oauth_tokens import oauth_app_save, oauth_client_for
+from integrations.services.oauth_tokens import oauth_app_save
 from integrations.tools.sandbox import SandboxOAuthTool
 from tests.support.factories import IntegrationFactory
 

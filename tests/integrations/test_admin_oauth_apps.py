@@ -19,9 +19,10 @@ from core.crypto import encrypt_json
 from core.models import Environment
 from integrations.actors import Actor
 from integrations.models import LinkType, OAuthApp, OAuthFlow
+from integrations.selectors.oauth_apps import oauth_client_for
 from integrations.services import relink_link_create
 from integrations.services.links import token_hash
-from integrations.services.oauth_tokens import oauth_app_save, oauth_client_for
+from integrations.services.oauth_tokens import oauth_app_save
 from integrations.tools.sandbox import SandboxOAuthTool
 from tests.support.factories import IntegrationFactory
 

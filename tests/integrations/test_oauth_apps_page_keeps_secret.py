@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from core.models import Environment
 from integrations.models import OAuthApp
-from integrations.services.oauth_tokens import oauth_app_save, oauth_client_for
+from integrations.selectors.oauth_apps import oauth_client_for
+from integrations.services.oauth_tokens import oauth_app_save
 from integrations.tools.sandbox import SandboxOAuthTool
 
 TOOL = SandboxOAuthTool.id

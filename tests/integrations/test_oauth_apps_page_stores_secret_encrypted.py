@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core.models import Environment
-from integrations.services.oauth_tokens import oauth_client_for
+from integrations.selectors.oauth_apps import oauth_client_for
 from integrations.tools.sandbox import SandboxOAuthTool
 
 SECRET = "oauth-secret-CANARY-4417"
