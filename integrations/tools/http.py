@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import email.utils
 import re
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
 from django.conf import settings
@@ -64,6 +65,33 @@ def parse_retry_after(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+T = TypeVar("T")
+
+
+def rate_limits_waited_out(
+    call: Callable[[], T],
+    *,
+    waits: int,
+    longest_wait: float,
+    default_wait: float | None = None,
+) -> T:
+    """A sync's read, with the vendor's rate limit (429) waited out up to `waits` times: for
+    its `Retry-After`, else `default_wait` (without either, no wait), never for longer than
+    `longest_wait`. Any other failure, or one wait too many, raises its `HttpFailure`."""
+    waited = 0
+    while True:
+        try:
+            return call()
+        except HttpFailure as failure:
+            wait = failure.retry_after_seconds
+            if wait is None:
+                wait = default_wait
+            if failure.status_code != 429 or wait is None or wait > longest_wait or waited >= waits:
+                raise
+        waited += 1
+        time.sleep(wait)
 
 
 def http_get_json(

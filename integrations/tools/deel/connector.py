@@ -5,7 +5,6 @@ The pages followed, and what is done where they are silent: see the package docs
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,7 +29,7 @@ from integrations.tools.deel.mapping import (
     map_department,
     map_person,
 )
-from integrations.tools.http import HttpFailure, http_get_json
+from integrations.tools.http import HttpFailure, http_get_json, rate_limits_waited_out
 from integrations.tools.oauth import ClientAuthMethod, OAuthSpec, RefreshRotation, granted_scopes
 
 PERM_PEOPLE = "people:read"
@@ -257,24 +256,14 @@ def _get(token: str, path: str, params: Mapping[str, str] | None = None) -> Any:
 
 
 def _patient_get(token: str, path: str, params: Mapping[str, str]) -> Any:
-    """One read of a sync: a rate limit is waited out a few times, as Deel asks; any other
-    failure is raised."""
-    waits = 0
-    while True:
-        try:
-            return _get(token, path, params)
-        except HttpFailure as failure:
-            wait = failure.retry_after_seconds
-            if wait is None:
-                wait = RATE_LIMIT_WAIT_SECONDS
-            if (
-                failure.status_code != 429
-                or waits == RATE_LIMIT_RETRIES
-                or wait > LONGEST_WAIT_SECONDS
-            ):
-                raise
-        waits += 1
-        time.sleep(wait)
+    """One read of a sync: a rate limit is waited out a few times, as Deel asks (it sends no
+    `Retry-After`); any other failure is raised."""
+    return rate_limits_waited_out(
+        lambda: _get(token, path, params),
+        waits=RATE_LIMIT_RETRIES,
+        longest_wait=LONGEST_WAIT_SECONDS,
+        default_wait=RATE_LIMIT_WAIT_SECONDS,
+    )
 
 
 def _fetch_error(failure: HttpFailure, what: str) -> ToolError:

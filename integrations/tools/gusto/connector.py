@@ -5,7 +5,6 @@ The pages followed, and what is done where they are silent: see the package docs
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -29,7 +28,7 @@ from integrations.tools.gusto.mapping import (
     map_department,
     map_employee,
 )
-from integrations.tools.http import HttpFailure, http_get_json
+from integrations.tools.http import HttpFailure, http_get_json, rate_limits_waited_out
 from integrations.tools.oauth import (
     ClientAuthMethod,
     OAuthSpec,
@@ -267,22 +266,16 @@ def _company_uuid(access_token: str) -> str:
 def _get_for_sync(
     access_token: str, path: str, what: str, *, params: Mapping[str, str] | None = None
 ) -> Any:
-    waits = 0
-    while True:
-        try:
-            return _get(access_token, path, params)
-        except HttpFailure as failure:
-            wait = failure.retry_after_seconds
-            if (
-                failure.status_code == 429
-                and wait is not None
-                and wait <= MAX_RATE_LIMIT_WAIT_SECONDS
-                and waits < RATE_LIMIT_WAITS
-            ):
-                waits += 1
-                time.sleep(wait)
-                continue
-            raise _sync_error(failure, what) from None
+    """One read of a sync: a 429 is waited out a few times for Gusto's `Retry-After`; any
+    other failure becomes the sync's `ToolError`."""
+    try:
+        return rate_limits_waited_out(
+            lambda: _get(access_token, path, params),
+            waits=RATE_LIMIT_WAITS,
+            longest_wait=MAX_RATE_LIMIT_WAIT_SECONDS,
+        )
+    except HttpFailure as failure:
+        raise _sync_error(failure, what) from None
 
 
 def _sync_error(failure: HttpFailure, what: str) -> ToolError:
