@@ -3,6 +3,8 @@
 // (browsers block one opened later), so the form posts into a window opened right here.
 // How the trip ended is asked of our server (the popup may be cut off from this page by the
 // vendor's pages); a success finishes with the protocol of Kombo's @kombo-api/connect.
+// The button comes disabled: clicked before this script ran, the form would open the vendor
+// in a window this page never hears of, and the customer would wait here for nothing.
 (function () {
   var form = document.getElementById("oauth-start");
   var waiting = document.getElementById("oauth-waiting");
@@ -73,4 +75,5 @@
     window.clearInterval(polling);
     polling = window.setInterval(ask, 1000);
   });
+  document.getElementById("oauth-continue").disabled = false;
 })();

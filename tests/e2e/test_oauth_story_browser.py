@@ -25,7 +25,7 @@ import time_machine
 from django.test import override_settings
 from django.utils import timezone
 from kombo import Kombo
-from playwright.sync_api import Browser, FrameLocator, Page, expect
+from playwright.sync_api import Browser, FrameLocator, Page, Route, expect
 from pytest_httpserver import HTTPServer
 
 from core.models import ApiKey, Environment
@@ -296,6 +296,35 @@ def test_it_says_so_when_the_browser_blocks_the_popup(
         with page.expect_popup():
             continue_button.click()
         expect(frame.get_by_role("alert")).to_be_hidden()
+        expect(frame.get_by_role("status")).to_contain_text("Waiting for you to finish")
+    finally:
+        context.close()
+
+
+def test_it_offers_the_popup_only_once_the_page_can_follow_it(
+    browser: Browser,
+    live_server: Any,
+    operator_app: HTTPServer,
+    provider: None,
+    environment: Environment,
+) -> None:
+    """HTML Standard, "form submission": a form whose target names no open window opens a new
+    one, so a click before the page's script runs would send the customer to the vendor in a
+    window the page never follows. Until the script has run, the button cannot be clicked
+    (the script is held back here as a slow network would)."""
+    context = browser.new_context()
+    held: list[Route] = []
+    context.route("**/js/connect-oauth-popup.js", lambda route: held.append(route))
+    try:
+        page = context.new_page()
+        frame = _embedded_link_opened(page, operator_app, environment)
+        continue_button = frame.get_by_role("button", name=f"Continue to {TOOL_LABEL}")
+        expect(continue_button).to_be_visible()
+        expect(continue_button).to_be_disabled()
+
+        held[0].continue_()
+        with page.expect_popup():
+            continue_button.click()
         expect(frame.get_by_role("status")).to_contain_text("Waiting for you to finish")
     finally:
         context.close()
