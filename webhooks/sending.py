@@ -58,7 +58,9 @@ class _Deadline:
 
     @property
     def expired(self) -> bool:
-        return self._expired
+        # The clock as well as the timer: a socket timeout set to the time left may fire at the
+        # deadline before the timer's thread gets to run.
+        return self._expired or time.monotonic() >= self._ends_at
 
     def left(self) -> float:
         # Never 0: a socket timeout of 0 would make the socket non-blocking.
