@@ -19,7 +19,16 @@ class ReadModel:
     id: str
     label: str
     category: str
+    # What a scope config can turn on and off, field by field.
     fields: tuple[str, ...]
+    # Read whenever the model is: the vendor's remote id of the record a row belongs to (an
+    # absence's employee and type). A row means nothing without them, so no scope turns them
+    # off; the API serves them as the referenced rows' Kombo ids.
+    references: tuple[str, ...] = ()
+
+    @property
+    def stored_fields(self) -> tuple[str, ...]:
+        return self.references + self.fields
 
 
 # Field names and order follow the `kombo` SDK's `GetHrisEmployeesPositiveResponseResult`.
@@ -69,13 +78,96 @@ HRIS_GROUPS = ReadModel(
     fields=("name", "type", "parent_id"),
 )
 
-READ_MODELS: dict[str, ReadModel] = {m.id: m for m in (HRIS_EMPLOYEES, HRIS_GROUPS)}
+# The models below follow the `kombo` SDK's `GetHris<Model>PositiveResponseResult`: its fields
+# but `id`, `remote_id`, `changed_at`, `remote_deleted_at` and the nested copies of referenced
+# rows (an absence's `type`), which the API builds from the references.
+HRIS_EMPLOYMENTS = ReadModel(
+    id="hris_employments",
+    label="Employments",
+    category="HRIS",
+    references=("employee_id",),
+    fields=(
+        "job_title",
+        "pay_rate",
+        "pay_period",
+        "pay_frequency",
+        "employment_type",
+        "pay_currency",
+        "effective_date",
+        "custom_fields",
+    ),
+)
+HRIS_LOCATIONS = ReadModel(
+    id="hris_locations",
+    label="Work locations",
+    category="HRIS",
+    fields=("name", "address", "type"),
+)
+HRIS_LEGAL_ENTITIES = ReadModel(
+    id="hris_legal_entities",
+    label="Legal entities",
+    category="HRIS",
+    fields=("name", "address"),
+)
+HRIS_ABSENCE_TYPES = ReadModel(
+    id="hris_absence_types",
+    label="Absence types",
+    category="HRIS",
+    fields=("name", "unit", "half_days_supported", "exact_times_supported", "custom_fields"),
+)
+HRIS_ABSENCES = ReadModel(
+    id="hris_absences",
+    label="Absences",
+    category="HRIS",
+    references=("employee_id", "type_id"),
+    fields=(
+        "start_date",
+        "end_date",
+        "start_half_day",
+        "end_half_day",
+        "start_time",
+        "end_time",
+        "amount",
+        "unit",
+        "status",
+        "employee_note",
+        "remote_created_at",
+        "remote_updated_at",
+    ),
+)
+HRIS_TIME_OFF_BALANCES = ReadModel(
+    id="hris_time_off_balances",
+    label="Time-off balances",
+    category="HRIS",
+    references=("employee_id", "type_id"),
+    fields=("balance", "balance_unit", "used", "used_unit"),
+)
+
+READ_MODELS: dict[str, ReadModel] = {
+    m.id: m
+    for m in (
+        HRIS_EMPLOYEES,
+        HRIS_GROUPS,
+        HRIS_EMPLOYMENTS,
+        HRIS_LOCATIONS,
+        HRIS_LEGAL_ENTITIES,
+        HRIS_ABSENCE_TYPES,
+        HRIS_ABSENCES,
+        HRIS_TIME_OFF_BALANCES,
+    )
+}
 
 # The models and fields as the hosted form names them for customers, in their language (the
 # API's labels above stay English).
 MODEL_LABELS: dict[str, StrOrPromise] = {
     "hris_employees": _("Employees"),
     "hris_teams": _("Groups"),
+    "hris_employments": _("Employments and pay"),
+    "hris_locations": _("Work locations"),
+    "hris_legal_entities": _("Legal entities"),
+    "hris_absence_types": _("Absence types"),
+    "hris_absences": _("Absences"),
+    "hris_time_off_balances": _("Time-off balances"),
 }
 FIELD_LABELS = {
     "employee_number": _("Employee number"),
@@ -110,4 +202,26 @@ FIELD_LABELS = {
     "name": _("Name"),
     "type": _("Type"),
     "parent_id": _("Parent group"),
+    "pay_rate": _("Pay rate"),
+    "pay_period": _("Pay period"),
+    "pay_frequency": _("Pay frequency"),
+    "pay_currency": _("Pay currency"),
+    "effective_date": _("Effective date"),
+    "address": _("Address"),
+    "unit": _("Unit (days or hours)"),
+    "half_days_supported": _("Half days allowed"),
+    "exact_times_supported": _("Exact times allowed"),
+    "end_date": _("End date"),
+    "start_half_day": _("Starts at midday"),
+    "end_half_day": _("Ends at midday"),
+    "start_time": _("Start time"),
+    "end_time": _("End time"),
+    "amount": _("Duration"),
+    "status": _("Status"),
+    "employee_note": _("Employee's note"),
+    "remote_updated_at": _("Last changed in the HR system"),
+    "balance": _("Balance"),
+    "balance_unit": _("Balance unit"),
+    "used": _("Time taken"),
+    "used_unit": _("Unit of time taken"),
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from core.admin import ReadOnlyAdmin
-from syncs.models import AuthCheck, Employee, Group, Sync
+from syncs.models import UNIFIED_MODELS, AuthCheck, Sync
 
 
 @admin.register(Sync)
@@ -24,15 +24,11 @@ class AuthCheckAdmin(ReadOnlyAdmin):
     list_select_related = ["integration"]
 
 
-@admin.register(Employee)
-class EmployeeAdmin(ReadOnlyAdmin):
+class UnifiedRecordAdmin(ReadOnlyAdmin):
     list_display = ["remote_id", "integration", "changed_at", "remote_deleted_at"]
     search_fields = ["remote_id", "integration__id"]
     list_select_related = ["integration"]
 
 
-@admin.register(Group)
-class GroupAdmin(ReadOnlyAdmin):
-    list_display = ["remote_id", "integration", "changed_at", "remote_deleted_at"]
-    search_fields = ["remote_id", "integration__id"]
-    list_select_related = ["integration"]
+for unified_model in UNIFIED_MODELS.values():
+    admin.site.register(unified_model, UnifiedRecordAdmin)

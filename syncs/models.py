@@ -151,4 +151,38 @@ class Group(UnifiedRecord):
     pass
 
 
-UNIFIED_MODELS: dict[str, type[UnifiedRecord]] = {"hris_employees": Employee, "hris_teams": Group}
+class Employment(UnifiedRecord):
+    pass
+
+
+class WorkLocation(UnifiedRecord):
+    pass
+
+
+class LegalEntity(UnifiedRecord):
+    class Meta(UnifiedRecord.Meta):
+        verbose_name_plural = "legal entities"
+
+
+class AbsenceType(UnifiedRecord):
+    pass
+
+
+class Absence(UnifiedRecord):
+    pass
+
+
+class TimeOffBalance(UnifiedRecord):
+    pass
+
+
+UNIFIED_MODELS: dict[str, type[UnifiedRecord]] = {
+    "hris_employees": Employee,
+    "hris_teams": Group,
+    "hris_employments": Employment,
+    "hris_locations": WorkLocation,
+    "hris_legal_entities": LegalEntity,
+    "hris_absence_types": AbsenceType,
+    "hris_absences": Absence,
+    "hris_time_off_balances": TimeOffBalance,
+}

@@ -203,7 +203,8 @@ def _sync_model(
     progress_span: tuple[float, float],
 ) -> IngestCounts:
     model = UNIFIED_MODELS[model_id]
-    all_fields = READ_MODELS[model_id].fields
+    all_fields = READ_MODELS[model_id].stored_fields
+    fields = fields | frozenset(READ_MODELS[model_id].references)
     expected = _expected_rows(sync, model_id)
     counts = IngestCounts()
     start, end = progress_span

@@ -173,13 +173,14 @@ def _data_replay(
         if fields is None:
             continue
         counts = IngestCounts()
+        fields |= frozenset(READ_MODELS[model_id].references)
         for page in demo_sandbox_fetch(credentials, model_id, fields, since):
             counts.add(
                 ingest_page(
                     model=UNIFIED_MODELS[model_id],
                     integration_id=sync.integration_id,
                     sync_id=sync.pk,
-                    all_fields=READ_MODELS[model_id].fields,
+                    all_fields=READ_MODELS[model_id].stored_fields,
                     records=page,
                     now=at,
                 )

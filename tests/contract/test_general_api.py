@@ -30,6 +30,19 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 SECRET = "sbx_contract-secret-Zq81vXw4"
 
+# The HRIS read models this product serves, by the ids of Kombo's `data-changed` webhook and
+# scope configs (the `kombo` SDK's `DataChangedWebhookPayload` model enum).
+HRIS_MODEL_IDS = [
+    "hris_employees",
+    "hris_teams",
+    "hris_employments",
+    "hris_locations",
+    "hris_legal_entities",
+    "hris_absence_types",
+    "hris_absences",
+    "hris_time_off_balances",
+]
+
 
 @pytest.fixture
 def integration(environment: Environment) -> Integration:
@@ -75,12 +88,9 @@ def test_it_returns_the_integration_details(
     assert data.created_at == to_milliseconds(integration.created_at)
     assert data.beta is False
     assert data.write_actions == []
-    employees, groups = data.read_models
-    assert (employees.id, employees.label, groups.id) == (
-        "hris_employees",
-        "Employees",
-        "hris_teams",
-    )
+    assert [model.id for model in data.read_models] == HRIS_MODEL_IDS
+    employees, groups = data.read_models[:2]
+    assert (employees.label, groups.label) == ("Employees", "Groups")
     assert employees.is_available is True
     assert employees.coverage_status == "SUPPORTED"
     assert employees.scope_config_setting == "ENABLED"
@@ -122,7 +132,7 @@ def test_it_lists_the_tools_of_a_category(sdk: Kombo, live_server: LiveServer) -
     assert sandbox.label == "Sandbox HR"
     assert sandbox.assets.logo_url == f"{live_server.url}/static/tools/sandbox.svg"
     assert sandbox.connection_guide_url is None
-    assert [model.id for model in sandbox.coverage.read_models] == ["hris_employees", "hris_teams"]
+    assert [model.id for model in sandbox.coverage.read_models] == HRIS_MODEL_IDS
     employees = sandbox.coverage.read_models[0]
     assert employees.coverage_status == "SUPPORTED"
     coverage = {field.id: field.coverage_status for field in employees.fields}

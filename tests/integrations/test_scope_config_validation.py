@@ -14,7 +14,7 @@ from integrations.services import scope_config_create
     ("settings", "message"),
     [
         (["hris_employees"], "must be an object"),
-        ({"hris_absences": {"setting": "ENABLED"}}, "Unknown read model 'hris_absences'"),
+        ({"hris_payslips": {"setting": "ENABLED"}}, "Unknown read model 'hris_payslips'"),
         ({"hris_employees": "ENABLED"}, "'setting' must be one of"),
         ({"hris_employees": {"setting": "ON"}}, "'setting' must be one of"),
         ({"hris_employees": {"setting": "ENABLED", "fields": {"salary": "ENABLED"}}}, "salary"),

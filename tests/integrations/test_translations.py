@@ -39,7 +39,7 @@ GETTEXT_FUNCTIONS = {"_", "gettext", "gettext_lazy", "gettext_noop", "pgettext",
 SAME_IN = {
     "de": {"Name", "optional", "Status", "Team", "Position", "IBAN"}
     | {"April", "August", "September", "November"},
-    "fr": {"Type", "IBAN", "Client ID", "Client secret"},
+    "fr": {"Type", "IBAN", "Client ID", "Client secret", "Absences"},
     "it": {"Email", "Team", "IBAN", "Client ID", "Client secret"},
     "es": {"IBAN", "Client ID", "Client secret"},
 }
