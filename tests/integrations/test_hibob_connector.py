@@ -13,8 +13,14 @@ from integrations.read_models import HRIS_EMPLOYEES
 from integrations.tools.base import AuthOutcome, ToolError
 from integrations.tools.hibob import (
     PERM_DEPARTMENTS,
+    PERM_EMPLOYMENT_HISTORY,
     PERM_PEOPLE,
+    PERM_SALARY_HISTORY,
     PERM_SITES,
+    PERM_TIME_OFF_BALANCES,
+    PERM_TIME_OFF_REQUESTS,
+    PERM_TIME_OFF_SETTINGS,
+    PERM_WORK_HISTORY,
     PERMISSION_FIELDS,
     SEARCH_BATCH_SIZE,
     HiBobTool,
@@ -29,7 +35,19 @@ from tests.support.processes import free_port
 tool = HiBobTool()
 EMPLOYEE_FIELDS = frozenset(HRIS_EMPLOYEES.fields)
 GROUP_FIELDS = frozenset({"name", "type", "parent_id"})
-ALL_PERMISSIONS = frozenset({PERM_PEOPLE, PERM_DEPARTMENTS, PERM_SITES, *PERMISSION_FIELDS})
+# Lists, time off and the employee tables: what a group set up as the guide says may read.
+BEYOND_FIELDS = frozenset(
+    {
+        PERM_SITES,
+        PERM_TIME_OFF_REQUESTS,
+        PERM_TIME_OFF_SETTINGS,
+        PERM_TIME_OFF_BALANCES,
+        PERM_SALARY_HISTORY,
+        PERM_EMPLOYMENT_HISTORY,
+        PERM_WORK_HISTORY,
+    }
+)
+ALL_PERMISSIONS = frozenset({PERM_PEOPLE, PERM_DEPARTMENTS, *BEYOND_FIELDS, *PERMISSION_FIELDS})
 # HiBob has no tax ID and no legal entity; bank accounts and custom fields are not read yet.
 # None of those is ever emitted.
 EMPLOYEE_FIELDS_READ = (
@@ -107,7 +125,7 @@ def test_it_grants_only_the_fields_of_the_categories_its_permission_group_can_vi
 
     assert result.outcome == AuthOutcome.OK
     assert result.remote_account_id == "638112"
-    assert result.granted_permissions == {
+    assert result.granted_permissions - (BEYOND_FIELDS - {PERM_SITES}) == {
         PERM_PEOPLE,
         "field:root.firstName",
         "field:root.surname",
@@ -164,7 +182,13 @@ def test_it_reports_a_service_user_without_people_access_as_lacking_the_whole_mo
     result = tool.check_auth(credentials(fake_hibob, categories=()))
 
     assert result.outcome == AuthOutcome.OK
-    assert result.granted_permissions == {PERM_DEPARTMENTS, PERM_SITES}
+    # Nobody to read balances or tables of: only what needs no employee is granted.
+    assert result.granted_permissions == {
+        PERM_DEPARTMENTS,
+        PERM_SITES,
+        PERM_TIME_OFF_REQUESTS,
+        PERM_TIME_OFF_SETTINGS,
+    }
     gaps = tool.permission_gaps(
         model_id="hris_employees", field_ids=["first_name"], granted=result.granted_permissions
     )

@@ -23,8 +23,7 @@
   404 for an employee without a policy of that type, which the docs do not specify).
 - Employee tables (reference/employee-tables): `GET /v1/people/{id}/salaries|employment|work`
   -> `{"values": [...]}`, each needing its section's "histories" permission.
-  Each permission beyond categories and lists is a `feature` of the service user's group:
-  a new service user has none of them, as in Bob.
+  Each permission beyond categories and lists is a `feature` of the service user's group.
 - 429 with `X-RateLimit-Limit/Remaining/Reset` when `search_limit_per_minute` is set; every
   search answer carries those headers.
 
@@ -833,9 +832,10 @@ class FakeHiBob(FakeVendor):
         categories: Iterable[str] = ALL_CATEGORIES,
         read_lists: bool = True,
         company_id: int = COMPANY_ID,
-        features: Iterable[str] = (),
+        features: Iterable[str] = FEATURES,
     ) -> tuple[str, str]:
-        """Create a service user of a company in a permission group; returns (ID, token)."""
+        """Create a service user of a company in a permission group; returns (ID, token).
+        By default the group is set up as the guide says: every category, list and feature."""
         assert FEATURES.issuperset(features), features
         user_id = f"SERVICE-{secrets.randbelow(90_000) + 10_000}"
         token = secrets.token_urlsafe(30)
