@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.test import override_settings
 
 from core.models import Environment
 from integrations.models import ScopeConfig, SyncType
@@ -39,6 +40,7 @@ from syncs.runner import sync_run
 from syncs.services import sync_enqueue
 from tests.support.factories import IntegrationFactory, ScopeConfigFactory
 from tests.support.fakes.hibob import FakeHiBob
+from tests.support.fakes.server import Fault
 
 tool = HiBobTool()
 TIME_OFF = ("whos_out", "time_off_settings", "balances")
@@ -191,6 +193,21 @@ def test_it_reads_each_employees_balance_per_policy_type(fake_hibob: FakeHiBob) 
     assert balances[f"{jose.id}:Sick"]["used"] == 1.5
 
 
+@override_settings(TOOL_HTTP_TIMEOUT=1.0)
+def test_it_asks_again_for_a_balance_whose_answer_timed_out(fake_hibob: FakeHiBob) -> None:
+    zoe = fake_hibob.employees[0]
+    creds = credentials(fake_hibob)
+    fake_hibob.fail_next(
+        Fault(status=0, delay=1.5, matches=lambda request: request.path.endswith("/balance"))
+    )
+
+    pages = list(tool.fetch(creds, "hris_time_off_balances", frozenset({"balance"})))
+
+    balances = by_id(pages)
+    assert balances[f"{zoe.id}:Holiday"]["balance"] == 20.5
+    assert len(balances) == 630 * 2 + 210
+
+
 def test_it_stops_for_good_naming_the_permission_a_refused_read_needs(
     fake_hibob: FakeHiBob,
 ) -> None:
@@ -259,3 +276,61 @@ def test_it_syncs_absence_types_absences_and_balances_into_their_tables(
     assert TimeOffBalance.objects.filter(integration=integration).count() == 630 * 2 + 210
     # Employees were not in scope: none were stored.
     assert not Employee.objects.filter(integration=integration).exists()
+
+
+@pytest.mark.django_db
+def test_it_brings_a_request_approved_since_the_last_sync_in_with_a_delta_sync(
+    fake_hibob: FakeHiBob, environment: Environment
+) -> None:
+    scope = ScopeConfigFactory(
+        environment=environment,
+        name="Absences",
+        settings={
+            model.id: {
+                "setting": "ENABLED" if model.id == "hris_absences" else "DISABLED",
+                "fields": dict.fromkeys(model.fields, "ENABLED"),
+            }
+            for model in READ_MODELS.values()
+        },
+    )
+    integration = IntegrationFactory(
+        environment=environment,
+        tool="hibob",
+        credentials=credentials(fake_hibob),
+        remote_account_id="638112",
+        scope_config=scope,
+    )
+    full, _ = sync_enqueue(
+        integration=integration, sync_type=SyncType.FULL, trigger=SyncTrigger.API
+    )
+    sync_run(sync_id=full.pk)
+    assert Absence.objects.get(integration=integration, remote_id="5102").data["status"] == (
+        "REQUESTED"
+    )
+    pending = next(r for r in fake_hibob.time_off if r.request_id == 5102)
+    pending.status = "approved"
+    pending.history.append((datetime.now(UTC), "Updated", "approved"))
+    fake_hibob.requests.clear()
+
+    delta, _ = sync_enqueue(
+        integration=integration, sync_type=SyncType.DELTA, trigger=SyncTrigger.API
+    )
+    sync_run(sync_id=delta.pk)
+
+    delta.refresh_from_db()
+    assert (delta.type, delta.state) == (SyncType.DELTA, SyncState.SUCCEEDED)
+    assert Absence.objects.get(integration=integration, remote_id="5102").data["status"] == (
+        "APPROVED"
+    )
+    # Only what changed was asked for (the auth check's one-day probe aside); the other
+    # requests stay as the full sync left them.
+    changes = [r for r in fake_hibob.requests if r.path == "/v1/timeoff/requests/changes"]
+    assert len(changes) == 1
+    assert not [
+        r
+        for r in fake_hibob.requests
+        if r.path == "/v1/timeoff/whosout" and r.args["from"] != r.args["to"]
+    ]
+    assert (
+        Absence.objects.filter(integration=integration, remote_deleted_at__isnull=True).count() == 6
+    )

@@ -10,6 +10,9 @@ from django.conf import settings
 from integrations.tools.base import AuthResult, ToolError
 from integrations.tools.http import HttpFailure, http_get_json
 
+# Retries of a timed-out or dropped per-employee read (see `get_json`).
+PER_EMPLOYEE_RETRIES = 1
+
 REJECTED = (
     "HiBob rejected the service user ID or token (unknown or deleted service user, "
     "or a token that was regenerated)."
@@ -78,15 +81,25 @@ def auth(credentials: Mapping[str, str]) -> tuple[str, str]:
 
 
 def get_json(
-    credentials: Mapping[str, str], path: str, params: Mapping[str, str] | None = None
+    credentials: Mapping[str, str],
+    path: str,
+    params: Mapping[str, str] | None = None,
+    *,
+    retry_network_errors: int = 0,
 ) -> Any:
-    """One GET under /v1; a failure raises `Rejected`, `Denied` or `Unusable`."""
-    try:
-        return http_get_json(
-            f"{base_url()}{path}", headers={}, params=params, auth=auth(credentials)
-        )
-    except HttpFailure as failure:
-        raise classify(failure) from None
+    """One GET under /v1; a failure raises `Rejected`, `Denied` or `Unusable`.
+
+    Reads done once per employee (thousands in a sync) may retry a timeout or a dropped
+    connection: one slow answer should not cost the whole model its sync."""
+    for attempt in range(retry_network_errors + 1):
+        try:
+            return http_get_json(
+                f"{base_url()}{path}", headers={}, params=params, auth=auth(credentials)
+            )
+        except HttpFailure as failure:
+            if failure.status_code is not None or attempt == retry_network_errors:
+                raise classify(failure) from None
+    raise AssertionError("unreachable")
 
 
 def values_of(body: Any, key: str) -> list[dict[str, Any]]:

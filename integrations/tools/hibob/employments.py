@@ -25,7 +25,13 @@ from typing import Any
 from urllib.parse import quote
 
 from integrations.tools.base import Page, select_fields
-from integrations.tools.hibob.client import Denied, Unusable, get_json, values_of
+from integrations.tools.hibob.client import (
+    PER_EMPLOYEE_RETRIES,
+    Denied,
+    Unusable,
+    get_json,
+    values_of,
+)
 
 _PAY_PERIOD = {
     "annual": "YEAR",
@@ -65,7 +71,11 @@ def _key(value: Any) -> str:
 
 def _rows(credentials: Mapping[str, str], employee_id: str, table: str) -> list[dict[str, Any]]:
     try:
-        body = get_json(credentials, f"/people/{quote(employee_id, safe='')}/{table}")
+        body = get_json(
+            credentials,
+            f"/people/{quote(employee_id, safe='')}/{table}",
+            retry_network_errors=PER_EMPLOYEE_RETRIES,
+        )
     except Denied as refused:
         # An employee the group may not access (or one removed since the search) has no rows
         # to give; a 403 is the missing table permission and stops the read.

@@ -39,7 +39,14 @@ from typing import Any
 from urllib.parse import quote
 
 from integrations.tools.base import Page, ToolError, select_fields
-from integrations.tools.hibob.client import Denied, Rejected, Unusable, get_json, values_of
+from integrations.tools.hibob.client import (
+    PER_EMPLOYEE_RETRIES,
+    Denied,
+    Rejected,
+    Unusable,
+    get_json,
+    values_of,
+)
 
 PAGE_SIZE = 200
 # A full read of absences: a year back and a year ahead, a month per request.
@@ -273,6 +280,7 @@ def _balance(
             credentials,
             f"/timeoff/employees/{quote(employee_id, safe='')}/balance",
             {"policyType": policy, "date": today.isoformat()},
+            retry_network_errors=PER_EMPLOYEE_RETRIES,
         )
     except Denied as refused:
         if refused.status_code == 404:
