@@ -54,7 +54,15 @@ from __future__ import annotations
 
 from integrations.tools.bamboohr.client import CRED_API_KEY, CRED_COMPANY_DOMAIN
 from integrations.tools.bamboohr.connector import BambooHrTool
-from integrations.tools.bamboohr.fields import FIELD_PREFIX, PERM_EMPLOYEE_DATASET, PERM_LISTS
+from integrations.tools.bamboohr.fields import (
+    FIELD_PREFIX,
+    PERM_EMPLOYEE_DATASET,
+    PERM_LISTS,
+    PERM_TABLE_COMPENSATION,
+    PERM_TABLE_JOB_INFO,
+    PERM_TIME_OFF,
+    PERM_TIME_OFF_BALANCES,
+)
 
 __all__ = [
     "CRED_API_KEY",
@@ -62,5 +70,9 @@ __all__ = [
     "FIELD_PREFIX",
     "PERM_EMPLOYEE_DATASET",
     "PERM_LISTS",
+    "PERM_TABLE_COMPENSATION",
+    "PERM_TABLE_JOB_INFO",
+    "PERM_TIME_OFF",
+    "PERM_TIME_OFF_BALANCES",
     "BambooHrTool",
 ]

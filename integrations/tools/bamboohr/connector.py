@@ -5,8 +5,9 @@ The pages followed, and what is done where they are silent: see the package docs
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, ClassVar
 
 from django.utils.text import format_lazy
@@ -22,6 +23,13 @@ from integrations.tools.bamboohr.client import (
     company_from,
     is_permanent,
 )
+from integrations.tools.bamboohr.dataset import (
+    DATASET_PATH,
+    dataset_field_names,
+    dataset_page,
+    employee_id_pages,
+)
+from integrations.tools.bamboohr.employments import fetch_employments
 from integrations.tools.bamboohr.fields import (
     FIELD_LABELS,
     FIELD_PREFIX,
@@ -29,6 +37,10 @@ from integrations.tools.bamboohr.fields import (
     NOT_IMPLEMENTED,
     PERM_EMPLOYEE_DATASET,
     PERM_LISTS,
+    PERM_TABLE_COMPENSATION,
+    PERM_TABLE_JOB_INFO,
+    PERM_TIME_OFF,
+    PERM_TIME_OFF_BALANCES,
     PERMISSION_FIELDS,
     SOURCES,
     UNSUPPORTED,
@@ -41,6 +53,12 @@ from integrations.tools.bamboohr.guides import (
     GUIDES,
 )
 from integrations.tools.bamboohr.mapping import group_id, map_employee
+from integrations.tools.bamboohr.time_off import (
+    TYPES_PATH,
+    fetch_absence_types,
+    fetch_absences,
+    fetch_balances,
+)
 from integrations.tools.base import (
     AuthResult,
     Coverage,
@@ -54,10 +72,8 @@ from integrations.tools.base import (
 )
 from integrations.tools.http import HttpFailure
 
-_DATASET_PATH = "/v2/datasets/employee/data"
-# The dataset names restricted fields with this prefix in `_restrictedFields`.
-_RESTRICTED_PREFIX = "employee_"
 _GROUP_LISTS = ("department", "division")
+_LOCATION_LIST = "location"
 
 
 class BambooHrTool(Tool):
@@ -93,7 +109,15 @@ class BambooHrTool(Tool):
             "Query the employee dataset (BambooHR’s reporting API): the user’s access level "
             "must be allowed to run reports on employees"
         ),
-        PERM_LISTS: _("Read the department and division lists"),
+        PERM_LISTS: _("Read the department, division and location lists"),
+        PERM_TIME_OFF: _("View time off types and the time off requests of employees"),
+        PERM_TIME_OFF_BALANCES: _(
+            "View employees’ time off balances (and query the employee dataset to find them)"
+        ),
+        PERM_TABLE_COMPENSATION: _(
+            "View each employee’s compensation table (pay rate, paid per, pay period)"
+        ),
+        PERM_TABLE_JOB_INFO: _("View each employee’s job information table (job titles)"),
         **{
             field_permission(vendor): format_lazy(
                 _("Read each employee’s “{label}” (BambooHR field {field})"),
@@ -103,6 +127,9 @@ class BambooHrTool(Tool):
             for vendor, label in FIELD_LABELS.items()
         },
     }
+    # Not here, so UNSUPPORTED: hris_legal_entities. BambooHR's API has no legal entities:
+    # `company_information` describes the one account, and no employee field or table names
+    # the employing entity.
     models = {
         "hris_employees": ModelSupport(
             Coverage.SUPPORTED,
@@ -126,6 +153,76 @@ class BambooHrTool(Tool):
                 "parent_id": FieldSupport(Coverage.UNSUPPORTED),
             },
         ),
+        "hris_locations": ModelSupport(
+            Coverage.SUPPORTED,
+            PERM_LISTS,
+            {
+                "name": FieldSupport(Coverage.SUPPORTED),
+                # A `location` list option is a name and nothing else.
+                "address": FieldSupport(Coverage.UNSUPPORTED),
+                "type": FieldSupport(Coverage.UNSUPPORTED),
+            },
+        ),
+        "hris_employments": ModelSupport(
+            Coverage.SUPPORTED,
+            PERM_TABLE_COMPENSATION,
+            {
+                "job_title": FieldSupport(Coverage.SUPPORTED, PERM_TABLE_JOB_INFO, "jobTitle"),
+                "pay_rate": FieldSupport(Coverage.SUPPORTED, vendor_field="rate"),
+                "pay_period": FieldSupport(Coverage.SUPPORTED, vendor_field="paidPer"),
+                "pay_frequency": FieldSupport(Coverage.SUPPORTED, vendor_field="payPeriod"),
+                "pay_currency": FieldSupport(Coverage.SUPPORTED, vendor_field="rate"),
+                "effective_date": FieldSupport(Coverage.SUPPORTED, vendor_field="startDate"),
+                # The employment status table holds it; not read yet (employees carry it).
+                "employment_type": FieldSupport(Coverage.NOT_IMPLEMENTED),
+                # Custom tables are not in BambooHR's API.
+                "custom_fields": FieldSupport(Coverage.UNSUPPORTED),
+            },
+        ),
+        "hris_absence_types": ModelSupport(
+            Coverage.SUPPORTED,
+            PERM_TIME_OFF,
+            {
+                "name": FieldSupport(Coverage.SUPPORTED),
+                "unit": FieldSupport(Coverage.SUPPORTED, vendor_field="units"),
+                # A type is a name, a unit, a colour and an icon: nothing about half days,
+                # exact times or custom fields.
+                "half_days_supported": FieldSupport(Coverage.UNSUPPORTED),
+                "exact_times_supported": FieldSupport(Coverage.UNSUPPORTED),
+                "custom_fields": FieldSupport(Coverage.UNSUPPORTED),
+            },
+        ),
+        "hris_absences": ModelSupport(
+            Coverage.SUPPORTED,
+            PERM_TIME_OFF,
+            {
+                **{
+                    name: FieldSupport(Coverage.SUPPORTED)
+                    for name in ("start_date", "end_date", "amount", "unit", "status")
+                },
+                "employee_note": FieldSupport(Coverage.SUPPORTED, vendor_field="notes"),
+                # Requests are whole or partial days by amount only: which half, or which
+                # hours, is not said.
+                **{
+                    name: FieldSupport(Coverage.UNSUPPORTED)
+                    for name in ("start_half_day", "end_half_day", "start_time", "end_time")
+                },
+                # `created` and `status.lastChanged` are dates in the company's time zone,
+                # with no time and no offset: no moment can be told from them.
+                "remote_created_at": FieldSupport(Coverage.UNSUPPORTED),
+                "remote_updated_at": FieldSupport(Coverage.UNSUPPORTED),
+            },
+        ),
+        "hris_time_off_balances": ModelSupport(
+            Coverage.SUPPORTED,
+            PERM_TIME_OFF_BALANCES,
+            {
+                "balance": FieldSupport(Coverage.SUPPORTED),
+                "balance_unit": FieldSupport(Coverage.SUPPORTED, vendor_field="units"),
+                "used": FieldSupport(Coverage.SUPPORTED, vendor_field="usedYearToDate"),
+                "used_unit": FieldSupport(Coverage.SUPPORTED, vendor_field="units"),
+            },
+        ),
     }
     guides = GUIDES
 
@@ -139,7 +236,20 @@ class BambooHrTool(Tool):
                 "(its access level may not run reports on employees)"
             )
         if permission == PERM_LISTS:
-            return "BambooHR: the API key's user cannot read the department and division lists"
+            return (
+                "BambooHR: the API key's user cannot read the department, division and "
+                "location lists"
+            )
+        if permission == PERM_TIME_OFF:
+            return "BambooHR: the API key's user cannot view time off"
+        if permission == PERM_TIME_OFF_BALANCES:
+            return (
+                "BambooHR: the API key's user cannot view time off balances (or cannot query "
+                "the employee dataset)"
+            )
+        if permission in (PERM_TABLE_COMPENSATION, PERM_TABLE_JOB_INFO):
+            table = permission.removeprefix("table:")
+            return f"BambooHR: the API key's user cannot view the {table} table"
         return super().permission_message(permission, model_id, field_id)
 
     # --- auth check -----------------------------------------------------------------------
@@ -159,39 +269,50 @@ class BambooHrTool(Tool):
         return AuthResult.ok(granted_permissions=granted, remote_account_id=company.domain)
 
     def _lists_permission(self, company: Company) -> set[str]:
-        try:
-            body = company.get("/v1/meta/lists")
-        except HttpFailure as failure:
-            if failure.status_code == 403:
-                return set()
-            raise
+        body = _unless_forbidden(lambda: company.get("/v1/meta/lists"))
+        if body is _FORBIDDEN:
+            return set()
         if not isinstance(body, list):
             raise UnexpectedBodyError
         return {PERM_LISTS}
 
     def _employee_permissions(self, company: Company) -> set[str]:
-        """The dataset marks what the user may not read in each row; one row tells."""
+        """What the dataset, the time off API and the employee tables let the user read."""
+        time_off = _unless_forbidden(lambda: company.get(TYPES_PATH))
+        granted = set() if time_off is _FORBIDDEN else {PERM_TIME_OFF}
+        # 404 is how the dataset answers a user who may not see it at all.
+        probe = _unless_forbidden(
+            lambda: company.post(DATASET_PATH, {"fields": [ID_FIELD], "page": 1, "pageSize": 1}),
+            also=404,
+        )
+        catalogue = _unless_forbidden(lambda: dataset_field_names(company), also=404)
+        if probe is _FORBIDDEN or catalogue is _FORBIDDEN:
+            return granted
         try:
-            body = company.post(
-                _DATASET_PATH,
-                {"fields": [ID_FIELD, *PERMISSION_FIELDS], "page": 1, "pageSize": 1},
-            )
-        except HttpFailure as failure:
-            # 404 is how the dataset answers a user who may not see it at all.
-            if failure.status_code in (403, 404):
-                return set()
-            raise
-        try:
-            rows = body["data"]
-            restricted = {
-                str(name).removeprefix(_RESTRICTED_PREFIX)
-                for name in ((rows[0].get("_restrictedFields") or []) if rows else [])
-            }
+            rows = probe["data"]
+            first_id = str(rows[0]["fields"][ID_FIELD]) if rows else None
         except (KeyError, TypeError, AttributeError, IndexError):
             raise UnexpectedBodyError from None
-        return {PERM_EMPLOYEE_DATASET} | {
-            field_permission(name) for name in PERMISSION_FIELDS if name not in restricted
+        # The id goes into URL paths: only digits may.
+        if first_id is not None and not first_id.isdigit():
+            raise UnexpectedBodyError
+        # The dataset docs say nothing of field access (its rows just come back empty where
+        # the user may not look): a field counts as granted when the company's dataset has it.
+        granted |= {PERM_EMPLOYEE_DATASET} | {
+            field_permission(name) for name in PERMISSION_FIELDS if name in catalogue
         }
+        probes = {
+            PERM_TABLE_COMPENSATION: "/tables/compensation",
+            PERM_TABLE_JOB_INFO: "/tables/jobInfo",
+        }
+        if PERM_TIME_OFF in granted:
+            probes[PERM_TIME_OFF_BALANCES] = "/time_off/calculator"
+        for permission, path in probes.items():
+            # With no employee there is nothing to be refused (or read).
+            url = f"/v1/employees/{first_id}{path}"
+            if first_id is None or _unless_forbidden(partial(company.get, url)) is not _FORBIDDEN:
+                granted.add(permission)
+        return granted
 
     # --- fetch ----------------------------------------------------------------------------
 
@@ -210,6 +331,23 @@ class BambooHrTool(Tool):
         elif model_id == "hris_teams":
             # The lists carry no change dates, so every sync reads them whole (they are small).
             yield self._fetch_groups(company, fields)
+        elif model_id == "hris_locations":
+            yield self._fetch_locations(company, fields)
+        elif model_id == "hris_employments":
+            ids = (
+                employee_id_pages(company, self.page_size)
+                if since is None
+                else self._changed_id_pages(company, since)
+            )
+            yield from fetch_employments(company, fields, ids)
+        elif model_id == "hris_absence_types":
+            yield fetch_absence_types(company, fields)
+        elif model_id == "hris_absences":
+            # No changed-since filter for requests: every sync reads them all.
+            yield from fetch_absences(company, fields)
+        elif model_id == "hris_time_off_balances":
+            # Balances move with accruals every day, so they are read whole each time.
+            yield from fetch_balances(company, fields, self.page_size)
         else:
             raise ToolError(f"BambooHR does not provide {model_id}.", transient=False)
 
@@ -217,19 +355,38 @@ class BambooHrTool(Tool):
         self, company: Company, fields: frozenset[str], since: datetime | None
     ) -> Iterator[Page]:
         wanted = [name for name in fields if name in SOURCES]
+        catalogue = self._catalogue(company)
+        # A name the company's dataset lacks would fail the whole request: such fields stay
+        # empty instead.
         dataset_fields = [
             ID_FIELD,
-            *sorted({read for name in wanted for read in SOURCES[name].reads}),
+            *sorted({read for name in wanted for read in SOURCES[name].reads if read in catalogue}),
         ]
-        group_ids = self._group_ids(company) if "groups" in wanted else {}
+        list_ids = self._list_ids(company) if {"groups", "work_location_id"} & set(wanted) else {}
         if since is None:
-            yield from self._dataset_pages(company, dataset_fields, None, wanted, group_ids)
+            yield from self._dataset_pages(company, dataset_fields, None, wanted, list_ids)
             return
+        for chunk in self._changed_id_pages(company, since):
+            id_filter = " or ".join(f"{ID_FIELD} eq '{employee_id}'" for employee_id in chunk)
+            yield from self._dataset_pages(company, dataset_fields, id_filter, wanted, list_ids)
+
+    def _catalogue(self, company: Company) -> set[str]:
+        try:
+            return dataset_field_names(company)
+        except HttpFailure as failure:
+            raise ToolError(
+                f"BambooHR employee dataset fields: {failure}",
+                transient=not is_permanent(failure),
+            ) from failure
+        except UnexpectedBodyError:
+            raise ToolError(
+                "BambooHR employee dataset fields: unexpected response body.", transient=True
+            ) from None
+
+    def _changed_id_pages(self, company: Company, since: datetime) -> Iterator[list[str]]:
         changed = self._changed_employee_ids(company, since)
         for start in range(0, len(changed), self.page_size):
-            chunk = changed[start : start + self.page_size]
-            id_filter = " or ".join(f"{ID_FIELD} eq '{employee_id}'" for employee_id in chunk)
-            yield from self._dataset_pages(company, dataset_fields, id_filter, wanted, group_ids)
+            yield changed[start : start + self.page_size]
 
     def _dataset_pages(
         self,
@@ -237,7 +394,7 @@ class BambooHrTool(Tool):
         dataset_fields: list[str],
         id_filter: str | None,
         wanted: Sequence[str],
-        group_ids: Mapping[tuple[str, str], str],
+        list_ids: Mapping[tuple[str, str], str],
     ) -> Iterator[Page]:
         request: dict[str, Any] = {
             "fields": dataset_fields,
@@ -251,17 +408,12 @@ class BambooHrTool(Tool):
         while True:
             # Paging inputs are body fields; `links.next` only says whether there is more.
             request["page"] = page_number
-            try:
-                body = company.post(_DATASET_PATH, request)
-            except HttpFailure as failure:
-                raise ToolError(
-                    f"BambooHR employee dataset: {failure}", transient=not is_permanent(failure)
-                ) from failure
+            body = dataset_page(company, request)
             try:
                 rows = body["data"]
                 has_next = bool((body.get("links") or {}).get("next"))
                 total_pages = (body.get("meta") or {}).get("totalPages")
-                page = [map_employee(row["fields"], wanted, group_ids) for row in rows]
+                page = [map_employee(row["fields"], wanted, list_ids) for row in rows]
             except (KeyError, TypeError, AttributeError, ValueError):
                 raise ToolError(
                     "BambooHR employee dataset: unexpected response body.", transient=True
@@ -295,12 +447,14 @@ class BambooHrTool(Tool):
             raise ToolError("BambooHR changed employees: unexpected employee id.", transient=True)
         return sorted(ids, key=int)
 
-    def _lists(self, company: Company) -> list[dict[str, Any]]:
+    def _lists(self, company: Company, aliases: Sequence[str]) -> list[dict[str, Any]]:
+        """The options of these list fields, archived ones too: an archived department still
+        names the group of everyone who was in it."""
         try:
             body = company.get("/v1/meta/lists")
         except HttpFailure as failure:
             raise ToolError(
-                f"BambooHR department and division lists: {failure}",
+                f"BambooHR department, division and location lists: {failure}",
                 transient=not is_permanent(failure),
             ) from failure
         try:
@@ -309,24 +463,25 @@ class BambooHrTool(Tool):
                     "alias": alias,
                     "id": str(option["id"]),
                     "name": str(option["name"]),
+                    "archived": option.get("archived") == "yes",
                 }
                 for list_field in body
-                if (alias := list_field.get("alias")) in _GROUP_LISTS
+                if (alias := list_field.get("alias")) in aliases
                 for option in list_field.get("options") or []
-                # Archived options are retired values: no longer offered, so no longer groups.
-                if option.get("archived") != "yes"
             ]
         except (KeyError, TypeError, AttributeError):
             raise ToolError(
-                "BambooHR department and division lists: unexpected response body.",
+                "BambooHR department, division and location lists: unexpected response body.",
                 transient=True,
             ) from None
 
-    def _group_ids(self, company: Company) -> dict[tuple[str, str], str]:
-        """(list alias, option name) -> group id: employee rows carry names, groups ids."""
+    def _list_ids(self, company: Company) -> dict[tuple[str, str], str]:
+        """(list alias, option name) -> option id: employee rows carry names, not ids. When an
+        archived and a current option share a name, the current one wins."""
+        options = self._lists(company, (*_GROUP_LISTS, _LOCATION_LIST))
         return {
             (option["alias"], option["name"]): group_id(option["alias"], option["id"])
-            for option in self._lists(company)
+            for option in sorted(options, key=lambda option: not option["archived"])
         }
 
     def _fetch_groups(self, company: Company, fields: frozenset[str]) -> Page:
@@ -340,5 +495,27 @@ class BambooHrTool(Tool):
                 },
                 fields,
             )
-            for option in self._lists(company)
+            for option in self._lists(company, _GROUP_LISTS)
         ]
+
+    def _fetch_locations(self, company: Company, fields: frozenset[str]) -> Page:
+        return [
+            select_fields(
+                {"remote_id": group_id(option["alias"], option["id"]), "name": option["name"]},
+                fields,
+            )
+            for option in self._lists(company, (_LOCATION_LIST,))
+        ]
+
+
+_FORBIDDEN = object()
+
+
+def _unless_forbidden(call: Callable[[], Any], *, also: int | None = None) -> Any:
+    """The call's answer, or `_FORBIDDEN` when BambooHR refuses the user (403, or `also`)."""
+    try:
+        return call()
+    except HttpFailure as failure:
+        if failure.status_code in (403, also):
+            return _FORBIDDEN
+        raise
