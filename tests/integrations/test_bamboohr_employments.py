@@ -26,6 +26,7 @@ from syncs.models import Employment, SyncState, SyncTrigger
 from syncs.runner import sync_run
 from syncs.services import sync_enqueue
 from tests.support.factories import IntegrationFactory, ScopeConfigFactory
+from tests.support.fakes.server import Fault
 
 if TYPE_CHECKING:
     from tests.support.fakes.bamboohr import FakeBambooHr
@@ -191,3 +192,15 @@ def test_it_stores_employments_in_a_sync(fake_bamboohr: FakeBambooHr) -> None:
     assert rows["2:2"]["pay_rate"] == 120000.0
     assert rows["2:2"]["pay_currency"] == "EUR"
     assert rows["2:2"]["job_title"] == "VP Engineering"
+
+
+def test_it_skips_an_employee_deleted_since_their_id_was_read(fake_bamboohr: FakeBambooHr) -> None:
+    fake_bamboohr.fail_next(
+        Fault(
+            404, matches=lambda request: request.path.endswith("/employees/2/tables/compensation")
+        )
+    )
+
+    records = employments(tool.fetch(credentials(fake_bamboohr), "hris_employments", FIELDS))
+
+    assert set(records) == {"3:1", "4:1"}

@@ -33,6 +33,7 @@ from syncs.models import Absence, AbsenceType, SyncState, SyncTrigger, TimeOffBa
 from syncs.runner import sync_run
 from syncs.services import sync_enqueue
 from tests.support.factories import IntegrationFactory, ScopeConfigFactory
+from tests.support.fakes.server import Fault
 
 if TYPE_CHECKING:
     from tests.support.fakes.bamboohr import FakeBambooHr
@@ -217,3 +218,16 @@ def test_it_stores_absence_types_absences_and_balances_in_a_sync(
     balance = TimeOffBalance.objects.get(integration=integration, remote_id="1:78")
     assert (balance.data["balance"], balance.data["balance_unit"]) == (40.0, "HOURS")
     assert TimeOffBalance.objects.filter(integration=integration).count() == 5
+
+
+def test_it_skips_an_employee_deleted_since_their_id_was_read(fake_bamboohr: FakeBambooHr) -> None:
+    # get-time-off-balance answers 404 "Employee not found".
+    fake_bamboohr.fail_next(
+        Fault(
+            404, matches=lambda request: request.path.endswith("/employees/1/time_off/calculator")
+        )
+    )
+
+    balances = fetched(fake_bamboohr, "hris_time_off_balances", ("balance",))
+
+    assert set(balances) == {"2:77", "2:78", "250:77"}

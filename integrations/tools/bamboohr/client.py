@@ -117,11 +117,15 @@ def read(
     *,
     params: Mapping[str, str] | None = None,
     permission: str | None = None,
+    missing_ok: bool = False,
 ) -> Any:
-    """A GET during a sync: a failure becomes a ToolError that says what could not be read."""
+    """A GET during a sync: a failure becomes a ToolError that says what could not be read.
+    With `missing_ok`, a 404 (an employee deleted since their id was read) answers None."""
     try:
         return company.get(path, params=params)
     except HttpFailure as failure:
+        if missing_ok and failure.status_code == 404:
+            return None
         needs = f" (needs '{permission}')" if permission and failure.status_code == 403 else ""
         raise ToolError(
             f"BambooHR {what}: {failure}{needs}", transient=not is_permanent(failure)

@@ -184,9 +184,13 @@ class BambooHrTool(Tool):
         if PERM_TIME_OFF in granted:
             probes[PERM_TIME_OFF_BALANCES] = "/time_off/calculator"
         for permission, path in probes.items():
-            # With no employee there is nothing to be refused (or read).
+            # With no employee there is nothing to be refused; one deleted since the dataset
+            # showed them (404) tells nothing either.
             url = f"/v1/employees/{first_id}{path}"
-            if first_id is None or _unless_forbidden(partial(company.get, url)) is not _FORBIDDEN:
+            if (
+                first_id is None
+                or _unless_forbidden(partial(_unless_missing, company, url)) is not _FORBIDDEN
+            ):
                 granted.add(permission)
         return granted
 
@@ -385,6 +389,15 @@ class BambooHrTool(Tool):
 
 
 _FORBIDDEN = object()
+
+
+def _unless_missing(company: Company, path: str) -> Any:
+    try:
+        return company.get(path)
+    except HttpFailure as failure:
+        if failure.status_code == 404:
+            return None
+        raise
 
 
 def _unless_forbidden(call: Callable[[], Any], *, also: int | None = None) -> Any:

@@ -105,7 +105,10 @@ def _table(company: Company, employee_id: str, table: str, permission: str) -> l
         f"/v1/employees/{employee_id}/tables/{table}",
         f"{table} table",
         permission=permission,
+        missing_ok=True,
     )
+    if body is None:
+        return []
     if not isinstance(body, list):
         raise unexpected_body(f"{table} table")
     return body

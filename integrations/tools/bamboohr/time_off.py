@@ -128,7 +128,10 @@ def _balances(company: Company, employee_id: str, fields: frozenset[str]) -> Pag
         f"/v1/employees/{employee_id}/time_off/calculator",
         "time off balances",
         permission=PERM_TIME_OFF_BALANCES,
+        missing_ok=True,
     )
+    if body is None:
+        return []
     try:
         records = []
         for entry in body:
