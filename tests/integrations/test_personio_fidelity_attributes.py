@@ -13,6 +13,7 @@ from __future__ import annotations
 from integrations.tools.base import AuthOutcome
 from integrations.tools.personio import PERM_ABSENCES, PERM_EMPLOYEES, PersonioTool
 from tests.support.fakes.personio import FakePersonio
+from tests.support.fakes.server import Fault
 
 tool = PersonioTool()
 
@@ -56,3 +57,28 @@ def test_it_grants_a_whitelisted_attribute_no_employee_has_a_value_for(
 
     assert "attribute:termination_date" in result.granted_permissions
     assert "attribute:first_name" not in result.granted_permissions
+
+
+def test_it_falls_back_to_the_employees_attributes_when_the_whitelist_is_refused(
+    fake_personio: FakePersonio,
+) -> None:
+    """The forum thread "/v1/company/employees/attributes returning 403" reports credentials
+    whose whitelist listing is refused while the employees listing works."""
+    creds = fake_personio.credential_create(readable_attributes={"first_name", "office"})
+    fake_personio.fail_next(
+        Fault(
+            status=403,
+            body='{"success": false, "error": {"code": 403, "message": "Forbidden"}}',
+            matches=lambda request: request.path == "/v1/company/employees/attributes",
+        )
+    )
+
+    result = tool.check_auth(creds)
+
+    assert result.outcome == AuthOutcome.OK
+    assert result.granted_permissions == {
+        PERM_EMPLOYEES,
+        PERM_ABSENCES,
+        "attribute:first_name",
+        "attribute:office",
+    }

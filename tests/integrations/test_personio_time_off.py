@@ -23,7 +23,15 @@ from integrations.models import SyncType
 from integrations.read_models import READ_MODELS
 from integrations.tools.base import AuthOutcome, Page, ToolError
 from integrations.tools.personio import PERM_ABSENCES, PersonioTool
-from syncs.models import Absence, AbsenceType, Sync, SyncState, SyncTrigger, TimeOffBalance
+from syncs.models import (
+    Absence,
+    AbsenceType,
+    Employee,
+    Sync,
+    SyncState,
+    SyncTrigger,
+    TimeOffBalance,
+)
 from syncs.runner import sync_run
 from syncs.services import sync_enqueue
 from tests.support.factories import IntegrationFactory, ScopeConfigFactory
@@ -39,6 +47,7 @@ from tests.support.fakes.personio import (
     FakeTimeOff,
     seed_employees,
 )
+from tests.support.fakes.server import Fault
 
 tool = PersonioTool()
 
@@ -173,6 +182,27 @@ def test_it_reads_each_employees_balance_per_absence_type(fake_personio: FakePer
     assert len(balance_calls) == len(fake_personio.employees)
 
 
+def test_it_skips_the_balance_of_an_employee_deleted_since_the_listing(
+    fake_personio: FakePersonio,
+) -> None:
+    creds = fake_personio.credential_create()
+    gone = f"/v1/company/employees/{JOSE}/absences/balance"
+    fake_personio.fail_next(
+        Fault(
+            status=404,
+            body='{"success": false, "error": {"code": 404, "message": "Es ist ein Problem"}}',
+            matches=lambda request: request.path == gone,
+        )
+    )
+
+    balances = records_of(
+        list(tool.fetch(creds, "hris_time_off_balances", _all("hris_time_off_balances")))
+    )
+
+    assert not [key for key in balances if key.startswith(f"{JOSE}:")]
+    assert f"{ZOE}:{VACATION}" in balances
+
+
 def test_it_reports_a_credential_without_the_absences_scope(fake_personio: FakePersonio) -> None:
     creds = fake_personio.credential_create(scopes=(SCOPE_EMPLOYEES,))
 
@@ -238,3 +268,33 @@ def test_it_stores_absence_types_absences_and_balances_in_a_sync(
         "DAYS",
         None,
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_skips_absence_models_with_a_warning_when_the_scope_is_missing(
+    fake_personio: FakePersonio, environment: Environment
+) -> None:
+    fake_personio.employees = seed_employees(12)
+    integration = IntegrationFactory(
+        environment=environment,
+        tool="personio",
+        remote_account_id="",
+        credentials=fake_personio.credential_create(scopes=(SCOPE_EMPLOYEES,)),
+    )
+    queued, _ = sync_enqueue(
+        integration=integration, sync_type=SyncType.FULL, trigger=SyncTrigger.API
+    )
+
+    sync = sync_run(sync_id=queued.pk)
+
+    assert isinstance(sync, Sync)
+    sync.refresh_from_db()
+    assert sync.error == ""
+    assert {w["model_id"] for w in sync.warnings} == {
+        "hris_absence_types",
+        "hris_absences",
+        "hris_time_off_balances",
+    }
+    assert all("access scope 'Absences'" in w["message"] for w in sync.warnings)
+    assert Absence.objects.filter(integration=integration).count() == 0
+    assert Employee.objects.filter(integration=integration).count() == 12

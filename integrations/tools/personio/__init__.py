@@ -79,8 +79,8 @@ Where the docs are silent, and what we do:
 
 from __future__ import annotations
 
+from integrations.tools.personio.client import APP_HEADERS
 from integrations.tools.personio.connector import (
-    APP_HEADERS,
     AUTH_COOLDOWN_SECONDS,
     EMPLOYEES_RETRY_SECONDS,
     PAGE_SIZE,

@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -23,13 +22,24 @@ from integrations.tools.base import (
     ToolError,
     select_fields,
 )
-from integrations.tools.http import HttpFailure, http_get_json, http_request_json
+from integrations.tools.http import HttpFailure
 from integrations.tools.personio.absences import (
     map_absence,
     map_absence_type,
     map_balance,
     type_attributes,
     type_unit,
+)
+from integrations.tools.personio.client import (
+    ATTRIBUTES_PATH,
+    CredentialsRefusedError,
+    Session,
+    UnexpectedBodyError,
+    api_get,
+    exchange_token,
+    granted_attributes,
+    parse_employee_page,
+    since_param,
 )
 from integrations.tools.personio.coverage import MODELS
 from integrations.tools.personio.fields import (
@@ -49,21 +59,11 @@ from integrations.tools.personio.mapping import (
     map_employment,
 )
 
-# Personio's recommended request header (UPPER_SNAKE_CASE), so Personio support can find us.
-APP_HEADERS = {"X-Personio-App-ID": "KOMBO_SITE"}
 PAGE_SIZE = 100  # the documented maximum
 # `/company/time-offs` and `/company/time-off-types`: the documented default page size.
 ABSENCE_PAGE_SIZE = 200
 AUTH_COOLDOWN_SECONDS = 60.0  # documented cool-down after the auth endpoint's rate limit
 EMPLOYEES_RETRY_SECONDS = 1.0  # documented minimum wait after a 429 on GET employees
-
-
-class _CredentialsRefusedError(Exception):
-    pass
-
-
-class _UnexpectedBodyError(Exception):
-    pass
 
 
 class PersonioTool(Tool):
@@ -124,48 +124,17 @@ class PersonioTool(Tool):
             f"'{permission.removeprefix(ATTRIBUTE_PREFIX)}'"
         )
 
-    def _base_url(self) -> str:
-        return f"{settings.PERSONIO_API_URL}/v1"
-
-    def _exchange_token(self, credentials: Mapping[str, str]) -> str:
-        try:
-            body = http_request_json(
-                "POST",
-                f"{self._base_url()}/auth",
-                headers=APP_HEADERS,
-                json_body={
-                    "client_id": credentials.get("client_id", ""),
-                    "client_secret": credentials.get("client_secret", ""),
-                },
-            )
-        except HttpFailure as failure:
-            if failure.status_code in (400, 401, 403):
-                raise _CredentialsRefusedError from None
-            raise
-        data = body.get("data") if isinstance(body, dict) else None
-        token = data.get("token") if isinstance(data, dict) else None
-        if not isinstance(token, str) or not token or body.get("success") is not True:
-            raise _UnexpectedBodyError
-        return token
-
-    def _get(self, token: str, path: str, params: Mapping[str, str] | None = None) -> Any:
-        return http_get_json(
-            f"{self._base_url()}{path}",
-            headers={**APP_HEADERS, "Authorization": f"Bearer {token}"},
-            params=params or {},
-        )
-
     def check_auth(self, credentials: Mapping[str, str]) -> AuthResult:
         if not credentials.get("client_id") or not credentials.get("client_secret"):
             return AuthResult.invalid("Enter both the Client ID and the Client secret.")
         try:
-            token = self._exchange_token(credentials)
-        except _CredentialsRefusedError:
+            token = exchange_token(credentials)
+        except CredentialsRefusedError:
             return AuthResult.invalid(
                 "Personio rejected the API credentials: the Client ID or secret is wrong, "
                 "or the credential was deleted."
             )
-        except _UnexpectedBodyError:
+        except UnexpectedBodyError:
             return AuthResult.unreachable(
                 "Personio answered the token request with an unexpected response body."
             )
@@ -176,12 +145,10 @@ class PersonioTool(Tool):
         try:
             # A whole page: its employee ids are how a relink tells this company from another
             # (Personio names no company account).
-            body = self._get(token, "/company/employees", {"limit": str(PAGE_SIZE), "offset": "0"})
-            items, _, _ = _parse_page(body)
+            body = api_get(token, "/company/employees", {"limit": str(PAGE_SIZE), "offset": "0"})
+            items, _, _ = parse_employee_page(body)
             sample = [str(item["id"]["value"]) for item in items]
-            # What the credential may read is its whitelist, listed by its own endpoint: an
-            # employee shows only the attributes it has, and a company may have none yet.
-            granted = {PERM_EMPLOYEES, *_granted_attributes(self._get(token, _ATTRIBUTES_PATH))}
+            granted = {PERM_EMPLOYEES, *self._readable_attributes(token, items)}
         except HttpFailure as failure:
             if failure.status_code == 401:
                 return AuthResult.invalid("Personio refused the access token it had just issued.")
@@ -193,7 +160,7 @@ class PersonioTool(Tool):
             )
         try:
             # The Absences scope has no listing of its own: the smallest read it allows tells.
-            self._get(token, "/company/time-off-types", {"limit": "1", "offset": "0"})
+            api_get(token, "/company/time-off-types", {"limit": "1", "offset": "0"})
             granted.add(PERM_ABSENCES)
         except HttpFailure as failure:
             if failure.status_code == 401:
@@ -203,6 +170,20 @@ class PersonioTool(Tool):
         return AuthResult.ok(
             granted_permissions=granted, remote_account_id="", remote_id_sample=sample
         )
+
+    def _readable_attributes(self, token: str, items: list[dict[str, dict[str, Any]]]) -> set[str]:
+        """The credential's whitelist, from its own endpoint: an employee shows only the
+        attributes it has, and a company may have no employees yet. Should that endpoint refuse
+        (the forum reports 403s for some credentials), the page's employees are the next best
+        witness: whitelisted attributes come on each of them, even when empty."""
+        try:
+            return granted_attributes(api_get(token, ATTRIBUTES_PATH))
+        except HttpFailure as failure:
+            if failure.status_code != 403:
+                raise
+        readable = {permission_of(key, attr) for item in items for key, attr in item.items()}
+        readable.discard(attribute_permission("id"))
+        return readable
 
     def fetch(
         self,
@@ -214,7 +195,7 @@ class PersonioTool(Tool):
         if model_id not in self.models:
             raise ToolError(f"Personio does not provide {model_id}.", transient=False)
         supported = self._supported_fields(model_id, fields)
-        session = _Session(self, credentials)
+        session = Session(credentials)
         if model_id == "hris_employees":
             for items in self._employee_pages(session, since):
                 yield [select_fields(map_employee(item), supported) for item in items]
@@ -252,18 +233,8 @@ class PersonioTool(Tool):
             or support.field_support(field_id).coverage == Coverage.SUPPORTED
         )
 
-    def _fetch_token(self, credentials: Mapping[str, str]) -> str:
-        try:
-            return self._exchange_token(credentials)
-        except _CredentialsRefusedError:
-            raise ToolError("Personio rejected the API credentials.", transient=False) from None
-        except _UnexpectedBodyError:
-            raise ToolError("Personio auth: unexpected response body.", transient=True) from None
-        except HttpFailure as failure:
-            raise ToolError(f"Personio auth: {failure}", transient=True) from failure
-
     def _employee_pages(
-        self, session: _Session, since: datetime | None
+        self, session: Session, since: datetime | None
     ) -> Iterator[list[dict[str, dict[str, Any]]]]:
         """Each vendor page's employees as attribute maps, in Personio's pagination. Since
         November 2023 an `updated_since` query is paginated like any other (changelog "Paginate
@@ -272,10 +243,10 @@ class PersonioTool(Tool):
         while True:
             params = {"limit": str(self.page_size), "offset": str(offset)}
             if since is not None:
-                params["updated_since"] = _since_param(since)
+                params["updated_since"] = since_param(since)
             body = session.get("/company/employees", params, "employees", PERM_EMPLOYEES)
             try:
-                items, current_page, total_pages = _parse_page(body)
+                items, current_page, total_pages = parse_employee_page(body)
             except (KeyError, TypeError, ValueError, AttributeError):
                 raise ToolError(
                     "Personio employees: unexpected response body.", transient=True
@@ -287,7 +258,7 @@ class PersonioTool(Tool):
                 return
             offset += self.page_size
 
-    def _absence_type_pages(self, session: _Session) -> Iterator[list[dict[str, Any]]]:
+    def _absence_type_pages(self, session: Session) -> Iterator[list[dict[str, Any]]]:
         """`GET /company/time-off-types` pages (`limit`, record `offset`); no page metadata, so
         a short page is the last."""
         offset = 0
@@ -308,7 +279,7 @@ class PersonioTool(Tool):
             offset += self.absence_page_size
 
     def _absence_pages(
-        self, session: _Session, supported: frozenset[str], since: datetime | None
+        self, session: Session, supported: frozenset[str], since: datetime | None
     ) -> Iterator[Page]:
         """`GET /company/time-offs`: `offset` is the page number (0 first) and `updated_from` a
         date, inclusive (`/reference/get_company-time-offs`)."""
@@ -336,7 +307,7 @@ class PersonioTool(Tool):
             if len(records) < self.absence_page_size or page_number >= total_pages:
                 return
 
-    def _balance_pages(self, session: _Session, supported: frozenset[str]) -> Iterator[Page]:
+    def _balance_pages(self, session: Session, supported: frozenset[str]) -> Iterator[Page]:
         """One balance call per employee, a page of employees at a time. The balance gives no
         unit: it is its absence type's, so the (few) types are read first."""
         units = {
@@ -349,7 +320,10 @@ class PersonioTool(Tool):
             for item in items:
                 employee_id = str(item["id"]["value"])
                 path = f"/company/employees/{employee_id}/absences/balance"
-                body = session.get(path, None, "absence balances", PERM_ABSENCES)
+                # An employee deleted since the listing has no balance left to read (404).
+                body = session.get(path, None, "absence balances", PERM_ABSENCES, missing_ok=True)
+                if body is None:
+                    continue
                 try:
                     if not isinstance(body, dict) or body.get("success") is not True:
                         raise ValueError("not a successful Personio response")
@@ -364,63 +338,11 @@ class PersonioTool(Tool):
             yield page
 
 
-class _Session:
-    """One fetch's access token, renewed once when Personio refuses it mid-fetch."""
-
-    def __init__(self, tool: PersonioTool, credentials: Mapping[str, str]) -> None:
-        self.tool = tool
-        self.credentials = credentials
-        self.token: str | None = None
-
-    def get(self, path: str, params: Mapping[str, str] | None, what: str, permission: str) -> Any:
-        if self.token is None:
-            self.token = self.tool._fetch_token(self.credentials)
-        try:
-            return self.tool._get(self.token, path, params)
-        except HttpFailure as failure:
-            if failure.status_code != 401:
-                raise _fetch_error(failure, what, permission) from failure
-        # A token lives 24 hours; after a 401 Personio's advice is to authenticate again.
-        self.token = self.tool._fetch_token(self.credentials)
-        try:
-            return self.tool._get(self.token, path, params)
-        except HttpFailure as failure:
-            raise _fetch_error(failure, what, permission) from failure
-
-
 _NAMED_BY_EMPLOYEES: dict[str, Callable[[dict[str, dict[str, Any]]], list[dict[str, Any]]]] = {
     "hris_teams": groups_of,
     "hris_locations": lambda item: [r for r in (location_of(item),) if r is not None],
     "hris_legal_entities": lambda item: [r for r in (legal_entity_of(item),) if r is not None],
 }
-_ATTRIBUTES_PATH = "/company/employees/attributes"
-_SCOPE_NAMES = {PERM_EMPLOYEES: "Employees", PERM_ABSENCES: "Absences"}
-
-
-def _granted_attributes(body: Any) -> set[str]:
-    """`GET /company/employees/attributes`: `{"data": [{"key", "label", "type",
-    "universal_id"}]}`, the attributes whitelisted for the credential."""
-    if not isinstance(body, dict) or body.get("success") is not True:
-        raise ValueError("not a successful Personio response")
-    granted = {permission_of(str(entry["key"]), entry) for entry in body["data"]}
-    # `id` comes with every employee; it is not an attribute a credential chooses.
-    granted.discard(attribute_permission("id"))
-    return granted
-
-
-def _fetch_error(failure: HttpFailure, what: str, permission: str) -> ToolError:
-    if failure.status_code == 401:
-        return ToolError(
-            f"Personio {what}: the access token was refused (HTTP 401).", transient=False
-        )
-    if failure.status_code == 403:
-        scope = _SCOPE_NAMES[permission]
-        return ToolError(
-            f"Personio {what}: the API credential has no read access to {scope.lower()} "
-            f"(access scope '{scope}', HTTP 403).",
-            transient=False,
-        )
-    return ToolError(f"Personio {what}: {failure}", transient=True)
 
 
 def _unreachable(failure: HttpFailure, *, default_retry_after: float) -> AuthResult:
@@ -436,26 +358,3 @@ def _unreachable(failure: HttpFailure, *, default_retry_after: float) -> AuthRes
     return AuthResult.unreachable(
         f"Personio could not be reached: {message}", retry_after_seconds=retry_after
     )
-
-
-def _since_param(since: datetime) -> str:
-    # The documented format has no zone; we send UTC.
-    moment = since.astimezone(UTC) if since.tzinfo else since
-    return moment.strftime("%Y-%m-%dT%H:%M:%S")
-
-
-def _parse_page(body: Any) -> tuple[list[dict[str, dict[str, Any]]], int, int]:
-    """(employees' attribute maps, current page, total pages); raises on a malformed body."""
-    if not isinstance(body, dict) or body.get("success") is not True:
-        raise ValueError("not a successful Personio response")
-    metadata = body["metadata"]
-    current_page, total_pages = int(metadata["current_page"]), int(metadata["total_pages"])
-    items = []
-    for item in body["data"]:
-        attributes = item["attributes"]
-        if attributes["id"]["value"] is None or not all(
-            isinstance(attr, dict) for attr in attributes.values()
-        ):
-            raise ValueError("an employee without an id")
-        items.append(attributes)
-    return items, current_page, total_pages
