@@ -9,6 +9,6 @@ class SyncsConfig(AppConfig):
     def ready(self) -> None:
         # Imported here: models are not loaded before `ready`.
         from integrations.selectors.integrations import held_employees_lookup_register
-        from syncs.selectors import employees_held
+        from syncs.selectors.hris import employees_held
 
         held_employees_lookup_register(employees_held)

@@ -112,7 +112,8 @@ def _run_claimed(sync: Sync) -> None:
         sync_finish(
             sync=sync,
             state=SyncState.PARTIALLY_FAILED if reading.read else SyncState.FAILED,
-            error="; ".join(str(failure) for failure in reading.failures),
+            # Models read from the same vendor listing fail with the same message: say it once.
+            error="; ".join(dict.fromkeys(str(failure) for failure in reading.failures)),
             changed_models=reading.changed_models,
             retry_after=TRANSIENT_RETRY if any(f.transient for f in reading.failures) else None,
         )

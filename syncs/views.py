@@ -24,7 +24,7 @@ from core.roles import permission_required
 from integrations.models import Integration, SyncType
 from integrations.views.integrations import get_integration_or_404
 from syncs.models import AuthCheckTrigger, SyncTrigger
-from syncs.selectors import sync_get_for_operator, sync_progress_shown, sync_warning_groups
+from syncs.selectors.syncs import sync_get_for_operator, sync_progress_shown, sync_warning_groups
 from syncs.services import AuthCheckRun, SyncRefusedError, auth_check_run, sync_force
 
 # What the integration page's panels listen for to refresh themselves.

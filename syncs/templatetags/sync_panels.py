@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from integrations.models import Integration
 from syncs.models import Sync
-from syncs.selectors import (
+from syncs.selectors.syncs import (
     StripBucket,
     WarningGroup,
     auth_check_list,

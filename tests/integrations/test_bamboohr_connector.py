@@ -11,7 +11,15 @@ import pytest
 from django.test import override_settings
 
 from integrations.read_models import HRIS_EMPLOYEES, HRIS_GROUPS
-from integrations.tools.bamboohr import PERM_EMPLOYEE_DATASET, PERM_LISTS, BambooHrTool
+from integrations.tools.bamboohr import (
+    PERM_EMPLOYEE_DATASET,
+    PERM_LISTS,
+    PERM_TABLE_COMPENSATION,
+    PERM_TABLE_JOB_INFO,
+    PERM_TIME_OFF,
+    PERM_TIME_OFF_BALANCES,
+    BambooHrTool,
+)
 from integrations.tools.base import AuthOutcome, Coverage, ToolError
 from tests.support.fakes.server import Fault
 from tests.support.processes import free_port
@@ -44,7 +52,17 @@ FIELD_PERMISSIONS = frozenset(
         "terminationDate",
     )
 )
-EVERY_PERMISSION = FIELD_PERMISSIONS | {PERM_EMPLOYEE_DATASET, PERM_LISTS}
+EVERY_PERMISSION = FIELD_PERMISSIONS | {
+    PERM_EMPLOYEE_DATASET,
+    PERM_LISTS,
+    PERM_TIME_OFF,
+    PERM_TIME_OFF_BALANCES,
+    PERM_TABLE_COMPENSATION,
+    PERM_TABLE_JOB_INFO,
+}
+LISTS_MESSAGE = (
+    "BambooHR: the API key's user cannot read the department, division and location lists"
+)
 
 
 def credentials(fake: FakeBambooHr, company: str = "acme", **grant: Any) -> dict[str, str]:
@@ -82,18 +100,17 @@ def test_it_asks_for_json_because_bamboohr_answers_xml_otherwise(
     assert all(r.authorization and r.authorization.type == "basic" for r in fake_bamboohr.requests)
 
 
-def test_it_grants_exactly_the_fields_the_users_access_level_can_read(
+def test_it_grants_exactly_the_fields_the_companys_dataset_has(
     fake_bamboohr: FakeBambooHr,
 ) -> None:
-    creds = credentials(
-        fake_bamboohr, hidden=("dateOfBirth", "homeEmail", "compensationPayRate"), lists=False
-    )
+    # Globex's dataset lists no home email and no gender (Get Fields from Dataset).
+    creds = credentials(fake_bamboohr, "globex", lists=False)
 
     result = tool.check_auth(creds)
 
     assert result.outcome == AuthOutcome.OK
     assert result.granted_permissions == EVERY_PERMISSION - {
-        "field:dateOfBirth",
+        "field:gender",
         "field:homeEmail",
         PERM_LISTS,
     }
@@ -104,30 +121,18 @@ def test_it_grants_exactly_the_fields_the_users_access_level_can_read(
     )
     assert [(gap.permission, gap.field_id, gap.message) for gap in gaps] == [
         (
-            "field:dateOfBirth",
-            "date_of_birth",
-            "BambooHR: the API key's user cannot read field 'dateOfBirth'",
-        ),
-        (
             "field:homeEmail",
             "personal_email",
             "BambooHR: the API key's user cannot read field 'homeEmail'",
         ),
-        (
-            PERM_LISTS,
-            "groups",
-            "BambooHR: the API key's user cannot read the department and division lists",
-        ),
+        (PERM_LISTS, "groups", LISTS_MESSAGE),
+        ("field:gender", "gender", "BambooHR: the API key's user cannot read field 'gender'"),
     ]
     group_gaps = tool.permission_gaps(
         model_id="hris_teams", field_ids=["name", "type"], granted=result.granted_permissions
     )
     assert [(gap.permission, gap.field_id, gap.message) for gap in group_gaps] == [
-        (
-            PERM_LISTS,
-            None,
-            "BambooHR: the API key's user cannot read the department and division lists",
-        )
+        (PERM_LISTS, None, LISTS_MESSAGE)
     ]
 
 
@@ -137,7 +142,8 @@ def test_it_grants_no_employee_permission_to_a_user_without_dataset_access(
     result = tool.check_auth(credentials(fake_bamboohr, dataset=False))
 
     assert result.outcome == AuthOutcome.OK
-    assert result.granted_permissions == {PERM_LISTS}
+    # Time off types and requests need no dataset; balances, tables and fields do.
+    assert result.granted_permissions == {PERM_LISTS, PERM_TIME_OFF}
     gaps = tool.permission_gaps(
         model_id="hris_employees", field_ids=["first_name"], granted=result.granted_permissions
     )
@@ -353,6 +359,7 @@ def test_it_maps_a_full_record_to_unified_fields(fake_bamboohr: FakeBambooHr) ->
             "zip_code": "28014",
             "country": "Spain",
         },
+        "work_location_id": "location:52",
         "groups": ["department:19", "division:31"],
     }
 
@@ -379,6 +386,7 @@ def test_it_maps_a_sparse_record_with_unset_dates_to_nulls(fake_bamboohr: FakeBa
         "start_date": None,
         "termination_date": None,
         "home_address": None,
+        "work_location_id": None,
         "groups": [],
     }
 
@@ -407,10 +415,10 @@ def test_it_tells_current_terminated_and_future_employees_apart(
     assert records["1"]["manager_id"] is None
     assert records["6"]["manager_id"] == "3"
     assert records["3"]["manager_id"] == "2"
-    # An archived department is no group any more; the division still is.
+    # An archived department still names the group of those who were in it.
     assert (records["7"]["employment_type"], records["7"]["groups"]) == (
         "INTERNSHIP",
-        ["division:31"],
+        ["department:22", "division:31"],
     )
     statuses = {record["employment_status"] for record in records.values()}
     assert statuses == {"ACTIVE", "INACTIVE", "PENDING"}
@@ -451,6 +459,7 @@ def test_it_fetches_departments_and_divisions_as_groups(fake_bamboohr: FakeBambo
             {"remote_id": "department:19", "name": "Engineering", "type": "DEPARTMENT"},
             {"remote_id": "department:20", "name": "Sales & Success", "type": "DEPARTMENT"},
             {"remote_id": "department:21", "name": "People & Culture", "type": "DEPARTMENT"},
+            {"remote_id": "department:22", "name": "Legacy Operations", "type": "DEPARTMENT"},
             {"remote_id": "division:31", "name": "Europe", "type": "DEPARTMENT"},
             {"remote_id": "division:32", "name": "Asia Pacific", "type": "DEPARTMENT"},
         ]

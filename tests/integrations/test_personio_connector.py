@@ -10,7 +10,12 @@ import pytest
 from django.test import override_settings
 
 from integrations.tools.base import AuthOutcome, Coverage, Page, ToolError
-from integrations.tools.personio import PERM_EMPLOYEES, PersonioTool, attribute_permission
+from integrations.tools.personio import (
+    PERM_ABSENCES,
+    PERM_EMPLOYEES,
+    PersonioTool,
+    attribute_permission,
+)
 from tests.support.fakes.personio import (
     ALL_ATTRIBUTES,
     ASA,
@@ -49,7 +54,7 @@ def test_it_accepts_a_credential_with_exactly_its_permissions(fake_personio: Fak
     result = tool.check_auth(creds)
 
     assert result.outcome == AuthOutcome.OK
-    assert result.granted_permissions == {PERM_EMPLOYEES} | EVERY_READABLE_ATTRIBUTE
+    assert result.granted_permissions == {PERM_EMPLOYEES, PERM_ABSENCES} | EVERY_READABLE_ATTRIBUTE
     # Personio's API exposes no company id: none is reported rather than a wrong one.
     assert result.remote_account_id == ""
     token_request = fake_personio.requests_to("/v1/auth")[0]
@@ -99,7 +104,7 @@ def test_it_reports_partial_attributes_and_names_each_gap_in_personio_words(
     result = tool.check_auth(creds)
 
     assert result.outcome == AuthOutcome.OK
-    assert result.granted_permissions == {PERM_EMPLOYEES} | {
+    assert result.granted_permissions == {PERM_EMPLOYEES, PERM_ABSENCES} | {
         attribute_permission(key) for key in readable
     }
     gaps = tool.permission_gaps(
@@ -293,7 +298,7 @@ def test_it_maps_a_full_and_a_sparse_record_to_unified_fields(
         "work_location_id": "4002",
         "legal_entity_id": "5002",
         "manager_id": str(ZOE),
-        "start_date": "2017-09-15T00:00:00+01:00",
+        "start_date": "2017-09-15",
         "termination_date": None,
         "remote_created_at": "2019-02-01T10:15:00+01:00",
         "bank_accounts": [{"iban": "ES91 2100 0418 4502 0005 1332"}],
@@ -333,7 +338,7 @@ def test_it_maps_a_full_and_a_sparse_record_to_unified_fields(
     assert (li_lei["employment_status"], li_lei["employment_type"]) == ("PENDING", "PART_TIME")
     assert (chloe["employment_status"], chloe["termination_date"]) == (
         "INACTIVE",
-        "2025-02-28T00:00:00+01:00",
+        "2025-02-28",
     )
 
 
@@ -497,7 +502,7 @@ def test_it_refuses_a_model_personio_does_not_provide(fake_personio: FakePersoni
     creds = fake_personio.credential_create()
 
     with pytest.raises(ToolError) as failure:
-        next(tool.fetch(creds, "hris_absences", frozenset({"type"})))
+        next(tool.fetch(creds, "ats_applications", frozenset({"name"})))
 
     assert failure.value.transient is False
     assert fake_personio.requests == []

@@ -33,7 +33,7 @@ from kombo_site.demo.customers import OPERATOR_USERNAME
 from kombo_site.demo.oauth import DEMO_OAUTH_CUSTOMER
 from sandbox_hr.models import SandboxApiKey, SandboxEmployee
 from syncs.models import AuthCheck, Sync, SyncState
-from syncs.selectors import auth_check_list, sync_list
+from syncs.selectors.syncs import auth_check_list, sync_list
 from tests.support.pages import integration_page
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,7 @@ from integrations.models import Integration, SyncType
 from kombo_site.demo.oauth import DEMO_OAUTH_CUSTOMER
 from syncs.models import AuthCheck, AuthCheckTrigger, Sync, SyncState, SyncTrigger
 from syncs.runner import sync_run
-from syncs.selectors import sync_list
+from syncs.selectors.syncs import sync_list
 from syncs.services import auth_check_run, scheduler_tick, sync_enqueue
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 
-from integrations.tools.base import AuthResult
+from integrations.tools.base import AuthResult, ToolError
 from integrations.tools.http import HttpFailure, http_get_json, http_request_json
 
 CRED_COMPANY_DOMAIN = "companyDomain"
@@ -108,3 +108,29 @@ def auth_failure(failure: HttpFailure) -> AuthResult:
         f"BambooHR could not be reached: {failure}.",
         retry_after_seconds=failure.retry_after_seconds,
     )
+
+
+def read(
+    company: Company,
+    path: str,
+    what: str,
+    *,
+    params: Mapping[str, str] | None = None,
+    permission: str | None = None,
+    missing_ok: bool = False,
+) -> Any:
+    """A GET during a sync: a failure becomes a ToolError that says what could not be read.
+    With `missing_ok`, a 404 (an employee deleted since their id was read) answers None."""
+    try:
+        return company.get(path, params=params)
+    except HttpFailure as failure:
+        if missing_ok and failure.status_code == 404:
+            return None
+        needs = f" (needs '{permission}')" if permission and failure.status_code == 403 else ""
+        raise ToolError(
+            f"BambooHR {what}: {failure}{needs}", transient=not is_permanent(failure)
+        ) from failure
+
+
+def unexpected_body(what: str) -> ToolError:
+    return ToolError(f"BambooHR {what}: unexpected response body.", transient=True)

@@ -5,11 +5,11 @@ The pages followed, and what is done where they are silent: see the package docs
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, ClassVar
 
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from integrations.tools.bamboohr.client import (
@@ -22,16 +22,25 @@ from integrations.tools.bamboohr.client import (
     company_from,
     is_permanent,
 )
+from integrations.tools.bamboohr.coverage import MODELS, PERMISSIONS
+from integrations.tools.bamboohr.dataset import (
+    DATASET_PATH,
+    dataset_field_names,
+    dataset_page,
+    employee_id_pages,
+)
+from integrations.tools.bamboohr.employments import fetch_employments
 from integrations.tools.bamboohr.fields import (
-    FIELD_LABELS,
     FIELD_PREFIX,
     ID_FIELD,
-    NOT_IMPLEMENTED,
     PERM_EMPLOYEE_DATASET,
     PERM_LISTS,
+    PERM_TABLE_COMPENSATION,
+    PERM_TABLE_JOB_INFO,
+    PERM_TIME_OFF,
+    PERM_TIME_OFF_BALANCES,
     PERMISSION_FIELDS,
     SOURCES,
-    UNSUPPORTED,
     field_permission,
 )
 from integrations.tools.bamboohr.guides import (
@@ -41,12 +50,15 @@ from integrations.tools.bamboohr.guides import (
     GUIDES,
 )
 from integrations.tools.bamboohr.mapping import group_id, map_employee
+from integrations.tools.bamboohr.time_off import (
+    TYPES_PATH,
+    fetch_absence_types,
+    fetch_absences,
+    fetch_balances,
+)
 from integrations.tools.base import (
     AuthResult,
-    Coverage,
     CredentialField,
-    FieldSupport,
-    ModelSupport,
     Page,
     Tool,
     ToolError,
@@ -54,10 +66,8 @@ from integrations.tools.base import (
 )
 from integrations.tools.http import HttpFailure
 
-_DATASET_PATH = "/v2/datasets/employee/data"
-# The dataset names restricted fields with this prefix in `_restrictedFields`.
-_RESTRICTED_PREFIX = "employee_"
 _GROUP_LISTS = ("department", "division")
+_LOCATION_LIST = "location"
 
 
 class BambooHrTool(Tool):
@@ -88,45 +98,8 @@ class BambooHrTool(Tool):
             help_text=API_KEY_HELP,
         ),
     )
-    permissions = {
-        PERM_EMPLOYEE_DATASET: _(
-            "Query the employee dataset (BambooHR’s reporting API): the user’s access level "
-            "must be allowed to run reports on employees"
-        ),
-        PERM_LISTS: _("Read the department and division lists"),
-        **{
-            field_permission(vendor): format_lazy(
-                _("Read each employee’s “{label}” (BambooHR field {field})"),
-                label=label,
-                field=vendor,
-            )
-            for vendor, label in FIELD_LABELS.items()
-        },
-    }
-    models = {
-        "hris_employees": ModelSupport(
-            Coverage.SUPPORTED,
-            PERM_EMPLOYEE_DATASET,
-            {
-                **{
-                    unified: FieldSupport(Coverage.SUPPORTED, source.needs, source.reads[0])
-                    for unified, source in SOURCES.items()
-                },
-                **{unified: FieldSupport(Coverage.NOT_IMPLEMENTED) for unified in NOT_IMPLEMENTED},
-                **{unified: FieldSupport(Coverage.UNSUPPORTED) for unified in UNSUPPORTED},
-            },
-        ),
-        "hris_teams": ModelSupport(
-            Coverage.SUPPORTED,
-            PERM_LISTS,
-            {
-                "name": FieldSupport(Coverage.SUPPORTED),
-                "type": FieldSupport(Coverage.SUPPORTED),
-                # BambooHR's departments and divisions are flat lists.
-                "parent_id": FieldSupport(Coverage.UNSUPPORTED),
-            },
-        ),
-    }
+    permissions = PERMISSIONS
+    models = MODELS
     guides = GUIDES
 
     def permission_message(self, permission: str, model_id: str, field_id: str | None) -> str:
@@ -139,7 +112,20 @@ class BambooHrTool(Tool):
                 "(its access level may not run reports on employees)"
             )
         if permission == PERM_LISTS:
-            return "BambooHR: the API key's user cannot read the department and division lists"
+            return (
+                "BambooHR: the API key's user cannot read the department, division and "
+                "location lists"
+            )
+        if permission == PERM_TIME_OFF:
+            return "BambooHR: the API key's user cannot view time off"
+        if permission == PERM_TIME_OFF_BALANCES:
+            return (
+                "BambooHR: the API key's user cannot view time off balances (or cannot query "
+                "the employee dataset)"
+            )
+        if permission in (PERM_TABLE_COMPENSATION, PERM_TABLE_JOB_INFO):
+            table = permission.removeprefix("table:")
+            return f"BambooHR: the API key's user cannot view the {table} table"
         return super().permission_message(permission, model_id, field_id)
 
     # --- auth check -----------------------------------------------------------------------
@@ -159,39 +145,54 @@ class BambooHrTool(Tool):
         return AuthResult.ok(granted_permissions=granted, remote_account_id=company.domain)
 
     def _lists_permission(self, company: Company) -> set[str]:
-        try:
-            body = company.get("/v1/meta/lists")
-        except HttpFailure as failure:
-            if failure.status_code == 403:
-                return set()
-            raise
+        body = _unless_forbidden(lambda: company.get("/v1/meta/lists"))
+        if body is _FORBIDDEN:
+            return set()
         if not isinstance(body, list):
             raise UnexpectedBodyError
         return {PERM_LISTS}
 
     def _employee_permissions(self, company: Company) -> set[str]:
-        """The dataset marks what the user may not read in each row; one row tells."""
+        """What the dataset, the time off API and the employee tables let the user read."""
+        time_off = _unless_forbidden(lambda: company.get(TYPES_PATH))
+        granted = set() if time_off is _FORBIDDEN else {PERM_TIME_OFF}
+        # 404 is how the dataset answers a user who may not see it at all.
+        probe = _unless_forbidden(
+            lambda: company.post(DATASET_PATH, {"fields": [ID_FIELD], "page": 1, "pageSize": 1}),
+            also=404,
+        )
+        catalogue = _unless_forbidden(lambda: dataset_field_names(company), also=404)
+        if probe is _FORBIDDEN or catalogue is _FORBIDDEN:
+            return granted
         try:
-            body = company.post(
-                _DATASET_PATH,
-                {"fields": [ID_FIELD, *PERMISSION_FIELDS], "page": 1, "pageSize": 1},
-            )
-        except HttpFailure as failure:
-            # 404 is how the dataset answers a user who may not see it at all.
-            if failure.status_code in (403, 404):
-                return set()
-            raise
-        try:
-            rows = body["data"]
-            restricted = {
-                str(name).removeprefix(_RESTRICTED_PREFIX)
-                for name in ((rows[0].get("_restrictedFields") or []) if rows else [])
-            }
+            rows = probe["data"]
+            first_id = str(rows[0]["fields"][ID_FIELD]) if rows else None
         except (KeyError, TypeError, AttributeError, IndexError):
             raise UnexpectedBodyError from None
-        return {PERM_EMPLOYEE_DATASET} | {
-            field_permission(name) for name in PERMISSION_FIELDS if name not in restricted
+        # The id goes into URL paths: only digits may.
+        if first_id is not None and not first_id.isdigit():
+            raise UnexpectedBodyError
+        # The dataset docs say nothing of field access (its rows just come back empty where
+        # the user may not look): a field counts as granted when the company's dataset has it.
+        granted |= {PERM_EMPLOYEE_DATASET} | {
+            field_permission(name) for name in PERMISSION_FIELDS if name in catalogue
         }
+        probes = {
+            PERM_TABLE_COMPENSATION: "/tables/compensation",
+            PERM_TABLE_JOB_INFO: "/tables/jobInfo",
+        }
+        if PERM_TIME_OFF in granted:
+            probes[PERM_TIME_OFF_BALANCES] = "/time_off/calculator"
+        for permission, path in probes.items():
+            # With no employee there is nothing to be refused; one deleted since the dataset
+            # showed them (404) tells nothing either.
+            url = f"/v1/employees/{first_id}{path}"
+            if (
+                first_id is None
+                or _unless_forbidden(partial(_unless_missing, company, url)) is not _FORBIDDEN
+            ):
+                granted.add(permission)
+        return granted
 
     # --- fetch ----------------------------------------------------------------------------
 
@@ -210,6 +211,23 @@ class BambooHrTool(Tool):
         elif model_id == "hris_teams":
             # The lists carry no change dates, so every sync reads them whole (they are small).
             yield self._fetch_groups(company, fields)
+        elif model_id == "hris_locations":
+            yield self._fetch_locations(company, fields)
+        elif model_id == "hris_employments":
+            ids = (
+                employee_id_pages(company, self.page_size)
+                if since is None
+                else self._changed_id_pages(company, since)
+            )
+            yield from fetch_employments(company, fields, ids)
+        elif model_id == "hris_absence_types":
+            yield fetch_absence_types(company, fields)
+        elif model_id == "hris_absences":
+            # No changed-since filter for requests: every sync reads them all.
+            yield from fetch_absences(company, fields)
+        elif model_id == "hris_time_off_balances":
+            # Balances move with accruals every day, so they are read whole each time.
+            yield from fetch_balances(company, fields, self.page_size)
         else:
             raise ToolError(f"BambooHR does not provide {model_id}.", transient=False)
 
@@ -217,19 +235,38 @@ class BambooHrTool(Tool):
         self, company: Company, fields: frozenset[str], since: datetime | None
     ) -> Iterator[Page]:
         wanted = [name for name in fields if name in SOURCES]
+        catalogue = self._catalogue(company)
+        # A name the company's dataset lacks would fail the whole request: such fields stay
+        # empty instead.
         dataset_fields = [
             ID_FIELD,
-            *sorted({read for name in wanted for read in SOURCES[name].reads}),
+            *sorted({read for name in wanted for read in SOURCES[name].reads if read in catalogue}),
         ]
-        group_ids = self._group_ids(company) if "groups" in wanted else {}
+        list_ids = self._list_ids(company) if {"groups", "work_location_id"} & set(wanted) else {}
         if since is None:
-            yield from self._dataset_pages(company, dataset_fields, None, wanted, group_ids)
+            yield from self._dataset_pages(company, dataset_fields, None, wanted, list_ids)
             return
+        for chunk in self._changed_id_pages(company, since):
+            id_filter = " or ".join(f"{ID_FIELD} eq '{employee_id}'" for employee_id in chunk)
+            yield from self._dataset_pages(company, dataset_fields, id_filter, wanted, list_ids)
+
+    def _catalogue(self, company: Company) -> set[str]:
+        try:
+            return dataset_field_names(company)
+        except HttpFailure as failure:
+            raise ToolError(
+                f"BambooHR employee dataset fields: {failure}",
+                transient=not is_permanent(failure),
+            ) from failure
+        except UnexpectedBodyError:
+            raise ToolError(
+                "BambooHR employee dataset fields: unexpected response body.", transient=True
+            ) from None
+
+    def _changed_id_pages(self, company: Company, since: datetime) -> Iterator[list[str]]:
         changed = self._changed_employee_ids(company, since)
         for start in range(0, len(changed), self.page_size):
-            chunk = changed[start : start + self.page_size]
-            id_filter = " or ".join(f"{ID_FIELD} eq '{employee_id}'" for employee_id in chunk)
-            yield from self._dataset_pages(company, dataset_fields, id_filter, wanted, group_ids)
+            yield changed[start : start + self.page_size]
 
     def _dataset_pages(
         self,
@@ -237,7 +274,7 @@ class BambooHrTool(Tool):
         dataset_fields: list[str],
         id_filter: str | None,
         wanted: Sequence[str],
-        group_ids: Mapping[tuple[str, str], str],
+        list_ids: Mapping[tuple[str, str], str],
     ) -> Iterator[Page]:
         request: dict[str, Any] = {
             "fields": dataset_fields,
@@ -251,17 +288,12 @@ class BambooHrTool(Tool):
         while True:
             # Paging inputs are body fields; `links.next` only says whether there is more.
             request["page"] = page_number
-            try:
-                body = company.post(_DATASET_PATH, request)
-            except HttpFailure as failure:
-                raise ToolError(
-                    f"BambooHR employee dataset: {failure}", transient=not is_permanent(failure)
-                ) from failure
+            body = dataset_page(company, request)
             try:
                 rows = body["data"]
                 has_next = bool((body.get("links") or {}).get("next"))
                 total_pages = (body.get("meta") or {}).get("totalPages")
-                page = [map_employee(row["fields"], wanted, group_ids) for row in rows]
+                page = [map_employee(row["fields"], wanted, list_ids) for row in rows]
             except (KeyError, TypeError, AttributeError, ValueError):
                 raise ToolError(
                     "BambooHR employee dataset: unexpected response body.", transient=True
@@ -295,12 +327,14 @@ class BambooHrTool(Tool):
             raise ToolError("BambooHR changed employees: unexpected employee id.", transient=True)
         return sorted(ids, key=int)
 
-    def _lists(self, company: Company) -> list[dict[str, Any]]:
+    def _lists(self, company: Company, aliases: Sequence[str]) -> list[dict[str, Any]]:
+        """The options of these list fields, archived ones too: an archived department still
+        names the group of everyone who was in it."""
         try:
             body = company.get("/v1/meta/lists")
         except HttpFailure as failure:
             raise ToolError(
-                f"BambooHR department and division lists: {failure}",
+                f"BambooHR department, division and location lists: {failure}",
                 transient=not is_permanent(failure),
             ) from failure
         try:
@@ -309,24 +343,25 @@ class BambooHrTool(Tool):
                     "alias": alias,
                     "id": str(option["id"]),
                     "name": str(option["name"]),
+                    "archived": option.get("archived") == "yes",
                 }
                 for list_field in body
-                if (alias := list_field.get("alias")) in _GROUP_LISTS
+                if (alias := list_field.get("alias")) in aliases
                 for option in list_field.get("options") or []
-                # Archived options are retired values: no longer offered, so no longer groups.
-                if option.get("archived") != "yes"
             ]
         except (KeyError, TypeError, AttributeError):
             raise ToolError(
-                "BambooHR department and division lists: unexpected response body.",
+                "BambooHR department, division and location lists: unexpected response body.",
                 transient=True,
             ) from None
 
-    def _group_ids(self, company: Company) -> dict[tuple[str, str], str]:
-        """(list alias, option name) -> group id: employee rows carry names, groups ids."""
+    def _list_ids(self, company: Company) -> dict[tuple[str, str], str]:
+        """(list alias, option name) -> option id: employee rows carry names, not ids. When an
+        archived and a current option share a name, the current one wins."""
+        options = self._lists(company, (*_GROUP_LISTS, _LOCATION_LIST))
         return {
             (option["alias"], option["name"]): group_id(option["alias"], option["id"])
-            for option in self._lists(company)
+            for option in sorted(options, key=lambda option: not option["archived"])
         }
 
     def _fetch_groups(self, company: Company, fields: frozenset[str]) -> Page:
@@ -340,5 +375,36 @@ class BambooHrTool(Tool):
                 },
                 fields,
             )
-            for option in self._lists(company)
+            for option in self._lists(company, _GROUP_LISTS)
         ]
+
+    def _fetch_locations(self, company: Company, fields: frozenset[str]) -> Page:
+        return [
+            select_fields(
+                {"remote_id": group_id(option["alias"], option["id"]), "name": option["name"]},
+                fields,
+            )
+            for option in self._lists(company, (_LOCATION_LIST,))
+        ]
+
+
+_FORBIDDEN = object()
+
+
+def _unless_missing(company: Company, path: str) -> Any:
+    try:
+        return company.get(path)
+    except HttpFailure as failure:
+        if failure.status_code == 404:
+            return None
+        raise
+
+
+def _unless_forbidden(call: Callable[[], Any], *, also: int | None = None) -> Any:
+    """The call's answer, or `_FORBIDDEN` when BambooHR refuses the user (403, or `also`)."""
+    try:
+        return call()
+    except HttpFailure as failure:
+        if failure.status_code in (403, also):
+            return _FORBIDDEN
+        raise

@@ -9,6 +9,13 @@ from django.utils.translation import gettext_lazy as _
 FIELD_PREFIX = "field:"
 PERM_EMPLOYEE_DATASET = "dataset:employee"
 PERM_LISTS = "meta:lists"
+# Time off types and requests: what the user's access level lets them view.
+PERM_TIME_OFF = "time_off"
+# Balances need both the time off calculator and the employee dataset (to know whom to ask).
+PERM_TIME_OFF_BALANCES = "time_off:balances"
+# Employee tables (v1/employees/{id}/tables/{table}), read per employee found in the dataset.
+PERM_TABLE_COMPENSATION = "table:compensation"
+PERM_TABLE_JOB_INFO = "table:jobInfo"
 
 ID_FIELD = "eeid"
 
@@ -52,6 +59,8 @@ SOURCES: dict[str, Source] = {
     # Rows carry department and division names; only the lists turn them into group ids, so
     # without the lists there are no groups to name (a hidden department just leaves it out).
     "groups": Source(("jobInformationDepartment", "jobInformationDivision"), PERM_LISTS),
+    # Rows carry the location's name; the `location` list turns it into the location's id.
+    "work_location_id": Source(("jobInformationLocation",), PERM_LISTS),
 }
 
 # What each field the permissions name holds, for the customer (lazy translations).
@@ -82,7 +91,6 @@ NOT_IMPLEMENTED = (
     "ethnicity",
     "weekly_hours",
     "avatar",
-    "work_location_id",
     "custom_fields",
 )
 # Nothing in BambooHR's public API carries these.

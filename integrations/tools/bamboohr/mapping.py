@@ -50,40 +50,41 @@ def group_id(alias: str, option_id: str) -> str:
     return f"{alias}:{option_id}"
 
 
-def _text(value: Any) -> str | None:
+def text(value: Any) -> str | None:
+    """A vendor value as trimmed text; None for nothing or blanks."""
     if value is None:
         return None
-    text = str(value).strip()
-    return text or None
+    stripped = str(value).strip()
+    return stripped or None
 
 
-def _date(value: Any) -> str | None:
+def date_text(value: Any) -> str | None:
     # BambooHR writes an unset date as 0000-00-00.
-    text = _text(value)
-    return None if text is None or text.startswith("0000-00-00") else text
+    value_text = text(value)
+    return None if value_text is None or value_text.startswith("0000-00-00") else value_text
 
 
 def _mapped(table: Mapping[str, str], value: Any) -> str | None:
     """The unified value for a vendor value; an unknown one passes through as it is."""
-    text = _text(value)
-    return None if text is None else table.get(text.lower(), text)
+    value_text = text(value)
+    return None if value_text is None else table.get(value_text.lower(), value_text)
 
 
 def _employment_status(raw: Mapping[str, Any]) -> str | None:
-    status = _text(raw.get("status"))
+    status = text(raw.get("status"))
     if status is None:
         return None
     if status.lower() == "active":
         return "ACTIVE"
     if status.lower() == "inactive":
-        hire_date = _date(raw.get("hireDate"))
+        hire_date = date_text(raw.get("hireDate"))
         today = datetime.now(UTC).date().isoformat()
         return "PENDING" if hire_date is not None and hire_date > today else "INACTIVE"
     return status
 
 
 def _employment_type(raw: Mapping[str, Any]) -> str | None:
-    kind = _text(raw.get("employmentStatus"))
+    kind = text(raw.get("employmentStatus"))
     if kind is None or kind.lower() in _NOT_AN_EMPLOYMENT_TYPE:
         return None
     return _EMPLOYMENT_TYPE.get(kind.lower(), kind)
@@ -91,49 +92,54 @@ def _employment_type(raw: Mapping[str, Any]) -> str | None:
 
 def _home_address(raw: Mapping[str, Any]) -> dict[str, str | None] | None:
     address = {
-        "street_1": _text(raw.get("addressLineOne")),
-        "city": _text(raw.get("city")),
-        "state": _text(raw.get("state")),
-        "zip_code": _text(raw.get("zipcode")),
-        "country": _text(raw.get("country")),
+        "street_1": text(raw.get("addressLineOne")),
+        "city": text(raw.get("city")),
+        "state": text(raw.get("state")),
+        "zip_code": text(raw.get("zipcode")),
+        "country": text(raw.get("country")),
     }
     return address if any(address.values()) else None
 
 
 def map_employee(
-    raw: Mapping[str, Any], wanted: Sequence[str], group_ids: Mapping[tuple[str, str], str]
+    raw: Mapping[str, Any], wanted: Sequence[str], list_ids: Mapping[tuple[str, str], str]
 ) -> dict[str, Any]:
-    employee_id = _text(raw[ID_FIELD])
+    """One dataset row as a unified employee; `list_ids` maps (list alias, option name) to the
+    option's id, as rows name list values (department, division, location) by name."""
+    employee_id = text(raw[ID_FIELD])
     if employee_id is None:
         raise ValueError("an employee row without an id")
-    first_name = _text(raw.get("firstName"))
-    last_name = _text(raw.get("lastName"))
-    shown_first = _text(raw.get("preferredName")) or first_name
+    first_name = text(raw.get("firstName"))
+    last_name = text(raw.get("lastName"))
+    shown_first = text(raw.get("preferredName")) or first_name
     values: dict[str, Any] = {
-        "employee_number": _text(raw.get("employeeNumber")),
+        "employee_number": text(raw.get("employeeNumber")),
         "first_name": first_name,
         "last_name": last_name,
         "display_full_name": " ".join(part for part in (shown_first, last_name) if part) or None,
-        "job_title": _text(raw.get("jobInformationJobTitle")),
-        "work_email": _text(raw.get("email")),
-        "personal_email": _text(raw.get("homeEmail")),
-        "mobile_phone_number": _text(raw.get("mobilePhone")),
+        "job_title": text(raw.get("jobInformationJobTitle")),
+        "work_email": text(raw.get("email")),
+        "personal_email": text(raw.get("homeEmail")),
+        "mobile_phone_number": text(raw.get("mobilePhone")),
         "gender": _mapped(_GENDER, raw.get("gender")),
         "marital_status": _mapped(_MARITAL_STATUS, raw.get("maritalStatus")),
         "employment_status": _employment_status(raw),
         "employment_type": _employment_type(raw),
-        "manager_id": _text(raw.get("supervisorEid")),
-        "date_of_birth": _date(raw.get("dateOfBirth")),
-        "start_date": _date(raw.get("hireDate")),
-        "termination_date": _date(raw.get("terminationDate")),
+        "manager_id": text(raw.get("supervisorEid")),
+        "date_of_birth": date_text(raw.get("dateOfBirth")),
+        "start_date": date_text(raw.get("hireDate")),
+        "termination_date": date_text(raw.get("terminationDate")),
         "home_address": _home_address(raw),
+        "work_location_id": list_ids.get(
+            ("location", text(raw.get("jobInformationLocation")) or "")
+        ),
         "groups": [
-            group_ids[(alias, name)]
+            list_ids[(alias, name)]
             for alias, source in (
                 ("department", "jobInformationDepartment"),
                 ("division", "jobInformationDivision"),
             )
-            if (name := _text(raw.get(source))) is not None and (alias, name) in group_ids
+            if (name := text(raw.get(source))) is not None and (alias, name) in list_ids
         ],
     }
     return {"remote_id": employee_id, **{name: values[name] for name in wanted}}

@@ -35,9 +35,25 @@ Where the docs are silent, and what we do:
   credentials"): any 400/401/403 from `POST /v1/auth` means the credentials were refused.
 - The answer for a credential without the Employees scope: we treat 403 on the employees
   endpoint as "scope not granted" and 401 as "token refused".
-- How to list the readable attributes: whitelisted attributes come back on every employee, even
-  with a null value (see the example response), so one `limit=1` call shows them all. A company
-  without employees shows none.
+- Readable attributes: `GET /v1/company/employees/attributes` ("Lists all the allowed
+  attributes per API credentials including custom (dynamic) attributes",
+  `/reference/get_company-employees-attributes`) answers `[{"key", "label", "type",
+  "universal_id"}]`, also for a company without employees. The v1 token (`POST /v1/auth`) is
+  opaque and carries no documented scope, so the access scopes are found by reading: a 403 on
+  the employees listing means no Employees scope, one on `GET /v1/company/time-off-types` no
+  Absences scope.
+- Absences (`/reference/get_company-time-off-types`, `/reference/get_company-time-offs`,
+  changelog "Employee API: absence balance endpoint"): time-off types page by `limit` / record
+  `offset` (default 200); time-offs serve absences counted in days only, page by `limit` and a
+  page-number `offset` ("Pagination attribute to identify which page number you are
+  requesting"), filter by `updated_from` (a date, inclusive); balances come one employee at a
+  time from `GET /v1/company/employees/{id}/absences/balance` as `[{"id", "name", "category",
+  "balance"}]` per absence type. Personio deletes rejected or cancelled requests rather than
+  marking them, so a FULL sync is what notices they are gone.
+- Employments, work locations, legal entities: v1 lists no offices or subcompanies (their
+  addresses are not in the API); the employees' `office` and `subcompany` attributes name them
+  by id and name. Salary is the `fix_salary` / `fix_salary_interval` / `hourly_salary`
+  attributes, with no currency, and one contract per employee.
 - A company or account id: the Personnel Data API exposes none. `/reference/auth` calls the
   token opaque ("will have a 'papi-' prefix"); the example token of the auth API's OpenAPI file
   (`personio-auth-api.yaml`) carries only `iss`, `iat`, `exp`, `nbf`, `jti` and a `sub` that
@@ -52,15 +68,19 @@ Where the docs are silent, and what we do:
   (`integrations.selectors.integrations.credentials_account_match`).
   The docs do not say whether employee ids are unique across Personio companies; their
   examples show long numeric ids, not small per-company counters, and the rule relies on that.
-- Groups: v1 has no departments endpoint (the v2 org-units list is in beta and its response is
-  not documented), so groups are read from the employees' `department`, `team` and
-  `cost_centers` attributes. Personio ids are unique per kind only, so group ids carry the kind.
+- Groups: v1 has no departments or org-units listing (the OpenAPI file of the Personnel Data API
+  has none; org units exist only in the separate v2 API with its own OAuth scopes), so groups
+  are read from the employees' `department`, `team` and `cost_centers` attributes: a department
+  nobody belongs to is not seen, and no hierarchy is known. Personio ids are unique per kind
+  only, so group ids carry the kind.
+- Dates: date attributes are midnight in the company's zone (`2014-11-09T00:00:00+01:00`); the
+  date is read as written, never converted to UTC first.
 """
 
 from __future__ import annotations
 
+from integrations.tools.personio.client import APP_HEADERS
 from integrations.tools.personio.connector import (
-    APP_HEADERS,
     AUTH_COOLDOWN_SECONDS,
     EMPLOYEES_RETRY_SECONDS,
     PAGE_SIZE,
@@ -69,6 +89,7 @@ from integrations.tools.personio.connector import (
 from integrations.tools.personio.fields import (
     ATTRIBUTE_LABELS,
     ATTRIBUTE_PREFIX,
+    PERM_ABSENCES,
     PERM_EMPLOYEES,
     attribute_permission,
 )
@@ -82,6 +103,7 @@ __all__ = [
     "EMPLOYEES_RETRY_SECONDS",
     "FULL_TIME_WEEKLY_HOURS",
     "PAGE_SIZE",
+    "PERM_ABSENCES",
     "PERM_EMPLOYEES",
     "PersonioTool",
     "attribute_permission",

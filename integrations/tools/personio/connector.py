@@ -5,55 +5,65 @@ The pages followed, and what is done where they are silent: see the package docs
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator, Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from integrations.read_models import READ_MODELS
 from integrations.tools.base import (
     AuthResult,
     Coverage,
     CredentialField,
-    FieldSupport,
-    ModelSupport,
     Page,
     Tool,
     ToolError,
     select_fields,
 )
-from integrations.tools.http import HttpFailure, http_get_json, http_request_json
+from integrations.tools.http import HttpFailure
+from integrations.tools.personio.absences import (
+    map_absence,
+    map_absence_type,
+    map_balance,
+    type_attributes,
+    type_unit,
+)
+from integrations.tools.personio.client import (
+    ATTRIBUTES_PATH,
+    CredentialsRefusedError,
+    Session,
+    UnexpectedBodyError,
+    api_get,
+    exchange_token,
+    granted_attributes,
+    parse_employee_page,
+    since_param,
+)
+from integrations.tools.personio.coverage import MODELS
 from integrations.tools.personio.fields import (
     ATTRIBUTE_LABELS,
     ATTRIBUTE_PREFIX,
+    PERM_ABSENCES,
     PERM_EMPLOYEES,
     attribute_permission,
     permission_of,
 )
 from integrations.tools.personio.guides import CLIENT_ID_HELP, CLIENT_SECRET_HELP, GUIDES
-from integrations.tools.personio.mapping import groups_of, map_employee
+from integrations.tools.personio.mapping import (
+    groups_of,
+    legal_entity_of,
+    location_of,
+    map_employee,
+    map_employment,
+)
 
-# Personio's recommended request header (UPPER_SNAKE_CASE), so Personio support can find us.
-APP_HEADERS = {"X-Personio-App-ID": "KOMBO_SITE"}
 PAGE_SIZE = 100  # the documented maximum
+# `/company/time-offs` and `/company/time-off-types`: the documented default page size.
+ABSENCE_PAGE_SIZE = 200
 AUTH_COOLDOWN_SECONDS = 60.0  # documented cool-down after the auth endpoint's rate limit
 EMPLOYEES_RETRY_SECONDS = 1.0  # documented minimum wait after a 429 on GET employees
-
-_UNSUPPORTED = FieldSupport(Coverage.UNSUPPORTED)
-
-
-def _attribute(key: str) -> FieldSupport:
-    return FieldSupport(Coverage.SUPPORTED, attribute_permission(key), key)
-
-
-class _CredentialsRefusedError(Exception):
-    pass
-
-
-class _UnexpectedBodyError(Exception):
-    pass
 
 
 class PersonioTool(Tool):
@@ -81,6 +91,7 @@ class PersonioTool(Tool):
     )
     permissions = {
         PERM_EMPLOYEES: _("Read employees (access scope “Employees”)"),
+        PERM_ABSENCES: _("Read absences and their balances (access scope “Absences”)"),
         **{
             attribute_permission(key): format_lazy(
                 _("Read the employee attribute “{label}”"), label=label
@@ -88,60 +99,14 @@ class PersonioTool(Tool):
             for key, label in ATTRIBUTE_LABELS.items()
         },
     }
-    models = {
-        "hris_employees": ModelSupport(
-            Coverage.SUPPORTED,
-            PERM_EMPLOYEES,
-            {
-                "first_name": _attribute("first_name"),
-                "last_name": _attribute("last_name"),
-                "display_full_name": _attribute("first_name"),
-                "job_title": _attribute("position"),
-                "work_email": _attribute("email"),
-                "gender": _attribute("gender"),
-                "employment_status": _attribute("status"),
-                "employment_type": _attribute("weekly_working_hours"),
-                "weekly_hours": _attribute("weekly_working_hours"),
-                "work_location_id": _attribute("office"),
-                "legal_entity_id": _attribute("subcompany"),
-                "manager_id": _attribute("supervisor"),
-                "start_date": _attribute("hire_date"),
-                "termination_date": _attribute("termination_date"),
-                "remote_created_at": _attribute("created_at"),
-                "bank_accounts": _attribute("iban"),
-                "groups": _attribute("department"),
-                # Whichever custom attributes the credential may read.
-                "custom_fields": FieldSupport(Coverage.SUPPORTED),
-                # Not standard Personio attributes: only custom attributes, named per company.
-                "employee_number": _UNSUPPORTED,
-                "nationality": _UNSUPPORTED,
-                "personal_email": _UNSUPPORTED,
-                "mobile_phone_number": _UNSUPPORTED,
-                "ssn": _UNSUPPORTED,
-                "tax_id": _UNSUPPORTED,
-                "ethnicity": _UNSUPPORTED,
-                "marital_status": _UNSUPPORTED,
-                "date_of_birth": _UNSUPPORTED,
-                "home_address": _UNSUPPORTED,
-                # The profile picture URL needs Personio's bearer token; we cache no files.
-                "avatar": _UNSUPPORTED,
-            },
-        ),
-        "hris_teams": ModelSupport(
-            Coverage.SUPPORTED,
-            PERM_EMPLOYEES,
-            {
-                "name": _attribute("department"),
-                "type": _attribute("department"),
-                # v1 exposes no hierarchy between departments, teams and cost centers.
-                "parent_id": _UNSUPPORTED,
-            },
-        ),
-    }
+    models = MODELS
     guides = GUIDES
 
-    def __init__(self, *, page_size: int = PAGE_SIZE) -> None:
+    def __init__(
+        self, *, page_size: int = PAGE_SIZE, absence_page_size: int = ABSENCE_PAGE_SIZE
+    ) -> None:
         self.page_size = page_size
+        self.absence_page_size = absence_page_size
 
     def permission_message(self, permission: str, model_id: str, field_id: str | None) -> str:
         if permission == PERM_EMPLOYEES:
@@ -149,82 +114,76 @@ class PersonioTool(Tool):
                 "Personio: the API credential has no read access to employees "
                 f"(access scope 'Employees'), needed for {model_id}."
             )
+        if permission == PERM_ABSENCES:
+            return (
+                "Personio: the API credential has no read access to absences "
+                f"(access scope 'Absences'), needed for {model_id}."
+            )
         return (
             "Personio: the API credential cannot read attribute "
             f"'{permission.removeprefix(ATTRIBUTE_PREFIX)}'"
-        )
-
-    def _base_url(self) -> str:
-        return f"{settings.PERSONIO_API_URL}/v1"
-
-    def _exchange_token(self, credentials: Mapping[str, str]) -> str:
-        try:
-            body = http_request_json(
-                "POST",
-                f"{self._base_url()}/auth",
-                headers=APP_HEADERS,
-                json_body={
-                    "client_id": credentials.get("client_id", ""),
-                    "client_secret": credentials.get("client_secret", ""),
-                },
-            )
-        except HttpFailure as failure:
-            if failure.status_code in (400, 401, 403):
-                raise _CredentialsRefusedError from None
-            raise
-        data = body.get("data") if isinstance(body, dict) else None
-        token = data.get("token") if isinstance(data, dict) else None
-        if not isinstance(token, str) or not token or body.get("success") is not True:
-            raise _UnexpectedBodyError
-        return token
-
-    def _get_employees(self, token: str, params: Mapping[str, str]) -> Any:
-        return http_get_json(
-            f"{self._base_url()}/company/employees",
-            headers={**APP_HEADERS, "Authorization": f"Bearer {token}"},
-            params=params,
         )
 
     def check_auth(self, credentials: Mapping[str, str]) -> AuthResult:
         if not credentials.get("client_id") or not credentials.get("client_secret"):
             return AuthResult.invalid("Enter both the Client ID and the Client secret.")
         try:
-            token = self._exchange_token(credentials)
-        except _CredentialsRefusedError:
+            token = exchange_token(credentials)
+        except CredentialsRefusedError:
             return AuthResult.invalid(
                 "Personio rejected the API credentials: the Client ID or secret is wrong, "
                 "or the credential was deleted."
             )
-        except _UnexpectedBodyError:
+        except UnexpectedBodyError:
             return AuthResult.unreachable(
                 "Personio answered the token request with an unexpected response body."
             )
         except HttpFailure as failure:
             return _unreachable(failure, default_retry_after=AUTH_COOLDOWN_SECONDS)
+        granted: set[str] = set()
+        sample: list[str] = []
         try:
             # A whole page: its employee ids are how a relink tells this company from another
-            # (Personio names no company account), and its attributes what may be read.
-            body = self._get_employees(token, {"limit": str(PAGE_SIZE), "offset": "0"})
+            # (Personio names no company account).
+            body = api_get(token, "/company/employees", {"limit": str(PAGE_SIZE), "offset": "0"})
+            items, _, _ = parse_employee_page(body)
+            sample = [str(item["id"]["value"]) for item in items]
+            granted = {PERM_EMPLOYEES, *self._readable_attributes(token, items)}
         except HttpFailure as failure:
-            if failure.status_code == 403:
-                return AuthResult.ok(granted_permissions=(), remote_account_id="")
             if failure.status_code == 401:
                 return AuthResult.invalid("Personio refused the access token it had just issued.")
-            return _unreachable(failure, default_retry_after=EMPLOYEES_RETRY_SECONDS)
-        try:
-            items, _, _ = _parse_page(body)
-            readable = {permission_of(key, attr) for item in items for key, attr in item.items()}
+            if failure.status_code != 403:
+                return _unreachable(failure, default_retry_after=EMPLOYEES_RETRY_SECONDS)
         except (KeyError, TypeError, ValueError, AttributeError):
             return AuthResult.unreachable(
                 "Personio answered the employees request with an unexpected response body."
             )
-        # `id` comes with every employee; it is not an attribute a credential chooses.
-        readable.discard(attribute_permission("id"))
+        try:
+            # The Absences scope has no listing of its own: the smallest read it allows tells.
+            api_get(token, "/company/time-off-types", {"limit": "1", "offset": "0"})
+            granted.add(PERM_ABSENCES)
+        except HttpFailure as failure:
+            if failure.status_code == 401:
+                return AuthResult.invalid("Personio refused the access token it had just issued.")
+            if failure.status_code != 403:
+                return _unreachable(failure, default_retry_after=EMPLOYEES_RETRY_SECONDS)
         return AuthResult.ok(
-            granted_permissions={PERM_EMPLOYEES, *readable},
-            remote_account_id="",
-            remote_id_sample=(str(item["id"]["value"]) for item in items),
+            granted_permissions=granted, remote_account_id="", remote_id_sample=sample
         )
+
+    def _readable_attributes(self, token: str, items: list[dict[str, dict[str, Any]]]) -> set[str]:
+        """The credential's whitelist, from its own endpoint: an employee shows only the
+        attributes it has, and a company may have no employees yet. Should that endpoint refuse
+        (the forum reports 403s for some credentials), the page's employees are the next best
+        witness: whitelisted attributes come on each of them, even when empty."""
+        try:
+            return granted_attributes(api_get(token, ATTRIBUTES_PATH))
+        except HttpFailure as failure:
+            if failure.status_code != 403:
+                raise
+        readable = {permission_of(key, attr) for item in items for key, attr in item.items()}
+        readable.discard(attribute_permission("id"))
+        return readable
 
     def fetch(
         self,
@@ -233,54 +192,61 @@ class PersonioTool(Tool):
         fields: frozenset[str],
         since: datetime | None = None,
     ) -> Iterator[Page]:
-        if model_id == "hris_employees":
-            supported = self._supported_fields(model_id, fields)
-            for items in self._employee_pages(credentials, since):
-                yield [select_fields(map_employee(item), supported) for item in items]
-        elif model_id == "hris_teams":
-            supported = self._supported_fields(model_id, fields)
-            seen: set[str] = set()
-            for items in self._employee_pages(credentials, since):
-                page = []
-                for group in (group for item in items for group in groups_of(item)):
-                    if group["remote_id"] not in seen:
-                        seen.add(group["remote_id"])
-                        page.append(select_fields(group, supported))
-                yield page
-        else:
+        if model_id not in self.models:
             raise ToolError(f"Personio does not provide {model_id}.", transient=False)
+        supported = self._supported_fields(model_id, fields)
+        session = Session(credentials)
+        if model_id == "hris_employees":
+            for items in self._employee_pages(session, since):
+                yield [select_fields(map_employee(item), supported) for item in items]
+        elif model_id == "hris_employments":
+            for items in self._employee_pages(session, since):
+                yield [select_fields(map_employment(item), supported) for item in items]
+        elif model_id == "hris_absence_types":
+            for types in self._absence_type_pages(session):
+                yield [select_fields(map_absence_type(t), supported) for t in types]
+        elif model_id == "hris_absences":
+            yield from self._absence_pages(session, supported, since)
+        elif model_id == "hris_time_off_balances":
+            yield from self._balance_pages(session, supported)
+        else:
+            # Groups, offices and subcompanies exist in v1 only as employee attributes: each is
+            # yielded the first time an employee names it. Only their ids are remembered.
+            records_of = _NAMED_BY_EMPLOYEES[model_id]
+            seen: set[str] = set()
+            # A delta sync reads everything: an unchanged employee may name a renamed office.
+            for items in self._employee_pages(session, None):
+                page = []
+                for record in (record for item in items for record in records_of(item)):
+                    if record["remote_id"] not in seen:
+                        seen.add(record["remote_id"])
+                        page.append(select_fields(record, supported))
+                yield page
 
     def _supported_fields(self, model_id: str, fields: frozenset[str]) -> frozenset[str]:
         support = self.model_support(model_id)
+        references = frozenset(READ_MODELS[model_id].references)
         return frozenset(
             field_id
             for field_id in fields
-            if support.field_support(field_id).coverage == Coverage.SUPPORTED
+            if field_id in references
+            or support.field_support(field_id).coverage == Coverage.SUPPORTED
         )
 
-    def _fetch_token(self, credentials: Mapping[str, str]) -> str:
-        try:
-            return self._exchange_token(credentials)
-        except _CredentialsRefusedError:
-            raise ToolError("Personio rejected the API credentials.", transient=False) from None
-        except _UnexpectedBodyError:
-            raise ToolError("Personio auth: unexpected response body.", transient=True) from None
-        except HttpFailure as failure:
-            raise ToolError(f"Personio auth: {failure}", transient=True) from failure
-
     def _employee_pages(
-        self, credentials: Mapping[str, str], since: datetime | None
+        self, session: Session, since: datetime | None
     ) -> Iterator[list[dict[str, dict[str, Any]]]]:
-        """Each vendor page's employees as attribute maps, in Personio's pagination."""
-        token = self._fetch_token(credentials)
+        """Each vendor page's employees as attribute maps, in Personio's pagination. Since
+        November 2023 an `updated_since` query is paginated like any other (changelog "Paginate
+        the response of GET Employee when updated_since filter is used")."""
         offset = pages_read = 0
         while True:
             params = {"limit": str(self.page_size), "offset": str(offset)}
             if since is not None:
-                params["updated_since"] = _since_param(since)
-            body, token = self._get_page(credentials, token, params)
+                params["updated_since"] = since_param(since)
+            body = session.get("/company/employees", params, "employees", PERM_EMPLOYEES)
             try:
-                items, current_page, total_pages = _parse_page(body)
+                items, current_page, total_pages = parse_employee_page(body)
             except (KeyError, TypeError, ValueError, AttributeError):
                 raise ToolError(
                     "Personio employees: unexpected response body.", transient=True
@@ -292,33 +258,91 @@ class PersonioTool(Tool):
                 return
             offset += self.page_size
 
-    def _get_page(
-        self, credentials: Mapping[str, str], token: str, params: Mapping[str, str]
-    ) -> tuple[Any, str]:
-        try:
-            return self._get_employees(token, params), token
-        except HttpFailure as failure:
-            if failure.status_code != 401:
-                raise _fetch_error(failure) from failure
-        # A token lives 24 hours; after a 401 Personio's advice is to authenticate again.
-        token = self._fetch_token(credentials)
-        try:
-            return self._get_employees(token, params), token
-        except HttpFailure as failure:
-            raise _fetch_error(failure) from failure
+    def _absence_type_pages(self, session: Session) -> Iterator[list[dict[str, Any]]]:
+        """`GET /company/time-off-types` pages (`limit`, record `offset`); no page metadata, so
+        a short page is the last."""
+        offset = 0
+        while True:
+            params = {"limit": str(self.absence_page_size), "offset": str(offset)}
+            body = session.get("/company/time-off-types", params, "time-off types", PERM_ABSENCES)
+            try:
+                if not isinstance(body, dict) or body.get("success") is not True:
+                    raise ValueError("not a successful Personio response")
+                types = [type_attributes(item) for item in body["data"]]
+            except (KeyError, TypeError, ValueError, AttributeError):
+                raise ToolError(
+                    "Personio time-off types: unexpected response body.", transient=True
+                ) from None
+            yield types
+            if len(types) < self.absence_page_size:
+                return
+            offset += self.absence_page_size
+
+    def _absence_pages(
+        self, session: Session, supported: frozenset[str], since: datetime | None
+    ) -> Iterator[Page]:
+        """`GET /company/time-offs`: `offset` is the page number (0 first) and `updated_from` a
+        date, inclusive (`/reference/get_company-time-offs`)."""
+        page_number = 0
+        while True:
+            params = {"limit": str(self.absence_page_size), "offset": str(page_number)}
+            if since is not None:
+                # A date in the company's own zone: starting a day early misses nothing; the
+                # runner's upsert makes the overlap harmless.
+                params["updated_from"] = (since.astimezone(UTC) - timedelta(days=1)).strftime(
+                    "%Y-%m-%d"
+                )
+            body = session.get("/company/time-offs", params, "time-offs", PERM_ABSENCES)
+            try:
+                if not isinstance(body, dict) or body.get("success") is not True:
+                    raise ValueError("not a successful Personio response")
+                total_pages = int(body["metadata"]["total_pages"])
+                records = [map_absence(item["attributes"]) for item in body["data"]]
+            except (KeyError, TypeError, ValueError, AttributeError):
+                raise ToolError(
+                    "Personio time-offs: unexpected response body.", transient=True
+                ) from None
+            yield [select_fields(record, supported) for record in records]
+            page_number += 1
+            if len(records) < self.absence_page_size or page_number >= total_pages:
+                return
+
+    def _balance_pages(self, session: Session, supported: frozenset[str]) -> Iterator[Page]:
+        """One balance call per employee, a page of employees at a time. The balance gives no
+        unit: it is its absence type's, so the (few) types are read first."""
+        units = {
+            str(attributes["id"]): type_unit(attributes)
+            for types in self._absence_type_pages(session)
+            for attributes in types
+        }
+        for items in self._employee_pages(session, None):
+            page: Page = []
+            for item in items:
+                employee_id = str(item["id"]["value"])
+                path = f"/company/employees/{employee_id}/absences/balance"
+                # An employee deleted since the listing has no balance left to read (404).
+                body = session.get(path, None, "absence balances", PERM_ABSENCES, missing_ok=True)
+                if body is None:
+                    continue
+                try:
+                    if not isinstance(body, dict) or body.get("success") is not True:
+                        raise ValueError("not a successful Personio response")
+                    page.extend(
+                        select_fields(map_balance(employee_id, entry, units), supported)
+                        for entry in body["data"]
+                    )
+                except (KeyError, TypeError, ValueError, AttributeError):
+                    raise ToolError(
+                        "Personio absence balances: unexpected response body.", transient=True
+                    ) from None
+            yield page
 
 
-def _fetch_error(failure: HttpFailure) -> ToolError:
-    if failure.status_code == 401:
-        return ToolError(
-            "Personio employees: the access token was refused (HTTP 401).", transient=False
-        )
-    if failure.status_code == 403:
-        return ToolError(
-            "Personio employees: the API credential has no read access to employees (HTTP 403).",
-            transient=False,
-        )
-    return ToolError(f"Personio employees: {failure}", transient=True)
+_NAMED_BY_EMPLOYEES: dict[str, Callable[[dict[str, dict[str, Any]]], list[dict[str, Any]]]] = {
+    "hris_teams": groups_of,
+    "hris_locations": lambda item: [r for r in (location_of(item),) if r is not None],
+    "hris_legal_entities": lambda item: [r for r in (legal_entity_of(item),) if r is not None],
+}
 
 
 def _unreachable(failure: HttpFailure, *, default_retry_after: float) -> AuthResult:
@@ -334,26 +358,3 @@ def _unreachable(failure: HttpFailure, *, default_retry_after: float) -> AuthRes
     return AuthResult.unreachable(
         f"Personio could not be reached: {message}", retry_after_seconds=retry_after
     )
-
-
-def _since_param(since: datetime) -> str:
-    # The documented format has no zone; we send UTC.
-    moment = since.astimezone(UTC) if since.tzinfo else since
-    return moment.strftime("%Y-%m-%dT%H:%M:%S")
-
-
-def _parse_page(body: Any) -> tuple[list[dict[str, dict[str, Any]]], int, int]:
-    """(employees' attribute maps, current page, total pages); raises on a malformed body."""
-    if not isinstance(body, dict) or body.get("success") is not True:
-        raise ValueError("not a successful Personio response")
-    metadata = body["metadata"]
-    current_page, total_pages = int(metadata["current_page"]), int(metadata["total_pages"])
-    items = []
-    for item in body["data"]:
-        attributes = item["attributes"]
-        if attributes["id"]["value"] is None or not all(
-            isinstance(attr, dict) for attr in attributes.values()
-        ):
-            raise ValueError("an employee without an id")
-        items.append(attributes)
-    return items, current_page, total_pages

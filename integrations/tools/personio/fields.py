@@ -8,6 +8,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 PERM_EMPLOYEES = "employees:read"
+# The credential's "Absences" access scope: time-off types, time-offs and absence balances.
+PERM_ABSENCES = "absences:read"
 ATTRIBUTE_PREFIX = "attribute:"
 
 # The readable employee attributes we map, with the labels Personio shows for them (lazy
@@ -20,6 +22,7 @@ ATTRIBUTE_LABELS = {
     "status": _("Status"),
     "position": _("Position"),
     "supervisor": _("Supervisor"),
+    "employment_type": _("Employment type"),
     "weekly_working_hours": _("Weekly hours"),
     "hire_date": _("Hire date"),
     "termination_date": _("Termination date"),
@@ -30,6 +33,9 @@ ATTRIBUTE_LABELS = {
     "team": _("Team"),
     "cost_centers": _("Cost center"),
     "iban": _("IBAN"),
+    "fix_salary": _("Fix salary"),
+    "fix_salary_interval": _("Salary interval"),
+    "hourly_salary": _("Hourly salary"),
 }
 
 

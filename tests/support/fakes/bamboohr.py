@@ -8,7 +8,13 @@ What it reproduces (see `integrations/tools/bamboohr/__init__.py` for the pages 
 - `GET /v1/meta/fields`, `GET /v1/meta/lists`, `GET /v1/employees/changed?since=` and
   `POST /v2/datasets/employee/data` with `fields`, `filter` (`eeid eq '7' or ...`), `orderBy`,
   `page` and `pageSize`, `links` and `meta`, and per-key field access: a field the key's user
-  may not read comes back empty and is named in the row's `_restrictedFields`.
+  may not read comes back empty (the dataset docs name no marker for it); a field name the
+  company's dataset does not know is a 400. `GET /v1/datasets/employee/fields` lists the names
+  (paged: `pagination.next_page`).
+- `GET /v1/meta/time_off/types` (`{timeOffTypes, defaultHours}`), `GET /v1/time_off/requests`
+  (required `start`/`end`, filters `status`, `type`, `employeeId`),
+  `GET /v1/employees/{id}/time_off/calculator?end=` and `GET /v1/employees/{id}/tables/{table}`
+  for `jobInfo` and `compensation`; a key without time off or table access gets 403.
 - Per key: readable fields, dataset access and list access; keys can be revoked.
 - Companies: `acme` (347 employees: unicode names, sparse records, terminated people, a future
   hire, a supervisor chain, departments and divisions, an archived department) and `globex`.
@@ -104,12 +110,51 @@ class ListField:
 
 
 @dataclass
+class TimeOffType:
+    id: int
+    name: str
+    units: str
+    color: str = "#3b8a3e"
+
+
+@dataclass
+class TimeOffRequest:
+    id: int
+    employee_id: str
+    type_id: int
+    start: str
+    end: str
+    amount: float
+    status: str
+    created: str
+    last_changed: str
+    employee_note: str | None = None
+    dates: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Balance:
+    type_id: int
+    balance: str
+    used_year_to_date: str
+    policy_type: str = "accruing"
+
+
+@dataclass
 class Company:
     domain: str
     employees: dict[str, dict[str, Any]]
     lists: list[ListField]
     # eeid -> (Inserted | Updated | Deleted, last changed)
     changes: dict[str, tuple[str, datetime]] = field(default_factory=dict)
+    # The names `GET /v1/datasets/employee/fields` lists: what this company's dataset knows.
+    dataset_fields: tuple[str, ...] = DATASET_FIELDS
+    time_off_types: list[TimeOffType] = field(default_factory=list)
+    time_off_requests: list[TimeOffRequest] = field(default_factory=list)
+    # eeid -> balances per time off type
+    balances: dict[str, list[Balance]] = field(default_factory=dict)
+    # (eeid, table) -> rows without their ids
+    tables: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -118,6 +163,8 @@ class KeyGrant:
     readable: set[str]
     dataset: bool = True
     lists: bool = True
+    time_off: bool = True
+    tables: frozenset[str] = frozenset({"compensation", "jobInfo"})
     revoked: bool = False
 
 
@@ -148,12 +195,19 @@ class FakeBambooHr(FakeVendor):
         hidden: tuple[str, ...] = (),
         dataset: bool = True,
         lists: bool = True,
+        time_off: bool = True,
+        tables: frozenset[str] = frozenset({"compensation", "jobInfo"}),
     ) -> str:
         """A new 160-bit hex key whose user may read every field but `hidden`."""
         key = secrets.token_hex(20)
         with self._lock:
             self.keys[key] = KeyGrant(
-                company, set(READABLE_BY_DEFAULT - set(hidden)), dataset=dataset, lists=lists
+                company,
+                set(READABLE_BY_DEFAULT - set(hidden)),
+                dataset=dataset,
+                lists=lists,
+                time_off=time_off,
+                tables=tables,
             )
         return key
 
@@ -194,6 +248,22 @@ class FakeBambooHr(FakeVendor):
             return self._changed(request, company)
         if route == ("POST", "v2/datasets/employee/data"):
             return self._dataset(request, company, grant)
+        if route == ("GET", "v1/datasets/employee/fields"):
+            return self._dataset_fields(request, company, grant)
+        if route == ("GET", "v1/meta/time_off/types"):
+            return self._time_off_types(request, company, grant)
+        if route == ("GET", "v1/time_off/requests"):
+            return self._time_off_requests(request, company, grant)
+        employee_route = re.fullmatch(
+            r"v1/employees/(\d+)/(time_off/calculator|tables/\w+)", route[1]
+        )
+        if request.method == "GET" and employee_route:
+            eeid, resource = employee_route.groups()
+            if eeid not in company.employees:
+                return _v1_error(404, "Employee not found")
+            if resource == "time_off/calculator":
+                return self._calculator(request, company, grant, eeid)
+            return self._table(request, company, grant, eeid, resource.removeprefix("tables/"))
         return _v1_error(404, "Not a valid API")
 
     def _grant(self, request: Request, company: Company) -> KeyGrant | None:
@@ -287,7 +357,7 @@ class FakeBambooHr(FakeVendor):
         if not isinstance(fields, list) or not fields:
             return _problem(400, "Bad Request", "fields is required.", code="INVALID_ARGUMENT")
         for name in fields:
-            if name not in DATASET_FIELDS:
+            if name not in company.dataset_fields:
                 return _problem(
                     400, "Bad Request", f"Invalid field name: employee_{name}", "INVALID_ARGUMENT"
                 )
@@ -312,17 +382,16 @@ class FakeBambooHr(FakeVendor):
                 key=lambda employee: _sort_key(employee, order_field), reverse=descending
             )
         total_pages = max(1, -(-len(employees) // page_size))
-        rows = []
-        for employee in employees[(page - 1) * page_size : page * page_size]:
-            restricted = [name for name in fields if name != "eeid" and name not in readable]
-            row: dict[str, Any] = {
+        # A field the user may not read comes back empty; the dataset docs name no marker.
+        rows = [
+            {
                 "fields": {
-                    name: None if name in restricted else employee.get(name) for name in fields
+                    name: employee.get(name) if name == "eeid" or name in readable else None
+                    for name in fields
                 }
             }
-            if restricted:
-                row["_restrictedFields"] = [f"employee_{name}" for name in restricted]
-            rows.append(row)
+            for employee in employees[(page - 1) * page_size : page * page_size]
+        ]
         url = f"{self.base_url}/{company.domain}/v2/datasets/employee/data"
         links = {}
         if page < total_pages:
@@ -344,6 +413,130 @@ class FakeBambooHr(FakeVendor):
             content_type="application/json",
             headers={"X-Request-ID": secrets.token_hex(8)},
         )
+
+    def _dataset_fields(self, request: Request, company: Company, grant: KeyGrant) -> Response:
+        if not grant.dataset:
+            return _v1_error(403, "You do not have access to this resource")
+        page = int(request.args.get("page", "1") or 1)
+        page_size = 20
+        names = company.dataset_fields
+        total_pages = max(1, -(-len(names) // page_size))
+        chunk = names[(page - 1) * page_size : page * page_size]
+        url = f"{self.base_url}/{company.domain}/v1/datasets/employee/fields"
+        payload = {
+            "fields": [
+                {"name": name, "label": name, "parentType": "employee", "parentName": "Employee"}
+                for name in chunk
+            ],
+            "pagination": {
+                "total_records": len(names),
+                "current_page": page,
+                "total_pages": total_pages,
+                "next_page": f"{url}?page={page + 1}" if page < total_pages else None,
+                "prev_page": f"{url}?page={page - 1}" if page > 1 else None,
+            },
+        }
+        return Response(json.dumps(payload), content_type="application/json")
+
+    def _time_off_types(self, request: Request, company: Company, grant: KeyGrant) -> Response:
+        if not grant.time_off:
+            return _v1_error(403, "You do not have access to time off")
+        payload = {
+            "timeOffTypes": [
+                {
+                    "id": kind.id,
+                    "name": kind.name,
+                    "units": kind.units,
+                    "color": kind.color,
+                    "icon": "palm-trees",
+                }
+                for kind in company.time_off_types
+            ],
+            "defaultHours": [{"name": "Monday", "amount": "8"}],
+        }
+        return Response(json.dumps(payload), content_type="application/json")
+
+    def _time_off_requests(self, request: Request, company: Company, grant: KeyGrant) -> Response:
+        start, end = request.args.get("start", ""), request.args.get("end", "")
+        if not all(re.fullmatch(r"\d{4}-\d\d-\d\d", value) for value in (start, end)):
+            return _v1_error(400, "Invalid or missing start/end date")
+        if not grant.time_off:
+            return _v1_error(403, "You do not have access to time off")
+        statuses = {s for s in request.args.get("status", "").split(",") if s}
+        types = {t for t in request.args.get("type", "").split(",") if t}
+        employee = request.args.get("employeeId")
+        with self._lock:
+            chosen = [
+                r
+                for r in company.time_off_requests
+                # `start` bounds each request's end date, `end` its start date.
+                if r.end >= start
+                and r.start <= end
+                and (not statuses or r.status in statuses)
+                and (not types or str(r.type_id) in types)
+                and (employee is None or r.employee_id == employee)
+            ]
+        kinds = {kind.id: kind for kind in company.time_off_types}
+        payload = [
+            {
+                "id": str(r.id),
+                "employeeId": r.employee_id,
+                "name": " ".join(
+                    str(company.employees.get(r.employee_id, {}).get(part) or "")
+                    for part in ("firstName", "lastName")
+                ).strip(),
+                "start": r.start,
+                "end": r.end,
+                "created": r.created,
+                "status": {
+                    "lastChanged": r.last_changed,
+                    "lastChangedByUserId": "2369",
+                    "status": r.status,
+                },
+                "type": {"id": str(r.type_id), "name": kinds[r.type_id].name, "icon": "palm"},
+                "amount": {"unit": kinds[r.type_id].units, "amount": str(r.amount)},
+                "actions": {"view": True, "edit": False, "cancel": False, "approve": False},
+                "dates": {day: str(amount) for day, amount in r.dates.items()},
+                "notes": {"employee": r.employee_note} if r.employee_note else {},
+            }
+            for r in chosen
+        ]
+        return Response(json.dumps(payload), content_type="application/json")
+
+    def _calculator(
+        self, request: Request, company: Company, grant: KeyGrant, eeid: str
+    ) -> Response:
+        if not grant.time_off:
+            return _v1_error(403, "You do not have access to time off")
+        end = request.args.get("end") or datetime.now(UTC).date().isoformat()
+        kinds = {kind.id: kind for kind in company.time_off_types}
+        payload = [
+            {
+                "timeOffType": str(entry.type_id),
+                "name": kinds[entry.type_id].name,
+                "units": kinds[entry.type_id].units,
+                "balance": entry.balance,
+                "end": end,
+                "policyType": entry.policy_type,
+                "usedYearToDate": entry.used_year_to_date,
+            }
+            for entry in company.balances.get(eeid, [])
+        ]
+        return Response(json.dumps(payload), content_type="application/json")
+
+    def _table(
+        self, request: Request, company: Company, grant: KeyGrant, eeid: str, table: str
+    ) -> Response:
+        if table not in ("compensation", "jobInfo"):
+            return _v1_error(404, "Table not found")
+        if table not in grant.tables:
+            return _v1_error(403, "You do not have access to this table")
+        rows = company.tables.get((eeid, table), [])
+        payload = [
+            {"id": str(number), "employeeId": eeid, **row}
+            for number, row in enumerate(rows, start=1)
+        ]
+        return Response(json.dumps(payload), content_type="application/json")
 
 
 # --- answers ------------------------------------------------------------------------------
@@ -451,6 +644,16 @@ def _acme() -> Company:
         1355, "division", "Division", [ListOption(31, "Europe"), ListOption(32, "Asia Pacific")]
     )
     job_titles = ListField(17, "jobTitle", "Job Title", [ListOption(41, "Software Engineer")])
+    locations = ListField(
+        18,
+        "location",
+        "Location",
+        [
+            ListOption(51, "Berlin"),
+            ListOption(52, "Madrid"),
+            ListOption(53, "Lisbon", archived=True),
+        ],
+    )
     special = [
         _employee(
             1,
@@ -564,6 +767,7 @@ def _acme() -> Company:
             jobInformationJobTitle="People Intern",
             jobInformationDepartment="Legacy Operations",
             jobInformationDivision="Europe",
+            jobInformationLocation="Lisbon",
             supervisorEid="1",
             hireDate="2024-09-02",
         ),
@@ -595,7 +799,106 @@ def _acme() -> Company:
         )
     employees = {employee["eeid"]: employee for employee in special + filler}
     changes = dict.fromkeys(employees, ("Inserted", EPOCH))
-    return Company("acme", employees, [departments, divisions, job_titles], changes)
+    return Company(
+        "acme",
+        employees,
+        [departments, divisions, job_titles, locations],
+        changes,
+        time_off_types=[
+            TimeOffType(77, "Vacation", "days"),
+            TimeOffType(78, "Sick", "hours"),
+            TimeOffType(79, "Sabbatical", "weeks"),
+        ],
+        time_off_requests=_acme_requests(),
+        balances={
+            "1": [Balance(77, "12.50", "7.50"), Balance(78, "40.00", "16.00")],
+            "2": [
+                Balance(77, "-1.00", "26.00"),
+                Balance(78, "0", "0", policy_type="discretionary"),
+            ],
+            "250": [Balance(77, "20.00", "0.00")],
+        },
+        tables=_acme_tables(),
+    )
+
+
+def _acme_requests() -> list[TimeOffRequest]:
+    def days(*dates: str, amount: float = 1.0) -> dict[str, float]:
+        return dict.fromkeys(dates, amount)
+
+    return [
+        TimeOffRequest(
+            101,
+            "2",
+            77,
+            "2025-08-04",
+            "2025-08-06",
+            3,
+            "approved",
+            "2025-06-02",
+            "2025-06-03",
+            "Summer in Asturias",
+            days("2025-08-04", "2025-08-05", "2025-08-06"),
+        ),
+        TimeOffRequest(
+            102, "3", 78, "2025-03-10", "2025-03-10", 4.5, "requested", "2025-03-01", "2025-03-01"
+        ),
+        TimeOffRequest(
+            103, "1", 77, "2024-12-23", "2025-01-02", 6, "denied", "2024-11-01", "2024-11-05"
+        ),
+        TimeOffRequest(
+            104, "2", 77, "2025-10-01", "2025-10-01", 0.5, "canceled", "2025-09-01", "2025-09-20"
+        ),
+        # A request replaced by its successor (the docs spell the status this way).
+        TimeOffRequest(
+            105, "250", 77, "2026-02-02", "2026-02-03", 2, "superceded", "2025-12-01", "2025-12-02"
+        ),
+        TimeOffRequest(
+            106, "250", 79, "2030-01-07", "2030-01-18", 2, "approved", "2025-12-02", "2025-12-02"
+        ),
+    ]
+
+
+def _acme_tables() -> dict[tuple[str, str], list[dict[str, Any]]]:
+    def job(date: str, title: str, location: str | None) -> dict[str, Any]:
+        return {
+            "date": date,
+            "location": location,
+            "division": "Europe",
+            "department": "Engineering",
+            "jobTitle": title,
+            "reportsTo": "Zoë Müller",
+        }
+
+    def pay(start: str, rate: str, paid_per: str | None, period: str | None) -> dict[str, Any]:
+        return {
+            "startDate": start,
+            "endDate": None,
+            "rate": rate,
+            "type": "Salary" if paid_per != "Hour" else "Hourly",
+            "exempt": "Exempt",
+            "reason": "Promotion",
+            "comment": "",
+            "paidPer": paid_per,
+            "payPeriod": period,
+            "paySchedule": None,
+            "overtimeRate": None,
+        }
+
+    return {
+        ("2", "jobInfo"): [
+            job("2017-09-18", "Senior Engineer", "Madrid"),
+            job("2021-01-01", "VP Engineering", "Madrid"),
+        ],
+        ("2", "compensation"): [
+            pay("2017-09-18", "65000.00 EUR", "Year", "Twice a month"),
+            pay("2021-01-01", "120000.00 EUR", "Year", "Monthly"),
+        ],
+        ("3", "jobInfo"): [job("2019-04-01", "Staff Engineer", None)],
+        ("3", "compensation"): [pay("2019-04-01", "45.50 SEK", "Hour", "Every other week")],
+        # Paid per pay period, on a schedule BambooHR does not name: both stay unknown.
+        ("4", "compensation"): [pay("2020-02-01", "3000 USD", "Pay Period", "Fortnightly-ish")],
+    }
 
 
 def _globex() -> Company:
@@ -605,4 +908,6 @@ def _globex() -> Company:
     }
     changes = dict.fromkeys(employees, ("Inserted", EPOCH))
     departments = ListField(4, "department", "Department", [ListOption(18, "Doomsday Devices")])
-    return Company("globex", employees, [departments], changes)
+    # A company whose dataset has no home email or gender fields: naming them is a 400.
+    known = tuple(name for name in DATASET_FIELDS if name not in ("homeEmail", "gender"))
+    return Company("globex", employees, [departments], changes, dataset_fields=known)

@@ -11,6 +11,17 @@
   response header. An unknown or expired token gets 401, a credential without the Employees
   scope 403, both with the `{"success": false, "error": {"code", "message"}}` envelope.
 
+- `GET /v1/company/employees/attributes`: the attributes whitelisted for the credential, as
+  `{"success", "data": [{"key", "label", "type", "universal_id"}]}`, whether or not the company
+  has employees. With `updated_since`, the employee listing pages like any other (changelog,
+  November 2023).
+- `GET /v1/company/time-off-types?limit=&offset=` (record offset, default limit 200): the
+  `TimeOffType` resources. `GET /v1/company/time-offs?limit=&offset=&updated_from=`: absences
+  counted in days, `offset` the page number (0 first), `metadata.current_page` one-based as in the
+  reference's example, `updated_from` a date, inclusive. `GET
+  /v1/company/employees/{id}/absences/balance`: `[{"id", "name", "category", "balance"}]` per
+  absence type; 404 for an unknown employee. All three need the Absences scope (403 without).
+
 - Companies: the seeded one (`employees`, ids from 1001) and, for "another company's
   credentials", `other_employees` (ids from 8001). A credential belongs to one company and reads
   only its employees. Personio's responses name no company (see the connector's docstring), so
@@ -24,11 +35,12 @@ from __future__ import annotations
 import hmac
 import json
 import math
+import re
 import secrets
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from werkzeug.wrappers import Request, Response
@@ -36,6 +48,7 @@ from werkzeug.wrappers import Request, Response
 from tests.support.fakes.server import FakeVendor
 
 SCOPE_EMPLOYEES = "employees:read"
+SCOPE_ABSENCES = "absences:read"
 
 # key -> (label, type, universal_id) for every attribute the fake knows.
 ATTRIBUTES: dict[str, tuple[str, str, str | None]] = {
@@ -58,6 +71,9 @@ ATTRIBUTES: dict[str, tuple[str, str, str | None]] = {
     "department": ("Department", "standard", "department"),
     "team": ("Team", "standard", "team"),
     "cost_centers": ("Cost center", "standard", "cost_centers"),
+    "fix_salary": ("Fix salary", "decimal", "fix_salary"),
+    "fix_salary_interval": ("Salary interval", "standard", "fix_salary_interval"),
+    "hourly_salary": ("Hourly salary", "decimal", "hourly_salary"),
     "dynamic_21827": ("IBAN", "standard", "iban"),
     "dynamic_24407": ("Titel", "standard", None),
 }
@@ -97,6 +113,31 @@ class FakeEmployee:
 
 
 @dataclass
+class FakeTimeOffType:
+    id: int
+    name: str
+    unit: str
+    half_days: bool = True
+    category: str | None = None
+
+
+@dataclass
+class FakeTimeOff:
+    id: int
+    employee_id: int
+    type_id: int
+    start: str
+    end: str
+    days: float
+    status: str = "approved"
+    half_day_start: bool = False
+    half_day_end: bool = False
+    comment: str | None = None
+    created_at: str = "2025-01-10T09:00:00+01:00"
+    updated_at: datetime = SEEDED_AT
+
+
+@dataclass
 class _Token:
     client_id: str
     expires_at: datetime
@@ -114,6 +155,10 @@ class FakePersonio(FakeVendor):
         super().__init__()
         self.employees = seed_employees() if employees is None else employees
         self.other_employees = other_company_employees()
+        self.time_off_types = seed_time_off_types()
+        self.time_offs = seed_time_offs()
+        # (employee id, time-off type id) -> days left; types without an entry show 0.
+        self.balances = seed_balances()
         self.token_lifetime = token_lifetime
         self.credentials: dict[str, FakeCredential] = {}
         self.tokens: dict[str, _Token] = {}
@@ -130,12 +175,15 @@ class FakePersonio(FakeVendor):
         self.requests.clear()
         self.employees = seed_employees()
         self.other_employees = other_company_employees()
+        self.time_off_types = seed_time_off_types()
+        self.time_offs = seed_time_offs()
+        self.balances = seed_balances()
         self.token_lifetime = timedelta(hours=24)
 
     def credential_create(
         self,
         *,
-        scopes: Iterable[str] = (SCOPE_EMPLOYEES,),
+        scopes: Iterable[str] = (SCOPE_EMPLOYEES, SCOPE_ABSENCES),
         readable_attributes: Iterable[str] = ALL_ATTRIBUTES,
         other_company: bool = False,
     ) -> dict[str, str]:
@@ -172,8 +220,19 @@ class FakePersonio(FakeVendor):
     def handle(self, request: Request) -> Response:
         if request.path == "/v1/auth" and request.method == "POST":
             return self._auth(request)
-        if request.path == "/v1/company/employees" and request.method == "GET":
+        if request.method != "GET":
+            return _error(404, "The requested resource was not found.")
+        if request.path == "/v1/company/employees":
             return self._employees(request)
+        if request.path == "/v1/company/employees/attributes":
+            return self._attributes(request)
+        if request.path == "/v1/company/time-off-types":
+            return self._time_off_types(request)
+        if request.path == "/v1/company/time-offs":
+            return self._time_offs(request)
+        match = _BALANCE_PATH.fullmatch(request.path)
+        if match:
+            return self._balance(request, int(match["employee_id"]))
         return _error(404, "The requested resource was not found.")
 
     def _auth(self, request: Request) -> Response:
@@ -228,24 +287,22 @@ class FakePersonio(FakeVendor):
                 moment = _parse_since(since)
             except ValueError:
                 return _error(400, "The updated_since parameter is not a valid date.")
-            selected = [e for e in company if e.updated_at > moment]
-            offset, limit, current_page, total_pages = 0, len(selected), 0, 1
-        else:
-            try:
-                limit = int(request.args.get("limit", "50"))
-                offset = int(request.args.get("offset", "0"))
-            except ValueError:
-                return _error(400, "limit and offset must be integers.")
-            # The adoption guide announces a maximum of 100; its error wording is not public.
-            if not 1 <= limit <= 100 or offset < 0:
-                return _error(400, "limit must be between 1 and 100 and offset at least 0.")
-            selected = company[offset : offset + limit]
-            total_pages = math.ceil(len(company) / limit)
-            current_page = offset // limit
+            company = [e for e in company if e.updated_at > moment]
+        try:
+            limit = int(request.args.get("limit", "50"))
+            offset = int(request.args.get("offset", "0"))
+        except ValueError:
+            return _error(400, "limit and offset must be integers.")
+        # The adoption guide announces a maximum of 100; its error wording is not public.
+        if not 1 <= limit <= 100 or offset < 0:
+            return _error(400, "limit must be between 1 and 100 and offset at least 0.")
+        selected = company[offset : offset + limit]
+        total_pages = math.ceil(len(company) / limit)
+        current_page = offset // limit
         body = {
             "success": True,
             "metadata": {
-                "total_elements": len(company) if since is None else len(selected),
+                "total_elements": len(company),
                 "current_page": current_page,
                 "total_pages": total_pages,
             },
@@ -262,6 +319,167 @@ class FakePersonio(FakeVendor):
         response = _json(body)
         response.headers["Authorization"] = f"Bearer {token}"
         return response
+
+    def _authorized(
+        self, request: Request, scope: str, what: str
+    ) -> tuple[FakeCredential | None, Response | None]:
+        credential, _ = self._credential_for(request)
+        if credential is None:
+            return None, _error(401, "The access token is invalid or has expired.")
+        if scope not in credential.scopes:
+            return None, _error(403, f"This API credential has no access to {what}.")
+        return credential, None
+
+    def _attributes(self, request: Request) -> Response:
+        credential, refusal = self._authorized(request, SCOPE_EMPLOYEES, "employees")
+        if credential is None:
+            assert refusal is not None
+            return refusal
+        data = [
+            {"key": key, "label": label, "type": kind, "universal_id": universal_id}
+            for key, (label, kind, universal_id) in ATTRIBUTES.items()
+            if key in credential.readable_attributes
+        ]
+        return _json({"success": True, "data": data})
+
+    def _time_off_types(self, request: Request) -> Response:
+        credential, refusal = self._authorized(request, SCOPE_ABSENCES, "absences")
+        if credential is None:
+            assert refusal is not None
+            return refusal
+        try:
+            limit = int(request.args.get("limit", "200"))
+            offset = int(request.args.get("offset", "0"))
+        except ValueError:
+            return _error(400, "limit and offset must be integers.")
+        if limit < 1 or offset < 0:
+            return _error(400, "limit must be at least 1 and offset at least 0.")
+        data = [
+            {
+                "type": "TimeOffType",
+                "attributes": {
+                    "id": kind.id,
+                    "name": kind.name,
+                    "category": kind.category,
+                    "unit": kind.unit,
+                    "half_day_requests_enabled": kind.half_days,
+                    "certification_required": False,
+                    "substitute_option": "disabled",
+                    "approval_required": True,
+                },
+            }
+            for kind in self.time_off_types[offset : offset + limit]
+        ]
+        return _json({"success": True, "data": data})
+
+    def _time_offs(self, request: Request) -> Response:
+        credential, refusal = self._authorized(request, SCOPE_ABSENCES, "absences")
+        if credential is None:
+            assert refusal is not None
+            return refusal
+        try:
+            limit = int(request.args.get("limit", "200"))
+            page = int(request.args.get("offset", "0"))
+        except ValueError:
+            return _error(400, "limit and offset must be integers.")
+        if limit < 1 or page < 0:
+            return _error(400, "limit must be at least 1 and offset at least 0.")
+        day_types = {kind.id: kind for kind in self.time_off_types if kind.unit == "day"}
+        company_ids = {
+            e.id for e in (self.other_employees if credential.other_company else self.employees)
+        }
+        selected = [
+            t for t in self.time_offs if t.type_id in day_types and t.employee_id in company_ids
+        ]
+        updated_from = request.args.get("updated_from")
+        if updated_from is not None:
+            try:
+                day = date.fromisoformat(updated_from)
+            except ValueError:
+                return _error(400, "updated_from must be a date (YYYY-MM-DD).")
+            selected = [t for t in selected if t.updated_at.date() >= day]
+        employees = {e.id: e for e in self.employees}
+        body = {
+            "success": True,
+            "metadata": {
+                "total_elements": len(selected),
+                "current_page": page + 1,
+                "total_pages": math.ceil(len(selected) / limit),
+            },
+            "data": [
+                _render_time_off(t, day_types[t.type_id], employees.get(t.employee_id))
+                for t in selected[page * limit : (page + 1) * limit]
+            ],
+            "offset": page,
+            "limit": limit,
+        }
+        return _json(body)
+
+    def _balance(self, request: Request, employee_id: int) -> Response:
+        credential, refusal = self._authorized(request, SCOPE_ABSENCES, "absences")
+        if credential is None:
+            assert refusal is not None
+            return refusal
+        company = self.other_employees if credential.other_company else self.employees
+        if not any(e.id == employee_id for e in company):
+            return _error(404, "Es ist ein Problem aufgetreten ")
+        data = [
+            {
+                "id": kind.id,
+                "name": kind.name,
+                "category": kind.category,
+                "balance": self.balances.get((employee_id, kind.id), 0),
+            }
+            for kind in self.time_off_types
+        ]
+        return _json({"success": True, "data": data})
+
+
+_BALANCE_PATH = re.compile(r"/v1/company/employees/(?P<employee_id>\d+)/absences/balance")
+
+
+def _render_time_off(
+    time_off: FakeTimeOff, kind: FakeTimeOffType, employee: FakeEmployee | None
+) -> dict[str, Any]:
+    first = employee.values.get("first_name") if employee else None
+    return {
+        "type": "TimeOffPeriod",
+        "attributes": {
+            "id": time_off.id,
+            "status": time_off.status,
+            "start_date": f"{time_off.start}T00:00:00+0100",
+            "end_date": f"{time_off.end}T00:00:00+0100",
+            "days_count": time_off.days,
+            # As a forum answer reports them: 0 and 1 rather than booleans.
+            "half_day_start": int(time_off.half_day_start),
+            "half_day_end": int(time_off.half_day_end),
+            "time_off_type": {
+                "type": "TimeOffType",
+                "attributes": {"id": kind.id, "name": kind.name, "category": kind.category},
+            },
+            "employee": {
+                "type": "Employee",
+                "attributes": {
+                    "id": {
+                        "label": "ID",
+                        "value": time_off.employee_id,
+                        "type": "integer",
+                        "universal_id": "id",
+                    },
+                    "first_name": {
+                        "label": "First name",
+                        "value": first,
+                        "type": "standard",
+                        "universal_id": "first_name",
+                    },
+                },
+            },
+            "certificate": {"status": "not-required"},
+            "created_at": time_off.created_at,
+            "updated_at": time_off.updated_at.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "comment": time_off.comment,
+        },
+    }
 
 
 def _parse_since(value: str) -> datetime:
@@ -335,6 +553,8 @@ def _employee(
     subcompany: int | None = None,
     iban: str | None = None,
     title: str | None = None,
+    salary: tuple[float, str] | None = None,
+    hourly: float | None = None,
     updated_at: datetime = SEEDED_AT,
 ) -> FakeEmployee:
     return FakeEmployee(
@@ -370,6 +590,9 @@ def _employee(
                 }
                 for cc in cost_centers
             ],
+            "fix_salary": salary[0] if salary else 0,
+            "fix_salary_interval": salary[1] if salary else None,
+            "hourly_salary": hourly or 0,
             "dynamic_21827": iban,
             "dynamic_24407": title,
         },
@@ -395,13 +618,13 @@ def seed_employees(total: int = 57) -> list[FakeEmployee]:
             ZOE, "Zoë", "Müller", email="zoe.mueller@acme.example", gender="female",
             position="Geschäftsführerin", hours="40", hire="2016-04-01", department=1001,
             cost_centers=(3001,), office=4001, subcompany=5001,
-            iban="DE89 3704 0044 0532 0130 00", title="Dr.",
+            iban="DE89 3704 0044 0532 0130 00", title="Dr.", salary=(9500, "monthly"),
         ),
         _employee(
             JOSE, "José", "Núñez", email="jose.nunez@acme.example", gender="male",
             position="CTO", supervisor=ZOE, hours="40", hire="2017-09-15", department=1002,
             team=2001, cost_centers=(3002, 3001), office=4002, subcompany=5002,
-            iban="ES91 2100 0418 4502 0005 1332",
+            iban="ES91 2100 0418 4502 0005 1332", salary=(98000, "yearly"),
         ),
         _employee(
             ASA, "Åsa", "Øberg", email="asa.oberg@acme.example", gender="diverse",
@@ -411,7 +634,8 @@ def seed_employees(total: int = 57) -> list[FakeEmployee]:
         _employee(
             LI_LEI, "雷", "李", email="li.lei@acme.example", gender="male", status="onboarding",
             position="Mobile Developer", supervisor=ASA, hours="20", hire="2025-04-01",
-            department=1002, team=2002, office=4001, subcompany=5001, updated_at=RECENTLY,
+            department=1002, team=2002, office=4001, subcompany=5001, hourly=21.5,
+            updated_at=RECENTLY,
         ),
         _employee(
             CHLOE, "Chloé", "Dubois", email="chloe.dubois@acme.example", gender="female",
@@ -471,3 +695,35 @@ def other_company_employees(total: int = 12) -> list[FakeEmployee]:
         )
         for index in range(total)
     ]
+
+
+VACATION, SICK_DAYS, HOME_OFFICE_HOURS = 1234, 1236, 1235
+
+
+def seed_time_off_types() -> list[FakeTimeOffType]:
+    """The reference's two example types, and sick days that take no half days."""
+    return [
+        FakeTimeOffType(VACATION, "Paid vacation", "day"),
+        FakeTimeOffType(HOME_OFFICE_HOURS, "Home office", "hour", category="offsite_work"),
+        FakeTimeOffType(SICK_DAYS, "Sick days", "day", half_days=False),
+    ]
+
+
+def seed_time_offs() -> list[FakeTimeOff]:
+    return [
+        FakeTimeOff(
+            9001, ZOE, VACATION, "2025-03-10", "2025-03-14", 5,
+            created_at="2025-02-01T08:00:00+0100",
+        ),
+        FakeTimeOff(
+            9002, JOSE, VACATION, "2025-04-01", "2025-04-02", 1.5, status="pending",
+            half_day_start=True, comment="Dentist in the morning", updated_at=RECENTLY,
+        ),
+        FakeTimeOff(9003, ASA, SICK_DAYS, "2025-01-07", "2025-01-07", 1),
+        # Counted in hours: not served by /company/time-offs.
+        FakeTimeOff(9004, ASA, HOME_OFFICE_HOURS, "2025-01-08", "2025-01-08", 0.5),
+    ]  # fmt: skip
+
+
+def seed_balances() -> dict[tuple[int, int], float]:
+    return {(ZOE, VACATION): 14, (JOSE, VACATION): 20.5, (ASA, SICK_DAYS): 2}

@@ -1,4 +1,4 @@
-"""Force-sync and the HRIS read API (Kombo's), sync history and auth checks (ours)."""
+"""Force-sync (Kombo's), sync history and auth checks (ours)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.errors import InputInvalid, InputNotFound, KomboApiError
-from core.api.pagination import id_page, is_possible_id, keyset_page, page_data
+from core.api.pagination import is_possible_id, keyset_page, page_data
 from core.api.serializers import ErrorEnvelopeSerializer, success_envelope
 from core.api.views import ERRORS_WITH_BODY, KomboApiView, success
 from core.timestamps import iso_timestamp
@@ -16,11 +16,9 @@ from integrations.api.views import INTEGRATION_ID_PARAMETER, IntegrationApiView
 from integrations.models import Integration, SyncRefusal
 from integrations.selectors.integrations import integration_wanted_fields
 from integrations.tools import tool_get
-from syncs.api.representations import employee_representation, sync_representation
+from syncs.api.representations import sync_representation
 from syncs.api.serializers import (
     AuthCheckResultSerializer,
-    EmployeeListParamsSerializer,
-    EmployeePageSerializer,
     ForceSyncResultSerializer,
     ForceSyncSerializer,
     SyncListParamsSerializer,
@@ -28,10 +26,7 @@ from syncs.api.serializers import (
     SyncSerializer,
 )
 from syncs.models import AuthCheckTrigger, SyncTrigger
-from syncs.selectors import (
-    employee_list,
-    employees_by_remote_id,
-    groups_by_remote_id,
+from syncs.selectors.syncs import (
     sync_get,
     sync_list,
 )
@@ -100,53 +95,6 @@ class ForceSyncView(IntegrationHeaderView):
                 status_code=400, code="PLATFORM.INPUT_INVALID", title=title, message=message
             ) from None
         return success({"already_queued": not created, "sync_id": sync.pk, "type": sync.type})
-
-
-class EmployeeListView(IntegrationHeaderView):
-    @extend_schema(
-        operation_id="GetHrisEmployees",
-        summary="Get employees",
-        description="The integration's synced employees. Fields its scope config disables are "
-        "`null`.",
-        tags=["HRIS"],
-        parameters=[INTEGRATION_HEADER, EmployeeListParamsSerializer],
-        responses={
-            200: success_envelope("EmployeeListResponse", EmployeePageSerializer()),
-            **ERRORS,
-        },
-    )
-    def get(self, request: Request) -> Response:
-        integration = self.integration_from_header(request)
-        params = EmployeeListParamsSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        data = params.validated_data
-        rows, next_cursor = id_page(
-            employee_list(
-                integration=integration,
-                updated_after=data.get("updated_after"),
-                include_deleted=data["include_deleted"],
-                ids=data.get("ids", ()),
-                remote_ids=data.get("remote_ids", ()),
-                employment_statuses=data.get("employment_statuses", ()),
-                work_emails=data.get("work_emails", ()),
-            ),
-            cursor=data.get("cursor"),
-            page_size=data["page_size"],
-        )
-        visible = set(integration_wanted_fields(integration=integration).get("hris_employees", ()))
-        managers = employees_by_remote_id(
-            integration=integration,
-            remote_ids={str(r.data["manager_id"]) for r in rows if r.data.get("manager_id")},
-        )
-        groups = groups_by_remote_id(
-            integration=integration,
-            remote_ids={str(g) for r in rows for g in (r.data.get("groups") or [])},
-        )
-        results = [
-            employee_representation(row, visible_fields=visible, managers=managers, groups=groups)
-            for row in rows
-        ]
-        return success(page_data(results, next_cursor))
 
 
 class IntegrationSyncListView(IntegrationApiView):

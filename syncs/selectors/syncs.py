@@ -1,8 +1,8 @@
-"""Reads of the syncs domain for pages and the API."""
+"""Reads of sync runs and auth checks for pages and the API."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TypedDict
@@ -13,10 +13,9 @@ from django.utils import translation
 
 from integrations.models import Integration
 from integrations.read_models import READ_MODELS
-from integrations.selectors.integrations import HeldEmployees
 from integrations.tools import TOOLS
 from integrations.tools.base import AuthOutcome
-from syncs.models import ACTIVE_SYNC_STATES, AuthCheck, Employee, Group, Sync, SyncState
+from syncs.models import ACTIVE_SYNC_STATES, AuthCheck, Sync, SyncState
 
 
 def sync_list(*, integration: Integration) -> QuerySet[Sync]:
@@ -38,61 +37,6 @@ def sync_get_for_operator(*, sync_id: str) -> Sync | None:
 
 def auth_check_list(*, integration: Integration, limit: int = 50) -> list[AuthCheck]:
     return list(AuthCheck.objects.filter(integration=integration).order_by("-created_at")[:limit])
-
-
-def employee_list(
-    *,
-    integration: Integration,
-    updated_after: datetime | None = None,
-    include_deleted: bool = False,
-    ids: Iterable[str] = (),
-    remote_ids: Iterable[str] = (),
-    employment_statuses: Iterable[str] = (),
-    work_emails: Iterable[str] = (),
-) -> QuerySet[Employee]:
-    queryset = Employee.objects.filter(integration=integration)
-    if updated_after is not None:
-        queryset = queryset.filter(changed_at__gt=updated_after)
-    if not include_deleted:
-        queryset = queryset.filter(remote_deleted_at__isnull=True)
-    if ids := list(ids):
-        queryset = queryset.filter(pk__in=ids)
-    if remote_ids := list(remote_ids):
-        queryset = queryset.filter(remote_id__in=remote_ids)
-    if employment_statuses := list(employment_statuses):
-        queryset = queryset.filter(data__employment_status__in=employment_statuses)
-    if work_emails := list(work_emails):
-        queryset = queryset.filter(data__work_email__in=work_emails)
-    return queryset
-
-
-def employees_by_remote_id(
-    *, integration: Integration, remote_ids: set[str]
-) -> dict[str, Employee]:
-    """The employees (managers) a page refers to, in one query."""
-    if not remote_ids:
-        return {}
-    return {
-        row.remote_id: row
-        for row in Employee.objects.filter(integration=integration, remote_id__in=remote_ids)
-    }
-
-
-def employees_held(integration_id: str, remote_ids: frozenset[str]) -> HeldEmployees:
-    """Whether the integration holds any employee (deleted ones too: they were the company's),
-    and which of `remote_ids` it holds."""
-    rows = Employee.objects.filter(integration_id=integration_id)
-    known = frozenset(rows.filter(remote_id__in=remote_ids).values_list("remote_id", flat=True))
-    return HeldEmployees(any_held=bool(known) or rows.exists(), known=known)
-
-
-def groups_by_remote_id(*, integration: Integration, remote_ids: set[str]) -> dict[str, Group]:
-    if not remote_ids:
-        return {}
-    return {
-        row.remote_id: row
-        for row in Group.objects.filter(integration=integration, remote_id__in=remote_ids)
-    }
 
 
 # --- History strips of the integration page -------------------------------------------------
