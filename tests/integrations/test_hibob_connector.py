@@ -13,7 +13,14 @@ from integrations.read_models import HRIS_EMPLOYEES
 from integrations.tools.base import AuthOutcome, ToolError
 from integrations.tools.hibob import (
     PERM_DEPARTMENTS,
+    PERM_EMPLOYMENT_HISTORY,
     PERM_PEOPLE,
+    PERM_SALARY_HISTORY,
+    PERM_SITES,
+    PERM_TIME_OFF_BALANCES,
+    PERM_TIME_OFF_REQUESTS,
+    PERM_TIME_OFF_SETTINGS,
+    PERM_WORK_HISTORY,
     PERMISSION_FIELDS,
     SEARCH_BATCH_SIZE,
     HiBobTool,
@@ -28,12 +35,23 @@ from tests.support.processes import free_port
 tool = HiBobTool()
 EMPLOYEE_FIELDS = frozenset(HRIS_EMPLOYEES.fields)
 GROUP_FIELDS = frozenset({"name", "type", "parent_id"})
-ALL_PERMISSIONS = frozenset({PERM_PEOPLE, PERM_DEPARTMENTS, *PERMISSION_FIELDS})
-# HiBob has no tax ID; bank accounts, custom fields, work locations and legal entities are
-# not read yet. None of those is ever emitted.
+# Lists, time off and the employee tables: what a group set up as the guide says may read.
+BEYOND_FIELDS = frozenset(
+    {
+        PERM_SITES,
+        PERM_TIME_OFF_REQUESTS,
+        PERM_TIME_OFF_SETTINGS,
+        PERM_TIME_OFF_BALANCES,
+        PERM_SALARY_HISTORY,
+        PERM_EMPLOYMENT_HISTORY,
+        PERM_WORK_HISTORY,
+    }
+)
+ALL_PERMISSIONS = frozenset({PERM_PEOPLE, PERM_DEPARTMENTS, *BEYOND_FIELDS, *PERMISSION_FIELDS})
+# HiBob has no tax ID and no legal entity; bank accounts and custom fields are not read yet.
+# None of those is ever emitted.
 EMPLOYEE_FIELDS_READ = (
-    EMPLOYEE_FIELDS
-    - {"tax_id", "bank_accounts", "custom_fields", "work_location_id", "legal_entity_id"}
+    EMPLOYEE_FIELDS - {"tax_id", "bank_accounts", "custom_fields", "legal_entity_id"}
 ) | {"remote_id"}
 LOGIN_PAGE = "<!doctype html><html><head><title>Bob</title></head><body>Sign in</body></html>"
 
@@ -107,7 +125,7 @@ def test_it_grants_only_the_fields_of_the_categories_its_permission_group_can_vi
 
     assert result.outcome == AuthOutcome.OK
     assert result.remote_account_id == "638112"
-    assert result.granted_permissions == {
+    assert result.granted_permissions - (BEYOND_FIELDS - {PERM_SITES}) == {
         PERM_PEOPLE,
         "field:root.firstName",
         "field:root.surname",
@@ -120,6 +138,7 @@ def test_it_grants_only_the_fields_of_the_categories_its_permission_group_can_vi
         "field:work.reportsTo",
         "field:work.startDate",
         "field:work.department",
+        "field:work.siteId",
         "field:internal.lifecycleStatus",
         "field:internal.terminationDate",
         "field:payroll.employment.type",
@@ -163,7 +182,13 @@ def test_it_reports_a_service_user_without_people_access_as_lacking_the_whole_mo
     result = tool.check_auth(credentials(fake_hibob, categories=()))
 
     assert result.outcome == AuthOutcome.OK
-    assert result.granted_permissions == {PERM_DEPARTMENTS}
+    # Nobody to read balances or tables of: only what needs no employee is granted.
+    assert result.granted_permissions == {
+        PERM_DEPARTMENTS,
+        PERM_SITES,
+        PERM_TIME_OFF_REQUESTS,
+        PERM_TIME_OFF_SETTINGS,
+    }
     gaps = tool.permission_gaps(
         model_id="hris_employees", field_ids=["first_name"], granted=result.granted_permissions
     )
@@ -321,6 +346,7 @@ def test_it_maps_a_full_record_to_unified_fields(fake_hibob: FakeHiBob) -> None:
         "employment_type": "FULL_TIME",
         "weekly_hours": 40.0,
         "avatar": "https://images.hibob.example/avatars/zoe.png",
+        "work_location_id": "301100",
         "manager_id": None,
         "date_of_birth": "1980-04-12",
         "start_date": "2015-03-01",
@@ -370,6 +396,7 @@ def test_it_maps_a_sparse_record_and_a_terminated_one(fake_hibob: FakeHiBob) -> 
         "employment_type": None,
         "weekly_hours": None,
         "avatar": None,
+        "work_location_id": None,
         "manager_id": jose.id,
         "date_of_birth": None,
         "start_date": "2031-01-05",
@@ -405,7 +432,7 @@ def test_it_maps_a_sparse_record_and_a_terminated_one(fake_hibob: FakeHiBob) -> 
 def test_it_reads_only_the_requested_fields_and_never_what_hibob_lacks(
     fake_hibob: FakeHiBob,
 ) -> None:
-    wanted = frozenset({"first_name", "groups", "tax_id", "bank_accounts", "work_location_id"})
+    wanted = frozenset({"first_name", "groups", "tax_id", "bank_accounts", "legal_entity_id"})
 
     pages = list(tool.fetch(credentials(fake_hibob), "hris_employees", wanted))
 
@@ -564,7 +591,8 @@ def test_it_reports_a_malformed_page_as_a_transient_tool_error(
 def test_it_reads_everyone_even_when_asked_for_changes_since_a_date(
     fake_hibob: FakeHiBob,
 ) -> None:
-    assert HiBobTool.supports_delta is False
+    # Delta syncs narrow time-off requests only; people are read whole.
+    assert HiBobTool.supports_delta is True
 
     pages = list(
         tool.fetch(

@@ -28,8 +28,11 @@ Pages followed (apidocs.hibob.com):
   (`field:work.startDate`), discovered by asking for the fields of one employee and seeing
   which come back.
 - docs/how-to-work-with-lists-public-api, reference/get_company-named-lists-listname:
-  `GET /v1/company/named-lists/department` -> `{"name", "items": [{"id", "value", "name",
-  "archived", "children": [...]}]}`; departments may nest through `children`. Not paginated.
+  `GET /v1/company/named-lists/{listName}` -> `{"name", "items": [{"id", "value", "name",
+  "archived", "children": [...]}]}`; items may nest through `children`. Not paginated.
+  Archived items come only with `includeArchived=true` (default false): we always ask for
+  them, as people may still name an archived department (`department`, groups) or site
+  (`site`, work locations; employees name theirs in `work.siteId`).
 - reference/error-handling: 401 bad credentials, 403 missing permission, 429 rate limit.
   docs/rate-limit: `v1/people/search` allows 50 requests a minute; headers `X-RateLimit-Limit`,
   `X-RateLimit-Remaining`, `X-RateLimit-Reset` (Unix epoch). The docs do not promise a
@@ -45,7 +48,10 @@ sees go along instead, for the overlap rule of
 Where the docs are silent (said so at each place): which permission reads named lists (we
 probe and treat 403 as "not granted"), the time zone of `root.creationDateTime`, the
 human-readable shape of multi-list fields, and a maximum for the `root.id` filter values.
-HiBob has no "changed since" filter for people, so delta syncs are not supported.
+HiBob has no "changed since" filter for people, lists or tables: those are read whole every
+time. Only time-off requests have one (`timeoff/requests/changes?since=`, see `timeoff`).
+Time off, and employments from the employee tables: see the `timeoff` and `employments`
+modules.
 """
 
 from __future__ import annotations
@@ -55,7 +61,14 @@ from integrations.tools.hibob.fields import (
     ADDRESS_FIELDS,
     COMPANY_ID,
     PERM_DEPARTMENTS,
+    PERM_EMPLOYMENT_HISTORY,
     PERM_PEOPLE,
+    PERM_SALARY_HISTORY,
+    PERM_SITES,
+    PERM_TIME_OFF_BALANCES,
+    PERM_TIME_OFF_REQUESTS,
+    PERM_TIME_OFF_SETTINGS,
+    PERM_WORK_HISTORY,
     PERMISSION_FIELDS,
     ROOT_ID,
     VENDOR_FIELDS,
@@ -68,7 +81,14 @@ __all__ = [
     "GROUP_PAGE_SIZE",
     "PERMISSION_FIELDS",
     "PERM_DEPARTMENTS",
+    "PERM_EMPLOYMENT_HISTORY",
     "PERM_PEOPLE",
+    "PERM_SALARY_HISTORY",
+    "PERM_SITES",
+    "PERM_TIME_OFF_BALANCES",
+    "PERM_TIME_OFF_REQUESTS",
+    "PERM_TIME_OFF_SETTINGS",
+    "PERM_WORK_HISTORY",
     "ROOT_ID",
     "SEARCH_BATCH_SIZE",
     "VENDOR_FIELDS",

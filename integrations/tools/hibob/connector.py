@@ -1,35 +1,52 @@
 """The HiBob connector: what it reads and needs, its auth check and its syncs.
 
-The pages followed, and what is done where they are silent: see the package docstring.
+The pages followed, and what is done where they are silent: see the package docstring and the
+`timeoff` and `employments` modules.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
+from functools import partial
 from typing import Any
 
-from django.conf import settings
-from django.utils.text import format_lazy
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from integrations.tools.base import (
     REMOTE_ID_SAMPLE_SIZE,
     AuthResult,
-    Coverage,
     CredentialField,
-    FieldSupport,
-    ModelSupport,
     Page,
     Tool,
     ToolError,
     select_fields,
 )
+from integrations.tools.hibob.client import (
+    REJECTED,
+    Denied,
+    Rejected,
+    Unusable,
+    as_unusable,
+    auth,
+    base_url,
+    classify,
+    get_json,
+    values_of,
+)
+from integrations.tools.hibob.employments import fetch_employments
 from integrations.tools.hibob.fields import (
     COMPANY_ID,
-    NOT_IMPLEMENTED,
     PERM_DEPARTMENTS,
+    PERM_EMPLOYMENT_HISTORY,
     PERM_PEOPLE,
+    PERM_SALARY_HISTORY,
+    PERM_SITES,
+    PERM_TIME_OFF_BALANCES,
+    PERM_TIME_OFF_REQUESTS,
+    PERM_TIME_OFF_SETTINGS,
+    PERM_WORK_HISTORY,
     PERMISSION_FIELDS,
     ROOT_ID,
     VENDOR_FIELDS,
@@ -41,26 +58,27 @@ from integrations.tools.hibob.mapping import (
     as_text,
     field_value,
     flatten_departments,
+    flatten_sites,
     is_present,
     map_employee,
 )
-from integrations.tools.http import HttpFailure, http_get_json, http_request_json
+from integrations.tools.hibob.support import MODELS, NEEDS, PERMISSIONS
+from integrations.tools.hibob.timeoff import (
+    as_tool_error,
+    fetch_absence_types,
+    fetch_absences,
+    fetch_balances,
+    policy_type_names,
+)
+from integrations.tools.http import HttpFailure, http_request_json
 
 # Employees per `root.id`-filtered read. The docs give no maximum for the filter values;
 # 200 keeps a page small while a 10,000-person company stays near the 50 searches a minute.
 SEARCH_BATCH_SIZE = 200
 GROUP_PAGE_SIZE = 200
-
-
-def _field_supports() -> dict[str, FieldSupport]:
-    supports = {
-        field_id: FieldSupport(Coverage.SUPPORTED, fields[0].permission, fields[0].field_id)
-        for field_id, fields in VENDOR_FIELDS.items()
-    }
-    supports.update(
-        {field_id: FieldSupport(Coverage.NOT_IMPLEMENTED) for field_id in NOT_IMPLEMENTED}
-    )
-    return supports
+# Named lists are read with their archived items: people keep naming an archived department
+# or site (reference/get_company-named-lists-listname, `includeArchived`, default false).
+_WITH_ARCHIVED = {"includeArchived": "true"}
 
 
 class HiBobTool(Tool):
@@ -69,8 +87,8 @@ class HiBobTool(Tool):
     category = "HRIS"
     logo = "tools/hibob.svg"
     icon = "tools/hibob-icon.svg"
-    # People search has no "changed since" filter: every sync reads everyone.
-    supports_delta = False
+    # Time-off requests have a "changed since" read; everything else is read whole each time.
+    supports_delta = True
     credential_fields = (
         CredentialField(
             key="service_user_id",
@@ -88,33 +106,8 @@ class HiBobTool(Tool):
         ),
     )
     # Bob's field and category names stay as Bob's settings show them, like in the guide.
-    permissions = {
-        PERM_PEOPLE: _(
-            "Search employees (People’s data: View on the employees’ “Basic info” category)"
-        ),
-        PERM_DEPARTMENTS: _("Read the company list of departments"),
-        **{
-            permission: format_lazy(
-                _("Read the employee field “{name}” ({field_id}) in the “{category}” category"),
-                name=field.name,
-                field_id=field.field_id,
-                category=field.category,
-            )
-            for permission, field in PERMISSION_FIELDS.items()
-        },
-    }
-    models = {
-        "hris_employees": ModelSupport(Coverage.SUPPORTED, PERM_PEOPLE, _field_supports()),
-        "hris_teams": ModelSupport(
-            Coverage.SUPPORTED,
-            PERM_DEPARTMENTS,
-            {
-                "name": FieldSupport(Coverage.SUPPORTED),
-                "type": FieldSupport(Coverage.SUPPORTED),
-                "parent_id": FieldSupport(Coverage.SUPPORTED),
-            },
-        ),
-    }
+    permissions = PERMISSIONS
+    models = MODELS
     guides = GUIDES
 
     def permission_message(self, permission: str, model_id: str, field_id: str | None) -> str:
@@ -131,6 +124,12 @@ class HiBobTool(Tool):
             )
         if permission == PERM_DEPARTMENTS:
             return "HiBob: the service user cannot read the company list 'department'."
+        if permission in NEEDS:
+            return (
+                f"HiBob: the service user cannot read {model_id}"
+                f"{f' field {field_id!r}' if field_id else ''} "
+                f"(its permission group needs {NEEDS[permission]})."
+            )
         return super().permission_message(permission, model_id, field_id)
 
     def check_auth(self, credentials: Mapping[str, str]) -> AuthResult:
@@ -140,13 +139,13 @@ class HiBobTool(Tool):
         account_id = ""
         try:
             employee_ids = self._employee_ids(credentials)
-        except _Denied as failure:
+        except Denied as failure:
             if failure.status_code != 403:
-                return _as_unusable(failure).result()
+                return as_unusable(failure).result()
             employee_ids = []
-        except _Rejected:
-            return AuthResult.invalid(_REJECTED)
-        except _Unusable as failure:
+        except Rejected:
+            return AuthResult.invalid(REJECTED)
+        except Unusable as failure:
             return failure.result()
         # No visible employee means no People's data access worth the name (search returns
         # every employee the service user may see), and nothing to probe fields on.
@@ -157,12 +156,12 @@ class HiBobTool(Tool):
                     [COMPANY_ID, *PERMISSION_FIELDS.values()],
                     ids=employee_ids[:1],
                 )
-            except _Rejected:
-                return AuthResult.invalid(_REJECTED)
-            except (_Denied, _Unusable) as failure:
-                return _as_unusable(failure).result()
+            except Rejected:
+                return AuthResult.invalid(REJECTED)
+            except (Denied, Unusable) as failure:
+                return as_unusable(failure).result()
             if not probe:
-                return _Unusable("the probed employee was not returned").result()
+                return Unusable("the probed employee was not returned").result()
             granted.add(PERM_PEOPLE)
             granted.update(
                 permission
@@ -172,23 +171,51 @@ class HiBobTool(Tool):
             company = field_value(probe[0], COMPANY_ID)
             account_id = as_text(company) or ""
         try:
-            http_get_json(
-                f"{_base_url()}/company/named-lists/department",
-                headers={},
-                auth=_auth(credentials),
-            )
-            granted.add(PERM_DEPARTMENTS)
-        except HttpFailure as failure:
-            if failure.status_code == 401:
-                return AuthResult.invalid(_REJECTED)
-            # The docs do not say which permission reads named lists: a refusal means no.
-            if failure.status_code not in (403, 404):
-                return _Unusable.from_failure(failure).result()
+            granted.update(self._probe_reads(credentials, employee_ids[:1]))
+        except Rejected:
+            return AuthResult.invalid(REJECTED)
+        except Unusable as failure:
+            return failure.result()
         return AuthResult.ok(
             granted_permissions=granted,
             remote_account_id=account_id,
             remote_id_sample=employee_ids[:REMOTE_ID_SAMPLE_SIZE],
         )
+
+    def _probe_reads(self, credentials: Mapping[str, str], employee: list[str]) -> set[str]:
+        """The cheapest read behind each permission beyond people search. The docs name the
+        permission group settings but no way to list them: a refused read means "not
+        granted"."""
+        today = timezone.now().date().isoformat()
+        probes: dict[str, tuple[str, dict[str, str] | None]] = {
+            PERM_DEPARTMENTS: ("/company/named-lists/department", None),
+            PERM_SITES: ("/company/named-lists/site", None),
+            PERM_TIME_OFF_REQUESTS: ("/timeoff/whosout", {"from": today, "to": today}),
+            PERM_TIME_OFF_SETTINGS: ("/timeoff/policy-types", None),
+        }
+        for person in employee:
+            probes[PERM_SALARY_HISTORY] = (f"/people/{person}/salaries", None)
+            probes[PERM_EMPLOYMENT_HISTORY] = (f"/people/{person}/employment", None)
+            probes[PERM_WORK_HISTORY] = (f"/people/{person}/work", None)
+        granted = {
+            permission
+            for permission, (path, params) in probes.items()
+            if _readable(partial(get_json, credentials, path, params))
+        }
+        if employee and PERM_TIME_OFF_SETTINGS in granted:
+            names = policy_type_names(credentials)
+            # Any answer but a refusal (a 404 is an employee without that policy) shows the
+            # balance permission.
+            if names and _readable(
+                lambda: get_json(
+                    credentials,
+                    f"/timeoff/employees/{employee[0]}/balance",
+                    {"policyType": names[0], "date": today},
+                ),
+                refused=(403,),
+            ):
+                granted.add(PERM_TIME_OFF_BALANCES)
+        return granted
 
     def fetch(
         self,
@@ -197,12 +224,54 @@ class HiBobTool(Tool):
         fields: frozenset[str],
         since: datetime | None = None,
     ) -> Iterator[Page]:
-        # `since` is ignored: HiBob cannot filter people by change date (supports_delta=False).
+        # `since` only narrows absences: HiBob cannot filter anything else by change date.
         if model_id == "hris_employees":
             return self._fetch_employees(credentials, fields)
         if model_id == "hris_teams":
-            return self._fetch_groups(credentials, fields)
+            return self._fetch_list(credentials, "department", fields)
+        if model_id == "hris_locations":
+            return self._fetch_list(credentials, "site", fields)
+        today = timezone.now().date()
+        if model_id == "hris_absence_types":
+            return self._guarded(
+                lambda: fetch_absence_types(credentials, fields),
+                "time off policy types",
+                PERM_TIME_OFF_SETTINGS,
+            )
+        if model_id == "hris_absences":
+            return self._guarded(
+                lambda: fetch_absences(credentials, fields, since=since, today=today),
+                "time off requests",
+                PERM_TIME_OFF_REQUESTS,
+            )
+        if model_id == "hris_time_off_balances":
+            return self._guarded(
+                lambda: fetch_balances(
+                    credentials,
+                    fields,
+                    employee_batches=self._employee_batches(credentials),
+                    today=today,
+                ),
+                "time off balances",
+                PERM_TIME_OFF_BALANCES,
+            )
+        if model_id == "hris_employments":
+            return self._guarded(
+                lambda: fetch_employments(
+                    credentials, fields, employee_batches=self._employee_batches(credentials)
+                ),
+                "employee tables",
+                PERM_SALARY_HISTORY,
+            )
         raise ToolError(f"HiBob does not provide {model_id}.", transient=False)
+
+    def _guarded(
+        self, read: Callable[[], Iterator[Page]], what: str, permission: str
+    ) -> Iterator[Page]:
+        try:
+            yield from read()
+        except (Rejected, Denied, Unusable) as failure:
+            raise as_tool_error(failure, what, NEEDS[permission]) from None
 
     def _fetch_employees(
         self, credentials: Mapping[str, str], fields: frozenset[str]
@@ -210,36 +279,40 @@ class HiBobTool(Tool):
         wanted = [field_id for field_id in VENDOR_FIELDS if field_id in fields]
         vendor_fields = [vendor for field_id in wanted for vendor in VENDOR_FIELDS[field_id]]
         try:
-            employee_ids = self._employee_ids(credentials)
-            for start in range(0, len(employee_ids), SEARCH_BATCH_SIZE):
-                batch = employee_ids[start : start + SEARCH_BATCH_SIZE]
+            for batch in self._employee_batches(credentials):
                 records = self._search(credentials, vendor_fields, ids=batch, human=True)
                 yield [map_employee(record, wanted) for record in records]
-        except (_Rejected, _Denied, _Unusable) as failure:
+        except (Rejected, Denied, Unusable) as failure:
             raise failure.tool_error("people search") from None
         except EmployeeWithoutIdError as missing:
-            raise _Unusable(str(missing)).tool_error("people search") from None
+            raise Unusable(str(missing)).tool_error("people search") from None
 
-    def _fetch_groups(
-        self, credentials: Mapping[str, str], fields: frozenset[str]
+    def _fetch_list(
+        self, credentials: Mapping[str, str], name: str, fields: frozenset[str]
     ) -> Iterator[Page]:
+        flatten: Callable[[Any], Iterator[dict[str, Any]]] = (
+            (lambda items: flatten_departments(items, parent_id=None))
+            if name == "department"
+            else flatten_sites
+        )
+        what = f"{name} list"
         try:
-            body = http_get_json(
-                f"{_base_url()}/company/named-lists/department",
-                headers={},
-                auth=_auth(credentials),
-            )
-            groups = [
-                select_fields(group, fields)
-                for group in flatten_departments(body["items"], parent_id=None)
+            body = get_json(credentials, f"/company/named-lists/{name}", _WITH_ARCHIVED)
+            records = [
+                select_fields(record, fields) for record in flatten(values_of(body, "items"))
             ]
-        except HttpFailure as failure:
-            raise _classify(failure).tool_error("department list") from None
+        except (Rejected, Denied, Unusable) as failure:
+            raise failure.tool_error(what) from None
         except (KeyError, TypeError, AttributeError):
-            raise _Unusable("unexpected response body").tool_error("department list") from None
+            raise Unusable("unexpected response body").tool_error(what) from None
         # The list arrives whole (no paging in the API); hand it on in bounded pages.
-        for start in range(0, len(groups), GROUP_PAGE_SIZE):
-            yield groups[start : start + GROUP_PAGE_SIZE]
+        for start in range(0, len(records), GROUP_PAGE_SIZE):
+            yield records[start : start + GROUP_PAGE_SIZE]
+
+    def _employee_batches(self, credentials: Mapping[str, str]) -> Iterator[list[str]]:
+        employee_ids = self._employee_ids(credentials)
+        for start in range(0, len(employee_ids), SEARCH_BATCH_SIZE):
+            yield employee_ids[start : start + SEARCH_BATCH_SIZE]
 
     def _employee_ids(self, credentials: Mapping[str, str]) -> list[str]:
         records = self._search(credentials, [], ids=None)
@@ -247,7 +320,7 @@ class HiBobTool(Tool):
         for record in records:
             employee_id = as_text(field_value(record, ROOT_ID))
             if employee_id is None:
-                raise _Unusable("an employee without an ID")
+                raise Unusable("an employee without an ID")
             employee_ids.append(employee_id)
         return employee_ids
 
@@ -268,81 +341,20 @@ class HiBobTool(Tool):
         try:
             answer = http_request_json(
                 "POST",
-                f"{_base_url()}/people/search",
+                f"{base_url()}/people/search",
                 headers={},
                 json_body=body,
-                auth=_auth(credentials),
+                auth=auth(credentials),
             )
         except HttpFailure as failure:
-            raise _classify(failure) from None
-        employees = answer.get("employees") if isinstance(answer, dict) else None
-        if not isinstance(employees, list) or not all(isinstance(e, dict) for e in employees):
-            raise _Unusable("unexpected response body")
-        return employees
+            raise classify(failure) from None
+        return values_of(answer, "employees")
 
 
-_REJECTED = (
-    "HiBob rejected the service user ID or token (unknown or deleted service user, "
-    "or a token that was regenerated)."
-)
-
-
-class _Rejected(Exception):
-    """401: the service user ID and token are not (or no longer) valid."""
-
-    def tool_error(self, what: str) -> ToolError:
-        return ToolError(f"HiBob {what}: HTTP 401 (service user rejected)", transient=False)
-
-
-class _Denied(Exception):
-    """403/404/400: refused for good until someone changes the permission group."""
-
-    def __init__(self, status_code: int) -> None:
-        super().__init__(f"HTTP {status_code}")
-        self.status_code = status_code
-
-    def tool_error(self, what: str) -> ToolError:
-        return ToolError(f"HiBob {what}: HTTP {self.status_code}", transient=False)
-
-
-class _Unusable(Exception):
-    """No usable answer: network, timeout, 5xx, 429, or a body that is not HiBob's."""
-
-    def __init__(self, reason: str, *, retry_after_seconds: float | None = None) -> None:
-        super().__init__(reason)
-        self.retry_after_seconds = retry_after_seconds
-
-    @classmethod
-    def from_failure(cls, failure: HttpFailure) -> _Unusable:
-        return cls(str(failure), retry_after_seconds=failure.retry_after_seconds)
-
-    def result(self) -> AuthResult:
-        return AuthResult.unreachable(
-            f"HiBob could not be reached: {self}", retry_after_seconds=self.retry_after_seconds
-        )
-
-    def tool_error(self, what: str) -> ToolError:
-        return ToolError(f"HiBob {what}: {self}", transient=True)
-
-
-def _classify(failure: HttpFailure) -> _Rejected | _Denied | _Unusable:
-    status = failure.status_code
-    if status == 401:
-        return _Rejected()
-    if status is not None and 400 <= status < 500 and status != 429:
-        return _Denied(status)
-    return _Unusable.from_failure(failure)
-
-
-def _as_unusable(failure: _Denied | _Unusable) -> _Unusable:
-    if isinstance(failure, _Unusable):
-        return failure
-    return _Unusable(f"HiBob refused the request ({failure})")
-
-
-def _base_url() -> str:
-    return f"{settings.HIBOB_API_URL}/v1"
-
-
-def _auth(credentials: Mapping[str, str]) -> tuple[str, str]:
-    return (credentials.get("service_user_id", ""), credentials.get("token", ""))
+def _readable(read: Callable[[], Any], *, refused: tuple[int, ...] = (403, 404, 400)) -> bool:
+    """Whether a probe read went through; 401 and unusable answers propagate."""
+    try:
+        read()
+    except Denied as failure:
+        return failure.status_code not in refused
+    return True

@@ -6,6 +6,18 @@ from dataclasses import dataclass
 
 PERM_PEOPLE = "people:read"
 PERM_DEPARTMENTS = "lists:department"
+PERM_SITES = "lists:site"
+# People's data > Time off > "See who's out" (the requests of the people the group may see).
+PERM_TIME_OFF_REQUESTS = "timeoff:requests"
+# Features > Time off > Settings > "Manage company's time off settings": policy types.
+PERM_TIME_OFF_SETTINGS = "timeoff:settings"
+# People's data > Time off > Balance > "See selected people's time off and sick leave balances".
+PERM_TIME_OFF_BALANCES = "timeoff:balances"
+# People's data > People > <category> > "View selected employees' <category> section histories":
+# the employee tables (all their rows; the section permission alone shows the current one).
+PERM_SALARY_HISTORY = "tables:salaries"
+PERM_EMPLOYMENT_HISTORY = "tables:employment"
+PERM_WORK_HISTORY = "tables:work"
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,8 @@ VENDOR_FIELDS: dict[str, tuple[VendorField, ...]] = {
     "weekly_hours": (_field("payroll.employment.weeklyHours", "Weekly hours", "Employment"),),
     "avatar": (_field("root.avatarUrl", "Avatar URL", "Basic info"),),
     "manager_id": (_field("work.reportsTo", "Reports to", "Work"),),
+    # The item ID of the company list `site`, which the work locations are read from.
+    "work_location_id": (_field("work.siteId", "Site ID", "Work"),),
     "date_of_birth": (_field("personal.birthDate", "Date of Birth", "Personal"),),
     "start_date": (_field("work.startDate", "Start date", "Work"),),
     "termination_date": (_field("internal.terminationDate", "Termination date", "Lifecycle"),),
@@ -79,4 +93,6 @@ PERMISSION_FIELDS: dict[str, VendorField] = {
 }
 
 # HiBob keeps these, but only in per-employee tables or in models we do not sync yet.
-NOT_IMPLEMENTED = ("work_location_id", "legal_entity_id", "bank_accounts", "custom_fields")
+# (`legal_entity_id` is UNSUPPORTED: HiBob's public API documents no legal entity, neither as a
+# company list nor as an employee field.)
+NOT_IMPLEMENTED = ("bank_accounts", "custom_fields")

@@ -25,7 +25,22 @@ GUIDES: dict[str, tuple[str, ...]] = {
         "In the group’s People’s data permissions, allow viewing all employees’ categories "
         "that hold the fields listed above (at least “Basic info”; e.g. “Work”, "
         "“Lifecycle”, “Employment”, and “Personal” or “Address” only if those fields are "
-        "requested), then save.",
+        "requested), then save. "
+        # Access rights: reference/people ("Select people by condition ... if you want also
+        # inactive employees (remove the Lifecycle status equals Employed condition)").
+        "Under “Whose data can members access?” (Access rights), choose “Select people by "
+        "condition” and remove the condition “Lifecycle status equals Employed”, or include "
+        "every lifecycle status (Hired, Employed, Leave, Terminated): with “Everyone”, Bob "
+        "gives the service user active employees only. "
+        # reference/time-off, reference/time-off-policies, reference/time-off-balance.
+        "If absences or time-off balances are requested, also allow People’s data → Time off "
+        "→ “See who’s out” and “See selected people’s time off and sick leave balances”, and "
+        "Features → Time off → Settings → “Manage company’s time off settings” (it lists the "
+        "policy types). "
+        # reference/employee-tables, reference/get_people-id-salaries.
+        "If employments and pay are requested, also allow “View selected employees’ Payroll "
+        "section histories” (and the Employment and Work section histories for employment "
+        "type and job title).",
         "Paste the service user ID and the token below.",
     ),
     "de": (

@@ -189,6 +189,7 @@ _MAPPERS: dict[str, _Mapper] = {
     "weekly_hours": lambda r, f: _number(field_value(r, f[0])),
     "avatar": lambda r, f: as_text(field_value(r, f[0])),
     "manager_id": lambda r, f: _employee_id(field_value(r, f[0])),
+    "work_location_id": lambda r, f: as_text(field_value(r, f[0])),
     # Dates: machine values (ISO); human-readable ones follow the calling user's locale.
     "date_of_birth": lambda r, f: as_text(field_value(r, f[0])),
     "start_date": lambda r, f: as_text(field_value(r, f[0])),
@@ -200,6 +201,7 @@ _MAPPERS: dict[str, _Mapper] = {
 
 
 def flatten_departments(items: Any, *, parent_id: str | None) -> Iterator[dict[str, Any]]:
+    # Archived departments stay groups: people whose department was archived still name it.
     for item in items:
         remote_id = str(item["id"])
         yield {
@@ -209,3 +211,16 @@ def flatten_departments(items: Any, *, parent_id: str | None) -> Iterator[dict[s
             "parent_id": parent_id,
         }
         yield from flatten_departments(item.get("children") or [], parent_id=remote_id)
+
+
+def flatten_sites(items: Any) -> Iterator[dict[str, Any]]:
+    """The `site` company list -> work locations. Items carry a name only (no address, no
+    kind); archived sites stay, as people may still be at one."""
+    for item in items:
+        yield {
+            "remote_id": str(item["id"]),
+            "name": item.get("name") or item.get("value"),
+            "type": None,
+            "address": None,
+        }
+        yield from flatten_sites(item.get("children") or [])

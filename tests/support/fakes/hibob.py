@@ -12,8 +12,18 @@
   `employees` array. Each field comes back as a slash key (`"/work/title": {"value": ...}`, only
   when not null) and in its nested category object (null included).
 - `GET /v1/company/people/fields`: the fields metadata, no permission needed.
-- `GET /v1/company/named-lists/department`: `{"name", "values", "items"}` (the live API repeats
-  the items under both keys), departments nesting through `children`.
+- `GET /v1/company/named-lists/{department|site}`: `{"name", "values", "items"}` (the live API
+  repeats the items under both keys), items nesting through `children`; archived items only
+  with `includeArchived=true` (reference/get_company-named-lists-listname).
+- Time off (reference/time-off, time-off-policies, time-off-balance): `GET /v1/timeoff/
+  policy-types[/{name}]` (Features: time off settings), `GET /v1/timeoff/whosout?from&to`
+  (People's data: See who's out; `includeHourly`, `includePending`, `includePrivate`),
+  `GET /v1/timeoff/requests/changes?since` (same permission; `since` at most 6 months back,
+  `includePending`), `GET /v1/timeoff/employees/{id}/balance?policyType&date` (Balance view;
+  404 for an employee without a policy of that type, which the docs do not specify).
+- Employee tables (reference/employee-tables): `GET /v1/people/{id}/salaries|employment|work`
+  -> `{"values": [...]}`, each needing its section's "histories" permission.
+  Each permission beyond categories and lists is a `feature` of the service user's group.
 - 429 with `X-RateLimit-Limit/Remaining/Reset` when `search_limit_per_minute` is set; every
   search answer carries those headers.
 
@@ -39,7 +49,9 @@ import unicodedata
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from urllib.parse import unquote
 
 from werkzeug.wrappers import Request, Response
 
@@ -106,6 +118,7 @@ FIELDS = (
     FieldMeta("work.department", "work", "Department", "list", "department"),
     FieldMeta("work.reportsTo", "work", "Reports to", "employee"),
     FieldMeta("work.site", "work", "Site", "text"),
+    FieldMeta("work.siteId", "work", "Site ID", "number"),
     FieldMeta(
         "internal.lifecycleStatus", "lifecycle", "Lifecycle status", "list", "lifecycleStatus"
     ),
@@ -176,6 +189,27 @@ DEPARTMENTS = [
     _department("209192165", "Sales", _department("209192166", "Account Receivables")),
     _department("209192167", "Legacy Operations", archived=True),
 ]
+SITES = [
+    _department("301100", "New York"),
+    _department("301101", "Madrid"),
+    _department("301102", "Dublin"),
+    _department("301103", "Berlin", archived=True),
+]
+SITE_IDS = {"New York": "301100", "Madrid": "301101", "Dublin": "301102", "Berlin": "301103"}
+NAMED_LISTS = {"department": DEPARTMENTS, "site": SITES}
+
+# Permission group settings beyond field categories and company lists.
+FEATURES = frozenset(
+    {
+        "whos_out",  # People's data > Time off > See who's out
+        "time_off_settings",  # Features > Time off > Settings > Manage company's time off settings
+        "balances",  # People's data > Time off > Balance > See selected people's balances
+        "payroll_history",  # People > Payroll > View selected employees' Payroll histories
+        "employment_history",  # People > Employment > View ... Employment section histories
+        "work_history",  # People > Work > View selected employees' Work section histories
+    }
+)
+
 DEPARTMENT_IDS = {
     "Management": "209192160",
     "Engineering": "209192162",
@@ -208,6 +242,7 @@ class ServiceUser:
     categories: frozenset[str]
     read_lists: bool
     company_id: int = COMPANY_ID
+    features: frozenset[str] = frozenset()
 
 
 def _ascii(text: str) -> str:
@@ -362,6 +397,7 @@ def seed_employees(count: int) -> list[FakeEmployee]:
             "root.avatarUrl": "https://images.hibob.example/avatars/zoe.png",
             "work.startDate": "2015-03-01",
             "work.site": "New York",
+            "work.siteId": int(SITE_IDS["New York"]),
             "payroll.employment.weeklyHours": 40,
             "personal.birthDate": "1980-04-12",
             "home.privateEmail": "zoe.mueller@example.org",
@@ -394,6 +430,7 @@ def seed_employees(count: int) -> list[FakeEmployee]:
             "root.creationDateTime": "2016-08-01T07:00:00",
             "work.startDate": "2016-09-01",
             "work.site": "Madrid",
+            "work.siteId": int(SITE_IDS["Madrid"]),
             "payroll.employment.weeklyHours": 30.5,
             "personal.birthDate": "1985-11-30",
             "home.privateEmail": "jose.nunez@example.org",
@@ -454,6 +491,7 @@ def seed_employees(count: int) -> list[FakeEmployee]:
             values["home.privateEmail"] = f"{_ascii(first)}{n}@example.net"
         if n % 7:
             values |= {"address.line1": f"{n} Harbour Road", "address.city": "Dublin"}
+            values |= {"work.site": "Dublin", "work.siteId": int(SITE_IDS["Dublin"])}
         employees.append(
             build.build(
                 first,
@@ -495,6 +533,230 @@ def other_company_employees(count: int = 6) -> list[FakeEmployee]:
     ]
 
 
+POLICY_TYPES: dict[str, dict[str, Any]] = {
+    "Holiday": {"activity": "paidTimeoff", "bookingWorkDaysOnly": True, "unit": "days"},
+    "Sick": {"activity": "paidTimeoff", "bookingWorkDaysOnly": True, "unit": "days"},
+    "Time Off in Lieu": {"activity": "paidTimeoff", "bookingWorkDaysOnly": False, "unit": "hours"},
+}
+ALLOWANCES = {"Holiday": 25.0, "Sick": 10.0, "Time Off in Lieu": 16.0}
+# How far back `GET /timeoff/requests/changes` reaches (changelog: 6 months).
+CHANGES_REACH = timedelta(days=183)
+
+
+@dataclass
+class TimeOffRequest:
+    """A time off request and its history: (when, changeType, status) oldest first."""
+
+    request_id: int
+    employee: FakeEmployee
+    policy_type: str
+    kind: str
+    start: date
+    end: date
+    status: str
+    duration: float
+    cost: float
+    start_portion: str = "all_day"
+    end_portion: str = "all_day"
+    day_portion: str | None = None
+    history: list[tuple[datetime, str, str]] = field(default_factory=list)
+
+    @property
+    def unit(self) -> str:
+        return str(POLICY_TYPES[self.policy_type]["unit"])
+
+    def snapshot(self, status: str) -> dict[str, Any]:
+        """The request as the Time off API shows it, with `status` at that time."""
+        body: dict[str, Any] = {
+            "requestId": self.request_id,
+            "employeeId": self.employee.id,
+            "employeeDisplayName": self.employee.values["root.displayName"],
+            "employeeEmail": self.employee.values["root.email"],
+            "policyTypeDisplayName": self.policy_type,
+            "type": self.kind,
+            "status": status,
+            "durationUnit": self.unit,
+            "totalDuration": self.duration,
+            "totalCost": self.cost,
+            "visibility": "Public",
+        }
+        if self.kind == "hours":
+            body |= {"date": self.start.isoformat(), "hoursOnDate": int(self.duration)}
+        else:
+            body |= {"startDate": self.start.isoformat(), "endDate": self.end.isoformat()}
+            if self.kind == "portionOnRange":
+                body["dayPortion"] = self.day_portion
+            else:
+                body |= {"startPortion": self.start_portion, "endPortion": self.end_portion}
+        return body
+
+
+def seed_time_off(employees: list[FakeEmployee], now: datetime) -> list[TimeOffRequest]:
+    """Requests of the named employees, dated around `now` (UTC), each with its history."""
+    today = now.date()
+    zoe, jose, asa, li = employees[:4]
+    day = timedelta(days=1)
+    requests = [
+        # A week of holiday starting in the afternoon, approved the day after it was asked for.
+        TimeOffRequest(
+            5101,
+            zoe,
+            "Holiday",
+            "days",
+            today + 20 * day,
+            today + 26 * day,
+            "approved",
+            duration=7,
+            cost=4.5,
+            start_portion="afternoon",
+            history=[
+                (now - 10 * day, "Created", "pending"),
+                (now - 9 * day, "Updated", "approved"),
+            ],
+        ),
+        # Still waiting for approval; ends at midday.
+        TimeOffRequest(
+            5102,
+            jose,
+            "Holiday",
+            "days",
+            today + 40 * day,
+            today + 41 * day,
+            "pending",
+            duration=2,
+            cost=1.5,
+            end_portion="morning",
+            history=[(now - 2 * day, "Created", "pending")],
+        ),
+        # Every morning of three days.
+        TimeOffRequest(
+            5103,
+            jose,
+            "Sick",
+            "portionOnRange",
+            today - 30 * day,
+            today - 28 * day,
+            "approved",
+            duration=3,
+            cost=1.5,
+            day_portion="morning",
+            history=[(now - 31 * day, "Created", "approved")],
+        ),
+        # Three hours on one day, on an hourly policy type.
+        TimeOffRequest(
+            5104,
+            zoe,
+            "Time Off in Lieu",
+            "hours",
+            today + 3 * day,
+            today + 3 * day,
+            "approved",
+            duration=3,
+            cost=3,
+            history=[(now - 4 * day, "Created", "approved")],
+        ),
+        # Cancelled: gone from who's out, still in the changes.
+        TimeOffRequest(
+            5105,
+            li,
+            "Holiday",
+            "days",
+            today + 60 * day,
+            today + 62 * day,
+            "canceled",
+            duration=3,
+            cost=3,
+            history=[
+                (now - 8 * day, "Created", "approved"),
+                (now - 3 * day, "Canceled", "canceled"),
+            ],
+        ),
+        # Long ago: only a full read (who's out) still sees it.
+        TimeOffRequest(
+            5106,
+            asa,
+            "Sick",
+            "days",
+            today - 300 * day,
+            today - 299 * day,
+            "approved",
+            duration=2,
+            cost=2,
+            history=[(now - 301 * day, "Created", "approved")],
+        ),
+        # Spans the turn of a month-long window of a full read: reported once.
+        TimeOffRequest(
+            5107,
+            li,
+            "Holiday",
+            "days",
+            today - 10 * day,
+            today + 25 * day,
+            "approved",
+            duration=36,
+            cost=26,
+            history=[(now - 40 * day, "Created", "approved")],
+        ),
+    ]
+    return requests
+
+
+def seed_tables(employees: list[FakeEmployee]) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """Employee id -> table -> rows: salary, employment and work histories."""
+    zoe, jose = employees[:2]
+    tables: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for index, employee in enumerate(employees):
+        start = str(employee.values.get("work.startDate") or "2020-01-01")
+        title = employee.labels.get("work.title")
+        kind = employee.labels.get("payroll.employment.type")
+        tables[employee.id] = {
+            "salaries": [
+                {
+                    "id": 900 + index,
+                    "reason": "Hire",
+                    "effectiveDate": start,
+                    "base": {"value": 40_000 + 100 * index, "currency": "EUR"},
+                    "payPeriod": "Annual",
+                    "payFrequency": "Monthly",
+                }
+            ],
+            "employment": [{"id": 700 + index, "effectiveDate": start, "type": kind}]
+            if kind
+            else [],
+            "work": [{"id": 500 + index, "effectiveDate": start, "title": title}] if title else [],
+        }
+    tables[zoe.id] = {
+        "salaries": [
+            {
+                "id": 1,
+                "reason": "Promotion",
+                "effectiveDate": "2020-01-01",
+                "base": {"value": 185000, "currency": "usd"},
+                "payPeriod": "Annual",
+                "payFrequency": "Twice a month",
+            },
+            {
+                "id": 2,
+                "reason": "Hire",
+                "effectiveDate": "2015-03-01",
+                "base": {"value": 62.5, "currency": "USD"},
+                "payPeriod": "Hourly",
+                "payFrequency": "Every four weeks",
+            },
+        ],
+        "employment": [
+            {"id": 11, "effectiveDate": "2015-03-01", "type": "Contractor", "contract": "Fixed"},
+            {"id": 12, "effectiveDate": "2019-06-01", "type": "Full-Time", "contract": "Permanent"},
+        ],
+        "work": [
+            {"id": 21, "effectiveDate": "2015-03-01", "title": "Head of Operations"},
+            {"id": 22, "effectiveDate": "2020-01-01", "title": "Chief Executive Officer"},
+        ],
+    }
+    tables[jose.id]["salaries"][0] |= {"payPeriod": "Monthly", "payFrequency": "Every two weeks"}
+    return tables
+
+
 def _error(status: int, key: str, message: str, headers: dict[str, str] | None = None) -> Response:
     return Response(
         json.dumps({"key": key, "error": message}),
@@ -502,6 +764,18 @@ def _error(status: int, key: str, message: str, headers: dict[str, str] | None =
         headers=headers or {},
         content_type="application/json",
     )
+
+
+def _json(body: Any) -> Response:
+    return Response(json.dumps(body), content_type="application/json")
+
+
+def _unarchived(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {**item, "children": _unarchived(item["children"])}
+        for item in items
+        if not item["archived"]
+    ]
 
 
 def _set(node: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
@@ -530,6 +804,8 @@ class FakeHiBob(FakeVendor):
         self.employee_count = employees
         self.employees = seed_employees(employees)
         self.other_employees = other_company_employees()
+        self.time_off = seed_time_off(self.employees, datetime.now(UTC))
+        self.tables = seed_tables(self.employees)
         self.service_users: dict[str, ServiceUser] = {}
         self.search_limit_per_minute: int | None = None
         self._searches: dict[str, list[float]] = {}
@@ -542,6 +818,8 @@ class FakeHiBob(FakeVendor):
         self.requests.clear()
         self.employees = seed_employees(self.employee_count)
         self.other_employees = other_company_employees()
+        self.time_off = seed_time_off(self.employees, datetime.now(UTC))
+        self.tables = seed_tables(self.employees)
         with self._state_lock:
             self.service_users.clear()
             self._searches.clear()
@@ -554,13 +832,16 @@ class FakeHiBob(FakeVendor):
         categories: Iterable[str] = ALL_CATEGORIES,
         read_lists: bool = True,
         company_id: int = COMPANY_ID,
+        features: Iterable[str] = FEATURES,
     ) -> tuple[str, str]:
-        """Create a service user of a company in a permission group; returns (ID, token)."""
+        """Create a service user of a company in a permission group; returns (ID, token).
+        By default the group is set up as the guide says: every category, list and feature."""
+        assert FEATURES.issuperset(features), features
         user_id = f"SERVICE-{secrets.randbelow(90_000) + 10_000}"
         token = secrets.token_urlsafe(30)
         with self._state_lock:
             self.service_users[user_id] = ServiceUser(
-                token, frozenset(categories), read_lists, company_id
+                token, frozenset(categories), read_lists, company_id, frozenset(features)
             )
         return user_id, token
 
@@ -570,6 +851,7 @@ class FakeHiBob(FakeVendor):
         *,
         categories: Iterable[str] | None = None,
         read_lists: bool | None = None,
+        features: Iterable[str] | None = None,
     ) -> None:
         with self._state_lock:
             user = self.service_users[user_id]
@@ -577,6 +859,8 @@ class FakeHiBob(FakeVendor):
                 user.categories = frozenset(categories)
             if read_lists is not None:
                 user.read_lists = read_lists
+            if features is not None:
+                user.features = frozenset(features)
 
     def delete_service_user(self, user_id: str) -> None:
         with self._state_lock:
@@ -612,15 +896,143 @@ class FakeHiBob(FakeVendor):
             )
         if request.path.startswith("/v1/company/named-lists/") and request.method == "GET":
             name = request.path.removeprefix("/v1/company/named-lists/")
-            if name != "department":
+            if name not in NAMED_LISTS:
                 return _error(404, "not.found", f"List {name} not found")
             if not service_user.read_lists:
                 return _error(403, "forbidden", "Forbidden")
-            return Response(
-                json.dumps({"name": "department", "values": DEPARTMENTS, "items": DEPARTMENTS}),
-                content_type="application/json",
-            )
+            items = NAMED_LISTS[name]
+            if request.args.get("includeArchived") != "true":
+                items = _unarchived(items)
+            return _json({"name": name, "values": items, "items": items})
+        if request.method == "GET" and request.path.startswith("/v1/timeoff/"):
+            return self._time_off(request, service_user)
+        if request.method == "GET" and request.path.startswith("/v1/people/"):
+            return self._table(request, service_user)
         return _error(404, "not.found", "Not Found")
+
+    # --- time off and employee tables ----------------------------------------------------
+    def _staff(self, user: ServiceUser) -> list[FakeEmployee]:
+        return self.employees if user.company_id == COMPANY_ID else self.other_employees
+
+    def _time_off(self, request: Request, user: ServiceUser) -> Response:
+        path = request.path.removeprefix("/v1/timeoff/")
+        if path == "policy-types" or path.startswith("policy-types/"):
+            if "time_off_settings" not in user.features:
+                return _error(403, "forbidden", "Forbidden")
+            if path == "policy-types":
+                return _json({"policyTypes": list(POLICY_TYPES)})
+            name = unquote(path.removeprefix("policy-types/"))
+            if name not in POLICY_TYPES:
+                return _error(404, "not.found", f"Policy type {name} not found")
+            return _json({"name": name, **POLICY_TYPES[name]})
+        if path == "whosout":
+            if "whos_out" not in user.features:
+                return _error(403, "forbidden", "Forbidden")
+            return self._whos_out(request, user)
+        if path == "requests/changes":
+            if "whos_out" not in user.features:
+                return _error(403, "forbidden", "Forbidden")
+            return self._changes(request, user)
+        if path.startswith("employees/") and path.endswith("/balance"):
+            if "balances" not in user.features:
+                return _error(403, "forbidden", "Forbidden")
+            return self._balance(request, user, path.split("/")[1])
+        return _error(404, "not.found", "Not Found")
+
+    def _visible_requests(self, user: ServiceUser) -> list[TimeOffRequest]:
+        staff = {employee.id for employee in self._staff(user)}
+        return [r for r in self.time_off if r.employee.id in staff]
+
+    def _whos_out(self, request: Request, user: ServiceUser) -> Response:
+        try:
+            start = date.fromisoformat(request.args["from"])
+            end = date.fromisoformat(request.args["to"])
+        except (KeyError, ValueError):
+            return _error(400, "bad.request", "from and to must be dates (YYYY-MM-DD)")
+        wanted = {"approved"} | (
+            {"pending"} if request.args.get("includePending") == "true" else set()
+        )
+        outs = [
+            r.snapshot(r.status.capitalize())
+            for r in self._visible_requests(user)
+            if r.status in wanted
+            and r.start <= end
+            and r.end >= start
+            and (r.kind != "hours" or request.args.get("includeHourly") == "true")
+        ]
+        for out in outs:
+            out["policyType"] = out["policyTypeDisplayName"]
+        return _json({"outs": outs})
+
+    def _changes(self, request: Request, user: ServiceUser) -> Response:
+        try:
+            since = datetime.fromisoformat(request.args["since"].replace("Z", "+00:00"))
+        except (KeyError, ValueError):
+            return _error(400, "bad.request", "since must be an ISO 8601 timestamp")
+        if since.tzinfo is None or since < datetime.now(UTC) - CHANGES_REACH:
+            return _error(400, "bad.request", "since may reach back 6 months at most")
+        pending = request.args.get("includePending") == "true"
+        events = sorted(
+            (at, change, status, r)
+            for r in self._visible_requests(user)
+            for at, change, status in r.history
+            if at >= since and (pending or status != "pending")
+        )
+        changes = [
+            {"changeType": change, "changeReason": None, **r.snapshot(status)}
+            for _at, change, status, r in events
+        ]
+        return _json({"changes": changes})
+
+    def _balance(self, request: Request, user: ServiceUser, employee_id: str) -> Response:
+        policy, day = request.args.get("policyType"), request.args.get("date")
+        if not policy or not day:
+            return _error(400, "bad.request", "policyType and date are required")
+        staff = {employee.id: index for index, employee in enumerate(self._staff(user))}
+        index = staff.get(employee_id)
+        # Only some people have a policy of the hourly type.
+        if (
+            policy not in POLICY_TYPES
+            or index is None
+            or (policy == "Time Off in Lieu" and index % 3)
+        ):
+            return _error(404, "not.found", "No policy of this type for the employee")
+        taken = sum(
+            r.cost
+            for r in self.time_off
+            if r.employee.id == employee_id and r.policy_type == policy and r.status == "approved"
+        )
+        allowance = ALLOWANCES[policy]
+        return _json(
+            {
+                "employeeId": employee_id,
+                "policy": f"{policy} policy",
+                "pointInTime": day,
+                "annualAllowance": allowance,
+                "startingBalance": allowance,
+                "totalTaken": taken,
+                "totalAdminAdjustments": 0,
+                "totalSystemAdjustments": 0,
+                "totalBalanceAsOfDate": allowance - taken,
+                "totalRoundedBalanceAsOfDate": round(allowance - taken),
+            }
+        )
+
+    def _table(self, request: Request, user: ServiceUser) -> Response:
+        parts = request.path.removeprefix("/v1/people/").split("/")
+        needs = {
+            "salaries": "payroll_history",
+            "employment": "employment_history",
+            "work": "work_history",
+        }
+        if len(parts) != 2 or parts[1] not in needs:
+            return _error(404, "not.found", "Not Found")
+        employee_id, table = parts
+        if needs[table] not in user.features:
+            return _error(403, "forbidden", "Forbidden")
+        if employee_id not in {employee.id for employee in self._staff(user)}:
+            return _error(404, "not.found", "Employee not found")
+        return _json({"values": self.tables.get(employee_id, {}).get(table, [])})
 
     def _authenticate(self, request: Request) -> tuple[str, ServiceUser] | None:
         scheme, _, encoded = request.headers.get("Authorization", "").partition(" ")
