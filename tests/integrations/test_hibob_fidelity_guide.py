@@ -39,3 +39,18 @@ def test_it_names_the_time_off_and_table_permissions_in_bobs_words() -> None:
 
 def test_it_keeps_one_step_per_action_in_every_language() -> None:
     assert {len(steps) for steps in tool.guides.values()} == {len(tool.guide("en"))}
+
+
+def test_it_tells_an_admin_reading_any_language_the_same_settings() -> None:
+    """Bob's screens are named in English whatever the guide's language: every guide quotes
+    the same settings, so a German admin learns about inactive people and time off too."""
+    for language in ("de", "fr", "it", "es"):
+        guide = " ".join(tool.guide(language))
+        for setting in (
+            "Lifecycle status equals Employed",
+            "See who’s out",
+            "See selected people’s time off and sick leave balances",
+            "Manage company’s time off settings",
+            "View selected employees’ Payroll section histories",
+        ):
+            assert setting in guide, (language, setting)

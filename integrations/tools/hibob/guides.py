@@ -56,7 +56,18 @@ GUIDES: dict[str, tuple[str, ...]] = {
         "Erlauben Sie in den „People’s data“-Berechtigungen der Gruppe das Ansehen der "
         "Kategorien aller Mitarbeitenden, die die oben aufgeführten Felder enthalten "
         "(mindestens „Basic info“; z. B. „Work“, „Lifecycle“, „Employment“ und „Personal“ "
-        "oder „Address“ nur, wenn diese Felder angefragt sind), und speichern Sie.",
+        "oder „Address“ nur, wenn diese Felder angefragt sind), und speichern Sie. "
+        "Wählen Sie unter „Whose data can members access?“ (Access rights) „Select people by "
+        "condition“ und entfernen Sie die Bedingung „Lifecycle status equals Employed“, oder "
+        "schließen Sie jeden Lifecycle-Status ein (Hired, Employed, Leave, Terminated): Mit "
+        "„Everyone“ gibt Bob dem Service-User nur aktive Mitarbeitende. "
+        "Wenn Abwesenheiten oder Abwesenheitskonten angefragt sind, erlauben Sie zusätzlich "
+        "People’s data → Time off → „See who’s out“ und „See selected people’s time off and "
+        "sick leave balances“ sowie Features → Time off → Settings → „Manage company’s time "
+        "off settings“ (es listet die Abwesenheitsarten). "
+        "Wenn Beschäftigungsverhältnisse und Vergütung angefragt sind, erlauben Sie auch "
+        "„View selected employees’ Payroll section histories“ (und die Verläufe der "
+        "Abschnitte „Employment“ und „Work“ für Beschäftigungsart und Berufsbezeichnung).",
         "Fügen Sie die Service-User-ID und das Token unten ein.",
     ),
     "fr": (
@@ -73,7 +84,18 @@ GUIDES: dict[str, tuple[str, ...]] = {
         "catégories de tous les employés qui contiennent les champs listés ci-dessus (au "
         "moins « Basic info » ; p. ex. « Work », « Lifecycle », « Employment », et "
         "« Personal » ou « Address » seulement si ces champs sont demandés), puis "
-        "enregistrez.",
+        "enregistrez. "
+        "Sous « Whose data can members access ? » (Access rights), choisissez « Select people "
+        "by condition » et supprimez la condition « Lifecycle status equals Employed », ou "
+        "incluez chaque statut (Hired, Employed, Leave, Terminated) : avec « Everyone », Bob "
+        "ne donne à l’utilisateur de service que les employés actifs. "
+        "Si des absences ou des soldes de congés sont demandés, autorisez aussi People’s data "
+        "→ Time off → « See who’s out » et « See selected people’s time off and sick leave "
+        "balances », ainsi que Features → Time off → Settings → « Manage company’s time off "
+        "settings » (il liste les types d’absence). "
+        "Si les contrats et la rémunération sont demandés, autorisez aussi « View selected "
+        "employees’ Payroll section histories » (et les historiques des sections "
+        "« Employment » et « Work » pour le type de contrat et l’intitulé de poste).",
         "Collez l’ID de l’utilisateur de service et le jeton ci-dessous.",
     ),
     "it": (
@@ -89,7 +111,18 @@ GUIDES: dict[str, tuple[str, ...]] = {
         "Nelle autorizzazioni «People’s data» del gruppo consenti la visualizzazione delle "
         "categorie di tutti i dipendenti che contengono i campi elencati sopra (almeno "
         "«Basic info»; ad es. «Work», «Lifecycle», «Employment», e «Personal» o «Address» "
-        "solo se quei campi sono richiesti), poi salva.",
+        "solo se quei campi sono richiesti), poi salva. "
+        "In «Whose data can members access?» (Access rights) scegli «Select people by "
+        "condition» e rimuovi la condizione «Lifecycle status equals Employed», oppure "
+        "includi ogni stato (Hired, Employed, Leave, Terminated): con «Everyone» Bob dà "
+        "all’utente di servizio solo i dipendenti attivi. "
+        "Se sono richieste assenze o saldi ferie, consenti anche People’s data → Time off → "
+        "«See who’s out» e «See selected people’s time off and sick leave balances», e "
+        "Features → Time off → Settings → «Manage company’s time off settings» (elenca i "
+        "tipi di assenza). "
+        "Se sono richiesti rapporti di lavoro e retribuzione, consenti anche «View selected "
+        "employees’ Payroll section histories» (e gli storici delle sezioni «Employment» e "
+        "«Work» per tipo di contratto e qualifica).",
         "Incolla qui sotto l’ID dell’utente di servizio e il token.",
     ),
     "es": (
@@ -104,7 +137,18 @@ GUIDES: dict[str, tuple[str, ...]] = {
         "En los permisos «People’s data» del grupo, permite ver las categorías de todos "
         "los empleados que contienen los campos indicados arriba (al menos «Basic info»; "
         "p. ej. «Work», «Lifecycle», «Employment», y «Personal» o «Address» solo si se "
-        "solicitan esos campos), y guarda.",
+        "solicitan esos campos), y guarda. "
+        "En «Whose data can members access?» (Access rights), elige «Select people by "
+        "condition» y quita la condición «Lifecycle status equals Employed», o incluye todos "
+        "los estados (Hired, Employed, Leave, Terminated): con «Everyone», Bob solo da al "
+        "usuario de servicio los empleados activos. "
+        "Si se solicitan ausencias o saldos de vacaciones, permite también People’s data → "
+        "Time off → «See who’s out» y «See selected people’s time off and sick leave "
+        "balances», y Features → Time off → Settings → «Manage company’s time off settings» "
+        "(lista los tipos de ausencia). "
+        "Si se solicitan contratos y salario, permite también «View selected employees’ "
+        "Payroll section histories» (y los historiales de las secciones «Employment» y "
+        "«Work» para el tipo de contrato y el puesto).",
         "Pega abajo el ID del usuario de servicio y el token.",
     ),
 }
