@@ -57,6 +57,14 @@ def iso_date(value: Any) -> str | None:
 
 
 ADDRESS_KEYS = ("street_1", "street_2", "city", "state", "zip_code", "country", "raw")
+BANK_ACCOUNT_KEYS = (
+    "iban",
+    "bic",
+    "account_number",
+    "holder_name",
+    "bank_name",
+    "domestic_bank_routing",
+)
 
 
 def _visible(row: UnifiedRecord, visible_fields: Collection[str]) -> dict[str, Any]:
@@ -75,6 +83,16 @@ def _address(value: Any) -> dict[str, Any] | None:
     if not isinstance(value, Mapping):
         return None
     return {key: value.get(key) for key in ADDRESS_KEYS}
+
+
+def _bank_accounts(value: Any) -> list[dict[str, Any]] | None:
+    if not isinstance(value, list):
+        return None
+    return [
+        {key: account.get(key) for key in BANK_ACCOUNT_KEYS}
+        for account in value
+        if isinstance(account, Mapping)
+    ]
 
 
 def _number(value: Any) -> float | None:
@@ -287,8 +305,8 @@ def employee_representation(
         for remote_id in data.get("groups") or []
         if remote_id in related.groups
     ]
-    result["home_address"] = data.get("home_address")
-    result["bank_accounts"] = data.get("bank_accounts")
+    result["home_address"] = _address(data.get("home_address"))
+    result["bank_accounts"] = _bank_accounts(data.get("bank_accounts"))
     result["employments"] = [
         employment_representation(row, visible.get("hris_employments", ()), related)
         for row in related.employments.get(employee.remote_id, ())
