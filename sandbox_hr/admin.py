@@ -9,14 +9,20 @@ from django.http import HttpRequest
 from core import roles
 from core.admin import ReadOnlyAdmin, keys_revoke_action
 from sandbox_hr.models import (
+    SandboxAbsence,
+    SandboxAbsenceType,
     SandboxAccount,
     SandboxApiKey,
     SandboxEmployee,
+    SandboxEmployment,
     SandboxGroup,
+    SandboxLegalEntity,
+    SandboxLocation,
     SandboxOAuthApp,
     SandboxOAuthCode,
     SandboxOAuthGrant,
     SandboxOAuthToken,
+    SandboxTimeOffBalance,
     SandboxUser,
 )
 from sandbox_hr.services import sandbox_api_key_revoke, sandbox_oauth_grant_revoke
@@ -127,9 +133,63 @@ class SandboxEmployeeAdmin(admin.ModelAdmin):
     list_filter = ("status", "employment_type")
     search_fields = ("id", "employee_number", "first_name", "last_name", "email", "account__id")
     readonly_fields = ("id", "created_at", "updated_at")
-    raw_id_fields = ("account", "manager")
+    raw_id_fields = ("account", "manager", "location", "legal_entity")
     filter_horizontal = ("departments",)
     list_select_related = ("account",)
+
+
+@admin.register(SandboxLocation)
+class SandboxLocationAdmin(admin.ModelAdmin):
+    list_display = ("name", "type", "account", "updated_at")
+    list_filter = ("type",)
+    search_fields = ("id", "name", "account__id")
+    readonly_fields = ("id", "updated_at")
+    raw_id_fields = ("account",)
+
+
+@admin.register(SandboxLegalEntity)
+class SandboxLegalEntityAdmin(admin.ModelAdmin):
+    list_display = ("name", "account", "updated_at")
+    search_fields = ("id", "name", "account__id")
+    readonly_fields = ("id", "updated_at")
+    raw_id_fields = ("account",)
+
+
+@admin.register(SandboxEmployment)
+class SandboxEmploymentAdmin(admin.ModelAdmin):
+    list_display = ("employee", "job_title", "effective_date", "pay_rate", "pay_period")
+    list_filter = ("employment_type", "pay_period")
+    search_fields = ("id", "employee__id", "employee__last_name", "account__id")
+    readonly_fields = ("id", "updated_at")
+    raw_id_fields = ("account", "employee")
+    list_select_related = ("employee",)
+
+
+@admin.register(SandboxAbsenceType)
+class SandboxAbsenceTypeAdmin(admin.ModelAdmin):
+    list_display = ("name", "unit", "half_days_allowed", "account", "updated_at")
+    search_fields = ("id", "name", "account__id")
+    readonly_fields = ("id", "updated_at")
+    raw_id_fields = ("account",)
+
+
+@admin.register(SandboxAbsence)
+class SandboxAbsenceAdmin(admin.ModelAdmin):
+    list_display = ("employee", "type", "start_date", "end_date", "amount", "unit", "status")
+    list_filter = ("status", "unit")
+    search_fields = ("id", "employee__id", "employee__last_name", "account__id")
+    readonly_fields = ("id", "created_at", "updated_at")
+    raw_id_fields = ("account", "employee", "type")
+    list_select_related = ("employee", "type")
+
+
+@admin.register(SandboxTimeOffBalance)
+class SandboxTimeOffBalanceAdmin(admin.ModelAdmin):
+    list_display = ("employee", "type", "balance", "used", "unit", "updated_at")
+    search_fields = ("id", "employee__id", "employee__last_name", "account__id")
+    readonly_fields = ("id", "updated_at")
+    raw_id_fields = ("account", "employee", "type")
+    list_select_related = ("employee", "type")
 
 
 @admin.register(SandboxOAuthApp)

@@ -24,17 +24,33 @@ if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
 from sandbox_hr.models import (
+    SandboxAbsence,
+    SandboxAbsenceType,
     SandboxAccount,
     SandboxApiKey,
     SandboxEmployee,
+    SandboxEmployment,
     SandboxGroup,
+    SandboxLegalEntity,
+    SandboxLocation,
     SandboxOAuthApp,
     SandboxOAuthGrant,
+    SandboxTimeOffBalance,
     SandboxUser,
     SandboxUserRole,
 )
 
-RecordT = TypeVar("RecordT", SandboxEmployee, SandboxGroup)
+RecordT = TypeVar(
+    "RecordT",
+    SandboxEmployee,
+    SandboxGroup,
+    SandboxEmployment,
+    SandboxLocation,
+    SandboxLegalEntity,
+    SandboxAbsenceType,
+    SandboxAbsence,
+    SandboxTimeOffBalance,
+)
 
 
 class InvalidCursorError(ValueError):
@@ -123,6 +139,24 @@ def group_page(
     )
 
 
+def record_page(
+    *,
+    model: type[RecordT],
+    account: SandboxAccount,
+    after: PageCursor | None,
+    limit: int,
+    updated_since: datetime | None,
+) -> RecordPage[RecordT]:
+    """A page of the account's work locations, legal entities, employments, absence types,
+    absences or time-off balances."""
+    return _keyset_page(
+        model.objects.filter(account=account),
+        after=after,
+        limit=limit,
+        updated_since=updated_since,
+    )
+
+
 def account_get(*, account_id: str) -> SandboxAccount | None:
     return SandboxAccount.objects.filter(pk=account_id).first()
 
@@ -193,6 +227,57 @@ def account_employee_directory(*, account: SandboxAccount, page_number: str | No
         .order_by("last_name", "first_name", "id")
     )
     return Paginator(employees, EMPLOYEES_PER_PAGE).get_page(page_number)
+
+
+ABSENCES_PER_PAGE = 25
+
+
+def account_employee_get(*, account: SandboxAccount, employee_id: str) -> SandboxEmployee | None:
+    """The account's employee with this id (another account's is as unknown as a made-up id),
+    with their manager, work location, legal entity and groups."""
+    return (
+        SandboxEmployee.objects.filter(account=account, pk=employee_id)
+        .select_related("manager", "location", "legal_entity")
+        .prefetch_related(Prefetch("departments", queryset=SandboxGroup.objects.order_by("name")))
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class EmployeeTimeOff:
+    absences: list[SandboxAbsence]
+    balances: list[SandboxTimeOffBalance]
+    employments: list[SandboxEmployment]
+
+
+def employee_time_off(*, employee: SandboxEmployee) -> EmployeeTimeOff:
+    """An employee's absences (latest first), balances and employment history (latest first)."""
+    return EmployeeTimeOff(
+        absences=list(
+            SandboxAbsence.objects.filter(employee=employee)
+            .select_related("type")
+            .order_by("-start_date", "id")
+        ),
+        balances=list(
+            SandboxTimeOffBalance.objects.filter(employee=employee)
+            .select_related("type")
+            .order_by("type__name", "id")
+        ),
+        employments=list(
+            SandboxEmployment.objects.filter(employee=employee).order_by("-effective_date", "id")
+        ),
+    )
+
+
+def account_absences(*, account: SandboxAccount, page_number: str | None) -> Page:
+    """One page of the account's absences, the latest first, with who and what kind: two
+    queries (count, page) on every page."""
+    absences = (
+        SandboxAbsence.objects.filter(account=account)
+        .select_related("employee", "type")
+        .order_by("-start_date", "-id")
+    )
+    return Paginator(absences, ABSENCES_PER_PAGE).get_page(page_number)
 
 
 def account_api_keys(*, account: SandboxAccount) -> list[SandboxApiKey]:

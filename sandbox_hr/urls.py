@@ -10,6 +10,8 @@ urlpatterns: list[URLPattern] = [
     path("sign-in/", pages.sign_in, name="sign_in"),
     path("sign-out/", pages.sign_out, name="sign_out"),
     path("employees/", pages.employee_list, name="employee_list"),
+    path("employees/<slug:employee_id>/", pages.employee_detail, name="employee_detail"),
+    path("time-off/", pages.time_off, name="time_off"),
     path("settings/", pages.settings_overview, name="settings"),
     path("settings/api-keys/", pages.api_key_list, name="api_key_list"),
     path("settings/api-keys/new/", pages.api_key_create_page, name="api_key_create"),
@@ -29,6 +31,12 @@ urlpatterns: list[URLPattern] = [
     path("api/v1/me", api.me, name="api_me"),
     path("api/v1/employees", api.employees, name="api_employees"),
     path("api/v1/groups", api.groups, name="api_groups"),
+    path("api/v1/locations", api.locations, name="api_locations"),
+    path("api/v1/legal-entities", api.legal_entities, name="api_legal_entities"),
+    path("api/v1/employments", api.employments, name="api_employments"),
+    path("api/v1/absence-types", api.absence_types, name="api_absence_types"),
+    path("api/v1/absences", api.absences, name="api_absences"),
+    path("api/v1/time-off-balances", api.time_off_balances, name="api_time_off_balances"),
     # Anything else under the API answers in JSON too, never with an HTML error page.
     re_path(r"^api/(?P<path>.*)$", api.not_found),
 ]

@@ -3,15 +3,17 @@
 Sandbox HR API (served by `sandbox_hr`, base `SANDBOX_HR_URL`):
 - `Authorization: Bearer <api key>` on every call; unknown or revoked key -> 401.
 - `GET /api/v1/me` -> `{"account": {"id", "name"}, "permissions": [...]}`.
-- `GET /api/v1/employees?cursor=&limit=&updated_since=` and `GET /api/v1/groups?...` ->
-  `{"data": [...], "next_cursor": str | null}`; a missing permission -> 403 with
+- `GET /api/v1/<resource>?cursor=&limit=&updated_since=` ->
+  `{"data": [...], "next_cursor": str | null}` for `employees` and `groups`, `locations` and
+  `legal-entities` (`org:read`), `employments` (`compensation:read`), `absence-types`,
+  `absences` and `time-off-balances` (`absences:read`); a missing permission -> 403 with
   `{"error": {"code": "missing_permission", "permission": ..., "message": ...}}`.
   Field groups the key may not read are left out of the records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -36,6 +38,9 @@ PERM_EMPLOYEES = "employees:read"
 PERM_PERSONAL = "employees.personal:read"
 PERM_SENSITIVE = "employees.sensitive:read"
 PERM_GROUPS = "groups:read"
+PERM_ORG = "org:read"
+PERM_COMPENSATION = "compensation:read"
+PERM_ABSENCES = "absences:read"
 
 _EMPLOYMENT_STATUS = {
     "active": "ACTIVE",
@@ -57,6 +62,15 @@ _GENDER = {
     "unspecified": "NOT_SPECIFIED",
 }
 _GROUP_TYPE = {"department": "DEPARTMENT", "team": "TEAM", "cost_center": "COST_CENTER"}
+_PAY_PERIOD = {"hour": "HOUR", "month": "MONTH", "year": "YEAR"}
+_PAY_FREQUENCY = {"weekly": "WEEKLY", "biweekly": "BIWEEKLY", "monthly": "MONTHLY"}
+_TIME_UNIT = {"days": "DAYS", "hours": "HOURS"}
+_ABSENCE_STATUS = {
+    "requested": "REQUESTED",
+    "approved": "APPROVED",
+    "declined": "DECLINED",
+    "cancelled": "CANCELLED",
+}
 
 _BASIC = FieldSupport(Coverage.SUPPORTED)
 _PERSONAL = FieldSupport(Coverage.SUPPORTED, PERM_PERSONAL)
@@ -92,6 +106,9 @@ class SandboxTool(Tool):
             "Read employees' sensitive data (social security and tax numbers, bank accounts)"
         ),
         PERM_GROUPS: _("Read departments, teams and cost centers"),
+        PERM_ORG: _("Read work locations and legal entities"),
+        PERM_COMPENSATION: _("Read employment history and pay"),
+        PERM_ABSENCES: _("Read absence types, absences and time-off balances"),
     }
     models = {
         "hris_employees": ModelSupport(
@@ -108,6 +125,8 @@ class SandboxTool(Tool):
                 "employment_type": _BASIC,
                 "weekly_hours": _BASIC,
                 "manager_id": _BASIC,
+                "work_location_id": _BASIC,
+                "legal_entity_id": _BASIC,
                 "start_date": _BASIC,
                 "termination_date": _BASIC,
                 "remote_created_at": _BASIC,
@@ -128,6 +147,59 @@ class SandboxTool(Tool):
             Coverage.SUPPORTED,
             PERM_GROUPS,
             {"name": _BASIC, "type": _BASIC, "parent_id": _BASIC},
+        ),
+        # Sandbox HR has no custom fields on any record, and absences only in whole and half
+        # days or hours (no times of day): those fields are left out, i.e. UNSUPPORTED.
+        "hris_employments": ModelSupport(
+            Coverage.SUPPORTED,
+            PERM_COMPENSATION,
+            {
+                "job_title": _BASIC,
+                "pay_rate": _BASIC,
+                "pay_period": _BASIC,
+                "pay_frequency": _BASIC,
+                "employment_type": _BASIC,
+                "pay_currency": _BASIC,
+                "effective_date": _BASIC,
+            },
+        ),
+        "hris_locations": ModelSupport(
+            Coverage.SUPPORTED, PERM_ORG, {"name": _BASIC, "address": _BASIC, "type": _BASIC}
+        ),
+        "hris_legal_entities": ModelSupport(
+            Coverage.SUPPORTED, PERM_ORG, {"name": _BASIC, "address": _BASIC}
+        ),
+        "hris_absence_types": ModelSupport(
+            Coverage.SUPPORTED,
+            PERM_ABSENCES,
+            {
+                "name": _BASIC,
+                "unit": _BASIC,
+                "half_days_supported": FieldSupport(
+                    Coverage.SUPPORTED, vendor_field="half_days_allowed"
+                ),
+            },
+        ),
+        "hris_absences": ModelSupport(
+            Coverage.SUPPORTED,
+            PERM_ABSENCES,
+            {
+                "start_date": _BASIC,
+                "end_date": _BASIC,
+                "start_half_day": _BASIC,
+                "end_half_day": _BASIC,
+                "amount": _BASIC,
+                "unit": _BASIC,
+                "status": _BASIC,
+                "employee_note": FieldSupport(Coverage.SUPPORTED, vendor_field="note"),
+                "remote_created_at": _BASIC,
+                "remote_updated_at": _BASIC,
+            },
+        ),
+        "hris_time_off_balances": ModelSupport(
+            Coverage.SUPPORTED,
+            PERM_ABSENCES,
+            {"balance": _BASIC, "balance_unit": _BASIC, "used": _BASIC, "used_unit": _BASIC},
         ),
     }
     guides = {
@@ -208,10 +280,7 @@ class SandboxTool(Tool):
         fields: frozenset[str],
         since: datetime | None = None,
     ) -> Iterator[Page]:
-        resource, mapper = {
-            "hris_employees": ("employees", map_employee),
-            "hris_teams": ("groups", map_group),
-        }.get(model_id, (None, None))
+        resource, mapper = SANDBOX_RESOURCES.get(model_id, (None, None))
         if resource is None or mapper is None:
             raise ToolError(f"Sandbox HR does not provide {model_id}.", transient=False)
         params: dict[str, str] = {"limit": str(self.page_size)}
@@ -260,6 +329,8 @@ def map_employee(raw: dict[str, Any]) -> dict[str, Any]:
         "employment_type": _EMPLOYMENT_TYPE.get(raw.get("employment_type") or ""),
         "weekly_hours": raw.get("weekly_hours"),
         "manager_id": raw.get("manager_id"),
+        "work_location_id": raw.get("location_id"),
+        "legal_entity_id": raw.get("legal_entity_id"),
         "start_date": raw.get("hire_date"),
         "termination_date": raw.get("termination_date"),
         "remote_created_at": raw.get("created_at"),
@@ -293,6 +364,110 @@ def map_group(raw: dict[str, Any]) -> dict[str, Any]:
         "type": _GROUP_TYPE.get(raw.get("type") or ""),
         "parent_id": raw.get("parent_id"),
     }
+
+
+def _address(raw: Any) -> dict[str, Any] | None:
+    if not isinstance(raw, dict):
+        return None
+    street, city, zip_code, country = (raw.get(p) for p in ("street", "city", "zip", "country"))
+    town = " ".join(part for part in (zip_code, city) if part)
+    return {
+        "street_1": street,
+        "street_2": None,
+        "city": city,
+        "state": None,
+        "zip_code": zip_code,
+        "country": country,
+        "raw": ", ".join(part for part in (street, town, country) if part) or None,
+    }
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if value is not None else None
+
+
+def map_location(raw: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "remote_id": str(raw["id"]),
+        "name": raw.get("name"),
+        "type": raw.get("type"),
+        "address": _address(raw.get("address")),
+    }
+
+
+def map_legal_entity(raw: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "remote_id": str(raw["id"]),
+        "name": raw.get("name"),
+        "address": _address(raw.get("address")),
+    }
+
+
+def map_employment(raw: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "remote_id": str(raw["id"]),
+        "employee_id": raw.get("employee_id"),
+        "job_title": raw.get("job_title"),
+        "pay_rate": _number(raw.get("pay_rate")),
+        "pay_period": _PAY_PERIOD.get(raw.get("pay_period") or ""),
+        "pay_frequency": _PAY_FREQUENCY.get(raw.get("pay_frequency") or ""),
+        "employment_type": _EMPLOYMENT_TYPE.get(raw.get("employment_type") or ""),
+        "pay_currency": raw.get("pay_currency"),
+        "effective_date": raw.get("effective_date"),
+    }
+
+
+def map_absence_type(raw: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "remote_id": str(raw["id"]),
+        "name": raw.get("name"),
+        "unit": _TIME_UNIT.get(raw.get("unit") or ""),
+        "half_days_supported": raw.get("half_days_allowed"),
+    }
+
+
+def map_absence(raw: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "remote_id": str(raw["id"]),
+        "employee_id": raw.get("employee_id"),
+        "type_id": raw.get("type_id"),
+        "start_date": raw.get("start_date"),
+        "end_date": raw.get("end_date"),
+        "start_half_day": raw.get("start_half_day"),
+        "end_half_day": raw.get("end_half_day"),
+        "amount": _number(raw.get("amount")),
+        "unit": _TIME_UNIT.get(raw.get("unit") or ""),
+        "status": _ABSENCE_STATUS.get(raw.get("status") or ""),
+        "employee_note": raw.get("note"),
+        "remote_created_at": raw.get("created_at"),
+        "remote_updated_at": raw.get("updated_at"),
+    }
+
+
+def map_time_off_balance(raw: dict[str, Any]) -> dict[str, Any]:
+    unit = _TIME_UNIT.get(raw.get("unit") or "")
+    return {
+        "remote_id": str(raw["id"]),
+        "employee_id": raw.get("employee_id"),
+        "type_id": raw.get("type_id"),
+        "balance": _number(raw.get("balance")),
+        "balance_unit": unit,
+        "used": _number(raw.get("used")),
+        "used_unit": unit,
+    }
+
+
+# Read model -> Sandbox HR's API resource and the mapping of its records.
+SANDBOX_RESOURCES: dict[str, tuple[str, Callable[[dict[str, Any]], dict[str, Any]]]] = {
+    "hris_employees": ("employees", map_employee),
+    "hris_teams": ("groups", map_group),
+    "hris_employments": ("employments", map_employment),
+    "hris_locations": ("locations", map_location),
+    "hris_legal_entities": ("legal-entities", map_legal_entity),
+    "hris_absence_types": ("absence-types", map_absence_type),
+    "hris_absences": ("absences", map_absence),
+    "hris_time_off_balances": ("time-off-balances", map_time_off_balance),
+}
 
 
 class SandboxOAuthTool(SandboxTool):

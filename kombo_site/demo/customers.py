@@ -33,7 +33,7 @@ from integrations.models import (
     IntegrationEvent,
     ScopeConfig,
 )
-from integrations.read_models import HRIS_EMPLOYEES, HRIS_GROUPS
+from integrations.read_models import HRIS_EMPLOYEES, HRIS_GROUPS, READ_MODELS
 from integrations.services import (
     integration_create,
     integration_schedule_next,
@@ -42,21 +42,37 @@ from integrations.services import (
 )
 from integrations.tools.base import AuthResult, Page, ToolError
 from integrations.tools.sandbox import (
+    PERM_ABSENCES,
+    PERM_COMPENSATION,
     PERM_EMPLOYEES,
     PERM_GROUPS,
+    PERM_ORG,
     PERM_PERSONAL,
     PERM_SENSITIVE,
+    SANDBOX_RESOURCES,
     SandboxTool,
     map_employee,
     map_group,
 )
 from sandbox_hr.models import (
+    SandboxAbsence,
+    SandboxAbsenceType,
     SandboxAccount,
     SandboxApiKey,
     SandboxEmployee,
+    SandboxEmployment,
     SandboxGroup,
+    SandboxLegalEntity,
+    SandboxLocation,
+    SandboxTimeOffBalance,
 )
-from sandbox_hr.selectors import cursor_decode, employee_page, group_page
+from sandbox_hr.selectors import (
+    RecordPage,
+    cursor_decode,
+    employee_page,
+    group_page,
+    record_page,
+)
 from sandbox_hr.services import (
     sandbox_account_create,
     sandbox_api_key_authenticate,
@@ -64,13 +80,30 @@ from sandbox_hr.services import (
     sandbox_api_key_revoke,
     sandbox_permission_remove,
 )
-from sandbox_hr.views.api import employee_json, group_json
+from sandbox_hr.views.api import (
+    absence_json,
+    absence_type_json,
+    employee_json,
+    employment_json,
+    group_json,
+    legal_entity_json,
+    location_json,
+    time_off_balance_json,
+)
 from webhooks.models import WebhookEvent
 
 OPERATOR_USERNAME = "operator"
 DEMO_DAYS = 7
 DEMO_ACTOR = Actor.system("demo seed")
-ALL_PERMISSIONS = (PERM_EMPLOYEES, PERM_PERSONAL, PERM_SENSITIVE, PERM_GROUPS)
+ALL_PERMISSIONS = (
+    PERM_EMPLOYEES,
+    PERM_PERSONAL,
+    PERM_SENSITIVE,
+    PERM_GROUPS,
+    PERM_ORG,
+    PERM_COMPENSATION,
+    PERM_ABSENCES,
+)
 # What the `sandbox` connector reports when Sandbox HR answers 401 (a revoked or unknown key).
 SANDBOX_KEY_REJECTED = "Sandbox HR rejected the API key (revoked or unknown)."
 _PERSONAL_FIELDS = {
@@ -189,9 +222,10 @@ def _default_scope_settings() -> dict[str, object]:
     }
     return {
         HRIS_EMPLOYEES.id: {"setting": "ENABLED", "fields": employee_fields},
-        HRIS_GROUPS.id: {
-            "setting": "ENABLED",
-            "fields": dict.fromkeys(HRIS_GROUPS.fields, "ENABLED"),
+        **{
+            model.id: {"setting": "ENABLED", "fields": dict.fromkeys(model.fields, "ENABLED")}
+            for model in READ_MODELS.values()
+            if model.id != HRIS_EMPLOYEES.id
         },
     }
 
@@ -199,7 +233,7 @@ def _default_scope_settings() -> dict[str, object]:
 def _extended_scope_settings() -> dict[str, object]:
     return {
         model.id: {"setting": "ENABLED", "fields": dict.fromkeys(model.fields, "ENABLED")}
-        for model in (HRIS_EMPLOYEES, HRIS_GROUPS)
+        for model in READ_MODELS.values()
     }
 
 
@@ -349,6 +383,8 @@ def demo_sandbox_fetch(
             )
             cursor = groups.next_cursor
             mapped = [map_group(_wire(group_json(group))) for group in groups.records]
+        elif model_id in _DEMO_RECORDS:
+            cursor, mapped = _demo_record_page(key=key, model_id=model_id, after=after, since=since)
         else:
             raise ToolError(f"Sandbox HR does not provide {model_id}.", transient=False)
         yield [
@@ -357,6 +393,38 @@ def demo_sandbox_fetch(
         ]
         if not cursor:
             return
+
+
+# Read model -> Sandbox HR's model of it, how its API writes a record, and the permission it
+# needs; the resource and the connector's mapping come from `SANDBOX_RESOURCES`.
+_DEMO_RECORDS: dict[str, tuple[type[models.Model], Any, str]] = {
+    "hris_employments": (SandboxEmployment, employment_json, PERM_COMPENSATION),
+    "hris_locations": (SandboxLocation, location_json, PERM_ORG),
+    "hris_legal_entities": (SandboxLegalEntity, legal_entity_json, PERM_ORG),
+    "hris_absence_types": (SandboxAbsenceType, absence_type_json, PERM_ABSENCES),
+    "hris_absences": (SandboxAbsence, absence_json, PERM_ABSENCES),
+    "hris_time_off_balances": (SandboxTimeOffBalance, time_off_balance_json, PERM_ABSENCES),
+}
+
+
+def _demo_record_page(
+    *, key: SandboxApiKey, model_id: str, after: Any, since: datetime | None
+) -> tuple[str | None, list[dict[str, Any]]]:
+    model, record_json, permission = _DEMO_RECORDS[model_id]
+    if not key.has_permission(permission):
+        raise ToolError(
+            f"Sandbox HR {SANDBOX_RESOURCES[model_id][0]}: the API key lacks {permission}.",
+            transient=False,
+        )
+    page: RecordPage[Any] = record_page(
+        model=model,
+        account=key.account,
+        after=after,
+        limit=SandboxTool.page_size,
+        updated_since=since,
+    )
+    mapper = SANDBOX_RESOURCES[model_id][1]
+    return page.next_cursor, [mapper(_wire(record_json(record))) for record in page.records]
 
 
 def _wire(record: dict[str, Any]) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """Sandbox HR: a small HR system of its own, served under `/sandbox-hr/`.
 
 It has accounts (the "companies" using it), their users (who sign in to its pages), API keys
-with per-key permissions, groups and employees; and, as an OAuth 2.0 provider, the apps
+with per-key permissions, groups and employees, their work locations, legal entities,
+employment history, absences and time-off balances; and, as an OAuth 2.0 provider, the apps
 developers register and the grants companies give them. The `sandbox` connector reads it over
 HTTP like any other tool. Every write goes through `sandbox_hr.services`.
 """
@@ -9,8 +10,11 @@ HTTP like any other tool. Every write goes through `sandbox_hr.services`.
 from __future__ import annotations
 
 from sandbox_hr.models.accounts import (
+    PERM_ABSENCES,
+    PERM_COMPENSATION,
     PERM_EMPLOYEES,
     PERM_GROUPS,
+    PERM_ORG,
     PERM_PERSONAL,
     PERM_SENSITIVE,
     SANDBOX_PERMISSION_DESCRIPTIONS,
@@ -45,35 +49,76 @@ from sandbox_hr.models.oauth import (
     new_oauth_token_id,
     secret_digest,
 )
+from sandbox_hr.models.organization import (
+    SandboxEmployment,
+    SandboxLegalEntity,
+    SandboxLocation,
+    SandboxLocationType,
+    SandboxPayFrequency,
+    SandboxPayPeriod,
+    new_employment_id,
+    new_legal_entity_id,
+    new_location_id,
+)
+from sandbox_hr.models.time_off import (
+    SandboxAbsence,
+    SandboxAbsenceStatus,
+    SandboxAbsenceType,
+    SandboxTimeOffBalance,
+    SandboxTimeUnit,
+    new_absence_id,
+    new_absence_type_id,
+    new_balance_id,
+)
 
 __all__ = [
     "OAUTH_CLIENT_AUTH_METHODS",
     "OAUTH_GRANT_TYPES",
+    "PERM_ABSENCES",
+    "PERM_COMPENSATION",
     "PERM_EMPLOYEES",
     "PERM_GROUPS",
+    "PERM_ORG",
     "PERM_PERSONAL",
     "PERM_SENSITIVE",
     "SANDBOX_PERMISSIONS",
     "SANDBOX_PERMISSION_DESCRIPTIONS",
+    "SandboxAbsence",
+    "SandboxAbsenceStatus",
+    "SandboxAbsenceType",
     "SandboxAccount",
     "SandboxApiKey",
     "SandboxEmployee",
     "SandboxEmployeeStatus",
+    "SandboxEmployment",
     "SandboxEmploymentType",
     "SandboxGender",
     "SandboxGroup",
     "SandboxGroupType",
+    "SandboxLegalEntity",
+    "SandboxLocation",
+    "SandboxLocationType",
     "SandboxMaritalStatus",
     "SandboxOAuthApp",
     "SandboxOAuthCode",
     "SandboxOAuthGrant",
     "SandboxOAuthToken",
+    "SandboxPayFrequency",
+    "SandboxPayPeriod",
+    "SandboxTimeOffBalance",
+    "SandboxTimeUnit",
     "SandboxUser",
     "SandboxUserRole",
+    "new_absence_id",
+    "new_absence_type_id",
     "new_account_id",
     "new_api_key_id",
+    "new_balance_id",
     "new_employee_id",
+    "new_employment_id",
     "new_group_id",
+    "new_legal_entity_id",
+    "new_location_id",
     "new_oauth_app_id",
     "new_oauth_code_id",
     "new_oauth_grant_id",

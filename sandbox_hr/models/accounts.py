@@ -1,5 +1,6 @@
 """Accounts (the "companies" using Sandbox HR), their users (who sign in to its pages), API
-keys with per-key permissions, groups and employees."""
+keys with per-key permissions, groups and employees (their locations, legal entities,
+employment history and time off live in `organization` and `time_off`)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,18 @@ PERM_EMPLOYEES = "employees:read"
 PERM_PERSONAL = "employees.personal:read"
 PERM_SENSITIVE = "employees.sensitive:read"
 PERM_GROUPS = "groups:read"
-SANDBOX_PERMISSIONS: tuple[str, ...] = (PERM_EMPLOYEES, PERM_PERSONAL, PERM_SENSITIVE, PERM_GROUPS)
+PERM_ORG = "org:read"
+PERM_COMPENSATION = "compensation:read"
+PERM_ABSENCES = "absences:read"
+SANDBOX_PERMISSIONS: tuple[str, ...] = (
+    PERM_EMPLOYEES,
+    PERM_PERSONAL,
+    PERM_SENSITIVE,
+    PERM_GROUPS,
+    PERM_ORG,
+    PERM_COMPENSATION,
+    PERM_ABSENCES,
+)
 # What each permission lets a key read, in Sandbox HR's own words (its API keys page shows them).
 SANDBOX_PERMISSION_DESCRIPTIONS: dict[str, str] = {
     PERM_EMPLOYEES: "See employees: names, work email, job title, employment dates and manager",
@@ -27,6 +39,9 @@ SANDBOX_PERMISSION_DESCRIPTIONS: dict[str, str] = {
         "See employees' sensitive data: social security and tax numbers, bank accounts"
     ),
     PERM_GROUPS: "See departments, teams and cost centers, and who belongs to them",
+    PERM_ORG: "See work locations and legal entities, with their addresses",
+    PERM_COMPENSATION: "See employment history: job titles, employment types and pay",
+    PERM_ABSENCES: "See absence types, employees' absences and their time-off balances",
 }
 
 
@@ -230,6 +245,20 @@ class SandboxEmployee(models.Model):
     # `[{"iban", "bic", "bank_name", "holder_name"}]`.
     bank_accounts = models.JSONField(default=list, blank=True)
     departments = models.ManyToManyField(SandboxGroup, blank=True, related_name="members")
+    location = models.ForeignKey(
+        "sandbox_hr.SandboxLocation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="employees",
+    )
+    legal_entity = models.ForeignKey(
+        "sandbox_hr.SandboxLegalEntity",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="employees",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,4 +1,4 @@
-"""Accounts, their users, API keys, permissions and employees.
+"""Accounts, their users, API keys, permissions and employees (with the records around them).
 
 These are the levers of the break-and-relink story: revoke a key or remove a permission and the
 `sandbox` connector sees it on its next call. Sandbox HR's own users sign in here too; only an
@@ -22,6 +22,7 @@ from django.utils import timezone
 from core.ids import random_base58
 from sandbox_hr.demo_data.logins import DemoLogin, demo_login_email
 from sandbox_hr.demo_data.people import EmployeeSeed, demo_random, email_domain_for, employee_seeds
+from sandbox_hr.demo_data.records import demo_records_random
 from sandbox_hr.demo_data.tables import DEPARTMENT_KEYS, GROUP_SEEDS
 from sandbox_hr.models import (
     SANDBOX_PERMISSIONS,
@@ -33,6 +34,11 @@ from sandbox_hr.models import (
     SandboxUser,
     SandboxUserRole,
     secret_digest,
+)
+from sandbox_hr.services.records import (
+    account_places_ensure,
+    employee_records_create,
+    employees_place,
 )
 
 API_KEY_PREFIX = "sbx_"
@@ -62,7 +68,8 @@ def _employee_count_checked(count: int) -> int:
 def sandbox_account_create(
     *, name: str, employees: int = 25, seed: int | None = None
 ) -> SandboxAccount:
-    """A new account with departments, a team, a cost center and `employees` demo employees."""
+    """A new account with departments, a team, a cost center, work locations, legal entities,
+    absence types and `employees` demo employees with their employment history and time off."""
     _employee_count_checked(employees)
     rng = demo_random(seed)
     with transaction.atomic():
@@ -75,7 +82,14 @@ def sandbox_account_create(
                 type=group_seed.type,
                 parent=groups[group_seed.parent_key] if group_seed.parent_key else None,
             )
-        _employees_create(account=account, groups=groups, count=employees, rng=rng, featured=True)
+        _employees_create(
+            account=account,
+            groups=groups,
+            count=employees,
+            rng=rng,
+            records_rng=demo_records_random(seed),
+            featured=True,
+        )
     return account
 
 
@@ -95,7 +109,12 @@ def sandbox_employees_add(*, account: SandboxAccount, count: int) -> int:
             if (seed.name, seed.type) in by_name_and_type
         }
         _employees_create(
-            account=account, groups=groups, count=count, rng=demo_random(None), featured=False
+            account=account,
+            groups=groups,
+            count=count,
+            rng=demo_random(None),
+            records_rng=demo_records_random(None),
+            featured=False,
         )
     return count
 
@@ -106,8 +125,10 @@ def _employees_create(
     groups: dict[str, SandboxGroup],
     count: int,
     rng: random.Random,
+    records_rng: random.Random,
     featured: bool,
 ) -> None:
+    today = timezone.localdate()
     existing = SandboxEmployee.objects.filter(account=account)
     taken_numbers = set(existing.values_list("employee_number", flat=True))
     taken_emails = {email for email in existing.values_list("email", flat=True) if email}
@@ -116,7 +137,7 @@ def _employees_create(
     seeds = employee_seeds(
         rng,
         count=count,
-        today=timezone.localdate(),
+        today=today,
         email_domain=email_domain_for(account.name),
         taken_emails=taken_emails,
         has_ceo=ceo is not None,
@@ -131,7 +152,10 @@ def _employees_create(
         ceo_id=ceo.pk if ceo is not None else None,
         heads=heads,
     )
+    places = account_places_ensure(account=account)
+    employees_place(employees=employees, places=places, rng=records_rng)
     _employees_insert(employees=employees, memberships=memberships)
+    employee_records_create(employees=employees, places=places, rng=records_rng, today=today)
 
 
 def _ceo_current(existing: QuerySet[SandboxEmployee]) -> SandboxEmployee | None:

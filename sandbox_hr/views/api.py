@@ -18,12 +18,21 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 
 from sandbox_hr.models import (
+    PERM_ABSENCES,
+    PERM_COMPENSATION,
     PERM_EMPLOYEES,
     PERM_GROUPS,
+    PERM_ORG,
     PERM_PERSONAL,
     PERM_SENSITIVE,
+    SandboxAbsence,
+    SandboxAbsenceType,
     SandboxEmployee,
+    SandboxEmployment,
     SandboxGroup,
+    SandboxLegalEntity,
+    SandboxLocation,
+    SandboxTimeOffBalance,
 )
 from sandbox_hr.selectors import (
     InvalidCursorError,
@@ -33,6 +42,7 @@ from sandbox_hr.selectors import (
     cursor_decode,
     employee_page,
     group_page,
+    record_page,
 )
 from sandbox_hr.services import (
     ACCESS_TOKEN_PREFIX,
@@ -204,6 +214,8 @@ def employee_json(employee: SandboxEmployee, caller: PermissionHolder) -> dict[s
         "employment_type": employee.employment_type,
         "weekly_hours": float(employee.weekly_hours) if employee.weekly_hours is not None else None,
         "manager_id": employee.manager_id,
+        "location_id": employee.location_id,
+        "legal_entity_id": employee.legal_entity_id,
         "hire_date": _iso(employee.hire_date),
         "termination_date": _iso(employee.termination_date),
         "created_at": _iso(employee.created_at),
@@ -243,6 +255,90 @@ def group_json(group: SandboxGroup) -> dict[str, Any]:
     }
 
 
+def _amount(value: Any) -> float | None:
+    return float(value) if value is not None else None
+
+
+def _address_json(address: Any) -> dict[str, Any] | None:
+    if not isinstance(address, dict):
+        return None
+    return {part: address.get(part) for part in ("street", "city", "zip", "country")}
+
+
+def location_json(location: SandboxLocation) -> dict[str, Any]:
+    return {
+        "id": location.pk,
+        "name": location.name,
+        "type": location.type,
+        "address": _address_json(location.address),
+        "updated_at": _iso(location.updated_at),
+    }
+
+
+def legal_entity_json(entity: SandboxLegalEntity) -> dict[str, Any]:
+    return {
+        "id": entity.pk,
+        "name": entity.name,
+        "address": _address_json(entity.address),
+        "updated_at": _iso(entity.updated_at),
+    }
+
+
+def employment_json(employment: SandboxEmployment) -> dict[str, Any]:
+    return {
+        "id": employment.pk,
+        "employee_id": employment.employee_id,
+        "job_title": employment.job_title,
+        "employment_type": employment.employment_type,
+        "pay_rate": _amount(employment.pay_rate),
+        "pay_currency": employment.pay_currency,
+        "pay_period": employment.pay_period,
+        "pay_frequency": employment.pay_frequency,
+        "effective_date": _iso(employment.effective_date),
+        "updated_at": _iso(employment.updated_at),
+    }
+
+
+def absence_type_json(absence_type: SandboxAbsenceType) -> dict[str, Any]:
+    return {
+        "id": absence_type.pk,
+        "name": absence_type.name,
+        "unit": absence_type.unit,
+        "half_days_allowed": absence_type.half_days_allowed,
+        "updated_at": _iso(absence_type.updated_at),
+    }
+
+
+def absence_json(absence: SandboxAbsence) -> dict[str, Any]:
+    return {
+        "id": absence.pk,
+        "employee_id": absence.employee_id,
+        "type_id": absence.type_id,
+        "start_date": _iso(absence.start_date),
+        "end_date": _iso(absence.end_date),
+        "start_half_day": absence.start_half_day,
+        "end_half_day": absence.end_half_day,
+        "amount": _amount(absence.amount),
+        "unit": absence.unit,
+        "status": absence.status,
+        "note": absence.note,
+        "created_at": _iso(absence.created_at),
+        "updated_at": _iso(absence.updated_at),
+    }
+
+
+def time_off_balance_json(balance: SandboxTimeOffBalance) -> dict[str, Any]:
+    return {
+        "id": balance.pk,
+        "employee_id": balance.employee_id,
+        "type_id": balance.type_id,
+        "balance": _amount(balance.balance),
+        "used": _amount(balance.used),
+        "unit": balance.unit,
+        "updated_at": _iso(balance.updated_at),
+    }
+
+
 @sandbox_api()
 def me(request: HttpRequest, caller: SandboxCaller) -> HttpResponse:
     return JsonResponse(
@@ -267,6 +363,24 @@ def employees(request: HttpRequest, caller: SandboxCaller) -> HttpResponse:
 def groups(request: HttpRequest, caller: SandboxCaller) -> HttpResponse:
     page = group_page(account=caller.account, **_page_query(request))
     return _page_response(page, group_json)
+
+
+def _record_list(model: type[RecordT], record_json: Callable[[RecordT], dict[str, Any]]) -> ApiView:
+    def view(request: HttpRequest, caller: SandboxCaller) -> HttpResponse:
+        page = record_page(model=model, account=caller.account, **_page_query(request))
+        return _page_response(page, record_json)
+
+    return view
+
+
+locations = sandbox_api(PERM_ORG)(_record_list(SandboxLocation, location_json))
+legal_entities = sandbox_api(PERM_ORG)(_record_list(SandboxLegalEntity, legal_entity_json))
+employments = sandbox_api(PERM_COMPENSATION)(_record_list(SandboxEmployment, employment_json))
+absence_types = sandbox_api(PERM_ABSENCES)(_record_list(SandboxAbsenceType, absence_type_json))
+absences = sandbox_api(PERM_ABSENCES)(_record_list(SandboxAbsence, absence_json))
+time_off_balances = sandbox_api(PERM_ABSENCES)(
+    _record_list(SandboxTimeOffBalance, time_off_balance_json)
+)
 
 
 @csrf_exempt

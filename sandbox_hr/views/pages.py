@@ -1,4 +1,5 @@
-"""Sandbox HR's own pages for its customers: sign-in, employees, Settings → API keys.
+"""Sandbox HR's own pages for its customers: sign-in, employees (and each one's time off and
+employment history), time off, Settings → API keys.
 
 Everything the hosted form's guide tells a customer to do happens here. A page shows only the
 signed-in user's account; another account's key is as unknown as a made-up id. Only
@@ -199,6 +200,37 @@ def employee_list(request: HttpRequest, session: SandboxSession) -> HttpResponse
     return customer_page(
         request, session, "employee_list.html", {"section": "employees", "page": page}
     )
+
+
+@require_GET
+@signed_in
+def employee_detail(
+    request: HttpRequest, session: SandboxSession, employee_id: str
+) -> HttpResponse:
+    employee = selectors.account_employee_get(account=session.user.account, employee_id=employee_id)
+    if employee is None:
+        return customer_page(
+            request, session, "employee_not_found.html", {"section": "employees"}, status=404
+        )
+    return customer_page(
+        request,
+        session,
+        "employee_detail.html",
+        {
+            "section": "employees",
+            "employee": employee,
+            "time_off": selectors.employee_time_off(employee=employee),
+        },
+    )
+
+
+@require_GET
+@signed_in
+def time_off(request: HttpRequest, session: SandboxSession) -> HttpResponse:
+    page = selectors.account_absences(
+        account=session.user.account, page_number=request.GET.get("page")
+    )
+    return customer_page(request, session, "time_off.html", {"section": "time_off", "page": page})
 
 
 @require_GET

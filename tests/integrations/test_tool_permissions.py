@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from integrations.tools import tool_get
-from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS, PERM_PERSONAL, PERM_SENSITIVE
+from integrations.tools.sandbox import (
+    PERM_ABSENCES,
+    PERM_EMPLOYEES,
+    PERM_GROUPS,
+    PERM_PERSONAL,
+    PERM_SENSITIVE,
+)
 
 SANDBOX = tool_get("sandbox")
 
@@ -13,7 +19,9 @@ def test_it_lists_the_permissions_the_wanted_fields_need() -> None:
 
     assert needed == {PERM_EMPLOYEES, PERM_PERSONAL, PERM_GROUPS}
     assert SANDBOX.permissions_needed("hris_employees", ["first_name"]) == {PERM_EMPLOYEES}
-    assert SANDBOX.permissions_needed("hris_absences", ["type"]) == frozenset()
+    assert SANDBOX.permissions_needed("hris_absences", ["status"]) == {PERM_ABSENCES}
+    # A field Sandbox HR does not have needs nothing beyond the model's own permission.
+    assert SANDBOX.permissions_needed("hris_absences", ["start_time"]) == {PERM_ABSENCES}
 
 
 def test_it_names_each_field_the_credentials_cannot_read() -> None:

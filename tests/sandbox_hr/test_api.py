@@ -41,6 +41,8 @@ BASIC_FIELDS = {
     "employment_type",
     "weekly_hours",
     "manager_id",
+    "location_id",
+    "legal_entity_id",
     "hire_date",
     "termination_date",
     "created_at",

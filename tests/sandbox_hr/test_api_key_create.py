@@ -78,7 +78,7 @@ def test_it_offers_an_unticked_checkbox_for_every_permission_the_hosted_form_ask
     client: Client, admin: SandboxUser, environment: Environment
 ) -> None:
     asked = _hosted_form_permissions(environment, admin.account)
-    assert len(asked) == 4
+    assert len(asked) == 7
 
     page = client.get(NEW)
 

@@ -11,8 +11,11 @@ from django.test import Client, override_settings
 
 from integrations.tools.base import AuthOutcome
 from integrations.tools.sandbox import (
+    PERM_ABSENCES,
+    PERM_COMPENSATION,
     PERM_EMPLOYEES,
     PERM_GROUPS,
+    PERM_ORG,
     PERM_PERSONAL,
     PERM_SENSITIVE,
     SandboxTool,
@@ -81,7 +84,15 @@ def test_it_creates_a_key_with_all_permissions(account: SandboxAccount) -> None:
 
     key = sandbox_api_key_authenticate(raw_key=raw_key)
     assert key is not None
-    assert key.permissions == [PERM_EMPLOYEES, PERM_PERSONAL, PERM_SENSITIVE, PERM_GROUPS]
+    assert key.permissions == [
+        PERM_EMPLOYEES,
+        PERM_PERSONAL,
+        PERM_SENSITIVE,
+        PERM_GROUPS,
+        PERM_ORG,
+        PERM_COMPENSATION,
+        PERM_ABSENCES,
+    ]
 
 
 @pytest.mark.django_db(transaction=True)

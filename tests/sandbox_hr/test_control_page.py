@@ -18,8 +18,11 @@ from integrations.models import CredentialSource, Integration
 from integrations.services import credential_version_add
 from integrations.tools.base import AuthOutcome
 from integrations.tools.sandbox import (
+    PERM_ABSENCES,
+    PERM_COMPENSATION,
     PERM_EMPLOYEES,
     PERM_GROUPS,
+    PERM_ORG,
     PERM_PERSONAL,
     PERM_SENSITIVE,
     SandboxTool,
@@ -147,7 +150,14 @@ def test_it_lists_accounts_with_counts_keys_and_the_integrations_using_each_key(
     keys = {key_row.key.name: key_row for key_row in rows["Globex Corporation"].keys}
     assert [i.pk for i in keys["first key"].integrations] == [still_old.pk]
     assert [i.pk for i in keys["second key"].integrations] == [relinked.pk]
-    assert keys["first key"].missing_permissions == [PERM_PERSONAL, PERM_SENSITIVE, PERM_GROUPS]
+    assert keys["first key"].missing_permissions == [
+        PERM_PERSONAL,
+        PERM_SENSITIVE,
+        PERM_GROUPS,
+        PERM_ORG,
+        PERM_COMPENSATION,
+        PERM_ABSENCES,
+    ]
     assert rows["Initech AG"].keys[0].integrations == []
     assert "4 employees" in html
     assert old_key.prefix in html

@@ -21,7 +21,15 @@ from integrations.models import (
 )
 from integrations.read_models import READ_MODELS
 from integrations.services import connect_link_create, integration_create
-from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS, PERM_PERSONAL, PERM_SENSITIVE
+from integrations.tools.sandbox import (
+    PERM_ABSENCES,
+    PERM_COMPENSATION,
+    PERM_EMPLOYEES,
+    PERM_GROUPS,
+    PERM_ORG,
+    PERM_PERSONAL,
+    PERM_SENSITIVE,
+)
 from sandbox_hr.models import SandboxAccount, SandboxApiKey, SandboxUser, SandboxUserRole
 from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create, sandbox_user_create
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
@@ -29,7 +37,15 @@ from webhooks.services import endpoint_create, event_emit
 
 # Every SandboxUserFactory login signs in with this password.
 SANDBOX_PASSWORD = "sandcastle on a windy beach"
-ALL_PERMISSIONS = (PERM_EMPLOYEES, PERM_PERSONAL, PERM_SENSITIVE, PERM_GROUPS)
+ALL_PERMISSIONS = (
+    PERM_EMPLOYEES,
+    PERM_PERSONAL,
+    PERM_SENSITIVE,
+    PERM_GROUPS,
+    PERM_ORG,
+    PERM_COMPENSATION,
+    PERM_ABSENCES,
+)
 
 
 def scope_settings_all_enabled() -> dict[str, Any]:
