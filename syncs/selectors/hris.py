@@ -169,10 +169,13 @@ def hris_pointing_at(
         return grouped
     model = UNIFIED_MODELS[model_id]
     rows = (
-        model._default_manager.filter(integration=integration, remote_deleted_at__isnull=True)
-        .annotate(employee=KT("data__employee_id"))
-        .filter(employee__in=wanted)
-        .order_by("employee", "pk")
+        model._default_manager.filter(
+            In(KT("data__employee_id"), sorted(wanted)),
+            integration=integration,
+            remote_deleted_at__isnull=True,
+        )
+        # A plain `In`: the lookup Django registers on a JSON key expects JSON-encoded values.
+        .order_by("pk")
     )
     for row in rows:
         grouped[str(row.data.get("employee_id"))].append(row)
