@@ -23,10 +23,11 @@ from core.models import ApiKey, Environment
 from integrations.models import Integration, SyncType
 from integrations.tools import tool_get
 from integrations.tools.base import Coverage
+from sandbox_hr.services import sandbox_account_create, sandbox_api_key_create
 from syncs.models import SyncState, SyncTrigger
 from syncs.runner import sync_run
 from syncs.services import sync_enqueue
-from tests.support.factories import IntegrationFactory, ScopeConfigFactory
+from tests.support.factories import ALL_PERMISSIONS, IntegrationFactory, ScopeConfigFactory
 from tests.support.fakes.bamboohr import FakeBambooHr
 from tests.support.fakes.hibob import FakeHiBob
 from tests.support.fakes.personio import FakePersonio
@@ -63,6 +64,15 @@ def _bamboohr(request: pytest.FixtureRequest) -> tuple[dict[str, str], str]:
     return {"companyDomain": "acme", "apiKey": fake.issue_key("acme")}, "acme"
 
 
+def _sandbox(request: pytest.FixtureRequest) -> tuple[dict[str, str], str]:
+    settings = request.getfixturevalue("settings")
+    live_server = request.getfixturevalue("live_server")
+    settings.SANDBOX_HR_URL = f"{live_server.url}/sandbox-hr"
+    account = sandbox_account_create(name="Contract GmbH", employees=30, seed=3)
+    _, raw_key = sandbox_api_key_create(account=account, name="kombo", permissions=ALL_PERMISSIONS)
+    return {"api_key": raw_key}, account.pk
+
+
 def _hibob(request: pytest.FixtureRequest) -> tuple[dict[str, str], str]:
     fake: FakeHiBob = request.getfixturevalue("fake_hibob")
     user_id, token = fake.add_service_user()
@@ -73,6 +83,7 @@ CONNECTORS: dict[str, Callable[[pytest.FixtureRequest], tuple[dict[str, str], st
     "personio": _personio,
     "bamboohr": _bamboohr,
     "hibob": _hibob,
+    "sandbox": _sandbox,
 }
 
 
@@ -86,13 +97,17 @@ def synced(request: pytest.FixtureRequest, environment: Environment) -> Integrat
         credentials=credentials,
         remote_account_id=account,
     )
+    _full_sync(integration)
+    return integration
+
+
+def _full_sync(integration: Integration) -> None:
     sync, _ = sync_enqueue(
         integration=integration, sync_type=SyncType.FULL, trigger=SyncTrigger.API
     )
     finished = sync_run(sync_id=sync.pk)
     assert finished is not None
     assert finished.state == SyncState.SUCCEEDED, (finished.error, finished.warnings)
-    return integration
 
 
 @pytest.fixture
