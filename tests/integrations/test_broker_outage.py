@@ -14,9 +14,8 @@ from core.models import Environment
 from integrations.actors import Actor
 from integrations.models import IntegrationStatus, LinkType
 from integrations.services import relink_link_create
-from integrations.tools.sandbox import PERM_EMPLOYEES, PERM_GROUPS, PERM_PERSONAL, PERM_SENSITIVE
 from sandbox_hr.services import sandbox_api_key_create, sandbox_api_key_revoke
-from tests.support.factories import sandbox_integration
+from tests.support.factories import ALL_PERMISSIONS, sandbox_integration
 from tests.support.processes import celery_app_on, free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,7 +40,7 @@ def test_it_completes_a_relink_while_the_broker_is_down(
         _, raw = sandbox_api_key_create(
             account=setup.account,
             name="new",
-            permissions=[PERM_EMPLOYEES, PERM_PERSONAL, PERM_SENSITIVE, PERM_GROUPS],
+            permissions=ALL_PERMISSIONS,
         )
         _, url = relink_link_create(
             integration=setup.integration,
