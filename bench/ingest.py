@@ -1,7 +1,9 @@
-"""Sync ingest: sandbox employees over real HTTP into the unified tables, in a worker process.
+"""Sync ingest: sandbox employees, and absences, over real HTTP into the unified tables, in a
+worker process.
 
-Throughput is compared with a raw `bulk_create` of the same rows; the worker's peak memory at
-5,000 and 50,000 employees must be flat (streaming, one page at a time).
+Each read model is synced on its own (a scope config enabling it alone), so a row measures that
+model. Throughput is compared with a raw `bulk_create` of the same rows; the worker's peak
+memory at 5,000 and 50,000 rows must be flat (streaming, one page at a time).
 """
 
 from __future__ import annotations
@@ -23,6 +25,10 @@ from werkzeug.serving import make_server
 from bench.core import ROOT, Row
 
 SMALL, LARGE = 5_000, 50_000
+# Sandbox HR seeds two to five absences per person (3.5 on average): enough people for about
+# 5,000 and 50,000 absences.
+ABSENCE_PEOPLE = {SMALL: 1_430, LARGE: 14_300}
+EMPLOYEE_MODELS = ("hris_employees", "hris_teams")
 
 
 @contextmanager
@@ -47,7 +53,7 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}{password}@{host}/{db['NAME']}"
 
 
-def _integration_with(employees: int, name: str) -> str:
+def _integration_with(employees: int, name: str, models: tuple[str, ...]) -> str:
     from core.models import Environment
     from integrations.actors import Actor
     from integrations.models import CredentialSource, ScopeConfig
@@ -72,11 +78,14 @@ def _integration_with(employees: int, name: str) -> str:
     environment = Environment.objects.get(name="production")
     scope, _ = ScopeConfig.objects.get_or_create(
         environment=environment,
-        name="bench-all",
+        name=f"bench: {', '.join(models)}",
         defaults={
             "settings": {
-                model.id: {"setting": "ENABLED", "fields": dict.fromkeys(model.fields, "ENABLED")}
-                for model in READ_MODELS.values()
+                model_id: {
+                    "setting": "ENABLED",
+                    "fields": dict.fromkeys(READ_MODELS[model_id].fields, "ENABLED"),
+                }
+                for model_id in models
             }
         },
     )
@@ -123,21 +132,22 @@ def _sync_in_worker(integration_id: str, site_url: str) -> dict[str, object]:
     return result
 
 
-def _bulk_create_seconds(integration_id: str) -> float:
+def _bulk_create_seconds(integration_id: str, model_id: str) -> float:
     """A raw bulk_create of the rows the sync produced: the floor any ingest is measured by."""
     from core.ids import new_id
-    from syncs.models import Employee
+    from syncs.models import UNIFIED_MODELS
 
+    model = UNIFIED_MODELS[model_id]
     rows = list(
-        Employee.objects.filter(integration_id=integration_id).values(
+        model._default_manager.filter(integration_id=integration_id).values(
             "remote_id", "data", "content_hash", "changed_at"
         )
     )
-    target = _integration_with(0, "Bulk baseline")
+    target = _integration_with(0, "Bulk baseline", (model_id,))
     started = time.perf_counter()
-    Employee.objects.bulk_create(
+    model._default_manager.bulk_create(
         [
-            Employee(id=new_id(), integration_id=target, last_seen_sync_id="bench", **row)
+            model(id=new_id(), integration_id=target, last_seen_sync_id="bench", **row)
             for row in rows
         ],
         batch_size=1000,
@@ -145,21 +155,31 @@ def _bulk_create_seconds(integration_id: str) -> float:
     return time.perf_counter() - started
 
 
+def _fetched(run: dict[str, object], model_id: str) -> int:
+    counts: dict[str, dict[str, int]] = run["counts"]  # type: ignore[assignment]
+    return counts[model_id]["fetched"]
+
+
 def run() -> list[Row]:
     assert settings.SANDBOX_HR_ENABLED, "the ingest benchmark syncs from the sandbox HR"
-    small = _integration_with(SMALL, "Ingest small")
-    large = _integration_with(LARGE, "Ingest large")
+    small = _integration_with(SMALL, "Ingest small", EMPLOYEE_MODELS)
+    large = _integration_with(LARGE, "Ingest large", EMPLOYEE_MODELS)
+    absences_small = _integration_with(ABSENCE_PEOPLE[SMALL], "Absences small", ("hris_absences",))
+    absences_large = _integration_with(ABSENCE_PEOPLE[LARGE], "Absences large", ("hris_absences",))
     with _site_server() as site_url:
         small_run = _sync_in_worker(small, site_url)
         large_run = _sync_in_worker(large, site_url)
-    bulk_seconds = _bulk_create_seconds(large)
+        absences_small_run = _sync_in_worker(absences_small, site_url)
+        absences_large_run = _sync_in_worker(absences_large, site_url)
     large_seconds = float(large_run["seconds"])  # type: ignore[arg-type]
-    rate = LARGE / large_seconds
+    absences_seconds = float(absences_large_run["seconds"])  # type: ignore[arg-type]
+    absences = _fetched(absences_large_run, "hris_absences")
     return [
         Row(
-            f"Sync ingest of 50,000 employees over HTTP ({rate:,.0f}/s) vs raw bulk_create",
+            f"Sync ingest of 50,000 employees over HTTP ({LARGE / large_seconds:,.0f}/s) "
+            "vs raw bulk_create",
             large_seconds,
-            bulk_seconds,
+            _bulk_create_seconds(large, "hris_employees"),
             "s",
             3.0,
         ),
@@ -167,6 +187,22 @@ def run() -> list[Row]:
             "Sync worker peak memory: 50,000 vs 5,000 employees",
             int(large_run["max_rss_kib"]) / 1024,  # type: ignore[call-overload]
             int(small_run["max_rss_kib"]) / 1024,  # type: ignore[call-overload]
+            "MB",
+            1.25,
+        ),
+        Row(
+            f"Sync ingest of {absences:,} absences over HTTP ({absences / absences_seconds:,.0f}/s)"
+            " vs raw bulk_create",
+            absences_seconds,
+            _bulk_create_seconds(absences_large, "hris_absences"),
+            "s",
+            3.0,
+        ),
+        Row(
+            f"Sync worker peak memory: {absences:,} vs "
+            f"{_fetched(absences_small_run, 'hris_absences'):,} absences",
+            int(absences_large_run["max_rss_kib"]) / 1024,  # type: ignore[call-overload]
+            int(absences_small_run["max_rss_kib"]) / 1024,  # type: ignore[call-overload]
             "MB",
             1.25,
         ),

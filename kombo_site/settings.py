@@ -6,6 +6,7 @@ Local runs (`make run`) write a `.env` with DEBUG=true and generated secrets; in
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import environ
@@ -30,10 +31,17 @@ VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG: bool = env.bool("DEBUG", default=False)
 
+
+def _as_written(name: str, default: str = "") -> str:
+    # django-environ reads a value starting with "$" as the name of another variable, and one
+    # in 50 keys of Django's own generator starts with one: a secret is read as written.
+    return os.environ.get(name, default)
+
+
 _missing = [
     name
     for name in ("SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "ALLOWED_HOSTS", "BASE_URL")
-    if not DEBUG and not env.str(name, default="")
+    if not DEBUG and not _as_written(name)
 ]
 if _missing:
     raise ImproperlyConfigured(
@@ -44,7 +52,7 @@ if _missing:
 
 # Public, so DEBUG only: its prefix is one Django's weak-key rule below refuses.
 _DEVELOPMENT_SECRET_KEY = "django-insecure-local-development-key-not-secret"
-SECRET_KEY: str = env.str("SECRET_KEY", default=_DEVELOPMENT_SECRET_KEY)
+SECRET_KEY: str = _as_written("SECRET_KEY", _DEVELOPMENT_SECRET_KEY)
 # Django's own definition of a weak key (`check --deploy`, security.W009), enforced at start-up
 # instead of only warned about by a check nobody may run.
 if not DEBUG and (
