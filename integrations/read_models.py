@@ -25,6 +25,10 @@ class ReadModel:
     # absence's employee and type). A row means nothing without them, so no scope turns them
     # off; the API serves them as the referenced rows' Kombo ids.
     references: tuple[str, ...] = ()
+    # Reference -> the read model its rows are in, when Kombo's model declares it non-null (an
+    # absence's `employee_id`, a balance's `type`): a row is served only with that row, so a
+    # scope config reading this model must read that one too.
+    requires: tuple[tuple[str, str], ...] = ()
 
     @property
     def stored_fields(self) -> tuple[str, ...]:
@@ -86,6 +90,7 @@ HRIS_EMPLOYMENTS = ReadModel(
     label="Employments",
     category="HRIS",
     references=("employee_id",),
+    requires=(("employee_id", "hris_employees"),),
     fields=(
         "job_title",
         "pay_rate",
@@ -120,6 +125,7 @@ HRIS_ABSENCES = ReadModel(
     label="Absences",
     category="HRIS",
     references=("employee_id", "type_id"),
+    requires=(("employee_id", "hris_employees"),),
     fields=(
         "start_date",
         "end_date",
@@ -140,6 +146,7 @@ HRIS_TIME_OFF_BALANCES = ReadModel(
     label="Time-off balances",
     category="HRIS",
     references=("employee_id", "type_id"),
+    requires=(("employee_id", "hris_employees"), ("type_id", "hris_absence_types")),
     fields=("balance", "balance_unit", "used", "used_unit"),
 )
 

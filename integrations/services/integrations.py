@@ -60,7 +60,25 @@ def scope_settings_checked(settings: Any) -> dict[str, Any]:
                     f"{model_id}.{field_id}: must be one of {', '.join(sorted(allowed))}."
                 )
         checked[model_id] = {"setting": entry["setting"], "fields": dict(fields)}
+    _requirements_checked(checked)
     return checked
+
+
+# How firmly a setting reads a model: a model read needs what it requires read at least as firmly.
+_FIRMNESS = {ScopeSetting.DISABLED: 0, ScopeSetting.OPTIONAL: 1, ScopeSetting.ENABLED: 2}
+
+
+def _requirements_checked(checked: Mapping[str, Any]) -> None:
+    def firmness(model_id: str) -> int:
+        return _FIRMNESS[ScopeSetting(checked.get(model_id, {}).get("setting", "DISABLED"))]
+
+    for model_id in checked:
+        for _, required in READ_MODELS[model_id].requires:
+            if firmness(required) < firmness(model_id):
+                raise ValueError(
+                    f"{model_id} is served with its {READ_MODELS[required].label.lower()}: "
+                    f"set {required} to {checked[model_id]['setting']} too."
+                )
 
 
 def scope_config_create(

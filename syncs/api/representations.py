@@ -68,7 +68,8 @@ BANK_ACCOUNT_KEYS = (
 
 
 def _visible(row: UnifiedRecord, visible_fields: Collection[str]) -> dict[str, Any]:
-    """A row's data as its scope reads it: the other fields are null, references always kept."""
+    """A row's data as its scope reads it (the other fields come back null); references are
+    read from `row.data` by the callers, as no scope turns them off."""
     return {key: value for key, value in row.data.items() if key in visible_fields}
 
 

@@ -274,6 +274,20 @@ TimeOffBalanceSerializer = _stamped(
 )
 
 
+class DomesticBankRoutingSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    type = _text()
+
+
+class BankAccountSerializer(serializers.Serializer):
+    iban = _text()
+    bic = _text()
+    account_number = _text()
+    holder_name = _text()
+    bank_name = _text()
+    domestic_bank_routing = DomesticBankRoutingSerializer(allow_null=True)
+
+
 class EmployeeGroupSerializer(serializers.Serializer):
     id = serializers.CharField()
     remote_id = serializers.CharField()
@@ -333,8 +347,8 @@ class EmployeeSerializer(serializers.Serializer):
     manager_id = _text()
     manager = ManagerSerializer(allow_null=True)
     groups = EmployeeGroupSerializer(many=True)
-    home_address = serializers.DictField(allow_null=True)
-    bank_accounts = serializers.ListField(child=serializers.DictField(), allow_null=True)
+    home_address = _address()
+    bank_accounts = BankAccountSerializer(many=True, allow_null=True)
     employments = EmploymentSerializer(many=True)
     time_off_balances = EmployeeTimeOffBalanceSerializer(many=True)
     legal_entity = EmployeeLegalEntitySerializer(allow_null=True)

@@ -16,7 +16,8 @@ from django.db.models.fields.json import KT
 from django.db.models.lookups import In
 
 from integrations.models import Integration
-from integrations.selectors.integrations import HeldEmployees, integration_wanted_fields
+from integrations.read_models import READ_MODELS
+from integrations.selectors.integrations import HeldEmployees
 from syncs.models import (
     UNIFIED_MODELS,
     AbsenceType,
@@ -61,18 +62,13 @@ UPDATED_AFTER_RULES: dict[str, UpdatedAfterRule] = {
     "hris_time_off_balances": UpdatedAfterRule(linked=(_TYPE,)),
 }
 
-# References a row is served only with: Kombo's models declare them non-null (an absence's
-# `employee_id`, a balance's `type`), so a row whose employee or type was never read is left out.
-REQUIRED_REFERENCES: dict[str, tuple[Reference, ...]] = {
-    "hris_employments": (Reference("employee_id", Employee),),
-    "hris_absences": (Reference("employee_id", Employee),),
-    "hris_time_off_balances": (Reference("employee_id", Employee), _TYPE),
-}
 
-
-def hris_visible_fields(*, integration: Integration, model_id: str) -> frozenset[str]:
-    """The fields of `model_id` the integration's scope config reads; the rest is served null."""
-    return frozenset(integration_wanted_fields(integration=integration).get(model_id, ()))
+def _required_references(model_id: str) -> tuple[Reference, ...]:
+    """What a row is served only with (`ReadModel.requires`)."""
+    return tuple(
+        Reference(field, UNIFIED_MODELS[required])
+        for field, required in READ_MODELS[model_id].requires
+    )
 
 
 def hris_rows(
@@ -88,8 +84,7 @@ def hris_rows(
     """The rows of one read model an API page is cut from (unordered)."""
     model = UNIFIED_MODELS[model_id]
     rows = model._default_manager.filter(integration=integration)
-    for reference in REQUIRED_REFERENCES.get(model_id, ()):
-        rows = rows.filter(_refers_to(reference, _remote_ids_of(reference.model, integration)))
+    rows = rows.filter(_served(model_id, integration))
     if updated_after is not None:
         rows = rows.filter(_updated_after(model_id, integration, updated_after))
     if not include_deleted:
@@ -101,6 +96,13 @@ def hris_rows(
     if where is not None:
         rows = rows.filter(where)
     return rows
+
+
+def _served(model_id: str, integration: Integration) -> Q:
+    served = Q()
+    for reference in _required_references(model_id):
+        served &= _refers_to(reference, _remote_ids_of(reference.model, integration))
+    return served
 
 
 def _remote_ids_of(model: type[UnifiedRecord], integration: Integration) -> QuerySet:
@@ -147,18 +149,6 @@ def hris_by_remote_id(
     }
 
 
-def hris_by_id(
-    *, integration: Integration, model_id: str, ids: Iterable[str]
-) -> dict[str, UnifiedRecord]:
-    wanted = set(ids)
-    if not wanted:
-        return {}
-    model = UNIFIED_MODELS[model_id]
-    return {
-        row.pk: row for row in model._default_manager.filter(integration=integration, pk__in=wanted)
-    }
-
-
 def hris_pointing_at(
     *, integration: Integration, model_id: str, employee_remote_ids: Iterable[str]
 ) -> Mapping[str, list[UnifiedRecord]]:
@@ -168,39 +158,16 @@ def hris_pointing_at(
     if not wanted:
         return grouped
     model = UNIFIED_MODELS[model_id]
-    rows = (
-        model._default_manager.filter(
-            In(KT("data__employee_id"), sorted(wanted)),
-            integration=integration,
-            remote_deleted_at__isnull=True,
-        )
+    rows = model._default_manager.filter(
         # A plain `In`: the lookup Django registers on a JSON key expects JSON-encoded values.
-        .order_by("pk")
-    )
+        In(KT("data__employee_id"), sorted(wanted)),
+        _served(model_id, integration),
+        integration=integration,
+        remote_deleted_at__isnull=True,
+    ).order_by("pk")
     for row in rows:
         grouped[str(row.data.get("employee_id"))].append(row)
     return grouped
-
-
-def employee_list(
-    *,
-    integration: Integration,
-    updated_after: datetime | None = None,
-    include_deleted: bool = False,
-    ids: Iterable[str] = (),
-    remote_ids: Iterable[str] = (),
-    where: Q | None = None,
-) -> QuerySet[Employee]:
-    rows = hris_rows(
-        integration=integration,
-        model_id="hris_employees",
-        updated_after=updated_after,
-        include_deleted=include_deleted,
-        ids=list(ids),
-        remote_ids=list(remote_ids),
-        where=where,
-    )
-    return rows  # type: ignore[return-value]
 
 
 def employees_held(integration_id: str, remote_ids: frozenset[str]) -> HeldEmployees:

@@ -22,6 +22,24 @@ from integrations.services import scope_config_create
             {"hris_employees": {"setting": "ENABLED", "fields": {"first_name": "yes"}}},
             "hris_employees.first_name",
         ),
+        # Kombo's absences and balances name an employee (and a balance its type) that must be
+        # served too: the SDK's models declare `employee_id` and a balance's `type` non-null.
+        ({"hris_absences": {"setting": "ENABLED"}}, "set hris_employees to ENABLED"),
+        (
+            {
+                "hris_employees": {"setting": "OPTIONAL"},
+                "hris_time_off_balances": {"setting": "ENABLED"},
+                "hris_absence_types": {"setting": "ENABLED"},
+            },
+            "set hris_employees to ENABLED",
+        ),
+        (
+            {
+                "hris_employees": {"setting": "ENABLED"},
+                "hris_time_off_balances": {"setting": "OPTIONAL"},
+            },
+            "set hris_absence_types to OPTIONAL",
+        ),
     ],
 )
 @pytest.mark.django_db

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 from django.db.models import Q
 from django.db.models.fields.json import KT, KeyTextTransform
+from django.db.models.functions import Lower
 from django.db.models.lookups import (
     Contains,
     GreaterThanOrEqual,
@@ -47,7 +48,8 @@ Represent = Callable[[UnifiedRecord, Collection[str], Related], dict[str, Any]]
 
 @dataclass(frozen=True)
 class FieldFilter:
-    """A condition on one unified field, and whether the integration reads that field."""
+    """A condition on one unified field; it applies only where the integration reads that
+    field (see `HrisListView.get`)."""
 
     field_id: str
     condition: Q
@@ -155,13 +157,21 @@ class EmployeeListView(HrisListView):
 
     def field_filters(self, integration: Integration, data: Mapping[str, Any]) -> list[FieldFilter]:
         filters = []
+        if data.get("employment_statuses"):
+            filters.append(
+                FieldFilter(
+                    "employment_status",
+                    Q(In(_text("employment_status"), data["employment_statuses"])),
+                )
+            )
         for name, field_id in (
-            ("employment_statuses", "employment_status"),
             ("work_emails", "work_email"),
             ("personal_emails", "personal_email"),
         ):
             if data.get(name):
-                filters.append(FieldFilter(field_id, Q(In(_text(field_id), data[name]))))
+                # "The format of the emails is case-insensitive" (the SDK's docstring).
+                emails = [email.lower() for email in data[name]]
+                filters.append(FieldFilter(field_id, Q(In(Lower(_text(field_id)), emails))))
         for name, field_id, model_id in (
             ("legal_entity_ids", "legal_entity_id", "hris_legal_entities"),
             ("work_location_ids", "work_location_id", "hris_locations"),
@@ -239,7 +249,8 @@ def _in_groups(integration: Integration, group_ids: Collection[str]) -> Q:
     )
     condition = Q(pk__in=[])
     for remote_id in remote_ids:
-        condition |= Q(Contains(_text("groups"), json.dumps(remote_id)))
+        # As the databases print the list: non-ASCII characters as they are.
+        condition |= Q(Contains(_text("groups"), json.dumps(remote_id, ensure_ascii=False)))
     return condition
 
 
