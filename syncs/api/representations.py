@@ -8,12 +8,12 @@ the same shapes for the OpenAPI schema.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 from core.timestamps import iso_timestamp, iso_timestamp_or_none
 from syncs.models import UnifiedRecord
+from syncs.selectors.related import Related
 from syncs.selectors.syncs import sync_warning_messages
 
 # Unified fields that are dates in our rows and ISO datetimes in Kombo's API.
@@ -106,22 +106,6 @@ def _number(value: Any) -> float | None:
 def _id_of(rows: Mapping[str, UnifiedRecord], remote_id: Any) -> str | None:
     row = rows.get(str(remote_id)) if remote_id not in (None, "") else None
     return row.pk if row else None
-
-
-@dataclass(frozen=True)
-class Related:
-    """The rows a page refers to, by remote id, each looked up once per page."""
-
-    employees: Mapping[str, UnifiedRecord] = field(default_factory=dict)
-    groups: Mapping[str, UnifiedRecord] = field(default_factory=dict)
-    absence_types: Mapping[str, UnifiedRecord] = field(default_factory=dict)
-    locations: Mapping[str, UnifiedRecord] = field(default_factory=dict)
-    legal_entities: Mapping[str, UnifiedRecord] = field(default_factory=dict)
-    # Per employee remote id, the rows naming it.
-    employments: Mapping[str, list[UnifiedRecord]] = field(default_factory=dict)
-    balances: Mapping[str, list[UnifiedRecord]] = field(default_factory=dict)
-    # What each referenced model's scope lets through.
-    visible: Mapping[str, Collection[str]] = field(default_factory=dict)
 
 
 def group_representation(
