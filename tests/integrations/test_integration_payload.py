@@ -93,7 +93,14 @@ def test_it_shows_scope_config_edits_and_opt_outs_at_once(api_key: tuple[ApiKey,
     assert employees["scope_config_setting"] == "ENABLED"
 
     settings = scope_settings_all_enabled()
-    settings["hris_employees"]["setting"] = "DISABLED"
+    # With the models whose rows name an employee: they are served only with their employee.
+    for model_id in (
+        "hris_employees",
+        "hris_employments",
+        "hris_absences",
+        "hris_time_off_balances",
+    ):
+        settings[model_id]["setting"] = "DISABLED"
     scope_config_update(
         scope_config=integration.scope_config,
         name=integration.scope_config.name,
