@@ -166,17 +166,21 @@ def location_representation(
     }
 
 
-def legal_entity_representation(
-    entity: UnifiedRecord, visible_fields: Collection[str], related: Related
-) -> dict[str, Any]:
+def _legal_entity_brief(entity: UnifiedRecord, visible_fields: Collection[str]) -> dict[str, Any]:
+    """A legal entity as an employee nests it: without its timestamps."""
     data = _visible(entity, visible_fields)
     return {
         "id": entity.pk,
         "remote_id": entity.remote_id,
         "name": data.get("name"),
         "address": _address(data.get("address")),
-        **_stamps(entity),
     }
+
+
+def legal_entity_representation(
+    entity: UnifiedRecord, visible_fields: Collection[str], related: Related
+) -> dict[str, Any]:
+    return {**_legal_entity_brief(entity, visible_fields), **_stamps(entity)}
 
 
 def absence_type_representation(
@@ -301,15 +305,7 @@ def employee_representation(
         for row in related.balances.get(employee.remote_id, ())
     ]
     result["legal_entity"] = (
-        {
-            key: value
-            for key, value in legal_entity_representation(
-                entity, visible.get("hris_legal_entities", ()), related
-            ).items()
-            if key in ("id", "remote_id", "name", "address")
-        }
-        if entity
-        else None
+        _legal_entity_brief(entity, visible.get("hris_legal_entities", ())) if entity else None
     )
     result["work_location"] = (
         location_representation(location, visible.get("hris_locations", ()), related)
