@@ -30,6 +30,9 @@ class Row:
     # An absolute budget on the figure itself, in `unit`, for requirements stated as a time
     # ("under 150 ms median") rather than only relative to a baseline.
     limit: float | None = None
+    # How the figure was measured (set-up, percentiles, the floor beside it), printed as a
+    # numbered note under the table so that each row stays one line of a readable width.
+    detail: str = ""
 
     @property
     def ratio(self) -> float:
@@ -58,21 +61,28 @@ def median_seconds(call: Callable[[], object], rounds: int, warmup: int = 5) -> 
 
 
 def table(rows: list[Row]) -> str:
-    width = max([70, *(len(row.name) for row in rows)])
+    width = max([40, *(len(row.name) for row in rows)])
     header = (
         f"{'benchmark':{width}} {'figure':>14} {'baseline':>14} {'ratio':>7} {'target':>8} "
         f"{'limit':>11}  result"
     )
     lines = [header, "-" * len(header)]
+    notes: list[str] = []
     for row in rows:
         sign = ">=" if row.higher_is_better else "<="
         target = f"{sign} {row.target:g}"
         limit = f"{sign} {row.limit:g} {row.unit}" if row.limit is not None else ""
-        lines.append(
+        line = (
             f"{row.name:{width}} {row.figure:11.2f} {row.unit:<2} {row.baseline:11.2f} "
             f"{row.unit:<2} {row.ratio:7.2f} {target:>8} {limit:>11}  "
             f"{'pass' if row.passed else 'FAIL'}"
         )
+        if row.detail:
+            notes.append(f"[{len(notes) + 1}] {row.detail}")
+            line += f"  [{len(notes)}]"
+        lines.append(line)
+    if notes:
+        lines.extend(["", *notes])
     return "\n".join(lines)
 
 

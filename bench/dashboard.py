@@ -427,6 +427,7 @@ def seed_hot_integration(
 class Page:
     label: str
     url: str
+    detail: str = ""
 
 
 def fetch(client: Client, url: str) -> None:
@@ -498,10 +499,11 @@ def run() -> list[Row]:
 
         pages = [
             Page("integrations list", "/dashboard/"),
-            Page(f"list {AUTH_FAILING_QUERY}", f"/dashboard/{AUTH_FAILING_QUERY}"),
+            Page("list, auth failing, by last sync", f"/dashboard/{AUTH_FAILING_QUERY}"),
             Page(
-                f"integration page ({HOT_AUTH_CHECKS:,} checks, {HOT_SYNCS} syncs)",
+                "integration page",
                 f"/dashboard/integrations/{hot_id}/",
+                f"{HOT_AUTH_CHECKS:,} auth checks, {HOT_SYNCS} syncs",
             ),
         ]
         with override_settings(ROOT_URLCONF="bench.urls"):
@@ -553,23 +555,27 @@ def run() -> list[Row]:
 
     rows = [
         Row(
-            f"dashboard: {page.label}, {size} ({len(queries)} queries)",
+            f"dashboard: {page.label}",
             timing * 1000,
             bare * 1000,
             "ms",
             RATIO_TARGET,
             # The issue states its budget for PostgreSQL at full size; SQLite keeps the ratio.
             limit=LIMIT_MS if sql.postgres else None,
+            detail=", ".join(
+                part for part in (page.url, size, page.detail, f"{len(queries)} queries") if part
+            ),
         )
         for page, timing, queries in zip(pages, timings, large, strict=True)
     ]
     rows += [
         Row(
-            f"dashboard: {page.label}: queries at {size} vs {SMALL_INTEGRATIONS}",
+            f"dashboard: {page.label}: queries, full vs 10",
             float(len(queries)),
             float(small_count),
             "q",
             1.0,
+            detail=f"{page.url}: queries at {size} vs {SMALL_INTEGRATIONS} integrations",
         )
         for page, small_count, queries in zip(pages, small_counts, large, strict=True)
     ]

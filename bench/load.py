@@ -386,13 +386,15 @@ def _errors_row(label: str, measured: LoadResult, baseline: LoadResult) -> Row:
         kinds[kind] = kinds.get(kind, 0) + count
     detail = ", ".join(f"{kind} x{count}" for kind, count in sorted(kinds.items())) or "none"
     return Row(
-        f"API load {label}: failed requests of {measured.requests + baseline.requests:,} "
-        f"incl. its baseline's ({detail})",
+        f"API load {label}: failed requests",
         float(len(measured.errors) + len(baseline.errors)),
         1.0,
         "n",
         # Any 5xx, reset or wrong body under load fails the suite.
         0.0,
+        detail=(
+            f"of {measured.requests + baseline.requests:,} requests incl. its baseline's: {detail}"
+        ),
     )
 
 
@@ -459,25 +461,32 @@ def run() -> list[Row]:
     )
     return [
         Row(
-            f"API load GET /integrations/{{id}} req/s ({detail.percentiles}; {served}) "
-            f"vs bare view, same JSON ({bare_get.percentiles})",
+            "API load GET /integrations/{id} req/s vs bare view",
             detail.per_second,
             bare_get.per_second,
             "/s",
             0.5,
             higher_is_better=True,
+            detail=f"{detail.percentiles}; {served}; bare view, same JSON: {bare_get.percentiles}",
         ),
         _errors_row("GET /integrations/{id}", detail, bare_get),
         Row(
-            f"API load POST /integrations/{{id}}/relink req/s ({relink.percentiles}; {served}) "
-            f"vs bare POST view, relink-shaped JSON ({bare_post.percentiles}); floor, the same "
-            f"rows in raw SQL without DRF: {floor.per_second:.0f}/s = "
-            f"{floor.per_second / bare_post.per_second:.2f}",
+            "API load POST /integrations/{id}/relink req/s vs floor",
             relink.per_second,
-            bare_post.per_second,
+            floor.per_second,
             "/s",
-            0.5,
+            # Issue 8 measured that even the floor (the link and its audit row written in raw
+            # SQL, without DRF or the ORM) reaches only ~0.5 of a bare POST view, so the target
+            # is set against the floor (issue 18).
+            0.8,
             higher_is_better=True,
+            detail=(
+                f"{relink.percentiles}; {served}; floor, the same rows in raw SQL without DRF: "
+                f"{floor.percentiles}; bare POST view, relink-shaped JSON: "
+                f"{bare_post.per_second:.0f}/s ({bare_post.percentiles}), relink "
+                f"{relink.per_second / bare_post.per_second:.2f} and floor "
+                f"{floor.per_second / bare_post.per_second:.2f} of it"
+            ),
         ),
         _errors_row("POST /integrations/{id}/relink", relink, bare_post + floor),
     ]
