@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
 
@@ -84,6 +86,7 @@ class AuthCheckResultSerializer(serializers.Serializer):
     integration_status = serializers.CharField()
 
 
+@extend_schema_field(OpenApiTypes.DATE)
 class PlainDateField(serializers.Field):
     """A day: `yyyy-MM-dd`, or a timestamp whose time is discarded (what Kombo documents for
     `date_from` and `date_until`, which the SDK sends as datetimes)."""
