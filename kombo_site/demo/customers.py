@@ -348,22 +348,24 @@ def demo_fate_strike(*, demo: DemoIntegration) -> None:
 # connector's own mapping.
 
 
-def demo_sandbox_check_auth(credentials: Mapping[str, str]) -> AuthResult:
-    key = sandbox_api_key_authenticate(raw_key=credentials.get("api_key", ""))
+def demo_sandbox_key(credentials: Mapping[str, str]) -> SandboxApiKey | None:
+    """The key as Sandbox HR authenticates it: once per replayed sync, as hashing it is most of
+    the cost of a page."""
+    return sandbox_api_key_authenticate(raw_key=credentials.get("api_key", ""))
+
+
+def demo_sandbox_check_auth(key: SandboxApiKey | None) -> AuthResult:
     if key is None:
         return AuthResult.invalid(SANDBOX_KEY_REJECTED)
     return AuthResult.ok(granted_permissions=key.permissions, remote_account_id=key.account.pk)
 
 
 def demo_sandbox_fetch(
-    credentials: Mapping[str, str],
+    key: SandboxApiKey,
     model_id: str,
     fields: frozenset[str],
     since: datetime | None = None,
 ) -> Iterator[Page]:
-    key = sandbox_api_key_authenticate(raw_key=credentials.get("api_key", ""))
-    if key is None:
-        raise ToolError("Sandbox HR rejected the API key.", transient=False)
     cursor: str | None = None
     while True:
         after = cursor_decode(cursor) if cursor else None

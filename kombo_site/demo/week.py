@@ -38,7 +38,9 @@ from kombo_site.demo.customers import (
     demo_happened_at,
     demo_sandbox_check_auth,
     demo_sandbox_fetch,
+    demo_sandbox_key,
 )
+from sandbox_hr.models import SandboxApiKey
 from syncs.events import data_changed_emit, sync_finished_emit
 from syncs.ingest import IngestCounts, ingest_page, mark_unseen_deleted
 from syncs.models import UNIFIED_MODELS, AuthCheck, AuthCheckTrigger, Sync, SyncState, SyncTrigger
@@ -118,7 +120,8 @@ def _sync_replay(integration: Integration, *, at: datetime, rng: random.Random) 
             heartbeat_at=at,
         )
         integrations_mark_sync_queued(integration_ids=[integration.pk])
-        result = demo_sandbox_check_auth(credentials)
+        key = demo_sandbox_key(credentials)
+        result = demo_sandbox_check_auth(key)
         AuthCheck.objects.create(
             integration=integration,
             sync=sync,
@@ -132,7 +135,9 @@ def _sync_replay(integration: Integration, *, at: datetime, rng: random.Random) 
         integration_record_auth_result(integration_id=integration.pk, result=result, now=at)
         failed_auth = result.outcome == AuthOutcome.INVALID_CREDENTIALS
         changed_models = (
-            [] if failed_auth else _data_replay(sync, tool, credentials, result=result, at=at)
+            _data_replay(sync, tool, key, result=result, at=at)
+            if key is not None and not failed_auth
+            else []
         )
         # Warnings alone leave a sync SUCCEEDED: Kombo's "the last sync was successful with
         # warnings".
@@ -160,7 +165,7 @@ def _sync_replay(integration: Integration, *, at: datetime, rng: random.Random) 
 
 
 def _data_replay(
-    sync: Sync, tool: Tool, credentials: dict[str, str], *, result: AuthResult, at: datetime
+    sync: Sync, tool: Tool, key: SandboxApiKey, *, result: AuthResult, at: datetime
 ) -> list[str]:
     """Read what the scope wants and the key may: the runner's loop. Returns the changed models."""
     since = sync_delta_since(sync) if sync.type == SyncType.DELTA else None
@@ -174,7 +179,7 @@ def _data_replay(
             continue
         counts = IngestCounts()
         fields |= frozenset(READ_MODELS[model_id].references)
-        for page in demo_sandbox_fetch(credentials, model_id, fields, since):
+        for page in demo_sandbox_fetch(key, model_id, fields, since):
             counts.add(
                 ingest_page(
                     model=UNIFIED_MODELS[model_id],

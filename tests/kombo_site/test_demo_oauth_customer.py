@@ -4,10 +4,13 @@ address the demo is served on (RFC 6749 §3.1.2: the redirect URI is compared ex
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from integrations.models import Integration, IntegrationStatus, OAuthApp
 from integrations.selectors.integrations import credentials_current
@@ -17,9 +20,17 @@ from sandbox_hr.services import sandbox_oauth_token_authenticate
 pytestmark = pytest.mark.django_db
 
 
-def test_it_seeds_one_integration_connected_through_oauth() -> None:
-    call_command("seed_demo", base_url="http://127.0.0.1:8000", stdout=StringIO())
+@pytest.fixture(scope="module", autouse=True)
+def seeded(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """One demo served on port 8000 for the whole module (seeding replays a week), rolled back
+    after it; each test runs in a savepoint inside it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", base_url="http://127.0.0.1:8000", stdout=StringIO())
+        yield
+        transaction.set_rollback(True)
 
+
+def test_it_seeds_one_integration_connected_through_oauth() -> None:
     integration = Integration.objects.get(tool="sandbox_oauth")
     assert integration.status == IntegrationStatus.ACTIVE
     token = credentials_current(integration=integration)
@@ -33,7 +44,6 @@ def test_it_seeds_one_integration_connected_through_oauth() -> None:
 
 
 def test_it_registers_the_redirect_uri_of_each_run() -> None:
-    call_command("seed_demo", base_url="http://127.0.0.1:8000", stdout=StringIO())
     call_command("seed_demo", base_url="http://127.0.0.1:8123", stdout=StringIO())
 
     app = SandboxOAuthApp.objects.get()
