@@ -9,8 +9,8 @@ from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
