@@ -10,10 +10,12 @@ rule Django's own loggers use before gunicorn formats the line.
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from typing import Any
 
 from gunicorn.glogging import Logger
+from prometheus_client import multiprocess
 
 from core.redaction import path_redacted
 
@@ -29,3 +31,10 @@ class TokenRedactingLogger(Logger):
 
 
 logger_class = TokenRedactingLogger
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """A worker that exited (recycled, killed) hands back its live gauge files, as
+    prometheus-client's multiprocess mode asks; its counters stay counted."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.mark_process_dead(worker.pid)
