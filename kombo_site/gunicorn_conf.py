@@ -15,7 +15,6 @@ from datetime import timedelta
 from typing import Any
 
 from gunicorn.glogging import Logger
-from prometheus_client import multiprocess
 
 from core.redaction import path_redacted
 
@@ -37,4 +36,8 @@ def child_exit(server: Any, worker: Any) -> None:
     """A worker that exited (recycled, killed) hands back its live gauge files, as
     prometheus-client's multiprocess mode asks; its counters stay counted."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Imported here, not at the top: prometheus-client picks its mode when first imported,
+        # and the workers forked from this master must pick it after Django read `.env`.
+        from prometheus_client import multiprocess
+
         multiprocess.mark_process_dead(worker.pid)

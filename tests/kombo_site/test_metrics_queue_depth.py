@@ -63,7 +63,14 @@ def test_it_counts_the_message_files_of_the_embedded_filesystem_broker(
     """The transport of `make run` (kombu's filesystem transport: one file per message)."""
     folder = tmp_path / "queue"
     folder.mkdir()
-    options = {"data_folder_in": str(folder), "data_folder_out": str(folder)}
+    (tmp_path / "control").mkdir()
+    options = {
+        "data_folder_in": str(folder),
+        "data_folder_out": str(folder),
+        # Else kombu writes its exchange table under the working directory.
+        "control_folder": str(tmp_path / "control"),
+        "store_processed": False,
+    }
     previous = app.conf.broker_transport_options
     app.conf.broker_transport_options = options
     try:
