@@ -10,6 +10,7 @@ rule Django's own loggers use before gunicorn formats the line.
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from typing import Any
 
@@ -29,3 +30,14 @@ class TokenRedactingLogger(Logger):
 
 
 logger_class = TokenRedactingLogger
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """A worker that exited (recycled, killed) hands back its live gauge files, as
+    prometheus-client's multiprocess mode asks; its counters stay counted."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Imported here, not at the top: prometheus-client picks its mode when first imported,
+        # and the workers forked from this master must pick it after Django read `.env`.
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -6,6 +6,7 @@ Local runs (`make run`) write a `.env` with DEBUG=true and generated secrets; in
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -111,6 +112,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: it counts every answer, the redirects and refusals of the middleware below too.
+    "core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.ApiRequestLogMiddleware",
@@ -224,6 +227,28 @@ SECURE_PROXY_SSL_HEADER = (
 TRUSTED_PROXY_COUNT: int = env.int("TRUSTED_PROXY_COUNT", default=0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+
+# --- Metrics (GET /metrics, Prometheus) ----------------------------------------------------
+# Who may scrape: a Bearer token, client networks (CIDR, matched against the address
+# core.client_address finds), or both (both must hold). With neither, /metrics answers 404,
+# except to loopback clients in a DEBUG run.
+METRICS_TOKEN: str = _as_written("METRICS_TOKEN")
+try:
+    METRICS_ALLOWED_ADDRESSES = [
+        ipaddress.ip_network(network.strip(), strict=False)
+        for network in env.list("METRICS_ALLOWED_ADDRESSES", default=[])
+        if network.strip()
+    ]
+except ValueError as error:
+    raise ImproperlyConfigured(f"METRICS_ALLOWED_ADDRESSES: {error}") from None
+# prometheus-client's multiprocess mode: a directory every web and worker process of this host
+# writes its counters to, wiped before they start (README, "Metrics"). The library reads the
+# variable itself when imported; it is a setting too so that the scrape reads the same folder.
+PROMETHEUS_MULTIPROC_DIR: str = env.str("PROMETHEUS_MULTIPROC_DIR", default="")
+if PROMETHEUS_MULTIPROC_DIR and not Path(PROMETHEUS_MULTIPROC_DIR).is_dir():
+    raise ImproperlyConfigured(
+        f"PROMETHEUS_MULTIPROC_DIR ({PROMETHEUS_MULTIPROC_DIR}) must be an existing directory."
+    )
 
 # --- Sign-in lockout (django-axes for Django users; Sandbox HR's sign-in follows the same) ---
 LOGIN_FAILURE_LIMIT: int = env.int("LOGIN_FAILURE_LIMIT", default=5)

@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from core.api.errors import api_not_found
+from kombo_site.metrics import metrics_view
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", RedirectView.as_view(pattern_name="dashboard:integration_list", permanent=False)),
@@ -26,6 +27,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", include("integrations.api.urls")),
     path("api/v1/", include("syncs.api.urls")),
     path("api/v1/", include("webhooks.api.urls")),
+    # Outside /api/v1/: a scrape every few seconds must not write a request log row each.
+    path("metrics", metrics_view, name="metrics"),
 ]
 
 if settings.WEBHOOK_INSPECTOR_ENABLED:

@@ -35,6 +35,7 @@ from integrations.services.oauth_tokens import oauth_credentials_check
 from integrations.tools import TOOLS, tool_get
 from integrations.tools.base import AuthResult
 from syncs.events import data_changed_emit, sync_finished_emit
+from syncs.metrics import auth_check_observe, sync_finished_observe
 from syncs.models import (
     ACTIVE_SYNC_STATES,
     COMPLETE_SYNCS,
@@ -236,6 +237,7 @@ def syncs_reap_stale(*, now: datetime) -> int:
             )
             integration_schedule_next(integration_id=sync.integration_id, at=now)
             sync_finished_emit(sync=sync, integration=sync.integration)
+        sync_finished_observe(sync)
         reaped += 1
     return reaped
 
@@ -284,6 +286,7 @@ def auth_check_run(
             latency_ms=latency_ms,
         )
         transition = integration_record_auth_result(integration_id=integration.pk, result=result)
+    auth_check_observe(check)
     return AuthCheckRun(check=check, result=result, transition=transition)
 
 
@@ -340,6 +343,7 @@ def sync_finish(
         sync_finished_emit(sync=sync, integration=integration)
         if changed_models:
             data_changed_emit(integration=integration, model_ids=changed_models)
+    sync_finished_observe(sync)
     return True
 
 

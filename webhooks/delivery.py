@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from core.site_urls import site_url
 from core.tasks import tasks_send_on_commit
+from webhooks.metrics import webhook_attempts_observe
 from webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from webhooks.secrets import secret_decrypt
 from webhooks.sending import SendResult, webhook_post
@@ -110,6 +111,7 @@ def delivery_attempt(*, delivery_id: str) -> WebhookAttempt | None:
             error_class=result.error_class,
             error_message=result.error_message,
         )
+        webhook_attempts_observe([attempt])
         _settle(delivery, endpoint, result, number)
     return attempt
 
@@ -227,7 +229,7 @@ def _deliveries_reclaim(*, now: datetime, lease: timedelta, limit: int) -> int:
         number = delivery.attempt_count + 1
         assert delivery.claimed_until is not None
         started_at = delivery.claimed_until - lease
-        WebhookAttempt.objects.create(
+        lost = WebhookAttempt.objects.create(
             delivery=delivery,
             number=number,
             started_at=started_at,
@@ -235,6 +237,7 @@ def _deliveries_reclaim(*, now: datetime, lease: timedelta, limit: int) -> int:
             error_class="WorkerLost",
             error_message=WORKER_LOST,
         )
+        webhook_attempts_observe([lost])
         WebhookDelivery.objects.filter(pk=delivery.pk).update(
             status=DeliveryStatus.FAILED if number >= MAX_ATTEMPTS else DeliveryStatus.PENDING,
             attempt_count=number,

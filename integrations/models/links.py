@@ -90,10 +90,15 @@ class LinkState(StrEnum):
         }[self]
 
 
+def link_usable_condition(now: datetime) -> Q:
+    """Links a customer can still use (SENT or OPENED), as SQL: `ReconnectionLink.is_usable_at`."""
+    return Q(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+
+
 def link_state_conditions(now: datetime) -> dict[LinkState, Q]:
     """Each link is in exactly one state; a used link counts as completed even if it has
     expired since, a revoked one as revoked."""
-    usable = Q(used_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+    usable = link_usable_condition(now)
     return {
         LinkState.COMPLETED: Q(used_at__isnull=False),
         LinkState.REVOKED: Q(used_at__isnull=True, revoked_at__isnull=False),
@@ -163,7 +168,16 @@ class ReconnectionLink(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["integration", "-created_at"], name="link_integration_idx")]
+        indexes = [
+            models.Index(fields=["integration", "-created_at"], name="link_integration_idx"),
+            # /metrics counts the usable links per kind and type on every scrape: a range of
+            # this index alone, which holds only the links not used or revoked yet.
+            models.Index(
+                fields=["expires_at", "kind", "link_type"],
+                name="link_open_idx",
+                condition=Q(used_at__isnull=True, revoked_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_link_type_display()} link {self.id}"
