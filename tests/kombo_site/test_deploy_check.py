@@ -18,6 +18,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[2]
+PLACEHOLDER = re.compile(r"<[^>]+>")
 BLOCK = re.compile(r"```sh\n# production\.env\n(?P<body>.*?)```", re.DOTALL)
 
 
@@ -33,7 +34,8 @@ def _production_env(tmp_path: Path) -> Path:
         name, _, value = line.partition("=")
         if name in values:
             value = values[name]
-        lines.append(f"{name}={value.replace('<password>', secrets.token_hex(8))}")
+        # Any other `<...>` stands for a secret of the operator's own making.
+        lines.append(f"{name}={PLACEHOLDER.sub(lambda _: secrets.token_hex(16), value)}")
     assert not [line for line in lines if "<" in line], lines
     path = tmp_path / "production.env"
     path.write_text("\n".join(lines) + "\n")
