@@ -10,6 +10,7 @@ cache), once on Redis (the production set-up, on a private redis-server).
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -41,7 +42,10 @@ def _readyz(url: str) -> tuple[int, dict[str, str]]:
     return response.status_code, response.json()["checks"]
 
 
-def _worker_lifecycle(*, workdir: Path, site_env: dict[str, str], worker_env: dict[str, str]):
+def _worker_lifecycle(
+    *, workdir: Path, site_env: dict[str, str], worker_env: dict[str, str]
+) -> list[str]:
+    """Readiness before, while and after a worker lives; returns what the worker logged."""
     with gunicorn_server(workdir=workdir, env=site_env) as server:
         status, checks = _readyz(server.url)
         assert status == 503
@@ -60,11 +64,13 @@ def _worker_lifecycle(*, workdir: Path, site_env: dict[str, str], worker_env: di
             assert time.monotonic() - first_ready > 3
             assert _readyz(server.url) == (200, dict.fromkeys(checks, "ok"))
             workers.stop()
+            worker_log = workers.log.read_text().splitlines()
 
         # A worker stopping cleanly takes its heartbeat with it.
         status, checks = _readyz(server.url)
         assert status == 503
         assert checks["workers"].startswith("Unavailable: No Celery worker seen")
+    return worker_log
 
 
 def test_it_follows_a_worker_of_the_embedded_default(tmp_path: Path) -> None:
@@ -85,7 +91,14 @@ def test_it_follows_a_worker_of_the_embedded_default(tmp_path: Path) -> None:
         timeout=120,
     )
 
-    _worker_lifecycle(workdir=tmp_path, site_env=embedded, worker_env=embedded)
+    worker_log = _worker_lifecycle(
+        workdir=tmp_path, site_env=embedded, worker_env={**embedded, "LOG_FORMAT": "json"}
+    )
+
+    # Celery left Django's logging in place (worker_hijack_root_logger off): its own lines
+    # are JSON lines too. (Its start-up banner is printed, not logged.)
+    logged = [json.loads(line) for line in worker_log if line.startswith("{")]
+    assert any(line["logger"].startswith("celery.") for line in logged), worker_log
 
 
 def test_it_follows_a_worker_on_redis(tmp_path: Path) -> None:
