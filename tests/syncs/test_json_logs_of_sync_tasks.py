@@ -26,6 +26,7 @@ def test_it_logs_the_task_and_the_integration_of_a_sync_run(
     sync, _ = sync_enqueue(integration=integration, sync_type="FULL", trigger=SyncTrigger.API)
 
     with json_logs() as lines:
+        logging.getLogger("kombo.before").info("Before the task")
         result = sync_run_task.apply(args=[sync.pk])
         logging.getLogger("kombo.after").info("After the task")
 
@@ -37,5 +38,8 @@ def test_it_logs_the_task_and_the_integration_of_a_sync_run(
     assert finished[0]["integration_id"] == integration.pk
     auth_checks = [line for line in logged if line["message"].startswith("Auth check ")]
     assert [line["integration_id"] for line in auth_checks] == [integration.pk]
+    # task_postrun puts back what was there before the task.
+    (before,) = [line for line in logged if line["logger"] == "kombo.before"]
     (after,) = [line for line in logged if line["logger"] == "kombo.after"]
-    assert not {"task_id", "task_name", "integration_id"} & after.keys()
+    assert not {"task_id", "task_name"} & after.keys()
+    assert after.get("integration_id") == before.get("integration_id")
