@@ -75,3 +75,20 @@ class RequestLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} -> {self.status_code}"
+
+
+class WorkerHeartbeat(models.Model):
+    """When each Celery worker (by hostname) last said it was alive: /readyz reads the newest.
+
+    In the database, not the cache: the embedded default's cache is per process, and the web
+    process must see what the worker wrote.
+    """
+
+    hostname = models.CharField(primary_key=True, max_length=255)
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-seen_at"]
+
+    def __str__(self) -> str:
+        return self.hostname

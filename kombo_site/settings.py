@@ -21,6 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
 from kombo_site.durations import env_duration
+from kombo_site.logging_config import LOG_FORMATS, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -112,8 +113,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: it counts every answer, the redirects and refusals of the middleware below too.
+    # First: every later line of the request carries its id.
+    "core.middleware.RequestContextMiddleware",
+    # Then: it counts every answer, the redirects and refusals of the middleware below too.
     "core.metrics.RequestMetricsMiddleware",
+    # Before the Host check and the HTTPS redirect: probes come to the pod's own address.
+    "core.middleware.HealthProbesMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.ApiRequestLogMiddleware",
@@ -497,33 +502,20 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"link_tokens_redacted": {"()": "core.redaction.LinkTokensRedacted"}},
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-        # Django's own format for the development server's access log.
-        "django.server": {
-            "()": "django.utils.log.ServerFormatter",
-            "format": "[{server_time}] {message}",
-            "style": "{",
-        },
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
-    },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        # Both log request paths, and the hosted form's paths carry link tokens.
-        "django.request": {"filters": ["link_tokens_redacted"]},
-        "django.server": {
-            "handlers": ["django.server"],
-            "level": "INFO",
-            "propagate": False,
-            "filters": ["link_tokens_redacted"],
-        },
-    },
-}
+# --- Logs and health probes ---------------------------------------------------------------
+# `plain` lines for people, or `json` lines (one object each) for a log pipeline.
+LOG_FORMAT: str = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in LOG_FORMATS:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be one of: {', '.join(LOG_FORMATS)}.")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env.str("LOG_LEVEL", default="INFO"))
+# Workers keep the logging above (format, ids, redaction) instead of installing their own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Each worker records that it is alive this often; /readyz fails when no worker did within
+# READYZ_WORKER_MAX_AGE.
+WORKER_HEARTBEAT_INTERVAL = env_duration(env, "WORKER_HEARTBEAT_INTERVAL", default="1m")
+READYZ_WORKER_MAX_AGE = env_duration(env, "READYZ_WORKER_MAX_AGE", default="5m")
+if READYZ_WORKER_MAX_AGE <= WORKER_HEARTBEAT_INTERVAL:
+    raise ImproperlyConfigured(
+        "READYZ_WORKER_MAX_AGE must be longer than WORKER_HEARTBEAT_INTERVAL, or a live worker "
+        "would be reported missing between two heartbeats."
+    )

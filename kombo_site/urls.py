@@ -10,6 +10,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from core.api.errors import api_not_found
 from kombo_site.metrics import metrics_view
 
+# /healthz and /readyz are answered by core.middleware.HealthProbesMiddleware, ahead of the
+# Host check (probes ask for the pod's own address): core/health.py.
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", RedirectView.as_view(pattern_name="dashboard:integration_list", permanent=False)),
     # Browsers ask for /favicon.ico on pages without an icon link (the admin's).

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Case, Exists, F, OuterRef, Value, When
 from django.utils import timezone
 
+from core.log_context import log_integration_set
 from integrations.models import Integration, SyncType
 from integrations.read_models import READ_MODELS
 from integrations.selectors.integrations import credentials_current, integration_wanted_fields
@@ -76,6 +77,7 @@ def sync_claim(*, sync_id: str) -> Sync | None:
 
 def sync_run_claimed(*, sync: Sync) -> None:
     """Run a sync this worker claimed to its end, whatever happens on the way."""
+    log_integration_set(sync.integration_id)
     try:
         _run_claimed(sync)
     except Exception as error:

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from core.crypto import CredentialDecryptionError
 from core.ids import new_id
+from core.log_context import log_integration_set
 from core.pruning import rows_delete_in_batches
 from core.tasks import tasks_send_on_commit
 from integrations.models import Integration, SyncRefusal, SyncType
@@ -253,6 +254,7 @@ def auth_check_run(
     *, integration: Integration, trigger: AuthCheckTrigger, sync: Sync | None = None
 ) -> AuthCheckRun:
     """Check the current credentials against the tool, record the check, apply the outcome."""
+    log_integration_set(integration.pk)
     tool = tool_get(integration.tool)
     started = time.perf_counter()
     try:
@@ -287,6 +289,7 @@ def auth_check_run(
         )
         transition = integration_record_auth_result(integration_id=integration.pk, result=result)
     auth_check_observe(check)
+    logger.info("Auth check %s of %s: %s", check.pk, integration.pk, result.outcome)
     return AuthCheckRun(check=check, result=result, transition=transition)
 
 
@@ -344,6 +347,7 @@ def sync_finish(
         if changed_models:
             data_changed_emit(integration=integration, model_ids=changed_models)
     sync_finished_observe(sync)
+    logger.info("Sync %s of %s finished: %s", sync.pk, sync.integration_id, state)
     return True
 
 

@@ -27,6 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.log_context import log_integration_set
 from core.site_urls import site_url
 from integrations.actors import Actor
 from integrations.events import connection_flow_failed_emit
@@ -126,6 +127,7 @@ def relink_link_complete(
     integration = link.integration
     if integration is None or integration.deleted_at is not None or not link.is_usable_at(now):
         return LinkResult(LinkOutcome.LINK_UNUSABLE, _("This link can no longer be used."))
+    log_integration_set(integration.pk)
     tool = tool_get(integration.tool)
     result = tool.check_auth(credentials)
     failure = flow_failure(
