@@ -47,6 +47,9 @@ def test_it_syncs_every_integration_every_interval_and_delivers_every_event_acro
     result = multinode_run(environment=environment, workdir=tmp_path, size=SIZE)
 
     record_property("summary", result.summary())
+    # The kills were real: the killed worker and beat had to be started again.
+    assert result.generations["worker-syncs"] >= 2
+    assert result.generations["beat-1"] >= 2
     assert result.samples > 0
     assert result.most_active_at_once == 1, result.summary()
     assert result.overlapping_syncs == 0, result.summary()

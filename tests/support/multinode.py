@@ -159,6 +159,8 @@ class MultinodeResult:
     messages_lost_at_restart: int
     reaped_syncs: int
     worker_crashes: int
+    # How many times each Celery process was started (a killed one is started again).
+    generations: dict[str, int]
     # Syncs a second with every integration due at once (the capacity burst), if measured.
     capacity: float | None
     api_probes: int
@@ -339,7 +341,9 @@ def multinode_run(
             drain_seconds = time.monotonic() - drain_started
         finally:
             monitor.stop()
-        worker_crashes = sum(len(p.crash_logs) for p in [*running.workers, *running.beats])
+        celery_processes = [*running.workers, *running.beats]
+        worker_crashes = sum(len(p.crash_logs) for p in celery_processes)
+        generations = {p.name: p.generation for p in celery_processes}
     return _result(
         running,
         size=size,
@@ -350,6 +354,7 @@ def multinode_run(
         messages_lost=messages_lost,
         stuck=stuck,
         worker_crashes=worker_crashes,
+        generations=generations,
         capacity=capacity,
         setup_seconds=setup_seconds,
         drain_seconds=drain_seconds,
@@ -581,6 +586,7 @@ def _result(
     messages_lost: int,
     stuck: int,
     worker_crashes: int,
+    generations: dict[str, int],
     capacity: float | None,
     setup_seconds: float,
     drain_seconds: float,
@@ -663,6 +669,7 @@ def _result(
             integration_id__in=ids, state=SyncState.FAILED, error__startswith="Worker lost"
         ).count(),
         worker_crashes=worker_crashes,
+        generations=generations,
         capacity=capacity,
         api_probes=monitor.api_probes,
         api_probe_failures=monitor.api_probe_failures,
