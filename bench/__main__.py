@@ -25,7 +25,7 @@ from django.test.utils import (  # noqa: E402
     teardown_databases,
 )
 
-from bench import api, dashboard, ingest, load, relink, scheduler, webhooks  # noqa: E402
+from bench import api, dashboard, ingest, load, multinode, relink, scheduler, webhooks  # noqa: E402
 from bench.core import Row, table  # noqa: E402
 
 SUITES = {
@@ -36,6 +36,7 @@ SUITES = {
     "dashboard": dashboard.run,
     "load": load.run,
     "relink": relink.run,
+    "multinode": multinode.run,
 }
 
 

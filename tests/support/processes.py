@@ -306,23 +306,36 @@ class CeleryWorkers:
         with suppress(ProcessLookupError):
             os.killpg(self._process.pid, signal.SIGKILL)
 
+    def wait_ready(self, *, timeout: float) -> None:
+        """Until the current process logged that it is consuming (or, a beat, scheduling)."""
+        wait_for(
+            lambda: f"{self.name} to start (log: {self.log_tail()!r})",
+            lambda: self.ready_line in self.log_tail(size=100_000),
+            timeout=timeout,
+        )
+
+    ready_line = " ready."
+
+    def _command(self) -> list[str]:
+        return [
+            *(sys.executable, "-m", "celery", "-A", "kombo_site", "worker"),
+            *("--pool", "prefork", "--concurrency", str(self.concurrency)),
+            *("--queues", ",".join(self.queues)),
+            *(
+                ("--beat", "--schedule", str(self.workdir / "celerybeat-schedule"))
+                if self.beat
+                else ()
+            ),
+            *("--without-gossip", "--without-mingle", "--without-heartbeat"),
+            *("--hostname", f"{self.name}-{os.getpid()}-{self.generation}@%h"),
+            *("--loglevel", "INFO"),
+        ]
+
     def _spawn(self) -> None:
         self.generation += 1
         with self.log.open("w") as log:
             self._process = subprocess.Popen(
-                [
-                    *(sys.executable, "-m", "celery", "-A", "kombo_site", "worker"),
-                    *("--pool", "prefork", "--concurrency", str(self.concurrency)),
-                    *("--queues", ",".join(self.queues)),
-                    *(
-                        ("--beat", "--schedule", str(self.workdir / "celerybeat-schedule"))
-                        if self.beat
-                        else ()
-                    ),
-                    *("--without-gossip", "--without-mingle", "--without-heartbeat"),
-                    *("--hostname", f"{self.name}-{os.getpid()}-{self.generation}@%h"),
-                    *("--loglevel", "INFO"),
-                ],
+                self._command(),
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,
@@ -350,6 +363,31 @@ def celery_workers(
         yield workers
     finally:
         workers.stop()
+
+
+class CeleryBeat(CeleryWorkers):
+    """A standalone `celery beat` (production's scheduler role), supervised the same way. Each
+    has its own schedule file: two beats sharing one would corrupt it."""
+
+    ready_line = "beat: Starting..."
+
+    def _command(self) -> list[str]:
+        return [
+            *(sys.executable, "-m", "celery", "-A", "kombo_site", "beat"),
+            *("--schedule", str(self.workdir / f"{self.name}-schedule")),
+            *("--loglevel", "INFO"),
+        ]
+
+
+@contextmanager
+def celery_beat(
+    *, workdir: Path, env: Mapping[str, str], name: str = "beat"
+) -> Iterator[CeleryBeat]:
+    beat = CeleryBeat(workdir=workdir, env=env, beat=False, name=name)
+    try:
+        yield beat
+    finally:
+        beat.stop()
 
 
 @dataclass(frozen=True)
@@ -477,10 +515,15 @@ class Fleet:
 
 
 def fleet_create(
-    *, environment: Environment, integrations: int, account_sizes: tuple[int, ...]
+    *,
+    environment: Environment,
+    integrations: int,
+    account_sizes: tuple[int, ...],
+    models: Sequence[str] = (),
 ) -> Fleet:
     """`integrations` sandbox integrations spread over one account per size (several
-    integrations may read the same account: the connector does not mind)."""
+    integrations may read the same account: the connector does not mind). They read every
+    model but teams, or only `models` when given."""
     accounts = [
         sandbox_account_create(name=f"Fault {size}", employees=size, seed=size)
         for size in account_sizes
@@ -489,11 +532,16 @@ def fleet_create(
         sandbox_api_key_create(account=account, name="kombo", permissions=ALL_PERMISSIONS)[1]
         for account in accounts
     ]
-    # Employees only: the unified rows the tests count, at two thirds of a full sync's cost.
+    # No teams: employees are the unified rows the tests count, at two thirds of a full sync's
+    # cost.
     settings = scope_settings_all_enabled()
-    settings["hris_teams"]["setting"] = "DISABLED"
+    for model_id in settings:
+        if model_id == "hris_teams" or (models and model_id not in models):
+            settings[model_id]["setting"] = "DISABLED"
     scope_config = ScopeConfigFactory(
-        environment=environment, name="Employees only", settings=settings
+        environment=environment,
+        name=f"Only {', '.join(models)}" if models else "Employees only",
+        settings=settings,
     )
     expected = {}
     for number in range(integrations):
