@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from core.cache_faults import cache_or
 from core.ids import random_base58
 from core.models import ApiKey, Environment
 
@@ -60,7 +61,7 @@ def api_key_authenticate(*, raw_key: str) -> ApiKey | None:
     candidate_hash = _api_key_hash(raw_key)
     cache_key = _cache_key(candidate_hash)
     seconds = settings.API_KEY_CACHE_SECONDS
-    cached: ApiKey | str | None = cache.get(cache_key) if seconds else None
+    cached: ApiKey | str | None = cache_or(lambda: cache.get(cache_key), None) if seconds else None
     if cached == _REVOKED:
         return None
     api_key = cached if isinstance(cached, ApiKey) else None
@@ -71,7 +72,7 @@ def api_key_authenticate(*, raw_key: str) -> ApiKey | None:
             .first()
         )
         if api_key is not None and seconds:
-            cache.add(cache_key, api_key, seconds)
+            cache_or(lambda: cache.add(cache_key, api_key, seconds), False)
     if api_key is None or not hmac.compare_digest(api_key.key_hash, candidate_hash):
         return None
     _last_used_refresh(api_key)
@@ -83,19 +84,24 @@ def _last_used_refresh(api_key: ApiKey) -> None:
     if settings.API_KEY_CACHE_SECONDS:
         # Due once per resolution across all processes; the cached key itself is never
         # rewritten, which could overwrite a revoke's marker.
-        due = cache.add(
-            f"api-key-used:{api_key.key_hash}",
-            True,
-            int(API_KEY_LAST_USED_RESOLUTION.total_seconds()),
+        # Unreachable, it is written as often as resolution allows without a cache.
+        due = cache_or(
+            lambda: cache.add(
+                f"api-key-used:{api_key.key_hash}",
+                True,
+                int(API_KEY_LAST_USED_RESOLUTION.total_seconds()),
+            ),
+            _last_used_stale(api_key, now),
         )
     else:
-        due = (
-            api_key.last_used_at is None
-            or now - api_key.last_used_at > API_KEY_LAST_USED_RESOLUTION
-        )
+        due = _last_used_stale(api_key, now)
     if due:
         ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
         api_key.last_used_at = now
+
+
+def _last_used_stale(api_key: ApiKey, now: datetime) -> bool:
+    return api_key.last_used_at is None or now - api_key.last_used_at > API_KEY_LAST_USED_RESOLUTION
 
 
 def api_key_revoke(*, api_key: ApiKey) -> None:
