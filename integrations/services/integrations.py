@@ -13,6 +13,7 @@ from django.utils import timezone
 from core.crypto import encrypt_json, reencrypt
 from core.ids import new_integration_id
 from core.models import Environment
+from core.row_insert import row_insert
 from integrations.actors import Actor
 from integrations.events import (
     integration_created_emit,
@@ -96,13 +97,16 @@ def integration_event_record(
     actor: Actor,
     data: Mapping[str, Any] | None = None,
 ) -> IntegrationEvent:
-    return IntegrationEvent.objects.create(
+    event = IntegrationEvent(
         integration=integration,
         kind=kind,
         actor_type=actor.type,
         actor_label=actor.label,
         data=dict(data or {}),
     )
+    # Every state change writes one, the hottest API endpoint included: see core.row_insert.
+    row_insert(event)
+    return event
 
 
 def credential_version_add(

@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.row_insert import row_insert
 from core.timestamps import iso_timestamp
 from integrations.actors import Actor
 from integrations.models import (
@@ -152,7 +153,7 @@ def relink_link_create(
         target_scope_config=scope_config,
     )
     with transaction.atomic():
-        link.save(force_insert=True)
+        row_insert(link)
         integration_event_record(
             integration=integration,
             kind=EventKind.LINK_CREATED,
