@@ -187,24 +187,45 @@ def deliveries_send() -> int:
     more_due = False
     while True:
         free = batch_size - len(running)
+        claimed = False
         if free > 0:
             if time.monotonic() < stop_claiming_at:
                 deliveries, claim = _deliveries_claim(limit=free)
+                claimed = bool(deliveries)
                 for send in _sends_prepare(deliveries, claim):
                     endpoint = send.delivery.endpoint
                     running[webhook_post_submit(endpoint, send.headers, send.body)] = send
             else:
                 more_due = True
         if not running:
+            if claimed:
+                # All to disabled endpoints (failed without an attempt): more may be due.
+                continue
             break
         done, _ = wait(running, timeout=STRAGGLER_WAIT_SECONDS, return_when=ALL_COMPLETED)
         if not done and len(running) >= batch_size:
             done, _ = wait(running, return_when=FIRST_COMPLETED)
         if done:
-            recorded += len(_sends_record([(running.pop(f), f.result()) for f in done]))
+            recorded += len(_sends_record([(running.pop(f), _outcome(f)) for f in done]))
     if more_due:
         tasks_send_on_commit(SEND_TASK, [[]], recovery="the sweeper")
     return recorded
+
+
+def _outcome(sent: Future[SendResult]) -> SendResult:
+    """What a send came to; a bug in it is a failed attempt (retried), not a lost batch."""
+    try:
+        return sent.result()
+    except Exception as error:
+        logger.exception("Sending a delivery failed unexpectedly")
+        return SendResult(
+            status_code=None,
+            latency_ms=0,
+            response_excerpt="",
+            error_class=type(error).__name__,
+            error_message="The request failed.",
+            retry_after=None,
+        )
 
 
 def attempts_write(attempts: list[WebhookAttempt]) -> list[WebhookAttempt]:
