@@ -185,13 +185,17 @@ def deliveries_send() -> int:
     running: dict[Future[SendResult], _Send] = {}
     recorded = 0
     more_due = False
+    # A short claim means nothing else was due: what becomes due later comes with a wake-up
+    # of its own, so an idle batch ends without asking again.
+    maybe_due = True
     while True:
         free = batch_size - len(running)
         claimed = False
-        if free > 0:
+        if free > 0 and (maybe_due or running):
             if time.monotonic() < stop_claiming_at:
                 deliveries, claim = _deliveries_claim(limit=free)
                 claimed = bool(deliveries)
+                maybe_due = len(deliveries) == free
                 for send in _sends_prepare(deliveries, claim):
                     endpoint = send.delivery.endpoint
                     running[webhook_post_submit(endpoint, send.headers, send.body)] = send
@@ -290,7 +294,8 @@ def _deliveries_settle(finished: list[tuple[_Send, SendResult]]) -> None:
         endpoint = send.delivery.endpoint
         if _succeeded(result):
             delivered[result.status_code].append(send.delivery.pk)
-            endpoints_ok[endpoint.pk] = endpoint
+            if endpoint.failing_since is not None:
+                endpoints_ok[endpoint.pk] = endpoint
             continue
         wait = _delivery_settle_failure(send.delivery, endpoint, result, send.number, now)
         if wait is not None and wait <= COUNTDOWN_LIMIT:
@@ -307,9 +312,10 @@ def _deliveries_settle(finished: list[tuple[_Send, SendResult]]) -> None:
             last_error="",
             claimed_until=None,
         )
-    # Only when it was failing: an unconditional write would lock the endpoint's row in every
-    # batch's transaction and serialize the workers sending to it. In key order, so two
-    # workers' batches never wait on each other crosswise.
+    # Only when it was failing (when claimed; a failure since then is cleared by the next
+    # success): an unconditional write would lock the endpoint's row in every batch's
+    # transaction and serialize the workers sending to it. In key order, so two workers'
+    # batches never wait on each other crosswise.
     for pk in sorted(endpoints_ok):
         WebhookEndpoint.objects.filter(pk=pk, failing_since__isnull=False).update(
             failing_since=None

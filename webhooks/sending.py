@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import heapq
+import ipaddress
 import itertools
 import os
 import socket
@@ -21,6 +22,7 @@ from concurrent.futures import TimeoutError as FutureTimeoutError
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import certifi
 import urllib3
@@ -102,8 +104,12 @@ class _Deadline:
 
 
 class _Watchdog:
-    """One thread per process expiring every attempt's deadline in time (a timer thread per
-    attempt cost more than the rest of a send to a fast receiver)."""
+    """One thread per process expiring every attempt's deadline (a timer thread per attempt
+    cost more than the rest of a send to a fast receiver). It wakes at most every TICK
+    seconds, so a deadline may be enforced up to TICK late; finished attempts stay queued
+    until their time, so adding one rarely has to wake it."""
+
+    TICK = 0.25
 
     def __init__(self) -> None:
         self._condition = threading.Condition()
@@ -113,16 +119,16 @@ class _Watchdog:
 
     def add(self, deadline: _Deadline) -> None:
         with self._condition:
-            # Attempts mostly finish in time: drop them while they sit in front.
-            while self._heap and self._heap[0][2].finished:
-                heapq.heappop(self._heap)
-            heapq.heappush(self._heap, (deadline.ends_at, next(self._order), deadline))
+            entry = (deadline.ends_at, next(self._order), deadline)
+            heapq.heappush(self._heap, entry)
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(
                     target=self._run, name="webhook-deadlines", daemon=True
                 )
                 self._thread.start()
-            self._condition.notify()
+            if self._heap[0] is entry:
+                # Sooner than what it sleeps towards.
+                self._condition.notify()
 
     def _run(self) -> None:
         with self._condition:
@@ -130,16 +136,15 @@ class _Watchdog:
                 if not self._heap:
                     self._condition.wait()
                     continue
-                ends_at, _, deadline = self._heap[0]
-                if deadline.finished:
-                    heapq.heappop(self._heap)
-                    continue
-                wait = ends_at - time.monotonic()
+                wait = self._heap[0][0] - time.monotonic()
                 if wait > 0:
-                    self._condition.wait(wait)
+                    self._condition.wait(max(wait, self.TICK))
                     continue
-                heapq.heappop(self._heap)
-                deadline.expire()
+                now = time.monotonic()
+                while self._heap and self._heap[0][0] <= now:
+                    _, _, deadline = heapq.heappop(self._heap)
+                    if not deadline.finished:
+                        deadline.expire()
 
     def after_fork(self) -> None:
         # The thread does not survive a fork (Celery's prefork children); the heap is the
@@ -298,10 +303,21 @@ os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _resolve_within(url: str, deadline: _Deadline) -> ResolvedUrl:
+    if _numeric_host(url):
+        # Nothing to look up: resolving it cannot wait on the network.
+        return url_resolve(url)
     try:
         return _resolvers.executor().submit(url_resolve, url).result(timeout=deadline.left())
     except FutureTimeoutError:
         raise DeadlineExceededError from None
+
+
+def _numeric_host(url: str) -> bool:
+    try:
+        ipaddress.ip_address(urlsplit(url).hostname or "")
+    except ValueError:
+        return False
+    return True
 
 
 def webhook_post(endpoint: WebhookEndpoint, headers: dict[str, str], body: str) -> SendResult:
