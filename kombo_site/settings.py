@@ -323,7 +323,7 @@ CELERY_TASK_QUEUES = [
 ]
 CELERY_TASK_ROUTES = {
     "syncs.tasks.sync_run_task": {"queue": CELERY_SYNCS_QUEUE},
-    "webhooks.tasks.webhook_delivery_task": {"queue": CELERY_WEBHOOKS_QUEUE},
+    "webhooks.tasks.webhook_deliveries_send_task": {"queue": CELERY_WEBHOOKS_QUEUE},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
@@ -360,6 +360,12 @@ if WEBHOOK_LEASE_SECONDS < WEBHOOK_TIMEOUT_SECONDS + WEBHOOK_LEASE_MARGIN_SECOND
 WEBHOOK_DISABLE_AFTER = env_duration(env, "WEBHOOK_DISABLE_AFTER", default="5d")
 WEBHOOK_INSPECTOR_ENABLED: bool = env.bool("WEBHOOK_INSPECTOR_ENABLED", default=DEBUG)
 WEBHOOK_SWEEP_SECONDS: float = env.float("WEBHOOK_SWEEP_SECONDS", default=60.0)
+# Deliveries a worker process claims at once, oldest due first, and sends at the same time
+# (one thread each, so every claimed delivery is under way at once and ends within its
+# deadline, well inside its lease); a slow receiver holds one of them, not the worker.
+WEBHOOK_BATCH_SIZE: int = env.int("WEBHOOK_BATCH_SIZE", default=32)
+if WEBHOOK_BATCH_SIZE < 1:
+    raise ImproperlyConfigured(f"WEBHOOK_BATCH_SIZE ({WEBHOOK_BATCH_SIZE}) must be at least 1.")
 
 # --- Retention -----------------------------------------------------------------------------
 # History older than this is deleted by a daily beat task, in small batches.

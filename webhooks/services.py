@@ -6,6 +6,7 @@ never reaches a worker, and this module never imports the task module.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,20 +38,38 @@ EVENT_TYPES = (
 )
 # Sent only by "send test event", to one endpoint.
 TEST_EVENT_TYPE = "test"
-DELIVERY_TASK = "webhooks.tasks.webhook_delivery_task"
+SEND_TASK = "webhooks.tasks.webhook_deliveries_send_task"
 SECRET_ROTATION_OVERLAP = timedelta(hours=24)
 
 
 def deliveries_send_on_commit(delivery_ids: Iterable[str]) -> None:
-    """Hand deliveries to the workers once the transaction commits (marking them enqueued)."""
+    """Mark deliveries enqueued and wake a worker once the transaction commits: one wake-up per
+    transaction, however many events it emits, as a worker claims whatever is due."""
     ids = list(delivery_ids)
     if not ids:
         return
     WebhookDelivery.objects.filter(pk__in=ids).update(enqueued_at=timezone.now())
+    # The same wake-up is registered by every change of the transaction until it has run: the
+    # first call after the commit sends it, the others find it sent. (Registered each time, as
+    # a rolled-back savepoint drops the callbacks registered within it.)
+    wake = getattr(_wake, "pending", None)
+    if wake is None or wake.sent:
+        wake = _wake.pending = _WorkersWake()
+    transaction.on_commit(wake)
 
-    tasks_send_on_commit(
-        DELIVERY_TASK, [[delivery_id] for delivery_id in ids], recovery="the sweeper"
-    )
+
+_wake = threading.local()
+
+
+class _WorkersWake:
+    sent = False
+
+    def __call__(self) -> None:
+        if self.sent:
+            return
+        self.sent = True
+        # After the commit, outside any transaction: sent at once.
+        tasks_send_on_commit(SEND_TASK, [[]], recovery="the sweeper")
 
 
 def event_emit(
