@@ -180,7 +180,7 @@ def run() -> list[Row]:
             large_seconds,
             _bulk_create_seconds(large, "hris_employees"),
             "s",
-            3.0,
+            2.0,
             detail=f"employees fetched over HTTP from Sandbox HR: {LARGE / large_seconds:,.0f}/s",
         ),
         Row(

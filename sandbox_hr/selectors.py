@@ -96,8 +96,11 @@ def _keyset_page(
     if updated_since is not None:
         queryset = queryset.filter(updated_at__gte=updated_since)
     if after is not None:
-        queryset = queryset.filter(
-            Q(updated_at__gt=after.updated_at) | Q(updated_at=after.updated_at, id__gt=after.id)
+        # `updated_at >= ...` on its own lets the (account, updated_at, id) index start the scan
+        # at the cursor; the OR alone cannot bound it, and every page read from the account's
+        # first row on (a sync of n rows cost O(n^2)).
+        queryset = queryset.filter(updated_at__gte=after.updated_at).filter(
+            Q(updated_at__gt=after.updated_at) | Q(id__gt=after.id)
         )
     # One row more than asked tells whether another page exists, without a COUNT.
     rows = list(queryset.order_by("updated_at", "id")[: limit + 1])
@@ -108,6 +111,12 @@ def _keyset_page(
     return RecordPage(records=rows[:limit], next_cursor=next_cursor)
 
 
+@dataclass(frozen=True)
+class EmployeePage(RecordPage[SandboxEmployee]):
+    # Employee id -> the ids of its groups, ascending; empty unless asked for.
+    department_ids: dict[str, list[str]]
+
+
 def employee_page(
     *,
     account: SandboxAccount,
@@ -115,13 +124,29 @@ def employee_page(
     limit: int,
     updated_since: datetime | None,
     with_departments: bool,
-) -> RecordPage[SandboxEmployee]:
-    queryset = SandboxEmployee.objects.filter(account=account)
-    if with_departments:
-        queryset = queryset.prefetch_related(
-            Prefetch("departments", queryset=SandboxGroup.objects.only("id").order_by("id"))
+) -> EmployeePage:
+    page = _keyset_page(
+        SandboxEmployee.objects.filter(account=account),
+        after=after,
+        limit=limit,
+        updated_since=updated_since,
+    )
+    department_ids: dict[str, list[str]] = {}
+    if with_departments and page.records:
+        # The membership rows as id pairs: prefetching the relation builds a group and a related
+        # manager per membership, which cost the API more than the rest of the page together.
+        memberships = (
+            SandboxEmployee.departments.through.objects.filter(
+                sandboxemployee_id__in=[employee.pk for employee in page.records]
+            )
+            .order_by("sandboxgroup_id")
+            .values_list("sandboxemployee_id", "sandboxgroup_id")
         )
-    return _keyset_page(queryset, after=after, limit=limit, updated_since=updated_since)
+        for employee_id, group_id in memberships:
+            department_ids.setdefault(employee_id, []).append(group_id)
+    return EmployeePage(
+        records=page.records, next_cursor=page.next_cursor, department_ids=department_ids
+    )
 
 
 def group_page(

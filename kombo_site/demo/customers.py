@@ -378,7 +378,14 @@ def demo_sandbox_fetch(
                 with_departments=key.has_permission(PERM_GROUPS),
             )
             cursor = employees.next_cursor
-            mapped = [map_employee(_wire(employee_json(e, key))) for e in employees.records]
+            mapped = [
+                map_employee(
+                    _wire(
+                        employee_json(e, key, department_ids=employees.department_ids.get(e.pk, []))
+                    )
+                )
+                for e in employees.records
+            ]
         elif model_id == HRIS_GROUPS.id:
             groups = group_page(
                 account=key.account, after=after, limit=SandboxTool.page_size, updated_since=since

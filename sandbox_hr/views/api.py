@@ -201,7 +201,9 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def employee_json(employee: SandboxEmployee, caller: PermissionHolder) -> dict[str, Any]:
+def employee_json(
+    employee: SandboxEmployee, caller: PermissionHolder, *, department_ids: list[str]
+) -> dict[str, Any]:
     record: dict[str, Any] = {
         "id": employee.pk,
         "employee_number": employee.employee_number,
@@ -222,7 +224,7 @@ def employee_json(employee: SandboxEmployee, caller: PermissionHolder) -> dict[s
         "updated_at": _iso(employee.updated_at),
     }
     if caller.has_permission(PERM_GROUPS):
-        record["department_ids"] = [group.pk for group in employee.departments.all()]
+        record["department_ids"] = department_ids
     if caller.has_permission(PERM_PERSONAL):
         address = employee.home_address
         record.update(
@@ -356,7 +358,12 @@ def employees(request: HttpRequest, caller: SandboxCaller) -> HttpResponse:
         **_page_query(request),
         with_departments=caller.has_permission(PERM_GROUPS),
     )
-    return _page_response(page, lambda employee: employee_json(employee, caller))
+    return _page_response(
+        page,
+        lambda employee: employee_json(
+            employee, caller, department_ids=page.department_ids.get(employee.pk, [])
+        ),
+    )
 
 
 @sandbox_api(PERM_GROUPS)
