@@ -13,6 +13,13 @@ from kombo_site.metrics import metrics_view
 # /healthz and /readyz are answered by core.middleware.HealthProbesMiddleware, ahead of the
 # Host check (probes ask for the pod's own address): core/health.py.
 urlpatterns: list[URLPattern | URLResolver] = [
+    # The API first: Django tries the patterns in order for every request, and API clients
+    # send most of them (the admin's and dashboard's prefixes cost a relink ~0.1 ms).
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include("integrations.api.urls")),
+    path("api/v1/", include("syncs.api.urls")),
+    path("api/v1/", include("webhooks.api.urls")),
     path("", RedirectView.as_view(pattern_name="dashboard:integration_list", permanent=False)),
     # Browsers ask for /favicon.ico on pages without an icon link (the admin's).
     path("favicon.ico", RedirectView.as_view(url="/static/favicon.svg", permanent=True)),
@@ -24,11 +31,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("dashboard/webhooks/", include("webhooks.urls")),
     path("dashboard/scope-configs/", include("integrations.urls.scope_configs")),
     path("connect/", include("integrations.urls.connect")),
-    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("api/v1/", include("integrations.api.urls")),
-    path("api/v1/", include("syncs.api.urls")),
-    path("api/v1/", include("webhooks.api.urls")),
     # Outside /api/v1/: a scrape every few seconds must not write a request log row each.
     path("metrics", metrics_view, name="metrics"),
 ]

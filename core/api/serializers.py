@@ -3,6 +3,7 @@ bodies, and fields of Kombo's models that this server has no data for."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import Any
 
@@ -52,12 +53,30 @@ class EmptyListField(serializers.ListField):
 class StrictInputSerializer(serializers.Serializer):
     """A request body that refuses fields it does not know, instead of silently ignoring them."""
 
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # DRF deep-copies the declared fields for every body it validates, which re-runs each
+        # field's __init__ (a ChoiceField rebuilds its choice maps): half of validating the
+        # relink body (`python -m bench load`). A field that holds no other fields keeps only
+        # what its __init__ derived from its arguments (DRF's own copy just re-runs it), and
+        # binding sets attributes on the copy itself, so a shallow copy is the same field.
+        return {
+            name: copy.copy(field) if _holds_no_fields(field) else copy.deepcopy(field)
+            for name, field in self._declared_fields.items()
+        }
+
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, Mapping):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
                 raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
         return super().to_internal_value(data)
+
+
+def _holds_no_fields(field: serializers.Field) -> bool:
+    """Not a nested serializer, nor a list or dict of some child field."""
+    return not isinstance(field, serializers.BaseSerializer) and not any(
+        hasattr(field, name) for name in ("child", "child_relation")
+    )
 
 
 def success_envelope(name: str, data: serializers.Field) -> serializers.Serializer:
