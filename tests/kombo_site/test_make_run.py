@@ -71,8 +71,14 @@ def product_running(tmp_path: Path, broker_env: dict[str, str]) -> Iterator[Runn
         yield RunningProduct(base, {**env, "BASE_URL": base}, log_path, process)
     finally:
         if process.poll() is None:
-            process.kill()
-            process.wait()
+            # SIGTERM first: `serve` stops the web server and worker it started in sessions of
+            # their own, which a SIGKILL of `serve` alone would leave running.
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 def _web_up(base: str) -> bool:
