@@ -56,8 +56,11 @@ def main() -> None:
     try:
         for name in wanted:
             started = time.perf_counter()
-            rows.extend(SUITES[name]())
+            suite_rows = SUITES[name]()
+            rows.extend(suite_rows)
             print(f"{name}: done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+            # As it goes: a later suite failing must not take the earlier figures with it.
+            print(table(suite_rows), file=sys.stderr)
     finally:
         teardown_databases(old_config, verbosity=0)
     print()
