@@ -22,12 +22,13 @@ import asyncio
 import dataclasses
 import datetime
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from asgiref.sync import async_to_sync, sync_to_async
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
@@ -162,8 +163,24 @@ _readiness = ReadinessView.as_view()
 
 def readyz(request: HttpRequest) -> HttpResponse:
     # Called from a (synchronous) middleware, not through Django's handler that adapts views.
-    response: HttpResponse = async_to_sync(_readiness)(request)
-    return response
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        response: HttpResponse = async_to_sync(_readiness)(request)
+        return response
+    # An event loop already runs in this thread (a library driving one from synchronous code,
+    # as Playwright's sync API does), where asgiref refuses to start another: the checks run
+    # in a thread of their own, with database connections of their own, closed after.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(_readiness_in_own_thread, request).result()
+
+
+def _readiness_in_own_thread(request: HttpRequest) -> HttpResponse:
+    try:
+        response: HttpResponse = async_to_sync(_readiness)(request)
+        return response
+    finally:
+        connections.close_all()
 
 
 @never_cache

@@ -95,6 +95,43 @@ def _is_postgresql(model: type[UnifiedRecord]) -> bool:
     return bool(connections[model._default_manager.db].vendor == "postgresql")
 
 
+# One page's upsert (see `_upsert_postgresql`); `{table}` is our model's table, quoted.
+_UPSERT_SQL = """
+WITH page AS (
+    SELECT * FROM jsonb_to_recordset(%s::jsonb)
+        AS r(id text, remote_id text, content_hash text, data jsonb)
+), previous AS (
+    SELECT remote_id, content_hash, remote_deleted_at FROM {table}
+    WHERE integration_id = %s AND remote_id IN (SELECT remote_id FROM page)
+), written AS (
+    INSERT INTO {table} AS t (
+        id, integration_id, remote_id, data, content_hash, changed_at,
+        remote_deleted_at, last_seen_sync_id
+    )
+    SELECT id, %s, remote_id, data, content_hash, %s, NULL, %s FROM page
+    ON CONFLICT (integration_id, remote_id) DO UPDATE SET
+        data = EXCLUDED.data,
+        content_hash = EXCLUDED.content_hash,
+        changed_at = CASE
+            WHEN t.content_hash = EXCLUDED.content_hash
+                AND t.remote_deleted_at IS NULL
+            THEN t.changed_at
+            ELSE EXCLUDED.changed_at
+        END,
+        remote_deleted_at = NULL,
+        last_seen_sync_id = EXCLUDED.last_seen_sync_id
+    RETURNING remote_id, content_hash
+)
+SELECT
+    count(*) FILTER (WHERE previous.remote_id IS NULL),
+    count(*) FILTER (
+        WHERE previous.content_hash <> written.content_hash
+            OR previous.remote_deleted_at IS NOT NULL
+    )
+FROM written LEFT JOIN previous USING (remote_id)
+"""
+
+
 def _upsert_postgresql(
     *,
     model: type[UnifiedRecord],
@@ -121,40 +158,7 @@ def _upsert_postgresql(
     table = connection.ops.quote_name(model._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""
-            WITH page AS (
-                SELECT * FROM jsonb_to_recordset(%s::jsonb)
-                    AS r(id text, remote_id text, content_hash text, data jsonb)
-            ), previous AS (
-                SELECT remote_id, content_hash, remote_deleted_at FROM {table}
-                WHERE integration_id = %s AND remote_id IN (SELECT remote_id FROM page)
-            ), written AS (
-                INSERT INTO {table} AS t (
-                    id, integration_id, remote_id, data, content_hash, changed_at,
-                    remote_deleted_at, last_seen_sync_id
-                )
-                SELECT id, %s, remote_id, data, content_hash, %s, NULL, %s FROM page
-                ON CONFLICT (integration_id, remote_id) DO UPDATE SET
-                    data = EXCLUDED.data,
-                    content_hash = EXCLUDED.content_hash,
-                    changed_at = CASE
-                        WHEN t.content_hash = EXCLUDED.content_hash
-                            AND t.remote_deleted_at IS NULL
-                        THEN t.changed_at
-                        ELSE EXCLUDED.changed_at
-                    END,
-                    remote_deleted_at = NULL,
-                    last_seen_sync_id = EXCLUDED.last_seen_sync_id
-                RETURNING remote_id, content_hash
-            )
-            SELECT
-                count(*) FILTER (WHERE previous.remote_id IS NULL),
-                count(*) FILTER (
-                    WHERE previous.content_hash <> written.content_hash
-                        OR previous.remote_deleted_at IS NOT NULL
-                )
-            FROM written LEFT JOIN previous USING (remote_id)
-            """,  # noqa: S608
+            _UPSERT_SQL.format(table=table),
             [document, integration_id, integration_id, now, sync_id],
         )
         created, updated = cursor.fetchone()

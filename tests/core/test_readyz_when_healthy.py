@@ -4,13 +4,16 @@ django-health-check's and ours passing: database, cache, broker, migrations, a w
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from django.test import Client, override_settings
 
 from core.models import RequestLog
 from core.services.workers import worker_heartbeat_record
 
-pytestmark = pytest.mark.django_db
+# Transactional: readyz may check from a thread of its own (see core.health.readyz).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 CHECKS = {"database", "cache", "broker", "migrations", "workers"}
 
@@ -33,3 +36,18 @@ def test_it_answers_a_probe_to_the_pods_address_without_sign_in(client: Client) 
 
     assert response.status_code == 200, response.content
     assert RequestLog.objects.count() == 0
+
+
+def test_it_answers_from_a_thread_where_an_event_loop_already_runs(client: Client) -> None:
+    """Synchronous code driving an event loop of its own (Playwright's sync API does) leaves
+    one running in its thread, where asgiref's `async_to_sync` refuses to start."""
+    worker_heartbeat_record(hostname="celery@worker-1")
+
+    async def probe_inside_a_running_loop() -> tuple[int, dict[str, object]]:
+        response = client.get("/readyz")
+        return response.status_code, response.json()
+
+    status, body = asyncio.run(probe_inside_a_running_loop())
+
+    assert status == 200, body
+    assert body == {"status": "ok", "checks": dict.fromkeys(CHECKS, "ok")}

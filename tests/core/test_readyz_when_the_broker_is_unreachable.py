@@ -13,7 +13,8 @@ from django.test import Client, override_settings
 from core.services.workers import worker_heartbeat_record
 from tests.support.processes import free_port
 
-pytestmark = pytest.mark.django_db
+# Transactional: readyz may check from a thread of its own (see core.health.readyz).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_it_answers_503_when_redis_does_not_answer(client: Client) -> None:

@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from core.services.workers import worker_heartbeat_record
 
-pytestmark = pytest.mark.django_db
+# Transactional: readyz may check from a thread of its own (see core.health.readyz).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_it_answers_503_naming_the_workers_once_the_heartbeat_is_too_old(client: Client) -> None:
