@@ -5,6 +5,7 @@ django-health-check's and ours passing: database, cache, broker, migrations, a w
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.test import Client, override_settings
@@ -47,7 +48,10 @@ def test_it_answers_from_a_thread_where_an_event_loop_already_runs(client: Clien
         response = client.get("/readyz")
         return response.status_code, response.json()
 
-    status, body = asyncio.run(probe_inside_a_running_loop())
+    # In a thread of its own: the test's own thread may already run a loop (Playwright's, in
+    # a worker that ran browser tests), where asyncio.run() refuses to start another.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        status, body = pool.submit(asyncio.run, probe_inside_a_running_loop()).result()
 
     assert status == 200, body
     assert body == {"status": "ok", "checks": dict.fromkeys(CHECKS, "ok")}
