@@ -11,7 +11,6 @@ timed-out attempt is retried: at-least-once delivery).
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
@@ -33,13 +32,6 @@ pytestmark = pytest.mark.django_db
 DEADLINE = 2.0
 # Bigger than what loopback socket buffers hold (the sender's grows up to 4 MiB on Linux).
 BIG_BODY_CHARS = 12 * 1024 * 1024
-
-
-@pytest.fixture
-def dripping() -> Iterator[SlowReceiver]:
-    # A byte a second: each read waits half the deadline, so no per-read timeout ever fires.
-    with slow_receiving("drip", interval=1.0) as receiver:
-        yield receiver
 
 
 def _endpoint(receiver: SlowReceiver) -> WebhookEndpoint:

@@ -11,7 +11,6 @@ retried later); DESIGN.md's schedule (the second attempt 5 s after the first).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,7 +28,6 @@ from tests.support.receivers import (
     ENVIRONMENT_ID,
     SlowReceiver,
     delivery_of_new_event,
-    slow_receiving,
 )
 from tests.support.services import require_service
 from webhooks.delivery import deliveries_sweep, delivery_attempt
@@ -37,12 +35,6 @@ from webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery
 from webhooks.services import endpoint_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def dripping() -> Iterator[SlowReceiver]:
-    with slow_receiving("drip", interval=1.0) as receiver:
-        yield receiver
 
 
 def _attempts(delivery: WebhookDelivery) -> list[tuple[int, str]]:

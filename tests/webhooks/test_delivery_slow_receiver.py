@@ -21,19 +21,12 @@ from tests.support.receivers import (
     SlowReceiver,
     endpoint_to,
     receiving,
-    slow_receiving,
 )
 from webhooks.delivery import deliveries_send
 from webhooks.models import DeliveryStatus, WebhookAttempt, WebhookDelivery
 from webhooks.services import endpoint_create, event_emit
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def dripping() -> Iterator[SlowReceiver]:
-    with slow_receiving("drip", interval=1.0) as receiver:
-        yield receiver
 
 
 @pytest.fixture
