@@ -799,7 +799,7 @@ def _human(meta: FieldMeta, employee: FakeEmployee, value: Any) -> Any:
 class FakeHiBob(FakeVendor):
     url_setting = "HIBOB_API_URL"
 
-    def __init__(self, employees: int = 630) -> None:
+    def __init__(self, employees: int = 230) -> None:
         super().__init__()
         self.employee_count = employees
         self.employees = seed_employees(employees)
