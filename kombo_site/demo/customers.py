@@ -187,6 +187,12 @@ _WALL_CLOCK_FIELDS: tuple[tuple[type[models.Model], tuple[str, ...]], ...] = (
     (SandboxApiKey, ("created_at", "revoked_at")),
     (SandboxGroup, ("updated_at",)),
     (SandboxEmployee, ("created_at", "updated_at")),
+    (SandboxEmployment, ("updated_at",)),
+    (SandboxLocation, ("updated_at",)),
+    (SandboxLegalEntity, ("updated_at",)),
+    (SandboxAbsenceType, ("updated_at",)),
+    (SandboxAbsence, ("created_at", "updated_at")),
+    (SandboxTimeOffBalance, ("updated_at",)),
 )
 
 

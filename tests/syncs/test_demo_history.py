@@ -17,7 +17,13 @@ from django.core.management import call_command
 
 from integrations.models import EventKind, Integration, IntegrationEvent
 from integrations.tools.sandbox import PERM_PERSONAL
-from sandbox_hr.models import SandboxApiKey
+from sandbox_hr.models import (
+    SandboxAbsence,
+    SandboxApiKey,
+    SandboxEmployee,
+    SandboxEmployment,
+    SandboxTimeOffBalance,
+)
 from syncs.models import AuthCheck, Sync, SyncState
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +66,25 @@ def test_it_replays_each_integrations_week_as_the_product_would_have() -> None:
         gap = later.created_at - earlier.created_at
         assert interval * 0.95 <= gap <= interval * 1.05 + SLACK
     assert syncs[0].type == "FULL"
+    # A DELTA sync reads what Sandbox HR changed (its records' `updated_at`) since the start of
+    # the sync before it (DESIGN.md: delta syncs); what a customer's account held before it
+    # connected is not news to a later delta.
+    changed_since = {
+        "hris_employees": SandboxEmployee,
+        "hris_employments": SandboxEmployment,
+        "hris_absences": SandboxAbsence,
+        "hris_time_off_balances": SandboxTimeOffBalance,
+    }
+    for earlier, delta in pairwise(syncs):
+        if delta.type != "DELTA":
+            continue
+        for model_id, model in changed_since.items():
+            changed = model.objects.filter(
+                account_id=healthy.remote_account_id,
+                updated_at__gte=earlier.started_at,
+                updated_at__lte=delta.started_at,
+            ).count()
+            assert delta.counts[model_id]["fetched"] == changed, (model_id, delta.started_at)
     last_full = syncs[0]
     for sync in syncs[1:]:
         assert last_full.finished_at is not None
