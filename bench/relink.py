@@ -363,19 +363,21 @@ def run() -> list[Row]:
     }
     with site_server(env) as url:
 
-        def open_forms() -> LoadResult:
+        def open_forms(tokens: list[str]) -> LoadResult:
             return drive(
                 url,
                 method="GET",
-                paths=[f"/connect/{token}" for token in baseline_tokens],
+                paths=[f"/connect/{token}" for token in tokens],
                 expect_text=FORM_MARKER,
                 seconds=min(SECONDS, 10.0) / 2,
             )
 
         # Half before, half after the completions: the machine's load drifts (see bench.load).
-        form_views = open_forms()
+        form_views = open_forms(baseline_tokens)
         client = _run_client(url, jobs)
-        form_views += open_forms()
+        # Completing a link revoked its integration's other links, the first half's among
+        # them: the second half opens new ones.
+        form_views += open_forms([token for _, token in _links(integration_ids[:BASELINE_LINKS])])
     lost, doubled, not_active, unused = _lost_and_doubled(
         integration_ids, [link_id for link_id, _ in links]
     )
